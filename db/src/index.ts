@@ -1,0 +1,4 @@
+export * from './client.ts';
+export * from './scope.ts';
+export * from './repos/tenants.ts';
+export * from './seed.ts';

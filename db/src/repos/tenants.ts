@@ -1,0 +1,51 @@
+import { asc, eq, gt } from 'drizzle-orm';
+import { asOperator, withTenant, type Db } from '../scope.ts';
+import { tenants, type NewTenant, type Tenant } from '../schema/index.ts';
+
+export type TenantChanges = Partial<Omit<NewTenant, 'id' | 'createdAt' | 'updatedAt'>>;
+
+/** Creates the tenant inside its own scope; an existing id yields `null`. */
+export function createTenant(db: Db, tenant: NewTenant): Promise<Tenant | null> {
+  return withTenant(db, tenant.id, async (tx) => {
+    const [row] = await tx.insert(tenants).values(tenant).onConflictDoNothing().returning();
+    return row ?? null;
+  });
+}
+
+export function getTenant(db: Db, tenantId: string): Promise<Tenant | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));
+    return row ?? null;
+  });
+}
+
+export function updateTenant(db: Db, tenantId: string, changes: TenantChanges): Promise<Tenant | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .update(tenants)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(tenants.id, tenantId))
+      .returning();
+    return row ?? null;
+  });
+}
+
+/** Removes the tenant; its sessions and usage go with it (foreign keys cascade). */
+export function deleteTenant(db: Db, tenantId: string): Promise<boolean> {
+  return withTenant(db, tenantId, async (tx) => {
+    const rows = await tx.delete(tenants).where(eq(tenants.id, tenantId)).returning({ id: tenants.id });
+    return rows.length > 0;
+  });
+}
+
+/** Operator listing, keyset-paged by id. */
+export function listTenants(db: Db, page: { after?: string; limit: number }): Promise<Tenant[]> {
+  return asOperator(db, (tx) =>
+    tx
+      .select()
+      .from(tenants)
+      .where(page.after ? gt(tenants.id, page.after) : undefined)
+      .orderBy(asc(tenants.id))
+      .limit(page.limit),
+  );
+}

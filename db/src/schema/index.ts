@@ -1,0 +1,5 @@
+export * from './roles.ts';
+export * from './tenants.ts';
+export * from './sessions.ts';
+export * from './usage.ts';
+export * from './audit.ts';

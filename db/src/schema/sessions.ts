@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { tenantPolicies } from './roles.ts';
+import { tenants } from './tenants.ts';
+
+export const sessionState = pgEnum('session_state', ['pending', 'active', 'ended']);
+export const sessionEndReason = pgEnum('session_end_reason', [
+  'stopped',
+  'node_lost',
+  'quota',
+  'failed',
+  'tenant_deleted',
+]);
+
+/** Written through by the tenant's coordinator; the web's history view reads it. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    campaignId: uuid('campaign_id'),
+    guildId: text('guild_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    startedBy: text('started_by').notNull(),
+    state: sessionState('state').notNull().default('pending'),
+    nodeId: text('node_id'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endReason: sessionEndReason('end_reason'),
+    lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('sessions_tenant_state_idx').on(t.tenantId, t.state),
+    index('sessions_tenant_started_idx').on(t.tenantId, t.startedAt),
+    // The coordinator enforces one live session per guild; this is the backstop.
+    uniqueIndex('sessions_one_live_per_guild')
+      .on(t.tenantId, t.guildId)
+      .where(sql`${t.state} <> 'ended'`),
+    ...tenantPolicies('sessions', 'tenant_id'),
+  ],
+);
+
+export type Session = typeof sessions.$inferSelect;
+export type NewSession = typeof sessions.$inferInsert;
+export type SessionState = (typeof sessionState.enumValues)[number];
+export type SessionEndReason = (typeof sessionEndReason.enumValues)[number];

@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { check, integer, pgEnum, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { tenantPolicies } from './roles.ts';
+
+export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+
+export const licenseTier = pgEnum('license_tier', ['shared', 'dedicated']);
+export const tier = pgEnum('tier', ['apprentice', 'adventurer', 'dungeon_master', 'guild']);
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: text('id').primaryKey(),
+    licenseTier: licenseTier('license_tier').notNull().default('shared'),
+    tier: tier('tier').notNull().default('apprentice'),
+    /** Discord bot token, encrypted by the edge's secrets module; never plaintext. */
+    botTokenEnc: text('bot_token_enc'),
+    discordApplicationId: text('discord_application_id'),
+    discordPublicKey: text('discord_public_key'),
+    guildIds: text('guild_ids').array().notNull().default(sql`'{}'::text[]`),
+    dmRoleId: text('dm_role_id'),
+    /** The current campaign; the campaigns table arrives with the campaign-data issue. */
+    campaignId: uuid('campaign_id'),
+    /** Null means "the tier's number". */
+    monthlySessionHours: real('monthly_session_hours'),
+    maxConcurrentSessions: integer('max_concurrent_sessions'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('tenants_id_format', sql`${t.id} ~ '^[a-z][a-z0-9-]{1,62}$'`),
+    check('tenants_hours_nonnegative', sql`${t.monthlySessionHours} >= 0`),
+    check('tenants_concurrency_positive', sql`${t.maxConcurrentSessions} >= 1`),
+    ...tenantPolicies('tenants', 'id'),
+  ],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type NewTenant = typeof tenants.$inferInsert;
+export type Tier = (typeof tier.enumValues)[number];
+export type LicenseTier = (typeof licenseTier.enumValues)[number];

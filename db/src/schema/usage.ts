@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { tenantPolicies } from './roles.ts';
+import { tenants } from './tenants.ts';
+
+/** One row per tenant and UTC month (`YYYY-MM`). */
+export const usageRecords = pgTable(
+  'usage_records',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    period: text('period').notNull(),
+    sessionHours: doublePrecision('session_hours').notNull().default(0),
+    llmTokens: bigint('llm_tokens', { mode: 'number' }).notNull().default(0),
+    sttSeconds: doublePrecision('stt_seconds').notNull().default(0),
+    ttsChars: bigint('tts_chars', { mode: 'number' }).notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.period] }),
+    check('usage_period_format', sql`${t.period} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
+    ...tenantPolicies('usage_records', 'tenant_id'),
+  ],
+);
+
+export type UsageRecord = typeof usageRecords.$inferSelect;

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './client.ts';
+import { TENANT_ID_PATTERN } from './schema/tenants.ts';
+
+/** A transaction scoped to one tenant (or to the operator) by `withTenant`/`asOperator`. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** Either a database handle or a transaction already open on it. */
+export type Db = Database | Tx;
+
+export class InvalidTenantIdError extends Error {
+  constructor(id: string) {
+    super(`invalid tenant id ${JSON.stringify(id)}`);
+    this.name = 'InvalidTenantIdError';
+  }
+}
+
+/**
+ * Runs `fn` in a transaction that can only see and write `tenantId`'s rows: the
+ * tenant id goes into a transaction-local setting the RLS policies read, and
+ * the role drops to `app_user`, which is neither superuser nor owner, so the
+ * policies bind even when a query forgets its WHERE clause.
+ */
+export function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!TENANT_ID_PATTERN.test(tenantId)) return Promise.reject(new InvalidTenantIdError(tenantId));
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'app_user', true)`,
+    );
+    return fn(tx);
+  });
+}
+
+/**
+ * Runs `fn` as the platform operator (admin API, coordinators): all tenants'
+ * rows, still under a non-owner role so nothing runs with owner privileges.
+ */
+export function asOperator<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('app.tenant_id', '', true), set_config('role', 'app_operator', true)`);
+    return fn(tx);
+  });
+}
