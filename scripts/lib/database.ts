@@ -1,0 +1,28 @@
+import { startEmbeddedPostgres } from '../../db/src/embedded/server.ts';
+import { migrate } from '../../db/src/migrate.ts';
+
+export interface ProvisionedDatabase {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * `DATABASE_URL` when set, otherwise the embedded Postgres (in `dataDir`, or in
+ * memory); migrated either way.
+ */
+export async function provisionDatabase(options: { dataDir?: string; port?: number }): Promise<ProvisionedDatabase> {
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    await migrate(external);
+    return { url: external, embedded: false, stop: async () => {} };
+  }
+  const server = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.port ?? 0 });
+  try {
+    await migrate(server.url);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { url: server.url, embedded: true, stop: () => server.stop() };
+}
