@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createDb, seedDemoTenant } from '../db/src/index.ts';
+import { createDb, hyperdriveConnectionString, seedDemoTenant } from '../db/src/index.ts';
 import { provisionDatabase, type ProvisionedDatabase } from './lib/database.ts';
 import { loadOrCreateInstallSecrets, writeWorkerEnv } from './lib/install-secrets.ts';
 import { assertPortFree, PortInUseError } from './lib/ports.ts';
-import { startChild, waitForHttp, type Child } from './lib/processes.ts';
+import { localToolsEnv, startChild, waitForHttp, type Child } from './lib/processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dataDir = resolve(process.env.GLYPHOXA_DATA_DIR ?? join(ROOT, '.data'));
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   }
 
   if (!existsSync(join(ROOT, 'ui', 'dist', 'index.html'))) {
-    const build = startChild('ui build', bin('vite'), ['build', '--logLevel', 'warn'], { cwd: join(ROOT, 'ui') });
+    const build = startChild('ui build', bin('vite'), ['build', '--logLevel', 'warn'], { cwd: join(ROOT, 'ui'), env: localToolsEnv(ROOT) });
     if ((await build.exited) !== 0) throw new Error('building the dashboard (ui/) failed');
   }
 
@@ -66,13 +66,12 @@ async function main(): Promise<void> {
     ],
     {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: database.url,
+      env: localToolsEnv(ROOT, {
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveConnectionString(database.url),
         WRANGLER_SEND_METRICS: 'false',
         // Miniflare would fetch Request.cf data from the internet; this machine has none.
         CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-      },
+      }),
     },
   );
   children.push(wrangler);

@@ -62,3 +62,13 @@ export async function waitForHttp(url: string, timeoutMs: number, alive: () => b
   }
   return false;
 }
+
+/**
+ * The environment for the project's own tools: node_modules/.bin first, so
+ * their `#!/usr/bin/env node` finds the Node 22 the project installs
+ * (wrangler refuses older ones), whatever the machine's own node is.
+ */
+export function localToolsEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const bin = `${root}/node_modules/.bin`;
+  return { ...process.env, ...extra, PATH: `${bin}:${process.env.PATH ?? ''}` };
+}

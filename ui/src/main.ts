@@ -1,13 +1,13 @@
 // Placeholder shell until the dashboard issue: shows that the SPA and the API share an origin.
-const status = document.querySelector<HTMLSpanElement>('#status');
+const statusBadge = document.querySelector<HTMLSpanElement>('#status');
 
 async function showReadiness(): Promise<void> {
-  if (!status) return;
+  if (!statusBadge) return;
   try {
     const res = await fetch('/readyz');
-    status.textContent = res.ok ? 'ready' : 'degraded';
+    statusBadge.textContent = res.ok ? 'ready' : 'degraded';
   } catch {
-    status.textContent = 'unreachable';
+    statusBadge.textContent = 'unreachable';
   }
 }
 

@@ -18,7 +18,7 @@ export type Frame =
  * message frames carry no type byte; after it every message does.
  */
 export class FrameReader {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private started = false;
 
   push(chunk: Buffer): Frame[] {

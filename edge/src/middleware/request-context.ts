@@ -6,7 +6,9 @@ import { createLogger } from '../log.ts';
 /**
  * Per request: a logger carrying the request id, a Postgres client opened on
  * first use (Workers may not share sockets between requests; Hyperdrive pools
- * for us) and closed after the response, and one access-log line.
+ * for us), and one access-log line. The client is not `end()`ed: the runtime
+ * closes a request's sockets when it finishes, and postgres.js's end() on
+ * workerd leaves an unhandled rejection behind (porsager/postgres#1202).
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
@@ -18,7 +20,6 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   try {
     await next();
   } finally {
-    if (handle) c.executionCtx.waitUntil(handle.close());
     c.var.log.info('request', {
       method: c.req.method,
       path: new URL(c.req.url).pathname,

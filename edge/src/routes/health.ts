@@ -30,8 +30,15 @@ async function probe(check: () => Promise<unknown>, timeoutMs: number) {
     await Promise.race([check(), timeout]);
     return { ok: true as const, latency_ms: Date.now() - started };
   } catch (error) {
-    return { ok: false as const, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false as const, error: rootMessage(error) };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The driver's own words ("connect ECONNREFUSED ..."), not the ORM's "Failed query" wrapper. */
+function rootMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
 }

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { createDb } from '../src/client.ts';
+import { startEmbeddedPostgres } from '../src/embedded/server.ts';
+import { migrate } from '../src/migrate.ts';
+import { createTenant, getTenant } from '../src/repos/tenants.ts';
+import { withTenant } from '../src/scope.ts';
+import { tenants } from '../src/schema/index.ts';
+import { databaseError } from './backends.ts';
+
+describe('embedded Postgres', () => {
+  it('keeps its data in the data folder across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gx-pg-'));
+    try {
+      const first = await startEmbeddedPostgres({ dataDir: dir });
+      await migrate(first.url);
+      const a = createDb(first.url, { max: 1 });
+      await createTenant(a.db, { id: 'kept-tenant', tier: 'guild' });
+      await a.close();
+      await first.stop();
+
+      const second = await startEmbeddedPostgres({ dataDir: dir });
+      const b = createDb(second.url, { max: 1 });
+      expect(await getTenant(b.db, 'kept-tenant')).toMatchObject({ tier: 'guild' });
+      await b.close();
+      await second.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves many clients at once without mixing their statements or transactions', async () => {
+    const server = await startEmbeddedPostgres();
+    try {
+      await migrate(server.url);
+      const { db, close } = createDb(server.url, { max: 10 });
+      const ids = Array.from({ length: 12 }, (_, i) => `mux-${i}`);
+      await Promise.all(ids.map((id) => createTenant(db, { id })));
+      const results = await Promise.all(
+        Array.from({ length: 120 }, (_, i) => {
+          const id = ids[i % ids.length]!;
+          return withTenant(db, id, async (tx) => {
+            const rows = await tx.select().from(tenants);
+            const [{ n }] = (await tx.execute<{ n: number }>(sql`select ${i}::int as n`)) as unknown as [{ n: number }];
+            return rows.length === 1 && rows[0]!.id === id && n === i;
+          });
+        }),
+      );
+      expect(results.every(Boolean)).toBe(true);
+      // A transaction that fails midway rolls back and frees the session for the others.
+      const failed = db.transaction(async (tx) => {
+        await tx.execute(sql`insert into tenants (id) values ('mux-rolled-back')`);
+        await tx.execute(sql`select 1/0`);
+      });
+      expect(await databaseError(failed)).toMatch(/division by zero/);
+      expect(await db.execute(sql`select id from tenants where id = 'mux-rolled-back'`)).toHaveLength(0);
+      await close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuses a port that is taken with EADDRINUSE', async () => {
+    const server = await startEmbeddedPostgres();
+    try {
+      await expect(startEmbeddedPostgres({ port: server.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Database } from '../src/client.ts';
+import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from '../src/repos/tenants.ts';
+import { asOperator, InvalidTenantIdError, withTenant } from '../src/scope.ts';
+import { auditLog, sessions, tenants, usageRecords } from '../src/schema/index.ts';
+import { backends, databaseError, uniqueId } from './backends.ts';
+
+describe.each(backends())('tenant isolation on $name', (backend) => {
+  let db: Database;
+  let close: () => Promise<void>;
+  const a = uniqueId('alpha');
+  const b = uniqueId('beta');
+
+  beforeAll(async () => {
+    await backend.setup();
+    ({ db, close } = createDb(backend.url()));
+    for (const id of [a, b]) {
+      await createTenant(db, { id });
+      await withTenant(db, id, async (tx) => {
+        await tx.insert(sessions).values({ tenantId: id, guildId: 'g1', channelId: 'c1', startedBy: 'u1' });
+        await tx.insert(usageRecords).values({ tenantId: id, period: '2026-11', sessionHours: 1.5 });
+        await tx.insert(auditLog).values({ tenantId: id, actor: 'test', action: 'seed' });
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await deleteTenant(db, a);
+    await deleteTenant(db, b);
+    await close();
+    await backend.teardown();
+  });
+
+  it('reads only its own rows, even with no WHERE clause', async () => {
+    await withTenant(db, a, async (tx) => {
+      expect((await tx.select().from(tenants)).map((t) => t.id)).toEqual([a]);
+      expect((await tx.select().from(sessions)).every((s) => s.tenantId === a)).toBe(true);
+      expect((await tx.select().from(usageRecords)).map((u) => u.tenantId)).toEqual([a]);
+      expect((await tx.select().from(auditLog)).every((e) => e.tenantId === a)).toBe(true);
+      expect(await tx.select().from(sessions).where(eq(sessions.tenantId, b))).toEqual([]);
+    });
+  });
+
+  it("cannot change B's rows", async () => {
+    await withTenant(db, a, async (tx) => {
+      const changed = await tx.update(usageRecords).set({ sessionHours: 999 }).returning();
+      expect(changed.map((u) => u.tenantId)).toEqual([a]);
+      expect(await tx.update(tenants).set({ tier: 'guild' }).where(eq(tenants.id, b)).returning()).toEqual([]);
+    });
+    const [bUsage] = await withTenant(db, b, (tx) => tx.select().from(usageRecords));
+    expect(bUsage!.sessionHours).toBe(1.5);
+    expect((await getTenant(db, b))!.tier).toBe('apprentice');
+  });
+
+  it("cannot delete B's rows", async () => {
+    await withTenant(db, a, async (tx) => {
+      await tx.delete(auditLog);
+      await tx.delete(sessions).where(eq(sessions.tenantId, b));
+    });
+    await withTenant(db, b, async (tx) => {
+      expect(await tx.select().from(auditLog)).toHaveLength(1);
+      expect(await tx.select().from(sessions)).toHaveLength(1);
+    });
+  });
+
+  it('cannot write rows that belong to B', async () => {
+    expect(
+      await databaseError(
+        withTenant(db, a, (tx) => tx.insert(sessions).values({ tenantId: b, guildId: 'g9', channelId: 'c', startedBy: 'u' })),
+      ),
+    ).toMatch(/row-level security/);
+    expect(
+      await databaseError(withTenant(db, a, (tx) => tx.update(sessions).set({ tenantId: b }).where(eq(sessions.tenantId, a)))),
+    ).toMatch(/row-level security/);
+  });
+
+  it('sees nothing without a tenant scope under the application role', async () => {
+    const rows = await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('role', 'app_user', true)`);
+      return tx.select().from(sessions);
+    });
+    expect(rows).toEqual([]);
+  });
+
+  it('the application role is neither superuser nor owner, and tables are forced', async () => {
+    const [role] = await withTenant(db, a, (tx) =>
+      tx.execute<{ current_user: string; rolsuper: boolean }>(
+        sql`select current_user, r.rolsuper from pg_roles r where r.rolname = current_user`,
+      ),
+    );
+    expect(role).toEqual({ current_user: 'app_user', rolsuper: false });
+    const unforced = await db.execute(
+      sql`select relname from pg_class where relname in ('tenants','sessions','usage_records','audit_log') and not (relrowsecurity and relforcerowsecurity)`,
+    );
+    expect([...unforced]).toEqual([]);
+  });
+
+  it('the repository functions stay within the tenant', async () => {
+    expect(await updateTenant(db, a, { dmRoleId: 'r1' })).toMatchObject({ id: a, dmRoleId: 'r1' });
+    expect(await getTenant(db, a)).toMatchObject({ id: a });
+    expect(await createTenant(db, { id: a })).toBeNull();
+  });
+
+  it('the operator sees every tenant', async () => {
+    const ids = (await listTenants(db, { limit: 1000 })).map((t) => t.id);
+    expect(ids).toEqual(expect.arrayContaining([a, b]));
+    const count = await asOperator(db, (tx) => tx.select().from(sessions).where(eq(sessions.tenantId, b)));
+    expect(count).toHaveLength(1);
+  });
+
+  it('refuses a malformed tenant id before touching the database', async () => {
+    await expect(withTenant(db, "x' or '1'='1", async () => 1)).rejects.toThrow(InvalidTenantIdError);
+  });
+});

@@ -1,0 +1,30 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { hyperdriveConnectionString } from '../db/src/connection-url.ts';
+
+// Edge tests run inside workerd with the real wrangler.toml; Hyperdrive points at
+// the database `npm test` provisioned (embedded PGlite or DATABASE_URL).
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the edge tests through `npm test`');
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: '../wrangler.toml' },
+      miniflare: {
+        hyperdrives: { HYPERDRIVE: hyperdriveConnectionString(databaseUrl) },
+        bindings: {
+          ADMIN_KEY: 'test-admin-key',
+          // Two keys: k2 seals, k1 still opens what it sealed (rotation).
+          SECRET_KEYS:
+            'k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=,k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=',
+        },
+      },
+    }),
+  ],
+  test: {
+    name: 'edge',
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+});

@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../lib/ports.ts';
+import { localToolsEnv } from '../lib/processes.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(join(tmpdir(), 'gx-start-'));
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start` as a newcomer runs it: the embedded default, in its own process group like a terminal job. */
+function npmStart(port: number, extraEnv: Record<string, string> = {}): Started {
+  const env = localToolsEnv(ROOT, { GLYPHOXA_DATA_DIR: dataDir, PORT: String(port), ...extraEnv });
+  delete env.DATABASE_URL;
+  const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number, started: Started): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (started.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not happen; output so far:\n${started.output()}`);
+}
+
+/** Every process below `pid`, read from /proc. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  const found: number[] = [];
+  const frontier = [pid];
+  while (frontier.length) {
+    const parent = frontier.pop()!;
+    for (const [child, ppid] of parentOf) if (ppid === parent) (found.push(child), frontier.push(child));
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return state !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Signals the whole job, as a terminal's Ctrl-C does, and checks nothing it started lives on. */
+async function expectCleanStop(started: Started, signal: NodeJS.Signals): Promise<void> {
+  const children = descendants(started.child.pid!);
+  // npm, the start script, wrangler and workerd at least.
+  expect(children.length).toBeGreaterThanOrEqual(3);
+  process.kill(-started.child.pid!, signal);
+  const outcome = await Promise.race([started.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
+  expect(outcome).not.toBe('hung');
+  const deadline = Date.now() + 10_000;
+  while (children.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(children.filter(alive)).toEqual([]);
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('npm start', () => {
+  it('starts everything, prints the two lines, serves health, and stops every child on Ctrl-C', async () => {
+    const port = await freePort();
+    const started = npmStart(port);
+    const lines = await waitFor(
+      'the two start lines',
+      () => {
+        const dashboard = started.output().match(/^Dashboard: (http:\/\/127\.0\.0\.1:\d+)$/m);
+        const admin = started.output().match(/^Admin key: (\S+)$/m);
+        return dashboard && admin ? { dashboard: dashboard[1]!, adminKey: admin[1]! } : undefined;
+      },
+      150_000,
+      started,
+    );
+    expect(lines.dashboard).toBe(`http://127.0.0.1:${port}`);
+    expect(lines.adminKey).toBe(readFileSync(join(dataDir, 'admin-key'), 'utf8').trim());
+
+    const health = await fetch(`${lines.dashboard}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${lines.dashboard}/readyz`);
+    expect(ready.status).toBe(200);
+    const page = await fetch(`${lines.dashboard}/`);
+    expect(await page.text()).toContain('<title>Glyphoxa Edge</title>');
+
+    await expectCleanStop(started, 'SIGINT');
+  });
+
+  it('keeps the install: a restart reuses the admin key', async () => {
+    const firstKey = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
+    const started = npmStart(await freePort());
+    const key = await waitFor('the admin key line', () => started.output().match(/^Admin key: (\S+)$/m)?.[1], 150_000, started);
+    expect(key).toBe(firstKey);
+    await expectCleanStop(started, 'SIGTERM');
+  });
+
+  it('says clearly when the port is taken', async () => {
+    const port = await freePort();
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    try {
+      const started = npmStart(port);
+      const code = await started.exited;
+      expect(code).not.toBe(0);
+      expect(started.output()).toContain(`Port ${port} (the dashboard and API) is already in use`);
+      expect(started.output()).not.toMatch(/^\s+at /m);
+    } finally {
+      blocker.close();
+    }
+  });
+});
