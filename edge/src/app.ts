@@ -1,14 +1,24 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
+import { adminAuth } from './middleware/admin-auth.ts';
 import { requestContext } from './middleware/request-context.ts';
+import { adminNodeRoutes } from './routes/admin-nodes.ts';
+import { adminSessionRoutes } from './routes/admin-sessions.ts';
+import { adminTenantRoutes } from './routes/admin-tenants.ts';
 import { healthRoutes } from './routes/health.ts';
+import { nodeRoutes } from './routes/nodes.ts';
 
 /** The Worker's HTTP surface: one route group a module, errors in one shape. */
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestContext);
   app.route('/', healthRoutes());
+  app.route('/nodes', nodeRoutes());
+  app.use('/admin/*', adminAuth);
+  app.route('/admin', adminTenantRoutes());
+  app.route('/admin', adminNodeRoutes());
+  app.route('/admin', adminSessionRoutes());
   app.notFound(notFound);
   app.onError(onError);
   return app;

@@ -1,17 +1,25 @@
 import type { Database } from '@glyphoxa/db';
+import type { Fleet } from './durable/fleet.ts';
+import type { TenantCoordinator } from './durable/tenant-coordinator.ts';
 import type { Logger } from './log.ts';
 
 /** Bindings declared in wrangler.toml, plus the secrets set with `wrangler secret put`. */
 export interface Bindings {
   HYPERDRIVE: Hyperdrive;
-  TENANT_COORDINATOR: DurableObjectNamespace;
-  FLEET: DurableObjectNamespace;
+  TENANT_COORDINATOR: DurableObjectNamespace<TenantCoordinator>;
+  FLEET: DurableObjectNamespace<Fleet>;
   VOICE_SAMPLES: R2Bucket;
   ASSETS: Fetcher;
   /** Operator bearer key for /admin. */
   ADMIN_KEY: string;
   /** Secret-encryption keyring, see secrets/keyring.ts. */
   SECRET_KEYS: string;
+  /** Control-plane timings in ms (see control/config.ts); unset means the defaults. */
+  HEARTBEAT_TIMEOUT_MS?: string;
+  HEARTBEAT_INTERVAL_MS?: string;
+  ALARM_INTERVAL_MS?: string;
+  NODE_REQUEST_TIMEOUT_MS?: string;
+  QUOTA_WARNING_MS?: string;
 }
 
 export interface Variables {

@@ -1,12 +1,8 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
+import { issuePath } from '@glyphoxa/protocol';
 import { ApiError } from './errors.ts';
 
-/** Dotted path of a valibot issue (`guild_ids.2`), the field named in a 400. */
-export function issuePath(issue: v.BaseIssue<unknown>): string | undefined {
-  const keys = issue.path?.map((item) => String(item.key));
-  return keys && keys.length > 0 ? keys.join('.') : undefined;
-}
 
 /** Validates with `schema`, or throws a 400 naming the first offending field. */
 export function parseOrThrow<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
@@ -26,4 +22,9 @@ export async function readJson<S extends v.GenericSchema>(c: Context, schema: S)
     throw new ApiError(400, 'invalid_json', 'Request body must be valid JSON');
   }
   return parseOrThrow(schema, body);
+}
+
+/** The request's query string, validated like a body. */
+export function readQuery<S extends v.GenericSchema>(c: Context, schema: S): v.InferOutput<S> {
+  return parseOrThrow(schema, c.req.query());
 }

@@ -3,3 +3,5 @@ export * from './tenants.ts';
 export * from './sessions.ts';
 export * from './usage.ts';
 export * from './audit.ts';
+export * from './nodes.ts';
+export * from './session-usage.ts';

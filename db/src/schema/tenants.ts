@@ -3,6 +3,8 @@ import { check, integer, pgEnum, pgTable, real, text, timestamp, uuid } from 'dr
 import { tenantPolicies } from './roles.ts';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+/** Ids a tenant cannot take: `shared` names the shared voice-node pool. */
+export const RESERVED_TENANT_IDS = ['shared'] as const;
 
 export const licenseTier = pgEnum('license_tier', ['shared', 'dedicated']);
 export const tier = pgEnum('tier', ['apprentice', 'adventurer', 'dungeon_master', 'guild']);
@@ -29,6 +31,7 @@ export const tenants = pgTable(
   },
   (t) => [
     check('tenants_id_format', sql`${t.id} ~ '^[a-z][a-z0-9-]{1,62}$'`),
+    check('tenants_id_not_reserved', sql`${t.id} <> 'shared'`),
     check('tenants_hours_nonnegative', sql`${t.monthlySessionHours} >= 0`),
     check('tenants_concurrency_positive', sql`${t.maxConcurrentSessions} >= 1`),
     ...tenantPolicies('tenants', 'id'),

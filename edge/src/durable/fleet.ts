@@ -1,5 +1,313 @@
 import { DurableObject } from 'cloudflare:workers';
+import { createDb, updateNode, type Database } from '@glyphoxa/db';
+import {
+  parseNodeMessage,
+  PROTOCOL_VERSION,
+  type EdgeMessage,
+  type NodeMessage,
+  type NpcCommand,
+  type SessionNotice,
+  type StartSession,
+} from '@glyphoxa/protocol';
+import { CircuitBreaker } from '../control/circuit-breaker.ts';
+import { controlConfig, type ControlConfig } from '../control/config.ts';
+import { FleetStore } from '../control/fleet-store.ts';
+import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
+import { createLogger, type Logger } from '../log.ts';
 
-/** One per voice-node pool: the connected nodes and their capacity (the control-plane issue fills it in). */
-export class Fleet extends DurableObject<Bindings> {}
+/** What a node's socket carries across hibernation. */
+interface NodeAttachment {
+  nodeId: string;
+  pool: string;
+  /** Set once the node said hello. */
+  capacity?: number;
+  version?: string;
+  region?: string;
+}
+
+export interface NodeStatus {
+  node_id: string;
+  connected: boolean;
+  capacity: number | null;
+  load: number;
+  version: string | null;
+  region: string | null;
+  last_seen: string | null;
+  draining: boolean;
+}
+
+interface PendingRequest {
+  resolve: (outcome: Outcome<unknown>) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Reply codes a node uses for things that do not exist. */
+const NOT_FOUND_CODES = new Set(['session_not_found', 'npc_not_found']);
+
+/**
+ * One per voice-node pool. Accepts node WebSockets (hibernation API), knows
+ * each node's capacity and load, places sessions on the least-loaded node with
+ * room, relays what nodes report to their tenants' coordinators, and carries
+ * requests to nodes with a timeout and a per-node circuit breaker.
+ */
+export class Fleet extends DurableObject<Bindings> {
+  private readonly store: FleetStore;
+  private readonly config: ControlConfig;
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly breaker = new CircuitBreaker();
+  private readonly lastSeen = new Map<string, number>();
+  private readonly log: Logger = createLogger({ component: 'fleet' });
+  private database: Database | undefined;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.store = new FleetStore(ctx.storage.sql);
+    this.config = controlConfig(env);
+  }
+
+  /** The node's WebSocket upgrade, forwarded by `/nodes/connect` once its token checked out. */
+  override async fetch(request: Request): Promise<Response> {
+    const nodeId = request.headers.get('x-glyphoxa-node-id');
+    const pool = request.headers.get('x-glyphoxa-pool');
+    if (!nodeId || !pool || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return new Response('expected a node WebSocket upgrade', { status: 426 });
+    }
+    // A node that reconnects replaces its old connection.
+    for (const old of this.ctx.getWebSockets(nodeId)) old.close(4000, 'replaced by a new connection');
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [nodeId]);
+    server.serializeAttachment({ nodeId, pool } satisfies NodeAttachment);
+    this.lastSeen.set(nodeId, Date.now());
+    this.log.info('node connected', { node_id: nodeId, pool });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const node = ws.deserializeAttachment() as NodeAttachment;
+    this.lastSeen.set(node.nodeId, Date.now());
+    const parsed = parseNodeMessage(raw);
+    if (!parsed.ok) {
+      this.log.warn('invalid node message', { node_id: node.nodeId, error: parsed.error.message });
+      send(ws, { type: 'error', ...parsed.error, ...(parsed.context.type ? { request_type: parsed.context.type.slice(0, 128) } : {}) });
+      return;
+    }
+    try {
+      await this.onMessage(ws, node, parsed.message);
+    } catch (error) {
+      this.log.error('handling a node message failed', { node_id: node.nodeId, type: parsed.message.type, error: String(error) });
+      send(ws, { type: 'error', code: 'internal', message: 'The edge could not process that message', request_type: parsed.message.type });
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    await this.dropped(ws, `closed (${code})`);
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    await this.dropped(ws, `error: ${String(error)}`);
+  }
+
+  /** Places a session on the least-loaded connected node with room, and starts it there. */
+  place(tenantId: string, start: StartSession): Outcome<string> {
+    const loads = this.store.loads();
+    let best: { nodeId: string; ws: WebSocket; ratio: number; holdsTenant: boolean } | undefined;
+    for (const ws of this.ctx.getWebSockets()) {
+      const node = ws.deserializeAttachment() as NodeAttachment;
+      if (!node.capacity || this.store.isDrained(node.nodeId)) continue;
+      const load = loads.get(node.nodeId);
+      const used = load?.sessions ?? 0;
+      if (used >= node.capacity) continue;
+      const candidate = { nodeId: node.nodeId, ws, ratio: used / node.capacity, holdsTenant: load?.tenants.has(tenantId) ?? false };
+      // Least loaded first; on a tie, the node already holding the tenant's bot connection.
+      if (!best || candidate.ratio < best.ratio || (candidate.ratio === best.ratio && candidate.holdsTenant && !best.holdsTenant)) {
+        best = candidate;
+      }
+    }
+    if (!best) {
+      return refuse(503, 'no_voice_capacity', 'No voice node is free to run your session right now. Please try again in a few minutes.');
+    }
+    this.store.place(start.session_id, best.nodeId, tenantId);
+    send(best.ws, start);
+    return succeed(best.nodeId);
+  }
+
+  /** Forgets a session's placement; with `stop`, also tells its node to stop it. */
+  release(sessionId: string, stop?: { nodeId: string; reason: 'stopped' | 'node_lost' | 'quota' | 'failed' | 'tenant_deleted' }): void {
+    this.store.release(sessionId);
+    if (stop) for (const ws of this.ctx.getWebSockets(stop.nodeId)) send(ws, { type: 'stop_session', session_id: sessionId, reason: stop.reason });
+  }
+
+  /** Sends a request to a node and waits for its `reply`, at most the configured timeout. */
+  request(nodeId: string, command: NpcCommand): Promise<Outcome<unknown>> {
+    const unavailable = refuse(503, 'voice_unavailable', 'The voice service is temporarily unavailable. Please try again shortly.');
+    const [ws] = this.ctx.getWebSockets(nodeId);
+    if (!ws || this.breaker.isOpen(nodeId)) return Promise.resolve(unavailable);
+    const requestId = crypto.randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        this.breaker.failure(nodeId);
+        this.log.warn('node request timed out', { node_id: nodeId, request_id: requestId });
+        resolve(unavailable);
+      }, this.config.nodeRequestTimeoutMs);
+      this.pending.set(requestId, {
+        timer,
+        resolve: (outcome) => {
+          this.breaker.success(nodeId);
+          resolve(outcome);
+        },
+      });
+      send(ws, { ...command, request_id: requestId });
+    });
+  }
+
+  notify(nodeId: string, notice: SessionNotice): void {
+    for (const ws of this.ctx.getWebSockets(nodeId)) send(ws, notice);
+  }
+
+  status(): NodeStatus[] {
+    const loads = this.store.loads();
+    return this.ctx.getWebSockets().map((ws) => {
+      const node = ws.deserializeAttachment() as NodeAttachment;
+      const seen = this.lastSeen.get(node.nodeId);
+      return {
+        node_id: node.nodeId,
+        connected: true,
+        capacity: node.capacity ?? null,
+        load: loads.get(node.nodeId)?.sessions ?? 0,
+        version: node.version ?? null,
+        region: node.region ?? null,
+        last_seen: seen ? new Date(seen).toISOString() : null,
+        draining: this.store.isDrained(node.nodeId),
+      };
+    });
+  }
+
+  setDraining(nodeId: string, draining: boolean): void {
+    this.store.setDrained(nodeId, draining);
+  }
+
+  /** Drops a node's connection at once (its token was revoked). */
+  disconnect(nodeId: string): number {
+    const sockets = this.ctx.getWebSockets(nodeId);
+    for (const ws of sockets) ws.close(4001, 'node token revoked');
+    this.store.setDrained(nodeId, false);
+    return sockets.length;
+  }
+
+  /** The pool is going away with its tenant: drop every node and forget everything. */
+  async dissolve(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) ws.close(4001, 'pool deleted');
+    await this.ctx.storage.deleteAll();
+  }
+
+  private async onMessage(ws: WebSocket, node: NodeAttachment, message: NodeMessage): Promise<void> {
+    switch (message.type) {
+      case 'hello':
+        return this.hello(ws, node, message);
+      case 'heartbeat':
+        return this.heartbeat(ws, node, message.sessions);
+      case 'session_state': {
+        const placement = this.placementOn(node, message.session_id);
+        if (!placement) return send(ws, { type: 'stop_session', session_id: message.session_id, reason: 'failed' });
+        if (message.state === 'ended') this.store.release(message.session_id);
+        return this.coordinator(placement.tenantId).sessionState(placement.tenantId, node.nodeId, message.session_id, message.state, message.reason);
+      }
+      case 'usage': {
+        const placement = this.placementOn(node, message.session_id);
+        if (!placement) return;
+        return this.coordinator(placement.tenantId).usage(placement.tenantId, message.session_id, message.seq, {
+          llmTokens: message.llm_tokens,
+          sttSeconds: message.stt_seconds,
+          ttsChars: message.tts_chars,
+        });
+      }
+      case 'transcript':
+        // Stored by the campaign-data issue (session_entries); accepted only for sessions placed here.
+        if (this.placementOn(node, message.session_id)) {
+          this.log.debug('transcript', { node_id: node.nodeId, session_id: message.session_id, entries: message.entries.length });
+        }
+        return;
+      case 'reply': {
+        const pending = this.pending.get(message.request_id);
+        if (!pending) return;
+        this.pending.delete(message.request_id);
+        clearTimeout(pending.timer);
+        pending.resolve(
+          message.ok
+            ? succeed(message.data ?? null)
+            : refuse(NOT_FOUND_CODES.has(message.error.code) ? 404 : 409, message.error.code, message.error.message),
+        );
+        return;
+      }
+    }
+  }
+
+  private async hello(ws: WebSocket, node: NodeAttachment, hello: Extract<NodeMessage, { type: 'hello' }>): Promise<void> {
+    if (hello.protocol !== PROTOCOL_VERSION || hello.node_id !== node.nodeId) {
+      const why = hello.node_id !== node.nodeId ? `node_id ${hello.node_id} does not match the token's node` : `protocol ${hello.protocol} is not supported (edge speaks ${PROTOCOL_VERSION})`;
+      send(ws, { type: 'error', code: 'hello_refused', message: why, request_type: 'hello' });
+      ws.close(4002, 'hello refused');
+      return;
+    }
+    ws.serializeAttachment({ ...node, capacity: hello.capacity, version: hello.version, region: hello.region } satisfies NodeAttachment);
+    send(ws, { type: 'welcome', node_id: node.nodeId, pool: node.pool, heartbeat_interval_ms: this.config.heartbeatIntervalMs });
+    await updateNode(this.db(), node.nodeId, {
+      version: hello.version,
+      region: hello.region,
+      capacity: hello.capacity,
+      lastSeenAt: new Date(),
+    });
+  }
+
+  /** Relays liveness to each tenant's coordinator; sessions nobody owns any more are stopped. */
+  private async heartbeat(ws: WebSocket, node: NodeAttachment, sessionIds: string[]): Promise<void> {
+    const byTenant = new Map<string, string[]>();
+    for (const id of sessionIds) {
+      const placement = this.placementOn(node, id);
+      if (!placement) {
+        send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
+        continue;
+      }
+      byTenant.set(placement.tenantId, [...(byTenant.get(placement.tenantId) ?? []), id]);
+    }
+    for (const [tenantId, ids] of byTenant) {
+      const stale = await this.coordinator(tenantId).heartbeat(tenantId, node.nodeId, ids);
+      for (const id of stale) {
+        this.store.release(id);
+        send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
+      }
+    }
+  }
+
+  private async dropped(ws: WebSocket, why: string): Promise<void> {
+    const node = ws.deserializeAttachment() as NodeAttachment | null;
+    if (!node) return;
+    this.log.warn('node dropped', { node_id: node.nodeId, why });
+    // Its sessions stay placed: a node back within the heartbeat timeout keeps them.
+    await updateNode(this.db(), node.nodeId, { lastSeenAt: new Date(this.lastSeen.get(node.nodeId) ?? Date.now()) }).catch(() => {});
+  }
+
+  /** A node may only speak for sessions placed on it. */
+  private placementOn(node: NodeAttachment, sessionId: string) {
+    const placement = this.store.placement(sessionId);
+    return placement && placement.nodeId === node.nodeId ? placement : null;
+  }
+
+  private coordinator(tenantId: string) {
+    return this.env.TENANT_COORDINATOR.get(this.env.TENANT_COORDINATOR.idFromName(tenantId));
+  }
+
+  private db(): Database {
+    return (this.database ??= createDb(this.env.HYPERDRIVE.connectionString, { max: 2 }).db);
+  }
+}
+
+function send(ws: WebSocket, message: EdgeMessage): void {
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {
+    // The socket is closing; the node learns the outcome when it reconnects.
+  }
+}

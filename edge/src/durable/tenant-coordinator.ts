@@ -1,5 +1,335 @@
 import { DurableObject } from 'cloudflare:workers';
+import {
+  createDb,
+  effectiveLimits,
+  getTenant,
+  insertSession,
+  periodOf,
+  poolOf,
+  recordSessionUsage,
+  sessionHoursIn,
+  updateSession,
+  type Database,
+  type SessionEndReason,
+} from '@glyphoxa/db';
+import type { NpcCommand } from '@glyphoxa/protocol';
+import { controlConfig, type ControlConfig } from '../control/config.ts';
+import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
+import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { viewLiveSession, type SessionView } from '../views/session.ts';
 
-/** One per tenant: the single writer of its live sessions (the control-plane issue fills it in). */
-export class TenantCoordinator extends DurableObject<Bindings> {}
+export interface StartRequest {
+  guild_id: string;
+  channel_id: string;
+  campaign_id?: string | null;
+  started_by: string;
+}
+
+/** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
+const ENDED_RETENTION_MS = 24 * 3600_000;
+
+/**
+ * One per tenant: the single writer of the tenant's live sessions. It enforces
+ * the concurrency limit, one live session per guild and the monthly quota,
+ * ends sessions whose node stopped heartbeating, accrues usage and flushes it
+ * to Postgres idempotently, and writes every transition through to `sessions`.
+ */
+export class TenantCoordinator extends DurableObject<Bindings> {
+  private readonly store: CoordinatorStore;
+  private readonly config: ControlConfig;
+  private database: Database | undefined;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.store = new CoordinatorStore(ctx.storage.sql);
+    this.config = controlConfig(env);
+  }
+
+  async startSession(tenantId: string, request: StartRequest): Promise<Outcome<SessionView>> {
+    this.claim(tenantId);
+    const log = this.log(tenantId);
+    const db = this.db();
+    const tenant = await getTenant(db, tenantId);
+    if (!tenant) return refuse(404, 'tenant_not_found', `Tenant ${tenantId} does not exist`);
+    const limits = effectiveLimits(tenant);
+    const now = Date.now();
+    const hoursUsed = limits.monthlySessionHours === null ? 0 : await this.hoursUsed(tenantId, now);
+
+    // From here to the reservation nothing awaits, so no other request can
+    // interleave: simultaneous starts see each other's reservations.
+    const live = this.store.live();
+    const sameGuild = live.find((s) => s.guildId === request.guild_id);
+    if (sameGuild) {
+      return refuse(409, 'guild_session_live', `This server already has a live session (${sameGuild.id}). Stop it before starting another.`);
+    }
+    if (live.length >= limits.maxConcurrentSessions) {
+      return refuse(409, 'concurrency_limit', `Your plan allows ${limits.maxConcurrentSessions} session(s) at a time and that many are running. Stop one first, or upgrade your plan.`);
+    }
+    if (limits.monthlySessionHours !== null && hoursUsed >= limits.monthlySessionHours) {
+      return refuse(402, 'quota_exhausted', `This month's ${limits.monthlySessionHours} session hours are used up (${hoursUsed.toFixed(2)} h). They renew on the 1st (UTC); upgrade your plan for more.`);
+    }
+    const session: LiveSession = {
+      id: crypto.randomUUID(),
+      guildId: request.guild_id,
+      channelId: request.channel_id,
+      campaignId: request.campaign_id ?? tenant.campaignId,
+      startedBy: request.started_by,
+      state: 'pending',
+      nodeId: null,
+      pool: poolOf(tenant),
+      createdAt: now,
+      activatedAt: null,
+      lastHeartbeatAt: null,
+      endedAt: null,
+      endReason: null,
+      accruedUntil: null,
+      quotaWarned: false,
+      usageSeq: 0,
+    };
+    this.store.insert(session);
+    await this.armAlarm();
+
+    try {
+      await insertSession(db, tenantId, {
+        id: session.id,
+        tenantId,
+        campaignId: session.campaignId,
+        guildId: session.guildId,
+        channelId: session.channelId,
+        startedBy: session.startedBy,
+        startedAt: new Date(now),
+      });
+      const placed = await this.fleet(session.pool).place(tenantId, {
+        type: 'start_session',
+        session_id: session.id,
+        tenant_id: tenantId,
+        campaign_id: session.campaignId,
+        guild_id: session.guildId,
+        channel_id: session.channelId,
+        started_by: session.startedBy,
+        // The campaign-data issue loads the campaign's NPCs and the tenant's providers here.
+        npcs: [],
+        providers: {},
+      });
+      if (!placed.ok) {
+        await this.end(tenantId, session.id, 'failed', { notifyNode: false });
+        return placed;
+      }
+      this.store.update(session.id, { nodeId: placed.value });
+      await updateSession(db, tenantId, session.id, { nodeId: placed.value });
+    } catch (error) {
+      log.error('session start failed', { session_id: session.id, error: String(error) });
+      await this.end(tenantId, session.id, 'failed', { notifyNode: true });
+      return refuse(503, 'start_failed', 'The session could not be started. Please try again in a moment.');
+    }
+    log.info('session placed', { session_id: session.id, node_id: this.store.get(session.id)?.nodeId });
+    return succeed(viewLiveSession(tenantId, this.store.get(session.id)!));
+  }
+
+  async stopSession(tenantId: string, sessionId: string): Promise<Outcome<SessionView>> {
+    this.claim(tenantId);
+    const session = this.store.get(sessionId);
+    if (!session) return refuse(404, 'session_not_found', `No session ${sessionId}`);
+    if (session.state !== 'ended') await this.end(tenantId, sessionId, 'stopped', { notifyNode: true });
+    return succeed(viewLiveSession(tenantId, this.store.get(sessionId)!));
+  }
+
+  liveSessions(tenantId: string): SessionView[] {
+    this.claim(tenantId);
+    return this.store.live().map((s) => viewLiveSession(tenantId, s));
+  }
+
+  /** A node's `session_state`, relayed by its Fleet. */
+  async sessionState(tenantId: string, nodeId: string, sessionId: string, state: 'active' | 'ended', reason?: SessionEndReason): Promise<void> {
+    this.claim(tenantId);
+    const session = this.store.get(sessionId);
+    if (!session || session.state === 'ended' || session.nodeId !== nodeId) return;
+    if (state === 'active' && session.state === 'pending') {
+      const now = Date.now();
+      this.store.update(sessionId, { state: 'active', activatedAt: now, lastHeartbeatAt: now, accruedUntil: now });
+      await updateSession(this.db(), tenantId, sessionId, { state: 'active', lastHeartbeatAt: new Date(now) });
+      this.log(tenantId).info('session active', { session_id: sessionId, node_id: nodeId });
+    } else if (state === 'ended') {
+      await this.end(tenantId, sessionId, reason ?? 'failed', { notifyNode: false });
+    }
+  }
+
+  /**
+   * Heartbeats from a node for the sessions it runs. Returns the ones that are
+   * no longer live here, which the node must stop (it was gone too long).
+   */
+  heartbeat(tenantId: string, nodeId: string, sessionIds: string[]): string[] {
+    this.claim(tenantId);
+    const now = Date.now();
+    const stale: string[] = [];
+    for (const id of sessionIds) {
+      const session = this.store.get(id);
+      if (!session || session.state === 'ended' || session.nodeId !== nodeId) stale.push(id);
+      else this.store.update(id, { lastHeartbeatAt: now });
+    }
+    return stale;
+  }
+
+  /** Usage deltas from the node; a replayed `seq` is ignored, so nothing counts twice. */
+  usage(tenantId: string, sessionId: string, seq: number, delta: UsageDelta): void {
+    this.claim(tenantId);
+    const session = this.store.get(sessionId);
+    if (!session || seq <= session.usageSeq) return;
+    this.store.addUsage(sessionId, periodOf(Date.now()), delta);
+    this.store.update(sessionId, { usageSeq: seq });
+  }
+
+  /** Relays a DM's NPC command to the node running the session. */
+  async npcCommand(tenantId: string, sessionId: string, command: Omit<NpcCommand, 'type' | 'request_id' | 'session_id'>): Promise<Outcome<unknown>> {
+    this.claim(tenantId);
+    const session = this.store.get(sessionId);
+    if (!session || session.state === 'ended') return refuse(404, 'no_running_session', 'There is no running session to send that to.');
+    if (!session.nodeId) return refuse(409, 'session_starting', 'The session is still starting; try again in a moment.');
+    return this.fleet(session.pool).request(session.nodeId, { ...command, type: 'npc_command', session_id: sessionId } as NpcCommand);
+  }
+
+  /** Ends every live session and forgets the tenant: part of deleting it. */
+  async deleteTenant(tenantId: string): Promise<number> {
+    this.claim(tenantId);
+    const live = this.store.live();
+    for (const s of live) await this.end(tenantId, s.id, 'tenant_deleted', { notifyNode: true, writeThrough: false });
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    return live.length;
+  }
+
+  override async alarm(): Promise<void> {
+    const tenantId = this.store.tenantId;
+    if (!tenantId) return;
+    const log = this.log(tenantId);
+    const now = Date.now();
+    try {
+      for (const s of this.store.live()) {
+        const lastSign = s.lastHeartbeatAt ?? s.createdAt;
+        if (now - lastSign > this.config.heartbeatTimeoutMs) {
+          log.warn('session lost its node', { session_id: s.id, node_id: s.nodeId, silent_ms: now - lastSign });
+          await this.end(tenantId, s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true });
+        } else {
+          this.accrue(s, now);
+        }
+      }
+      await this.enforceQuota(tenantId, now);
+      await this.flushUsage(tenantId);
+      await this.writeHeartbeats(tenantId);
+      this.store.purgeEnded(now - ENDED_RETENTION_MS);
+    } catch (error) {
+      log.error('coordinator alarm failed; retrying', { error: String(error) });
+    }
+    await this.armAlarm();
+  }
+
+  private async end(
+    tenantId: string,
+    sessionId: string,
+    reason: SessionEndReason,
+    options: { notifyNode: boolean; writeThrough?: boolean },
+  ): Promise<void> {
+    const session = this.store.get(sessionId);
+    if (!session || session.state === 'ended') return;
+    const now = Date.now();
+    this.accrue(session, now);
+    this.store.update(sessionId, { state: 'ended', endedAt: now, endReason: reason });
+    this.log(tenantId).info('session ended', { session_id: sessionId, reason, node_id: session.nodeId });
+    if (session.nodeId) {
+      const fleet = this.fleet(session.pool);
+      await fleet.release(sessionId, options.notifyNode ? { nodeId: session.nodeId, reason } : undefined);
+    }
+    if (options.writeThrough === false) return;
+    await updateSession(this.db(), tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason });
+    await this.flushUsage(tenantId).catch(() => this.armAlarm());
+  }
+
+  private accrue(session: LiveSession, now: number): void {
+    if (session.state !== 'active') return;
+    const from = session.accruedUntil ?? session.activatedAt ?? now;
+    for (const part of splitByPeriod(from, now)) this.store.addSessionSeconds(session.id, part.period, part.seconds);
+    this.store.update(session.id, { accruedUntil: now });
+    session.accruedUntil = now;
+  }
+
+  /** Hours used this UTC month: what Postgres has plus what is not flushed yet. */
+  private async hoursUsed(tenantId: string, now: number): Promise<number> {
+    for (const s of this.store.live()) this.accrue(s, now);
+    const period = periodOf(now);
+    return (await sessionHoursIn(this.db(), tenantId, period)) + this.store.unflushedHours(period);
+  }
+
+  private async enforceQuota(tenantId: string, now: number): Promise<void> {
+    const active = this.store.live().filter((s) => s.state === 'active');
+    if (active.length === 0) return;
+    const tenant = await getTenant(this.db(), tenantId);
+    const limit = tenant ? effectiveLimits(tenant).monthlySessionHours : null;
+    if (limit === null) return;
+    const used = await this.hoursUsed(tenantId, now);
+    if (used >= limit) {
+      for (const s of active) await this.end(tenantId, s.id, 'quota', { notifyNode: true });
+      return;
+    }
+    // Every running session burns the remaining hours at once.
+    const remainingMs = ((limit - used) * 3600_000) / active.length;
+    if (remainingMs > this.config.quotaWarningMs) return;
+    for (const s of active.filter((s) => !s.quotaWarned)) {
+      this.store.update(s.id, { quotaWarned: true });
+      this.log(tenantId).warn('session near quota', { session_id: s.id, remaining_ms: Math.round(remainingMs) });
+      if (s.nodeId) {
+        await this.fleet(s.pool).notify(s.nodeId, {
+          type: 'session_notice',
+          session_id: s.id,
+          level: 'warning',
+          message: `About ${Math.max(1, Math.round(remainingMs / 60_000))} minute(s) of this month's session time are left; the session ends when it runs out.`,
+        });
+      }
+    }
+  }
+
+  private async flushUsage(tenantId: string): Promise<void> {
+    const totals = this.store.unflushed();
+    if (totals.length === 0) return;
+    await recordSessionUsage(this.db(), tenantId, totals);
+    this.store.markFlushed(totals);
+  }
+
+  private async writeHeartbeats(tenantId: string): Promise<void> {
+    for (const s of this.store.live()) {
+      if (s.state === 'active' && s.lastHeartbeatAt) {
+        await updateSession(this.db(), tenantId, s.id, { lastHeartbeatAt: new Date(s.lastHeartbeatAt) });
+      }
+    }
+  }
+
+  /** The alarm runs while there are live sessions or usage Postgres lacks. */
+  private async armAlarm(): Promise<void> {
+    if (this.store.live().length === 0 && this.store.unflushed().length === 0) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const existing = await this.ctx.storage.getAlarm();
+    if (existing === null) await this.ctx.storage.setAlarm(Date.now() + this.config.alarmIntervalMs);
+  }
+
+  /** A coordinator serves exactly one tenant, the one it was first addressed as. */
+  private claim(tenantId: string): void {
+    const owner = this.store.tenantId;
+    if (owner === null) this.store.tenantId = tenantId;
+    else if (owner !== tenantId) throw new Error(`coordinator of ${owner} addressed as ${tenantId}`);
+  }
+
+  private fleet(pool: string) {
+    return this.env.FLEET.get(this.env.FLEET.idFromName(pool));
+  }
+
+  private db(): Database {
+    return (this.database ??= createDb(this.env.HYPERDRIVE.connectionString, { max: 2 }).db);
+  }
+
+  private log(tenantId: string): Logger {
+    return createLogger({ tenant_id: tenantId, component: 'tenant-coordinator' });
+  }
+}

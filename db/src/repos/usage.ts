@@ -1,0 +1,85 @@
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { withTenant, type Db } from '../scope.ts';
+import { sessionUsage, usageRecords, type UsageRecord } from '../schema/index.ts';
+
+export interface UsageTotals {
+  sessionHours: number;
+  llmTokens: number;
+  sttSeconds: number;
+  ttsChars: number;
+}
+
+export interface SessionUsageTotals extends UsageTotals {
+  sessionId: string;
+  period: string;
+}
+
+export const ZERO_USAGE: UsageTotals = { sessionHours: 0, llmTokens: 0, sttSeconds: 0, ttsChars: 0 };
+
+/**
+ * Records sessions' absolute usage totals and moves the tenant's monthly
+ * `usage_records` by the difference to what was recorded before, in one
+ * transaction. Writing the same totals twice moves nothing, so a retried or
+ * replayed flush can never double usage.
+ */
+export function recordSessionUsage(db: Db, tenantId: string, totals: SessionUsageTotals[]): Promise<void> {
+  if (totals.length === 0) return Promise.resolve();
+  return withTenant(db, tenantId, async (tx) => {
+    const deltas = new Map<string, UsageTotals>();
+    for (const t of totals) {
+      const [before] = await tx
+        .select()
+        .from(sessionUsage)
+        .where(and(eq(sessionUsage.sessionId, t.sessionId), eq(sessionUsage.period, t.period)))
+        .for('update');
+      const values = { sessionHours: t.sessionHours, llmTokens: t.llmTokens, sttSeconds: t.sttSeconds, ttsChars: t.ttsChars };
+      await tx
+        .insert(sessionUsage)
+        .values({ sessionId: t.sessionId, tenantId, period: t.period, ...values })
+        .onConflictDoUpdate({ target: [sessionUsage.sessionId, sessionUsage.period], set: { ...values, updatedAt: new Date() } });
+      const delta = deltas.get(t.period) ?? { ...ZERO_USAGE };
+      delta.sessionHours += t.sessionHours - (before?.sessionHours ?? 0);
+      delta.llmTokens += t.llmTokens - (before?.llmTokens ?? 0);
+      delta.sttSeconds += t.sttSeconds - (before?.sttSeconds ?? 0);
+      delta.ttsChars += t.ttsChars - (before?.ttsChars ?? 0);
+      deltas.set(t.period, delta);
+    }
+    for (const [period, d] of deltas) {
+      await tx
+        .insert(usageRecords)
+        .values({ tenantId, period, ...d })
+        .onConflictDoUpdate({
+          target: [usageRecords.tenantId, usageRecords.period],
+          set: {
+            sessionHours: sql`${usageRecords.sessionHours} + ${d.sessionHours}`,
+            llmTokens: sql`${usageRecords.llmTokens} + ${d.llmTokens}`,
+            sttSeconds: sql`${usageRecords.sttSeconds} + ${d.sttSeconds}`,
+            ttsChars: sql`${usageRecords.ttsChars} + ${d.ttsChars}`,
+            updatedAt: new Date(),
+          },
+        });
+    }
+  });
+}
+
+/** Session hours recorded for one period (0 when none). */
+export function sessionHoursIn(db: Db, tenantId: string, period: string): Promise<number> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .select({ hours: usageRecords.sessionHours })
+      .from(usageRecords)
+      .where(and(eq(usageRecords.tenantId, tenantId), eq(usageRecords.period, period)));
+    return row?.hours ?? 0;
+  });
+}
+
+/** Monthly usage rows between two periods, inclusive. */
+export function listUsage(db: Db, tenantId: string, range: { from: string; to: string }): Promise<UsageRecord[]> {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select()
+      .from(usageRecords)
+      .where(and(eq(usageRecords.tenantId, tenantId), gte(usageRecords.period, range.from), lte(usageRecords.period, range.to)))
+      .orderBy(asc(usageRecords.period)),
+  );
+}

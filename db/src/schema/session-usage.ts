@@ -1,0 +1,27 @@
+import { bigint, doublePrecision, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { tenantPolicies } from './roles.ts';
+import { sessions } from './sessions.ts';
+
+/**
+ * Each session's usage totals per UTC month, written as absolute values by the
+ * tenant's coordinator. `usage_records` moves by the difference against what is
+ * here, so a retried or repeated flush moves it by nothing: never doubled.
+ */
+export const sessionUsage = pgTable(
+  'session_usage',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
+    period: text('period').notNull(),
+    sessionHours: doublePrecision('session_hours').notNull().default(0),
+    llmTokens: bigint('llm_tokens', { mode: 'number' }).notNull().default(0),
+    sttSeconds: doublePrecision('stt_seconds').notNull().default(0),
+    ttsChars: bigint('tts_chars', { mode: 'number' }).notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.period] }), ...tenantPolicies('session_usage', 'tenant_id')],
+);
+
+export type SessionUsage = typeof sessionUsage.$inferSelect;

@@ -1,0 +1,29 @@
+import { encodeBase64 } from '../secrets/keyring.ts';
+import { secretsEqual, sha256Hex } from './constant-time.ts';
+
+/**
+ * Node tokens are `<node id>.<secret>`: the id finds the registry row, the
+ * secret is checked against its SHA-256. Only the hash is stored; the token is
+ * shown once, when the node is created.
+ */
+export interface IssuedNodeToken {
+  nodeId: string;
+  token: string;
+  tokenHash: string;
+}
+
+export async function issueNodeToken(): Promise<IssuedNodeToken> {
+  const nodeId = `node-${crypto.randomUUID().slice(0, 8)}`;
+  const secret = encodeBase64(crypto.getRandomValues(new Uint8Array(32))).replace(/[+/=]/g, (c) => ({ '+': '-', '/': '_', '=': '' })[c]!);
+  return { nodeId, token: `${nodeId}.${secret}`, tokenHash: await sha256Hex(secret) };
+}
+
+/** Splits a presented token; null when it cannot be one of ours. */
+export function readNodeToken(token: string): { nodeId: string; secret: string } | null {
+  const match = token.match(/^(node-[a-f0-9]{8})\.([A-Za-z0-9_-]{20,})$/);
+  return match ? { nodeId: match[1]!, secret: match[2]! } : null;
+}
+
+export async function nodeSecretMatches(secret: string, tokenHash: string): Promise<boolean> {
+  return secretsEqual(await sha256Hex(secret), tokenHash);
+}

@@ -1,0 +1,37 @@
+import type { Bindings } from '../env.ts';
+
+/** Control-plane timings; wrangler `[vars]` override them (tests run them fast). */
+export interface ControlConfig {
+  /** A live session with no heartbeat for this long is ended as `node_lost`. */
+  heartbeatTimeoutMs: number;
+  /** How often nodes heartbeat (sent to them in `welcome`). */
+  heartbeatIntervalMs: number;
+  /** The coordinator's alarm period: timeouts, usage accrual, flushes, quota. */
+  alarmIntervalMs: number;
+  /** How long the edge waits for a node to answer a request. */
+  nodeRequestTimeoutMs: number;
+  /** A running session is warned this long before its tenant's quota runs out. */
+  quotaWarningMs: number;
+}
+
+const DEFAULTS: ControlConfig = {
+  heartbeatTimeoutMs: 90_000,
+  heartbeatIntervalMs: 5_000,
+  alarmIntervalMs: 5_000,
+  nodeRequestTimeoutMs: 2_500,
+  quotaWarningMs: 5 * 60_000,
+};
+
+export function controlConfig(env: Partial<Bindings>): ControlConfig {
+  const pick = (value: string | undefined, fallback: number) => {
+    const n = Number(value);
+    return value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
+  };
+  return {
+    heartbeatTimeoutMs: pick(env.HEARTBEAT_TIMEOUT_MS, DEFAULTS.heartbeatTimeoutMs),
+    heartbeatIntervalMs: pick(env.HEARTBEAT_INTERVAL_MS, DEFAULTS.heartbeatIntervalMs),
+    alarmIntervalMs: pick(env.ALARM_INTERVAL_MS, DEFAULTS.alarmIntervalMs),
+    nodeRequestTimeoutMs: pick(env.NODE_REQUEST_TIMEOUT_MS, DEFAULTS.nodeRequestTimeoutMs),
+    quotaWarningMs: pick(env.QUOTA_WARNING_MS, DEFAULTS.quotaWarningMs),
+  };
+}

@@ -1,0 +1,208 @@
+import { periodOf, type SessionEndReason, type SessionState, type SessionUsageTotals } from '@glyphoxa/db';
+
+/** A session as its tenant's coordinator holds it; times are epoch milliseconds. */
+export interface LiveSession {
+  id: string;
+  guildId: string;
+  channelId: string;
+  campaignId: string | null;
+  startedBy: string;
+  state: SessionState;
+  nodeId: string | null;
+  pool: string;
+  createdAt: number;
+  activatedAt: number | null;
+  lastHeartbeatAt: number | null;
+  endedAt: number | null;
+  endReason: SessionEndReason | null;
+  /** Session time is accrued up to here. */
+  accruedUntil: number | null;
+  quotaWarned: boolean;
+  /** Highest `usage.seq` taken from the node; lower or equal ones are replays. */
+  usageSeq: number;
+}
+
+interface UsageRow {
+  session_id: string;
+  period: string;
+  session_seconds: number;
+  llm_tokens: number;
+  stt_seconds: number;
+  tts_chars: number;
+}
+
+export interface UsageDelta {
+  llmTokens: number;
+  sttSeconds: number;
+  ttsChars: number;
+}
+
+const SCHEMA = [
+  `create table if not exists meta (key text primary key, value text not null)`,
+  `create table if not exists sessions (
+     id text primary key, guild_id text not null, channel_id text not null, campaign_id text,
+     started_by text not null, state text not null, node_id text, pool text not null,
+     created_at integer not null, activated_at integer, last_heartbeat_at integer,
+     ended_at integer, end_reason text, accrued_until integer,
+     quota_warned integer not null default 0, usage_seq integer not null default 0)`,
+  `create index if not exists sessions_state on sessions (state)`,
+  // Totals per session and month, and how much of them Postgres already has.
+  `create table if not exists usage (
+     session_id text not null, period text not null,
+     session_seconds real not null default 0, llm_tokens integer not null default 0,
+     stt_seconds real not null default 0, tts_chars integer not null default 0,
+     flushed_session_seconds real not null default 0, flushed_llm_tokens integer not null default 0,
+     flushed_stt_seconds real not null default 0, flushed_tts_chars integer not null default 0,
+     primary key (session_id, period))`,
+];
+
+const UNFLUSHED = `session_seconds <> flushed_session_seconds or llm_tokens <> flushed_llm_tokens
+  or stt_seconds <> flushed_stt_seconds or tts_chars <> flushed_tts_chars`;
+
+/** The coordinator's SQLite storage: its sessions and their usage, durable across evictions. */
+export class CoordinatorStore {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+    for (const statement of SCHEMA) sql.exec(statement);
+  }
+
+  get tenantId(): string | null {
+    return this.sql.exec<{ value: string }>(`select value from meta where key = 'tenant_id'`).toArray()[0]?.value ?? null;
+  }
+
+  set tenantId(id: string) {
+    this.sql.exec(`insert or replace into meta (key, value) values ('tenant_id', ?)`, id);
+  }
+
+  insert(s: LiveSession): void {
+    this.sql.exec(
+      `insert into sessions (id, guild_id, channel_id, campaign_id, started_by, state, node_id, pool, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      s.id, s.guildId, s.channelId, s.campaignId, s.startedBy, s.state, s.nodeId, s.pool, s.createdAt,
+    );
+  }
+
+  get(id: string): LiveSession | null {
+    const row = this.sql.exec(`select * from sessions where id = ?`, id).toArray()[0];
+    return row ? toSession(row) : null;
+  }
+
+  /** Sessions that are pending or active. */
+  live(): LiveSession[] {
+    return this.sql.exec(`select * from sessions where state <> 'ended' order by created_at`).toArray().map(toSession);
+  }
+
+  update(id: string, changes: Partial<Omit<LiveSession, 'id'>>): void {
+    const columns: Record<string, string> = {
+      state: 'state', nodeId: 'node_id', activatedAt: 'activated_at', lastHeartbeatAt: 'last_heartbeat_at',
+      endedAt: 'ended_at', endReason: 'end_reason', accruedUntil: 'accrued_until', quotaWarned: 'quota_warned',
+      usageSeq: 'usage_seq',
+    };
+    const entries = Object.entries(changes).filter(([key]) => key in columns);
+    if (entries.length === 0) return;
+    const assignments = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
+    const values = entries.map(([, value]) => (typeof value === 'boolean' ? Number(value) : (value ?? null)));
+    this.sql.exec(`update sessions set ${assignments} where id = ?`, ...values, id);
+  }
+
+  addSessionSeconds(sessionId: string, period: string, seconds: number): void {
+    this.sql.exec(
+      `insert into usage (session_id, period, session_seconds) values (?, ?, ?)
+       on conflict (session_id, period) do update set session_seconds = session_seconds + excluded.session_seconds`,
+      sessionId, period, seconds,
+    );
+  }
+
+  addUsage(sessionId: string, period: string, d: UsageDelta): void {
+    this.sql.exec(
+      `insert into usage (session_id, period, llm_tokens, stt_seconds, tts_chars) values (?, ?, ?, ?, ?)
+       on conflict (session_id, period) do update set llm_tokens = llm_tokens + excluded.llm_tokens,
+         stt_seconds = stt_seconds + excluded.stt_seconds, tts_chars = tts_chars + excluded.tts_chars`,
+      sessionId, period, d.llmTokens, d.sttSeconds, d.ttsChars,
+    );
+  }
+
+  /** Totals Postgres does not have yet, as absolute values to record. */
+  unflushed(): SessionUsageTotals[] {
+    return this.sql
+      .exec<Record<string, SqlStorageValue> & UsageRow>(`select * from usage where ${UNFLUSHED}`)
+      .toArray()
+      .map((r) => ({
+        sessionId: r.session_id,
+        period: r.period,
+        sessionHours: r.session_seconds / 3600,
+        llmTokens: r.llm_tokens,
+        sttSeconds: r.stt_seconds,
+        ttsChars: r.tts_chars,
+      }));
+  }
+
+  /** Marks these totals as recorded (values written, not whatever accrued meanwhile). */
+  markFlushed(totals: SessionUsageTotals[]): void {
+    for (const t of totals) {
+      this.sql.exec(
+        `update usage set flushed_session_seconds = ?, flushed_llm_tokens = ?, flushed_stt_seconds = ?, flushed_tts_chars = ?
+         where session_id = ? and period = ?`,
+        t.sessionHours * 3600, t.llmTokens, t.sttSeconds, t.ttsChars, t.sessionId, t.period,
+      );
+    }
+  }
+
+  /** Session hours of `period` that Postgres does not have yet. */
+  unflushedHours(period: string): number {
+    const row = this.sql
+      .exec<{ s: number | null }>(`select sum(session_seconds - flushed_session_seconds) as s from usage where period = ?`, period)
+      .toArray()[0];
+    return (row?.s ?? 0) / 3600;
+  }
+
+  /** Forgets ended sessions older than `before` whose usage Postgres has. */
+  purgeEnded(before: number): void {
+    this.sql.exec(
+      `delete from usage where session_id in (select id from sessions where state = 'ended' and ended_at < ?)
+       and not (${UNFLUSHED})`,
+      before,
+    );
+    this.sql.exec(
+      `delete from sessions where state = 'ended' and ended_at < ? and id not in (select session_id from usage)`,
+      before,
+    );
+  }
+}
+
+/** Splits the span [from, to) at UTC month starts: session time counts in the month it was spent. */
+export function splitByPeriod(from: number, to: number): Array<{ period: string; seconds: number }> {
+  const parts: Array<{ period: string; seconds: number }> = [];
+  let cursor = from;
+  while (cursor < to) {
+    const d = new Date(cursor);
+    const nextMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    const end = Math.min(to, nextMonth);
+    parts.push({ period: periodOf(cursor), seconds: (end - cursor) / 1000 });
+    cursor = end;
+  }
+  return parts;
+}
+
+function toSession(row: Record<string, SqlStorageValue>): LiveSession {
+  return {
+    id: row.id as string,
+    guildId: row.guild_id as string,
+    channelId: row.channel_id as string,
+    campaignId: (row.campaign_id as string | null) ?? null,
+    startedBy: row.started_by as string,
+    state: row.state as SessionState,
+    nodeId: (row.node_id as string | null) ?? null,
+    pool: row.pool as string,
+    createdAt: row.created_at as number,
+    activatedAt: (row.activated_at as number | null) ?? null,
+    lastHeartbeatAt: (row.last_heartbeat_at as number | null) ?? null,
+    endedAt: (row.ended_at as number | null) ?? null,
+    endReason: (row.end_reason as SessionEndReason | null) ?? null,
+    accruedUntil: (row.accrued_until as number | null) ?? null,
+    quotaWarned: Boolean(row.quota_warned),
+    usageSeq: (row.usage_seq as number) ?? 0,
+  };
+}

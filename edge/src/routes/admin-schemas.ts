@@ -1,0 +1,58 @@
+import { RESERVED_TENANT_IDS, TENANT_ID_PATTERN } from '@glyphoxa/db';
+import * as v from 'valibot';
+
+/** Wire schemas of the admin API's bodies and queries. Unknown fields are refused, by name. */
+
+const Snowflake = v.pipe(v.string(), v.regex(/^\d{15,21}$/, 'must be a Discord id (digits)'));
+
+export const TenantIdSchema = v.pipe(
+  v.string(),
+  v.regex(TENANT_ID_PATTERN, 'must be 2-63 characters: lowercase letters, digits and dashes, starting with a letter'),
+  v.check((id) => !(RESERVED_TENANT_IDS as readonly string[]).includes(id), 'is reserved'),
+);
+
+const tenantFields = {
+  license_tier: v.optional(v.picklist(['shared', 'dedicated'])),
+  tier: v.optional(v.picklist(['apprentice', 'adventurer', 'dungeon_master', 'guild'])),
+  bot_token: v.optional(v.nullable(v.pipe(v.string(), v.minLength(20), v.maxLength(200), v.regex(/^[\w.-]+$/, 'must be a Discord bot token')))),
+  discord_application_id: v.optional(v.nullable(Snowflake)),
+  discord_public_key: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters')))),
+  guild_ids: v.optional(v.pipe(v.array(Snowflake), v.maxLength(100))),
+  dm_role_id: v.optional(v.nullable(Snowflake)),
+  campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.uuid()))),
+  monthly_session_hours: v.optional(v.nullable(v.pipe(v.number(), v.minValue(0), v.maxValue(744)))),
+  max_concurrent_sessions: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)))),
+};
+
+export const CreateTenantSchema = v.strictObject({ id: TenantIdSchema, ...tenantFields });
+export const UpdateTenantSchema = v.strictObject(tenantFields);
+export type TenantFields = v.InferOutput<typeof UpdateTenantSchema>;
+
+const Period = v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM'));
+export const UsageQuerySchema = v.object({ from: v.optional(Period), to: v.optional(Period) });
+
+export const PageQuerySchema = v.object({
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '50'),
+  after: v.optional(v.string()),
+});
+
+export const CreateNodeSchema = v.strictObject({ pool: v.union([v.literal('shared'), v.pipe(v.string(), v.regex(TENANT_ID_PATTERN, 'must be "shared" or a tenant id'))]) });
+
+export const StartSessionSchema = v.strictObject({
+  guild_id: Snowflake,
+  channel_id: Snowflake,
+  campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.uuid()))),
+  started_by: Snowflake,
+});
+
+export const SessionStateQuerySchema = v.object({
+  state: v.optional(v.picklist(['pending', 'active', 'ended'])),
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '100'),
+});
+
+const NpcName = v.pipe(v.string(), v.nonEmpty(), v.maxLength(128));
+export const NpcCommandBodySchema = v.variant('action', [
+  v.strictObject({ action: v.picklist(['list', 'muteall', 'unmuteall']) }),
+  v.strictObject({ action: v.picklist(['mute', 'unmute']), name: NpcName }),
+  v.strictObject({ action: v.literal('speak'), name: NpcName, text: v.pipe(v.string(), v.nonEmpty(), v.maxLength(2000)) }),
+]);

@@ -1,0 +1,56 @@
+import { findSessionTenant, listSessions } from '@glyphoxa/db';
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { auditAdmin } from '../audit.ts';
+import { unwrap } from '../control/refusal.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { parseOrThrow, readJson, readQuery } from '../validation.ts';
+import { viewSessionRow } from '../views/session.ts';
+import { NpcCommandBodySchema, SessionStateQuerySchema, StartSessionSchema } from './admin-schemas.ts';
+import { tenantParam } from './admin-tenants.ts';
+
+/** Sessions for operators and tests; the dashboard and slash commands call the same coordinator. */
+export function adminSessionRoutes() {
+  const app = new Hono<AppEnv>();
+  const coordinator = (env: AppEnv['Bindings'], tenantId: string) => env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenantId));
+
+  app.post('/tenants/:id/sessions', async (c) => {
+    const tenantId = tenantParam(c.req.param('id'));
+    const body = await readJson(c, StartSessionSchema);
+    const session = unwrap(await coordinator(c.env, tenantId).startSession(tenantId, body));
+    await auditAdmin(c.var.db(), { tenantId, action: 'session.start', target: session.id, detail: { guild_id: body.guild_id } });
+    return c.json({ session }, 201);
+  });
+
+  app.get('/tenants/:id/sessions', async (c) => {
+    const tenantId = tenantParam(c.req.param('id'));
+    const query = readQuery(c, SessionStateQuerySchema);
+    const rows = await listSessions(c.var.db(), tenantId, { state: query.state, limit: query.limit });
+    return c.json({ sessions: rows.map(viewSessionRow) });
+  });
+
+  app.post('/sessions/:id/stop', async (c) => {
+    const { sessionId, tenantId } = await sessionOwner(c);
+    const session = unwrap(await coordinator(c.env, tenantId).stopSession(tenantId, sessionId));
+    await auditAdmin(c.var.db(), { tenantId, action: 'session.stop', target: sessionId });
+    return c.json({ session });
+  });
+
+  app.post('/sessions/:id/npc', async (c) => {
+    const { sessionId, tenantId } = await sessionOwner(c);
+    const command = await readJson(c, NpcCommandBodySchema);
+    const data = unwrap(await coordinator(c.env, tenantId).npcCommand(tenantId, sessionId, command));
+    if (command.action !== 'list') await auditAdmin(c.var.db(), { tenantId, action: `npc.${command.action}`, target: sessionId });
+    return c.json({ data });
+  });
+
+  return app;
+}
+
+async function sessionOwner(c: { req: { param(name: 'id'): string }; var: AppEnv['Variables'] }) {
+  const sessionId = parseOrThrow(v.pipe(v.string(), v.uuid('session id must be a uuid')), c.req.param('id'));
+  const tenantId = await findSessionTenant(c.var.db(), sessionId);
+  if (!tenantId) throw new ApiError(404, 'session_not_found', `No session ${sessionId}`);
+  return { sessionId, tenantId };
+}

@@ -1,0 +1,126 @@
+import {
+  createTenant,
+  deletePoolNodes,
+  deleteTenant,
+  effectiveLimits,
+  getTenant,
+  listTenants,
+  listUsage,
+  periodOf,
+  updateTenant,
+  type TenantChanges,
+} from '@glyphoxa/db';
+import { Hono } from 'hono';
+import { auditAdmin } from '../audit.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { loadKeyring } from '../secrets/keyring.ts';
+import { sealSecret } from '../secrets/cipher.ts';
+import { parseOrThrow, readJson, readQuery } from '../validation.ts';
+import { viewTenant } from '../views/tenant.ts';
+import { CreateTenantSchema, PageQuerySchema, TenantIdSchema, UpdateTenantSchema, UsageQuerySchema, type TenantFields } from './admin-schemas.ts';
+
+/** Operators' tenant administration: CRUD and usage. */
+export function adminTenantRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post('/tenants', async (c) => {
+    const body = await readJson(c, CreateTenantSchema);
+    const changes = await toChanges(c.env.SECRET_KEYS, body.id, body);
+    const tenant = await createTenant(c.var.db(), { id: body.id, ...changes });
+    if (!tenant) throw new ApiError(409, 'tenant_exists', `A tenant with id ${body.id} already exists`, 'id');
+    await auditAdmin(c.var.db(), { tenantId: body.id, action: 'tenant.create', target: body.id, detail: { fields: Object.keys(body) } });
+    return c.json({ tenant: viewTenant(tenant) }, 201);
+  });
+
+  app.get('/tenants', async (c) => {
+    const page = readQuery(c, PageQuerySchema);
+    const tenants = await listTenants(c.var.db(), { after: page.after, limit: page.limit });
+    const next = tenants.length === page.limit ? tenants.at(-1)!.id : null;
+    return c.json({ tenants: tenants.map(viewTenant), next_after: next });
+  });
+
+  app.get('/tenants/:id', async (c) => c.json({ tenant: viewTenant(await mustGet(c.var.db(), tenantParam(c.req.param('id')))) }));
+
+  app.put('/tenants/:id', async (c) => {
+    const id = tenantParam(c.req.param('id'));
+    const body = await readJson(c, UpdateTenantSchema);
+    const tenant = await updateTenant(c.var.db(), id, await toChanges(c.env.SECRET_KEYS, id, body));
+    if (!tenant) throw notFound(id);
+    await auditAdmin(c.var.db(), { tenantId: id, action: 'tenant.update', target: id, detail: { fields: Object.keys(body) } });
+    return c.json({ tenant: viewTenant(tenant) });
+  });
+
+  app.delete('/tenants/:id', async (c) => {
+    const id = tenantParam(c.req.param('id'));
+    const db = c.var.db();
+    const tenant = await mustGet(db, id);
+    const coordinator = c.env.TENANT_COORDINATOR.get(c.env.TENANT_COORDINATOR.idFromName(id));
+    const endedSessions = await coordinator.deleteTenant(id);
+    if (tenant.licenseTier === 'dedicated') {
+      await c.env.FLEET.get(c.env.FLEET.idFromName(id)).dissolve();
+      await deletePoolNodes(db, id);
+    }
+    await deleteTenant(db, id);
+    await auditAdmin(db, { tenantId: id, action: 'tenant.delete', target: id, detail: { ended_sessions: endedSessions } });
+    return c.json({ deleted: id, ended_sessions: endedSessions });
+  });
+
+  app.get('/tenants/:id/usage', async (c) => {
+    const id = tenantParam(c.req.param('id'));
+    const query = readQuery(c, UsageQuerySchema);
+    const current = periodOf(Date.now());
+    const range = { from: query.from ?? current, to: query.to ?? query.from ?? current };
+    if (range.from > range.to) throw new ApiError(400, 'invalid_request', 'from: must not be after to', 'from');
+    const db = c.var.db();
+    const limits = effectiveLimits(await mustGet(db, id));
+    const rows = await listUsage(db, id, range);
+    return c.json({
+      tenant_id: id,
+      quota: { monthly_session_hours: limits.monthlySessionHours, max_concurrent_sessions: limits.maxConcurrentSessions },
+      periods: rows.map((r) => ({
+        period: r.period,
+        session_hours: r.sessionHours,
+        llm_tokens: r.llmTokens,
+        stt_seconds: r.sttSeconds,
+        tts_chars: r.ttsChars,
+        quota_hours: limits.monthlySessionHours,
+        remaining_hours: limits.monthlySessionHours === null ? null : Math.max(0, limits.monthlySessionHours - r.sessionHours),
+      })),
+    });
+  });
+
+  return app;
+}
+
+export function tenantParam(id: string): string {
+  return parseOrThrow(TenantIdSchema, id);
+}
+
+async function mustGet(db: Parameters<typeof getTenant>[0], id: string) {
+  const tenant = await getTenant(db, id);
+  if (!tenant) throw notFound(id);
+  return tenant;
+}
+
+const notFound = (id: string) => new ApiError(404, 'tenant_not_found', `No tenant ${id}`);
+
+/** Wire fields to columns; a bot token is sealed before it goes anywhere. */
+async function toChanges(secretKeys: string, tenantId: string, body: TenantFields): Promise<TenantChanges> {
+  const changes: TenantChanges = {
+    licenseTier: body.license_tier,
+    tier: body.tier,
+    discordApplicationId: body.discord_application_id,
+    discordPublicKey: body.discord_public_key?.toLowerCase() ?? body.discord_public_key,
+    guildIds: body.guild_ids,
+    dmRoleId: body.dm_role_id,
+    campaignId: body.campaign_id,
+    monthlySessionHours: body.monthly_session_hours,
+    maxConcurrentSessions: body.max_concurrent_sessions,
+  };
+  if (body.bot_token !== undefined) {
+    changes.botTokenEnc =
+      body.bot_token === null ? null : await sealSecret(await loadKeyring(secretKeys), body.bot_token, `tenant:${tenantId}:bot_token`);
+  }
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as TenantChanges;
+}

@@ -1,0 +1,35 @@
+import { getNode } from '@glyphoxa/db';
+import { Hono } from 'hono';
+import { bearerToken } from '../auth/constant-time.ts';
+import { nodeSecretMatches, readNodeToken } from '../auth/node-token.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+
+/**
+ * `GET /nodes/connect`: a voice node checks in. Its token is verified here,
+ * before the upgrade, and the socket is handed to its pool's Fleet.
+ */
+export function nodeRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/connect', async (c) => {
+    const presented = readNodeToken(bearerToken(c.req.header('authorization')) ?? '');
+    const node = presented ? await getNode(c.var.db(), presented.nodeId) : null;
+    if (!presented || !node || !(await nodeSecretMatches(presented.secret, node.tokenHash))) {
+      c.var.log.warn('node token refused', { node_id: presented?.nodeId });
+      throw new ApiError(401, 'unauthorized', 'A valid node token is required (Authorization: Bearer <node token>)');
+    }
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new ApiError(426, 'upgrade_required', 'Connect with a WebSocket upgrade');
+    }
+    // Only headers we set reach the Fleet: a node cannot claim another id or pool.
+    const headers = new Headers({ upgrade: 'websocket', 'x-glyphoxa-node-id': node.id, 'x-glyphoxa-pool': node.pool });
+    for (const name of ['sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions']) {
+      const value = c.req.header(name);
+      if (value) headers.set(name, value);
+    }
+    return c.env.FLEET.get(c.env.FLEET.idFromName(node.pool)).fetch(new Request(c.req.url, { headers }));
+  });
+
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { Session } from '@glyphoxa/db';
+import type { LiveSession } from '../control/coordinator-store.ts';
+
+/** A session on the wire, whether read from Postgres or from its coordinator. */
+export interface SessionView {
+  id: string;
+  tenant_id: string;
+  campaign_id: string | null;
+  guild_id: string;
+  channel_id: string;
+  started_by: string;
+  state: Session['state'];
+  node_id: string | null;
+  started_at: string;
+  ended_at: string | null;
+  end_reason: Session['endReason'];
+  last_heartbeat_at: string | null;
+}
+
+const iso = (t: number | Date | null) => (t === null ? null : new Date(t).toISOString());
+
+export function viewSessionRow(s: Session): SessionView {
+  return {
+    id: s.id,
+    tenant_id: s.tenantId,
+    campaign_id: s.campaignId,
+    guild_id: s.guildId,
+    channel_id: s.channelId,
+    started_by: s.startedBy,
+    state: s.state,
+    node_id: s.nodeId,
+    started_at: iso(s.startedAt)!,
+    ended_at: iso(s.endedAt),
+    end_reason: s.endReason,
+    last_heartbeat_at: iso(s.lastHeartbeatAt),
+  };
+}
+
+export function viewLiveSession(tenantId: string, s: LiveSession): SessionView {
+  return {
+    id: s.id,
+    tenant_id: tenantId,
+    campaign_id: s.campaignId,
+    guild_id: s.guildId,
+    channel_id: s.channelId,
+    started_by: s.startedBy,
+    state: s.state,
+    node_id: s.nodeId,
+    started_at: iso(s.createdAt)!,
+    ended_at: iso(s.endedAt),
+    end_reason: s.endReason,
+    last_heartbeat_at: iso(s.lastHeartbeatAt),
+  };
+}

@@ -1,0 +1,72 @@
+import { exports } from 'cloudflare:workers';
+import { PROTOCOL_VERSION, type EdgeMessage, type NodeMessage } from '@glyphoxa/protocol';
+
+/**
+ * A voice node as the edge sees one, driven by the test over a real WebSocket
+ * to the Worker and its Fleet. (Process-level tests use the real voice node.)
+ */
+export class TestNode {
+  readonly received: EdgeMessage[] = [];
+  private waiters: Array<() => void> = [];
+  readonly ws: WebSocket;
+  readonly nodeId: string;
+
+  private constructor(ws: WebSocket, nodeId: string) {
+    this.ws = ws;
+    this.nodeId = nodeId;
+    ws.addEventListener('message', (event) => {
+      this.received.push(JSON.parse(event.data as string) as EdgeMessage);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  static async connect(token: string, options: { capacity?: number; autoActivate?: boolean } = {}): Promise<TestNode> {
+    const res = await exports.default.fetch('http://edge.test/nodes/connect', {
+      headers: { upgrade: 'websocket', authorization: `Bearer ${token}` },
+    });
+    if (!res.webSocket) throw new Error(`connect refused: ${res.status} ${await res.text()}`);
+    res.webSocket.accept();
+    const node = new TestNode(res.webSocket, token.split('.')[0]!);
+    if (options.autoActivate !== false) {
+      res.webSocket.addEventListener('message', (event) => {
+        const msg = JSON.parse(event.data as string) as EdgeMessage;
+        if (msg.type === 'start_session') node.send({ type: 'session_state', session_id: msg.session_id, state: 'active' });
+      });
+    }
+    node.send({ type: 'hello', node_id: node.nodeId, version: 'test', protocol: PROTOCOL_VERSION, capacity: options.capacity ?? 4, region: 'local' });
+    await node.next((m) => m.type === 'welcome');
+    return node;
+  }
+
+  send(message: NodeMessage | Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  sendRaw(text: string): void {
+    this.ws.send(text);
+  }
+
+  /** The first message (already received or coming) that matches, within `timeoutMs`. */
+  async next<T extends EdgeMessage>(match: (m: EdgeMessage) => m is T, timeoutMs?: number): Promise<T>;
+  async next(match: (m: EdgeMessage) => boolean, timeoutMs?: number): Promise<EdgeMessage>;
+  async next(match: (m: EdgeMessage) => boolean, timeoutMs = 5000): Promise<EdgeMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find(match);
+      if (found) {
+        this.received.splice(this.received.indexOf(found), 1);
+        return found;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.received)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  close(): void {
+    this.ws.close(1000, 'test done');
+  }
+}

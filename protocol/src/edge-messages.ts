@@ -1,0 +1,87 @@
+import * as v from 'valibot';
+import { ErrorBodySchema, IdSchema, SessionEndReasonSchema, SessionIdSchema, TextSchema } from './fields.ts';
+import { MAX_LIST_LENGTH } from './limits.ts';
+import { NpcDefinitionSchema } from './npc.ts';
+import { ProviderSettingsSchema } from './providers.ts';
+
+/** Messages the edge sends to a voice node. */
+
+/** The answer to `hello`: the node is registered in `pool` and should heartbeat at this pace. */
+export const WelcomeSchema = v.object({
+  type: v.literal('welcome'),
+  node_id: IdSchema,
+  pool: IdSchema,
+  heartbeat_interval_ms: v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(60_000)),
+});
+export type Welcome = v.InferOutput<typeof WelcomeSchema>;
+
+/** A session placed on this node; the node answers with `session_state`. */
+export const StartSessionSchema = v.object({
+  type: v.literal('start_session'),
+  session_id: SessionIdSchema,
+  tenant_id: IdSchema,
+  campaign_id: v.nullable(IdSchema),
+  guild_id: IdSchema,
+  channel_id: IdSchema,
+  started_by: IdSchema,
+  npcs: v.pipe(v.array(NpcDefinitionSchema), v.maxLength(MAX_LIST_LENGTH)),
+  providers: ProviderSettingsSchema,
+});
+export type StartSession = v.InferOutput<typeof StartSessionSchema>;
+
+/** The node stops the session and reports `session_state` ended with this reason. */
+export const StopSessionSchema = v.object({
+  type: v.literal('stop_session'),
+  session_id: SessionIdSchema,
+  reason: SessionEndReasonSchema,
+});
+export type StopSession = v.InferOutput<typeof StopSessionSchema>;
+
+const npcCommandEnvelope = {
+  type: v.literal('npc_command'),
+  request_id: IdSchema,
+  session_id: SessionIdSchema,
+};
+
+/**
+ * A DM's NPC command for a running session, answered with a `reply`. Each action
+ * names exactly the fields it needs, so `mute` without `name` is invalid on the wire.
+ */
+export const NpcCommandSchema = v.variant('action', [
+  v.object({ ...npcCommandEnvelope, action: v.picklist(['list', 'muteall', 'unmuteall']) }),
+  v.object({ ...npcCommandEnvelope, action: v.picklist(['mute', 'unmute']), name: IdSchema }),
+  v.object({ ...npcCommandEnvelope, action: v.literal('speak'), name: IdSchema, text: v.pipe(TextSchema, v.nonEmpty()) }),
+]);
+export type NpcCommand = v.InferOutput<typeof NpcCommandSchema>;
+export type NpcAction = NpcCommand['action'];
+
+/** Something the table should hear about a running session (its quota is nearly used up). */
+export const SessionNoticeSchema = v.object({
+  type: v.literal('session_notice'),
+  session_id: SessionIdSchema,
+  level: v.picklist(['info', 'warning']),
+  message: TextSchema,
+});
+export type SessionNotice = v.InferOutput<typeof SessionNoticeSchema>;
+
+/** The edge's answer to a node message it could not accept. */
+export const EdgeErrorSchema = v.object({
+  type: v.literal('error'),
+  ...ErrorBodySchema.entries,
+  /** Dotted path of the offending field, for a message that failed validation. */
+  field: v.optional(TextSchema),
+  /** `type` of the offending node message, when it had a readable one. */
+  request_type: v.optional(IdSchema),
+});
+export type EdgeError = v.InferOutput<typeof EdgeErrorSchema>;
+
+export const EdgeMessageSchema = v.variant('type', [
+  WelcomeSchema,
+  StartSessionSchema,
+  StopSessionSchema,
+  NpcCommandSchema,
+  SessionNoticeSchema,
+  EdgeErrorSchema,
+]);
+export type EdgeMessage = v.InferOutput<typeof EdgeMessageSchema>;
+export type EdgeMessageType = EdgeMessage['type'];

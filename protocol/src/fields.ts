@@ -1,0 +1,21 @@
+import * as v from 'valibot';
+import { MAX_ID_LENGTH, MAX_TEXT_LENGTH } from './limits.ts';
+
+/** A non-empty short string: ids, names, codes. */
+export const IdSchema = v.pipe(v.string(), v.nonEmpty(), v.maxLength(MAX_ID_LENGTH));
+
+/** Free text, possibly empty. */
+export const TextSchema = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH));
+
+/** Sessions are rows in Postgres keyed by uuid. */
+export const SessionIdSchema = v.pipe(v.string(), v.uuid());
+
+export const CountSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** Same values as the `session_end_reason` enum in db/. */
+export const SessionEndReasonSchema = v.picklist(['stopped', 'node_lost', 'quota', 'failed', 'tenant_deleted']);
+export type SessionEndReason = v.InferOutput<typeof SessionEndReasonSchema>;
+
+/** `{code, message}`: the error shape of replies and of the edge's `error` message. */
+export const ErrorBodySchema = v.object({ code: IdSchema, message: TextSchema });
+export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;

@@ -1,0 +1,100 @@
+import * as v from 'valibot';
+import {
+  CountSchema,
+  ErrorBodySchema,
+  IdSchema,
+  SessionEndReasonSchema,
+  SessionIdSchema,
+  TextSchema,
+} from './fields.ts';
+import { MAX_LIST_LENGTH, MAX_TRANSCRIPT_ENTRIES } from './limits.ts';
+
+/** Messages a voice node sends to the edge. */
+
+/** First message on every connection; the edge answers `welcome` (or `error` and closes). */
+export const HelloSchema = v.object({
+  type: v.literal('hello'),
+  node_id: IdSchema,
+  /** The node's software version, for the fleet view and rollouts. */
+  version: IdSchema,
+  /** The node's PROTOCOL_VERSION. */
+  protocol: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  capacity: CountSchema,
+  region: IdSchema,
+});
+export type Hello = v.InferOutput<typeof HelloSchema>;
+
+/** Every `heartbeat_interval_ms`; lists the sessions the node is running right now. */
+export const HeartbeatSchema = v.object({
+  type: v.literal('heartbeat'),
+  sessions: v.pipe(v.array(SessionIdSchema), v.maxLength(MAX_LIST_LENGTH)),
+  load: v.optional(CountSchema),
+});
+export type Heartbeat = v.InferOutput<typeof HeartbeatSchema>;
+
+export const SessionStateSchema = v.object({
+  type: v.literal('session_state'),
+  session_id: SessionIdSchema,
+  state: v.picklist(['active', 'ended']),
+  /** Why an `ended` session ended. */
+  reason: v.optional(SessionEndReasonSchema),
+  detail: v.optional(TextSchema),
+});
+export type SessionState = v.InferOutput<typeof SessionStateSchema>;
+
+export const TranscriptEntrySchema = v.object({
+  speaker_id: IdSchema,
+  speaker_name: IdSchema,
+  /** True when the line was spoken by an NPC rather than a player. */
+  npc: v.optional(v.boolean()),
+  text: TextSchema,
+  at: v.pipe(v.string(), v.isoTimestamp()),
+});
+export type TranscriptEntry = v.InferOutput<typeof TranscriptEntrySchema>;
+
+export const TranscriptSchema = v.object({
+  type: v.literal('transcript'),
+  session_id: SessionIdSchema,
+  entries: v.pipe(v.array(TranscriptEntrySchema), v.minLength(1), v.maxLength(MAX_TRANSCRIPT_ENTRIES)),
+});
+export type Transcript = v.InferOutput<typeof TranscriptSchema>;
+
+/**
+ * Usage accrued since the previous `usage` message of the same session (deltas,
+ * so the edge just adds them). `seq` rises by one per message and session, so a
+ * message resent after a reconnect is recognised and dropped.
+ */
+export const UsageSchema = v.object({
+  type: v.literal('usage'),
+  session_id: SessionIdSchema,
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  llm_tokens: CountSchema,
+  stt_seconds: v.pipe(v.number(), v.minValue(0)),
+  tts_chars: CountSchema,
+});
+export type Usage = v.InferOutput<typeof UsageSchema>;
+
+/** The part of a reply that says how the request went, without the envelope. */
+export const ReplySuccessSchema = v.object({ ok: v.literal(true), data: v.optional(v.unknown()) });
+export const ReplyFailureSchema = v.object({ ok: v.literal(false), error: ErrorBodySchema });
+export type ReplyOutcome = v.InferOutput<typeof ReplySuccessSchema> | v.InferOutput<typeof ReplyFailureSchema>;
+
+const replyEnvelope = { type: v.literal('reply'), request_id: IdSchema };
+
+/** The answer to an edge request that carried `request_id` (today: `npc_command`). */
+export const ReplySchema = v.variant('ok', [
+  v.object({ ...replyEnvelope, ...ReplySuccessSchema.entries }),
+  v.object({ ...replyEnvelope, ...ReplyFailureSchema.entries }),
+]);
+export type Reply = v.InferOutput<typeof ReplySchema>;
+
+export const NodeMessageSchema = v.variant('type', [
+  HelloSchema,
+  HeartbeatSchema,
+  SessionStateSchema,
+  TranscriptSchema,
+  UsageSchema,
+  ReplySchema,
+]);
+export type NodeMessage = v.InferOutput<typeof NodeMessageSchema>;
+export type NodeMessageType = NodeMessage['type'];

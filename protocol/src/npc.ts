@@ -1,0 +1,35 @@
+import * as v from 'valibot';
+import { IdSchema, TextSchema } from './fields.ts';
+import { MAX_LIST_LENGTH } from './limits.ts';
+
+export const VoiceSchema = v.object({
+  provider: IdSchema,
+  voice_id: IdSchema,
+  pitch: v.pipe(v.number(), v.minValue(-10), v.maxValue(10)),
+  speed: v.pipe(v.number(), v.minValue(0.5), v.maxValue(2)),
+});
+export type Voice = v.InferOutput<typeof VoiceSchema>;
+
+/** An NPC as a session runs it, loaded fresh from Postgres for each assignment. */
+export const NpcDefinitionSchema = v.object({
+  id: IdSchema,
+  name: IdSchema,
+  aliases: v.pipe(v.array(IdSchema), v.maxLength(MAX_LIST_LENGTH)),
+  personality: TextSchema,
+  voice: VoiceSchema,
+  engine: v.optional(IdSchema),
+  budget_tier: v.picklist(['fast', 'standard', 'deep']),
+  gm_helper: v.boolean(),
+  muted: v.boolean(),
+});
+export type NpcDefinition = v.InferOutput<typeof NpcDefinitionSchema>;
+
+/** `data` of a successful `npc_command` `list` reply. */
+export const NpcListDataSchema = v.object({
+  npcs: v.array(v.object({ name: IdSchema, muted: v.boolean() })),
+});
+export type NpcListData = v.InferOutput<typeof NpcListDataSchema>;
+
+/** `data` of a successful `npc_command` `speak` reply. */
+export const NpcSpeakDataSchema = v.object({ queued: v.literal(true) });
+export type NpcSpeakData = v.InferOutput<typeof NpcSpeakDataSchema>;

@@ -1,0 +1,85 @@
+import * as v from 'valibot';
+import { EdgeMessageSchema } from './edge-messages.ts';
+import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from './limits.ts';
+import { NodeMessageSchema } from './node-messages.ts';
+
+export type ParseErrorCode = 'invalid_json' | 'invalid_message';
+
+export interface ParseError {
+  code: ParseErrorCode;
+  message: string;
+  /** Dotted path of the first offending field (`entries.0.text`). */
+  field?: string;
+}
+
+/**
+ * What could be read from a rejected message, so the receiver can still answer
+ * it: `request_id` to fail the request, `type` to name it in an `error`.
+ */
+export interface RejectedContext {
+  type?: string;
+  request_id?: string;
+}
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: ParseError; context: RejectedContext };
+
+/** Parses and validates one node -> edge frame (anything but a string is rejected). Never throws. */
+export function parseNodeMessage(raw: unknown) {
+  return parseWith(NodeMessageSchema, raw);
+}
+
+/** Parses and validates one edge -> node frame (anything but a string is rejected). Never throws. */
+export function parseEdgeMessage(raw: unknown) {
+  return parseWith(EdgeMessageSchema, raw);
+}
+
+/** Dotted path of a valibot issue (`npcs.0.voice.pitch`), or undefined at the root. */
+export function issuePath(issue: v.BaseIssue<unknown>): string | undefined {
+  const keys = issue.path?.map((item) => String(item.key));
+  return keys && keys.length > 0 ? keys.join('.') : undefined;
+}
+
+function parseWith<S extends v.GenericSchema>(schema: S, raw: unknown): ParseResult<v.InferOutput<S>> {
+  if (typeof raw !== 'string') return reject('invalid_message', 'Message must be a text frame');
+  if (isTooLarge(raw)) {
+    return reject('invalid_message', `Message exceeds ${MAX_MESSAGE_BYTES} bytes`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return reject('invalid_json', 'Message is not valid JSON');
+  }
+  const result = v.safeParse(schema, data);
+  if (result.success) return { ok: true, message: result.output };
+  const issue = result.issues[0];
+  const field = issuePath(issue);
+  const message = field ? `${field}: ${issue.message}` : issue.message;
+  return reject('invalid_message', message, field, readContext(data));
+}
+
+function reject(code: ParseErrorCode, message: string, field?: string, context: RejectedContext = {}) {
+  const error: ParseError = field === undefined ? { code, message } : { code, message, field };
+  return { ok: false as const, error, context };
+}
+
+function readContext(data: unknown): RejectedContext {
+  if (typeof data !== 'object' || data === null) return {};
+  const record = data as Record<string, unknown>;
+  const context: RejectedContext = {};
+  if (isShortString(record.type)) context.type = record.type;
+  if (isShortString(record.request_id)) context.request_id = record.request_id;
+  return context;
+}
+
+function isShortString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
+}
+
+/** Whether the frame's UTF-8 size exceeds the cap, encoding only when length cannot tell. */
+function isTooLarge(raw: string): boolean {
+  // Each UTF-16 unit is 1 to 3 UTF-8 bytes, so length alone decides most frames.
+  if (raw.length > MAX_MESSAGE_BYTES) return true;
+  if (raw.length * 3 <= MAX_MESSAGE_BYTES) return false;
+  return new TextEncoder().encode(raw).byteLength > MAX_MESSAGE_BYTES;
+}
