@@ -15,6 +15,11 @@ export default defineConfig({
         hyperdrives: { HYPERDRIVE: hyperdriveConnectionString(databaseUrl) },
         bindings: {
           ADMIN_KEY: 'test-admin-key',
+          // Fast control-plane timings, so timeouts happen within a test.
+          HEARTBEAT_TIMEOUT_MS: '1500',
+          HEARTBEAT_INTERVAL_MS: '500',
+          ALARM_INTERVAL_MS: '60000',
+          NODE_REQUEST_TIMEOUT_MS: '1000',
           // Two keys: k2 seals, k1 still opens what it sealed (rotation).
           SECRET_KEYS:
             'k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=,k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=',

@@ -210,7 +210,11 @@ export class Fleet extends DurableObject<Bindings> {
         return this.heartbeat(ws, node, message.sessions);
       case 'session_state': {
         const placement = this.placementOn(node, message.session_id);
-        if (!placement) return send(ws, { type: 'stop_session', session_id: message.session_id, reason: 'failed' });
+        // A session nobody placed here must not run; an ended one needs no answer.
+        if (!placement) {
+          if (message.state === 'active') send(ws, { type: 'stop_session', session_id: message.session_id, reason: 'failed' });
+          return;
+        }
         if (message.state === 'ended') this.store.release(message.session_id);
         return this.coordinator(placement.tenantId).sessionState(placement.tenantId, node.nodeId, message.session_id, message.state, message.reason);
       }

@@ -1,0 +1,116 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { MAX_ID_LENGTH } from '@glyphoxa/protocol';
+import * as v from 'valibot';
+import { errorMessage, LOG_LEVELS } from './log.ts';
+
+/** Each setting: its flag, the environment variable behind it, and its default. */
+const SETTINGS = {
+  'edge-url': { env: 'EDGE_URL' },
+  token: { env: 'NODE_TOKEN' },
+  capacity: { env: 'NODE_CAPACITY', default: '4' },
+  region: { env: 'NODE_REGION', default: 'local' },
+  'health-port': { env: 'HEALTH_PORT', default: '0' },
+  'node-id': { env: 'NODE_ID' },
+  'log-level': { env: 'LOG_LEVEL', default: 'info' },
+} as const satisfies Record<string, { env: string; default?: string }>;
+
+type Setting = keyof typeof SETTINGS;
+
+export const USAGE = `usage: voice-node --edge-url URL --token TOKEN [--capacity N] [--region R] [--health-port P] [--node-id ID] [--log-level L]
+  every flag falls back to an environment variable: ${Object.entries(SETTINGS)
+    .map(([flag, { env }]) => `--${flag}=${env}`)
+    .join(' ')}`;
+
+const required = 'is required';
+
+function wholeNumber(max: number) {
+  return v.pipe(
+    v.string(required),
+    v.regex(/^\d+$/, 'must be a whole number'),
+    v.transform(Number),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+}
+
+function shortString() {
+  return v.pipe(v.string(required), v.nonEmpty(required), v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`));
+}
+
+const ConfigSchema = v.pipe(
+  v.object({
+    'edge-url': v.pipe(
+      v.string(required),
+      v.url('must be a URL'),
+      v.check((url) => /^(https?|wss?):\/\//.test(url), 'must be an http(s) or ws(s) URL'),
+    ),
+    token: v.pipe(v.string(required), v.nonEmpty(required)),
+    capacity: wholeNumber(1000),
+    region: shortString(),
+    'health-port': wholeNumber(65_535),
+    'node-id': v.optional(shortString()),
+    'log-level': v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
+  }),
+  v.transform((input) => ({
+    edgeUrl: input['edge-url'],
+    token: input.token,
+    capacity: input.capacity,
+    region: input.region,
+    healthPort: input['health-port'],
+    // The id the token was issued for (tokens are `<node id>.<secret>`): stable across
+    // restarts, so a restarted node reclaims its sessions, and the only one the edge accepts.
+    nodeId: input['node-id'] ?? tokenNodeId(input.token) ?? hostname(),
+    logLevel: input['log-level'],
+  })),
+);
+
+export type Config = v.InferOutput<typeof ConfigSchema>;
+
+function tokenNodeId(token: string): string | undefined {
+  const dot = token.indexOf('.');
+  return dot > 0 ? token.slice(0, dot) : undefined;
+}
+
+/** Bad command line or environment; the message names the flag and its variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Flags win over environment variables, which win over defaults. Throws ConfigError. */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+  const flags = readFlags(argv);
+  const input: Record<string, string | undefined> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as [Setting, (typeof SETTINGS)[Setting]][]) {
+    input[name] = flags[name] ?? nonEmpty(env[setting.env]) ?? ('default' in setting ? setting.default : undefined);
+  }
+  const result = v.safeParse(ConfigSchema, input);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const name = issue.path?.[0]?.key as Setting | undefined;
+  throw new ConfigError(name ? `--${name} (${SETTINGS[name].env}) ${issue.message}` : issue.message);
+}
+
+function readFlags(argv: readonly string[]): Partial<Record<Setting, string>> {
+  const options = Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, { type: 'string' as const }]));
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Partial<
+      Record<Setting, string>
+    >;
+  } catch (err) {
+    throw new ConfigError(errorMessage(err));
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+/** The WebSocket URL of the edge's node endpoint: http -> ws, https -> wss, path appended. */
+export function connectUrl(edgeUrl: string): string {
+  const url = new URL(edgeUrl);
+  url.protocol = url.protocol.replace(/^http/, 'ws');
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/nodes/connect`;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}

@@ -1,0 +1,35 @@
+import type { NodeMessage } from '@glyphoxa/protocol';
+import type { SessionMessage } from './edge-connection.ts';
+import type { Metrics } from './metrics.ts';
+import type { SessionRegistry } from './sessions.ts';
+
+export interface DispatchOptions {
+  registry: SessionRegistry;
+  send: (message: NodeMessage) => void;
+  metrics: Metrics;
+}
+
+/** Routes each validated session message from the edge to the registry. */
+export function createDispatcher({ registry, send, metrics }: DispatchOptions) {
+  return async (message: SessionMessage): Promise<void> => {
+    switch (message.type) {
+      case 'start_session':
+        return registry.start(message);
+      case 'stop_session':
+        return registry.stop(message.session_id, message.reason);
+      case 'npc_command': {
+        const started = performance.now();
+        send(await registry.command(message));
+        metrics.observeCommandLatency((performance.now() - started) / 1000);
+        return;
+      }
+      case 'session_notice':
+        return registry.notify(message);
+      default: {
+        // A new edge message type must be routed here; this fails to compile until it is.
+        const unrouted: never = message;
+        return unrouted;
+      }
+    }
+  };
+}

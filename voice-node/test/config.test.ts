@@ -1,0 +1,67 @@
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, connectUrl, loadConfig } from '../src/config.ts';
+
+const required = ['--edge-url', 'https://edge.example.com', '--token', 't0k'];
+
+function configError(argv: string[], env: Record<string, string> = {}): string {
+  try {
+    loadConfig(argv, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('node configuration', () => {
+  it('reads every flag', () => {
+    const argv = [...required, '--capacity', '8', '--region', 'eu-west', '--health-port', '9100', '--node-id', 'vm-7'];
+    expect(loadConfig(argv, {})).toEqual({
+      edgeUrl: 'https://edge.example.com',
+      token: 't0k',
+      capacity: 8,
+      region: 'eu-west',
+      healthPort: 9100,
+      nodeId: 'vm-7',
+      logLevel: 'info',
+    });
+  });
+
+  it('falls back to environment variables, then defaults', () => {
+    const config = loadConfig([], { EDGE_URL: 'http://127.0.0.1:8787', NODE_TOKEN: 'env-token', NODE_REGION: '' });
+    expect(config).toMatchObject({ edgeUrl: 'http://127.0.0.1:8787', token: 'env-token', capacity: 4, region: 'local', healthPort: 0 });
+  });
+
+  it('prefers a flag over its environment variable', () => {
+    expect(loadConfig([...required, '--capacity', '2'], { NODE_CAPACITY: '9' }).capacity).toBe(2);
+  });
+
+  it('takes the node id from its token, else the host name, so it survives restarts', () => {
+    expect(loadConfig(['--edge-url', 'https://edge.example.com', '--token', 'node-1a2b3c4d.s3cr3t'], {}).nodeId).toBe('node-1a2b3c4d');
+    expect(loadConfig(required, {}).nodeId).toBe(hostname());
+    expect(loadConfig(required, { NODE_ID: 'vm-9' }).nodeId).toBe('vm-9');
+  });
+
+  it('names the flag and its variable in errors', () => {
+    expect(configError(['--token', 'x'])).toBe('--edge-url (EDGE_URL) is required');
+    expect(configError(['--edge-url', 'https://e.example'])).toBe('--token (NODE_TOKEN) is required');
+    expect(configError([...required, '--capacity', 'lots'])).toBe('--capacity (NODE_CAPACITY) must be a whole number');
+    expect(configError(required, { HEALTH_PORT: '70000' })).toBe('--health-port (HEALTH_PORT) must be at most 65535');
+    expect(configError(['--edge-url', 'ftp://e.example', '--token', 'x'])).toMatch(/^--edge-url \(EDGE_URL\) must be an http/);
+    expect(configError([...required, '--log-level', 'loud'])).toMatch(/^--log-level \(LOG_LEVEL\) must be one of/);
+  });
+
+  it('rejects unknown flags', () => {
+    expect(configError([...required, '--tokne', 'x'])).toMatch(/--tokne/);
+  });
+});
+
+describe('connectUrl', () => {
+  it('maps http to ws and https to wss, appending the endpoint path', () => {
+    expect(connectUrl('http://127.0.0.1:8787')).toBe('ws://127.0.0.1:8787/nodes/connect');
+    expect(connectUrl('https://edge.example.com/')).toBe('wss://edge.example.com/nodes/connect');
+    expect(connectUrl('https://example.com/glyphoxa/')).toBe('wss://example.com/glyphoxa/nodes/connect');
+    expect(connectUrl('wss://edge.example.com')).toBe('wss://edge.example.com/nodes/connect');
+  });
+});
