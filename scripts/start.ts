@@ -1,22 +1,22 @@
 /**
  * `npm start`: the whole system on one machine. Embedded Postgres (or
- * DATABASE_URL), migrations, the demo tenant, and the Worker with its Durable
- * Objects under `wrangler dev` (workerd). Ctrl-C or SIGTERM stops everything.
+ * DATABASE_URL), migrations, the demo tenant, the Worker with its Durable
+ * Objects under `wrangler dev` (workerd), and one voice node in the shared
+ * pool. Ctrl-C or SIGTERM stops everything.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createDb, hyperdriveConnectionString, seedDemoTenant } from '../db/src/index.ts';
+import { createDb, seedDemoTenant } from '../db/src/index.ts';
 import { provisionDatabase, type ProvisionedDatabase } from './lib/database.ts';
 import { loadOrCreateInstallSecrets, writeWorkerEnv } from './lib/install-secrets.ts';
 import { assertPortFree, PortInUseError } from './lib/ports.ts';
-import { localToolsEnv, startChild, waitForHttp, type Child } from './lib/processes.ts';
+import { localToolsEnv, startChild, type Child } from './lib/processes.ts';
+import { adminCall, startEdge, startVoiceNode } from './lib/system.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dataDir = resolve(process.env.GLYPHOXA_DATA_DIR ?? join(ROOT, '.data'));
 const port = Number(process.env.PORT ?? 8787);
 const pgPort = Number(process.env.PG_PORT ?? 0);
-const inspectorPort = Number(process.env.INSPECTOR_PORT ?? 0);
-const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 
 const children: Child[] = [];
 let database: ProvisionedDatabase | undefined;
@@ -25,10 +25,36 @@ let shuttingDown = false;
 async function shutdown(code: number): Promise<never> {
   if (!shuttingDown) {
     shuttingDown = true;
-    await Promise.all(children.map((child) => child.stop()));
+    // The voice node first, so it can report its sessions to a still-running edge.
+    for (const child of [...children].reverse()) await child.stop();
     await database?.stop();
   }
   process.exit(code);
+}
+
+function supervise(child: Child): Child {
+  children.push(child);
+  void child.exited.then((code) => {
+    if (!shuttingDown) {
+      console.error(`${child.name} exited unexpectedly (code ${code}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+/** This install's shared-pool node token: reused while the edge still knows its node. */
+async function nodeToken(dashboard: string, adminKey: string): Promise<string> {
+  const file = join(dataDir, 'node-token');
+  if (existsSync(file)) {
+    const token = readFileSync(file, 'utf8').trim();
+    const nodes = await adminCall(dashboard, adminKey, 'GET', '/nodes');
+    if (nodes.body?.nodes?.some((n: { node_id: string }) => token.startsWith(`${n.node_id}.`))) return token;
+  }
+  const created = await adminCall(dashboard, adminKey, 'POST', '/nodes', { pool: 'shared' });
+  if (created.status !== 201) throw new Error(`could not register the voice node: ${JSON.stringify(created.body)}`);
+  writeFileSync(file, `${created.body.token}\n`, { mode: 0o600 });
+  return created.body.token;
 }
 
 async function main(): Promise<void> {
@@ -45,47 +71,24 @@ async function main(): Promise<void> {
   }
 
   if (!existsSync(join(ROOT, 'ui', 'dist', 'index.html'))) {
-    const build = startChild('ui build', bin('vite'), ['build', '--logLevel', 'warn'], { cwd: join(ROOT, 'ui'), env: localToolsEnv(ROOT) });
+    const build = startChild('ui build', join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+      cwd: join(ROOT, 'ui'),
+      env: localToolsEnv(ROOT),
+    });
     if ((await build.exited) !== 0) throw new Error('building the dashboard (ui/) failed');
   }
 
-  const workerEnv = join(dataDir, 'worker.env');
-  writeWorkerEnv(workerEnv, { ADMIN_KEY: secrets.adminKey, SECRET_KEYS: secrets.secretKeys });
-  const wrangler = startChild(
-    'wrangler',
-    bin('wrangler'),
-    [
-      'dev',
-      '--ip', '127.0.0.1',
-      '--port', String(port),
-      '--inspector-port', String(inspectorPort),
-      '--persist-to', join(dataDir, 'wrangler'),
-      '--env-file', workerEnv,
-      '--show-interactive-dev-session=false',
-      '--log-level', process.env.WRANGLER_LOG_LEVEL ?? 'warn',
-    ],
-    {
-      cwd: ROOT,
-      env: localToolsEnv(ROOT, {
-        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveConnectionString(database.url),
-        WRANGLER_SEND_METRICS: 'false',
-        // Miniflare would fetch Request.cf data from the internet; this machine has none.
-        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-      }),
-    },
-  );
-  children.push(wrangler);
-  void wrangler.exited.then((code) => {
-    if (!shuttingDown) {
-      console.error(`wrangler dev exited unexpectedly (code ${code})`);
-      void shutdown(1);
-    }
-  });
-
+  const envFile = join(dataDir, 'worker.env');
+  writeWorkerEnv(envFile, { ADMIN_KEY: secrets.adminKey, SECRET_KEYS: secrets.secretKeys });
   const dashboard = `http://127.0.0.1:${port}`;
-  if (!(await waitForHttp(`${dashboard}/healthz`, 120_000, () => !shuttingDown))) {
-    throw new Error(`the Worker did not answer ${dashboard}/healthz within 120 s`);
-  }
+  supervise(
+    await startEdge(
+      { root: ROOT, port, databaseUrl: database.url, stateDir: join(dataDir, 'wrangler'), envFile, inspectorPort: Number(process.env.INSPECTOR_PORT ?? 0) },
+      () => !shuttingDown,
+    ),
+  );
+  supervise(startVoiceNode({ root: ROOT, edgeUrl: dashboard, token: await nodeToken(dashboard, secrets.adminKey) }));
+
   console.log(`Dashboard: ${dashboard}`);
   console.log(`Admin key: ${secrets.adminKey}`);
 }

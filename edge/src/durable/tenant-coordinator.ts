@@ -145,11 +145,13 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   async sessionState(tenantId: string, nodeId: string, sessionId: string, state: 'active' | 'ended', reason?: SessionEndReason): Promise<void> {
     this.claim(tenantId);
     const session = this.store.get(sessionId);
-    if (!session || session.state === 'ended' || session.nodeId !== nodeId) return;
+    // The Fleet relays only reports for sessions it placed on that node; the
+    // report may overtake the placement's answer to startSession.
+    if (!session || session.state === 'ended' || (session.nodeId !== null && session.nodeId !== nodeId)) return;
     if (state === 'active' && session.state === 'pending') {
       const now = Date.now();
-      this.store.update(sessionId, { state: 'active', activatedAt: now, lastHeartbeatAt: now, accruedUntil: now });
-      await updateSession(this.db(), tenantId, sessionId, { state: 'active', lastHeartbeatAt: new Date(now) });
+      this.store.update(sessionId, { state: 'active', nodeId, activatedAt: now, lastHeartbeatAt: now, accruedUntil: now });
+      await updateSession(this.db(), tenantId, sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) });
       this.log(tenantId).info('session active', { session_id: sessionId, node_id: nodeId });
     } else if (state === 'ended') {
       await this.end(tenantId, sessionId, reason ?? 'failed', { notifyNode: false });
@@ -166,7 +168,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     const stale: string[] = [];
     for (const id of sessionIds) {
       const session = this.store.get(id);
-      if (!session || session.state === 'ended' || session.nodeId !== nodeId) stale.push(id);
+      if (!session || session.state === 'ended' || (session.nodeId !== null && session.nodeId !== nodeId)) stale.push(id);
       else this.store.update(id, { lastHeartbeatAt: now });
     }
     return stale;

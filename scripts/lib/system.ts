@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { hyperdriveConnectionString } from '../../db/src/connection-url.ts';
+import { localToolsEnv, startChild, waitForHttp, type Child } from './processes.ts';
+
+/** The running pieces `npm start` and the whole-system tests share. */
+export interface EdgeOptions {
+  root: string;
+  port: number;
+  databaseUrl: string;
+  /** Durable Object storage and the env file live here. */
+  stateDir: string;
+  envFile: string;
+  inspectorPort?: number;
+  /** Worker variables (control-plane timings), passed as `--var`. */
+  vars?: Record<string, string>;
+  /** 'inherit' for npm start; tests keep the output to themselves. */
+  stdio?: 'inherit' | 'ignore';
+}
+
+/** The Worker and its Durable Objects under `wrangler dev` (workerd), answering /healthz. */
+export async function startEdge(options: EdgeOptions, isAlive: () => boolean = () => true): Promise<Child> {
+  const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const edge = startChild(
+    'wrangler',
+    join(options.root, 'node_modules', '.bin', 'wrangler'),
+    [
+      'dev',
+      '--ip', '127.0.0.1',
+      '--port', String(options.port),
+      '--inspector-port', String(options.inspectorPort ?? 0),
+      '--persist-to', options.stateDir,
+      '--env-file', options.envFile,
+      '--show-interactive-dev-session=false',
+      '--log-level', process.env.WRANGLER_LOG_LEVEL ?? 'warn',
+      ...vars,
+    ],
+    {
+      cwd: options.root,
+      stdio: options.stdio ?? 'inherit',
+      env: localToolsEnv(options.root, {
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveConnectionString(options.databaseUrl),
+        WRANGLER_SEND_METRICS: 'false',
+        // Miniflare would fetch Request.cf data from the internet; this machine has none.
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      }),
+    },
+  );
+  let exited = false;
+  void edge.exited.then(() => (exited = true));
+  const url = `http://127.0.0.1:${options.port}`;
+  if (!(await waitForHttp(`${url}/healthz`, 120_000, () => !exited && isAlive()))) {
+    await edge.stop();
+    throw new Error(`the Worker did not answer ${url}/healthz within 120 s`);
+  }
+  return edge;
+}
+
+export interface VoiceNodeOptions {
+  root: string;
+  edgeUrl: string;
+  token: string;
+  capacity?: number;
+  healthPort?: number;
+  stdio?: 'inherit' | 'ignore';
+}
+
+/** One voice node (Bun), checking in to the edge with its token. */
+export function startVoiceNode(options: VoiceNodeOptions): Child {
+  return startChild(
+    'voice node',
+    join(options.root, 'node_modules', '.bin', 'bun'),
+    [join(options.root, 'voice-node', 'src', 'main.ts')],
+    {
+      cwd: options.root,
+      stdio: options.stdio ?? 'inherit',
+      env: localToolsEnv(options.root, {
+        EDGE_URL: options.edgeUrl,
+        NODE_TOKEN: options.token,
+        NODE_CAPACITY: String(options.capacity ?? 4),
+        HEALTH_PORT: String(options.healthPort ?? 0),
+      }),
+    },
+  );
+}
+
+/** Calls the admin API. */
+export async function adminCall(edgeUrl: string, adminKey: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${edgeUrl}/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
+}

@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../db/src/client.ts';
+import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
+import { writeWorkerEnv } from '../lib/install-secrets.ts';
+import { freePort } from '../lib/ports.ts';
+import type { Child } from '../lib/processes.ts';
+import { adminCall, startEdge, startVoiceNode } from '../lib/system.ts';
+import { sql } from 'drizzle-orm';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ADMIN_KEY = 'system-test-admin-key';
+const TIMEOUT_MS = 4000;
+const ALARM_MS = 500;
+const databaseUrl = process.env.DATABASE_URL!;
+const dir = mkdtempSync(join(tmpdir(), 'gx-system-'));
+const envFile = join(dir, 'worker.env');
+let port: number;
+let edge: Child;
+let edgeUrl: string;
+const nodes: Child[] = [];
+
+const api = (method: string, path: string, body?: unknown) => adminCall(edgeUrl, ADMIN_KEY, method, path, body);
+const snowflake = () => String(100000000000000000n + BigInt(Math.floor(Math.random() * 1e15)));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function launchEdge() {
+  return startEdge({
+    root: ROOT,
+    port,
+    databaseUrl,
+    stateDir: join(dir, 'state'),
+    envFile,
+    stdio: 'ignore',
+    vars: { HEARTBEAT_TIMEOUT_MS: String(TIMEOUT_MS), HEARTBEAT_INTERVAL_MS: '500', ALARM_INTERVAL_MS: String(ALARM_MS) },
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function sessionIn(tenant: string, id: string) {
+  const res = await api('GET', `/tenants/${tenant}/sessions`);
+  return res.body.sessions.find((s: { id: string }) => s.id === id);
+}
+
+/** A tenant, and a voice node of its own that is checked in. */
+async function tenantWithNode(license: 'shared' | 'dedicated' = 'dedicated') {
+  const tenant = `sys-${Math.random().toString(36).slice(2, 10)}`;
+  expect((await api('POST', '/tenants', { id: tenant, license_tier: license, tier: 'guild' })).status).toBe(201);
+  const created = await api('POST', '/nodes', { pool: tenant });
+  const node = startVoiceNode({ root: ROOT, edgeUrl, token: created.body.token, stdio: 'ignore' });
+  nodes.push(node);
+  await until('the node to check in', async () => {
+    const list = await api('GET', '/nodes');
+    return list.body.nodes.find((n: { node_id: string; connected: boolean }) => n.node_id === created.body.node_id && n.connected) ? true : undefined;
+  });
+  return { tenant, node, nodeId: created.body.node_id as string, token: created.body.token as string };
+}
+
+async function startActive(tenant: string) {
+  const res = await api('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+  expect(res.status).toBe(201);
+  await until('the session to become active', async () => ((await sessionIn(tenant, res.body.session.id))?.state === 'active' ? true : undefined));
+  return res.body.session.id as string;
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  edgeUrl = `http://127.0.0.1:${port}`;
+  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1') });
+  edge = await launchEdge();
+});
+
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  await edge?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('control plane with real voice nodes', () => {
+  it('ends the session of a SIGKILLed node as node_lost within the timeout plus one alarm period', async () => {
+    const { tenant, node } = await tenantWithNode();
+    const id = await startActive(tenant);
+    process.kill(-node.pid, 'SIGKILL');
+    const killedAt = Date.now();
+    const ended = await until('node_lost', async () => {
+      const s = await sessionIn(tenant, id);
+      return s?.state === 'ended' ? s : undefined;
+    });
+    expect(ended.end_reason).toBe('node_lost');
+    // The last heartbeat may have come up to one interval before the kill; allow for polling.
+    expect(Date.now() - killedAt).toBeLessThan(TIMEOUT_MS + ALARM_MS + 1500);
+  });
+
+  it('keeps a session whose node reconnects within the timeout, and counts its hours once', async () => {
+    const { tenant } = await tenantWithNode();
+    const id = await startActive(tenant);
+    await sleep(1500);
+    // The edge goes away and comes back (its Durable Objects restart from storage); the node reconnects.
+    await edge.stop();
+    edge = await launchEdge();
+    await sleep(1500);
+    expect((await sessionIn(tenant, id)).state).toBe('active');
+    await sleep(TIMEOUT_MS);
+    const stillLive = await sessionIn(tenant, id);
+    expect(stillLive.state).toBe('active');
+    const stopped = await api('POST', `/sessions/${id}/stop`);
+    expect(stopped.body.session.state).toBe('ended');
+
+    const ended = await sessionIn(tenant, id);
+    const wallSeconds = (Date.parse(ended.ended_at) - Date.parse(ended.started_at)) / 1000;
+    const { db, close } = createDb(databaseUrl, { max: 1 });
+    try {
+      const rows = (await db.execute(sql`select coalesce(sum(session_hours), 0)::float8 as h from usage_records where tenant_id = ${tenant}`)) as unknown as Array<{ h: number }>;
+      const recorded = rows[0]!.h * 3600;
+      // Time from start to active is not billed; nothing is doubled, nothing lost beyond that.
+      expect(recorded).toBeLessThanOrEqual(wallSeconds + 0.01);
+      expect(recorded).toBeGreaterThan(wallSeconds - 2);
+    } finally {
+      await close();
+    }
+  });
+
+  it('proxies an npc command to the node and returns its answer', async () => {
+    const { tenant } = await tenantWithNode();
+    const id = await startActive(tenant);
+    const listed = await api('POST', `/sessions/${id}/npc`, { action: 'list' });
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toEqual({ npcs: [] });
+    const missing = await api('POST', `/sessions/${id}/npc`, { action: 'mute', name: 'Grimjaw' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('npc_not_found');
+  });
+
+  it('a node stopped with SIGTERM reports its sessions ended', async () => {
+    const { tenant, node } = await tenantWithNode();
+    const id = await startActive(tenant);
+    await node.stop();
+    const ended = await until('the session to end', async () => {
+      const s = await sessionIn(tenant, id);
+      return s?.state === 'ended' ? s : undefined;
+    });
+    expect(ended.end_reason).toBe('stopped');
+  });
+});
