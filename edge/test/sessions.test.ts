@@ -34,7 +34,9 @@ describe('sessions through the coordinator and a connected node', () => {
     await admin('POST', '/tenants', { id: tenant });
     const res = await start(tenant);
     expect(res.status).toBe(201);
-    expect(res.body.session).toMatchObject({ tenant_id: tenant, state: 'pending', node_id: node.nodeId });
+    expect(res.body.session).toMatchObject({ tenant_id: tenant, node_id: node.nodeId });
+    // The node's "active" may overtake the start's answer.
+    expect(['pending', 'active']).toContain(res.body.session.state);
     const assignment = await node.next((m) => m.type === 'start_session' && m.session_id === res.body.session.id);
     expect(assignment).toMatchObject({ tenant_id: tenant, npcs: [], providers: {} });
     await waitForState(tenant, res.body.session.id, 'active');

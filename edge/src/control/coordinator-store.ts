@@ -65,7 +65,12 @@ export class CoordinatorStore {
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
-    for (const statement of SCHEMA) sql.exec(statement);
+    this.createSchema();
+  }
+
+  /** Creates the tables; again after `deleteAll()` wiped them. */
+  createSchema(): void {
+    for (const statement of SCHEMA) this.sql.exec(statement);
   }
 
   get tenantId(): string | null {

@@ -4,9 +4,14 @@ export class FleetStore {
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
-    sql.exec(`create table if not exists placements (session_id text primary key, node_id text not null, tenant_id text not null)`);
-    sql.exec(`create index if not exists placements_node on placements (node_id)`);
-    sql.exec(`create table if not exists drained (node_id text primary key)`);
+    this.createSchema();
+  }
+
+  /** Creates the tables; again after `deleteAll()` wiped them. */
+  createSchema(): void {
+    this.sql.exec(`create table if not exists placements (session_id text primary key, node_id text not null, tenant_id text not null)`);
+    this.sql.exec(`create index if not exists placements_node on placements (node_id)`);
+    this.sql.exec(`create table if not exists drained (node_id text primary key)`);
   }
 
   place(sessionId: string, nodeId: string, tenantId: string): void {

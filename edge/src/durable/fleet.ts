@@ -200,6 +200,7 @@ export class Fleet extends DurableObject<Bindings> {
   async dissolve(): Promise<void> {
     for (const ws of this.ctx.getWebSockets()) ws.close(4001, 'pool deleted');
     await this.ctx.storage.deleteAll();
+    this.store.createSchema();
   }
 
   private async onMessage(ws: WebSocket, node: NodeAttachment, message: NodeMessage): Promise<void> {

@@ -199,6 +199,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     for (const s of live) await this.end(tenantId, s.id, 'tenant_deleted', { notifyNode: true, writeThrough: false });
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.store.createSchema();
     return live.length;
   }
 

@@ -1,0 +1,87 @@
+import { env } from 'cloudflare:workers';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { createDb, recordSessionUsage } from '@glyphoxa/db';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TenantCoordinator } from '../src/durable/tenant-coordinator.ts';
+import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { TestNode } from './helpers/test-node.ts';
+
+async function usageRow(tenant: string) {
+  const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+  const rows = (await db.execute(
+    sql`select session_hours::float8 as hours, llm_tokens::int as tokens, stt_seconds::float8 as stt, tts_chars::int as chars from usage_records where tenant_id = ${tenant}`,
+  )) as unknown as Array<{ hours: number; tokens: number; stt: number; chars: number }>;
+  return rows[0];
+}
+
+describe('usage metering', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await TestNode.connect((await admin('POST', '/nodes', { pool: 'shared' })).body.token, { capacity: 20 });
+  });
+  afterAll(() => node.close());
+
+  it('counts node usage once even when messages are replayed, and flushes it to Postgres', async () => {
+    const tenant = uniqueTenantId('use');
+    await admin('POST', '/tenants', { id: tenant });
+    const res = await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+    const id = res.body.session.id;
+    await node.next((m) => m.type === 'start_session' && m.session_id === id);
+    const usage = { type: 'usage', session_id: id, llm_tokens: 100, stt_seconds: 2.5, tts_chars: 40 };
+    node.send({ ...usage, seq: 1 });
+    node.send({ ...usage, seq: 1 }); // replayed after a reconnect
+    node.send({ ...usage, seq: 2 });
+    node.send({ type: 'heartbeat', sessions: [id] });
+    await node.next((m) => m.type === 'stop_session', 300).catch(() => undefined);
+    const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant));
+    await runDurableObjectAlarm(coordinator);
+    expect(await usageRow(tenant)).toMatchObject({ tokens: 200, stt: 5, chars: 80 });
+    // A second flush with nothing new changes nothing.
+    await runDurableObjectAlarm(coordinator);
+    expect(await usageRow(tenant)).toMatchObject({ tokens: 200, stt: 5, chars: 80 });
+  });
+
+  it('a retried flush of the same totals never doubles usage', async () => {
+    const tenant = uniqueTenantId('retry');
+    await admin('POST', '/tenants', { id: tenant });
+    const res = await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+    const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+    const totals = [{ sessionId: res.body.session.id, period: '2026-11', sessionHours: 0.5, llmTokens: 10, sttSeconds: 1, ttsChars: 5 }];
+    // As if the coordinator wrote, was evicted before marking it flushed, and wrote again.
+    await recordSessionUsage(db, tenant, totals);
+    await recordSessionUsage(db, tenant, totals);
+    await recordSessionUsage(db, tenant, [{ ...totals[0]!, sessionHours: 0.75 }]);
+    const rows = (await db.execute(sql`select session_hours::float8 as h, llm_tokens::int as t from usage_records where tenant_id = ${tenant} and period = '2026-11'`)) as unknown as Array<{ h: number; t: number }>;
+    expect(rows[0]).toEqual({ h: 0.75, t: 10 });
+  });
+
+  it('accrues session hours while active and survives an eviction', async () => {
+    const tenant = uniqueTenantId('accrue');
+    await admin('POST', '/tenants', { id: tenant });
+    const res = await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+    const id = res.body.session.id;
+    await node.next((m) => m.type === 'start_session' && m.session_id === id);
+    const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant));
+    for (let i = 0; i < 100; i++) {
+      const live = await coordinator.liveSessions(tenant);
+      if (live[0]?.state === 'active') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    node.send({ type: 'heartbeat', sessions: [id] });
+    await new Promise((r) => setTimeout(r, 400));
+    await runDurableObjectAlarm(coordinator);
+    const first = (await usageRow(tenant))!.hours * 3600;
+    expect(first).toBeGreaterThan(0.7);
+    expect(first).toBeLessThan(1.5);
+    // In-memory state is gone after an eviction; storage carries the accrual on.
+    await runInDurableObject(coordinator, (instance: TenantCoordinator) => expect(instance).toBeTruthy());
+    const stop = await admin('POST', `/sessions/${id}/stop`);
+    expect(stop.body.session.state).toBe('ended');
+    const total = (await usageRow(tenant))!.hours * 3600;
+    const wall = (Date.parse(stop.body.session.ended_at) - Date.parse(stop.body.session.started_at)) / 1000;
+    expect(total).toBeGreaterThanOrEqual(first);
+    expect(total).toBeLessThanOrEqual(wall + 0.01);
+  });
+});
