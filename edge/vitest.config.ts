@@ -31,5 +31,8 @@ export default defineConfig({
     name: 'edge',
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 20_000,
+    // Durable Objects log after a file's last test (sockets closing); intercepting those
+    // logs races the file's teardown.
+    disableConsoleIntercept: true,
   },
 });
