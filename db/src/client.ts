@@ -6,6 +6,8 @@ export interface ClientOptions {
   /** Pool size; inside a Worker request keep it small, Hyperdrive pools for us. */
   max?: number;
   connectTimeoutSeconds?: number;
+  /** Close connections idle this long; long-lived holders (Durable Objects) must, or they hoard server slots. */
+  idleTimeoutSeconds?: number;
 }
 
 /**
@@ -18,6 +20,10 @@ export function createDb(connectionString: string, options: ClientOptions = {}) 
     max: options.max ?? 10,
     prepare: false,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
+    idle_timeout: options.idleTimeoutSeconds,
+    // Drizzle parses arrays itself; skipping postgres.js's type lookup saves a
+    // query on every new connection, and Workers open many.
+    fetch_types: false,
     onnotice: () => {},
   });
   const db = drizzle(client, { schema });

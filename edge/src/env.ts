@@ -20,6 +20,8 @@ export interface Bindings {
   ALARM_INTERVAL_MS?: string;
   NODE_REQUEST_TIMEOUT_MS?: string;
   QUOTA_WARNING_MS?: string;
+  /** Seconds after which Durable Objects drop idle Postgres connections; unset: keep them (Hyperdrive). */
+  DB_IDLE_TIMEOUT_S?: string;
 }
 
 export interface Variables {

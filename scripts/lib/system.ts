@@ -19,7 +19,8 @@ export interface EdgeOptions {
 
 /** The Worker and its Durable Objects under `wrangler dev` (workerd), answering /healthz. */
 export async function startEdge(options: EdgeOptions, isAlive: () => boolean = () => true): Promise<Child> {
-  const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  // Locally there is no Hyperdrive pooling: Durable Objects must release idle connections.
+  const vars = Object.entries({ DB_IDLE_TIMEOUT_S: '2', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const edge = startChild(
     'wrangler',
     join(options.root, 'node_modules', '.bin', 'wrangler'),

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { withTenant, type Db } from '../scope.ts';
-import { sessionUsage, usageRecords, type UsageRecord } from '../schema/index.ts';
+import { sessionUsage, tenants, usageRecords, type Tenant, type UsageRecord } from '../schema/index.ts';
 
 export interface UsageTotals {
   sessionHours: number;
@@ -62,14 +62,15 @@ export function recordSessionUsage(db: Db, tenantId: string, totals: SessionUsag
   });
 }
 
-/** Session hours recorded for one period (0 when none). */
-export function sessionHoursIn(db: Db, tenantId: string, period: string): Promise<number> {
+/** The tenant and the session hours recorded for it in one period, in one round of queries. */
+export function tenantWithHours(db: Db, tenantId: string, period: string): Promise<{ tenant: Tenant; sessionHours: number } | null> {
   return withTenant(db, tenantId, async (tx) => {
     const [row] = await tx
-      .select({ hours: usageRecords.sessionHours })
-      .from(usageRecords)
-      .where(and(eq(usageRecords.tenantId, tenantId), eq(usageRecords.period, period)));
-    return row?.hours ?? 0;
+      .select({ tenant: tenants, sessionHours: usageRecords.sessionHours })
+      .from(tenants)
+      .leftJoin(usageRecords, and(eq(usageRecords.tenantId, tenants.id), eq(usageRecords.period, period)))
+      .where(eq(tenants.id, tenantId));
+    return row ? { tenant: row.tenant, sessionHours: row.sessionHours ?? 0 } : null;
   });
 }
 

@@ -35,3 +35,14 @@ export function controlConfig(env: Partial<Bindings>): ControlConfig {
     quotaWarningMs: pick(env.QUOTA_WARNING_MS, DEFAULTS.quotaWarningMs),
   };
 }
+
+/**
+ * Postgres client settings for Durable Objects: one connection each. Behind
+ * Hyperdrive idle connections cost nothing; straight to a Postgres (wrangler
+ * dev, the embedded one) thousands of coordinators would hoard its slots, so
+ * there `DB_IDLE_TIMEOUT_S` makes them let go.
+ */
+export function durableObjectDb(env: Partial<Bindings>): { max: number; idleTimeoutSeconds?: number } {
+  const idle = Number(env.DB_IDLE_TIMEOUT_S);
+  return Number.isFinite(idle) && idle > 0 ? { max: 1, idleTimeoutSeconds: idle } : { max: 1 };
+}

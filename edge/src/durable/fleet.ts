@@ -10,7 +10,7 @@ import {
   type StartSession,
 } from '@glyphoxa/protocol';
 import { CircuitBreaker } from '../control/circuit-breaker.ts';
-import { controlConfig, type ControlConfig } from '../control/config.ts';
+import { controlConfig, durableObjectDb, type ControlConfig } from '../control/config.ts';
 import { FleetStore } from '../control/fleet-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
@@ -305,7 +305,7 @@ export class Fleet extends DurableObject<Bindings> {
   }
 
   private db(): Database {
-    return (this.database ??= createDb(this.env.HYPERDRIVE.connectionString, { max: 2 }).db);
+    return (this.database ??= createDb(this.env.HYPERDRIVE.connectionString, durableObjectDb(this.env)).db);
   }
 }
 

@@ -2,18 +2,17 @@ import { DurableObject } from 'cloudflare:workers';
 import {
   createDb,
   effectiveLimits,
-  getTenant,
   insertSession,
   periodOf,
   poolOf,
   recordSessionUsage,
-  sessionHoursIn,
+  tenantWithHours,
   updateSession,
   type Database,
   type SessionEndReason,
 } from '@glyphoxa/db';
 import type { NpcCommand } from '@glyphoxa/protocol';
-import { controlConfig, type ControlConfig } from '../control/config.ts';
+import { controlConfig, durableObjectDb, type ControlConfig } from '../control/config.ts';
 import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
@@ -51,11 +50,10 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     this.claim(tenantId);
     const log = this.log(tenantId);
     const db = this.db();
-    const tenant = await getTenant(db, tenantId);
-    if (!tenant) return refuse(404, 'tenant_not_found', `Tenant ${tenantId} does not exist`);
-    const limits = effectiveLimits(tenant);
     const now = Date.now();
-    const hoursUsed = limits.monthlySessionHours === null ? 0 : await this.hoursUsed(tenantId, now);
+    const context = await this.usageContext(tenantId, now);
+    if (!context) return refuse(404, 'tenant_not_found', `Tenant ${tenantId} does not exist`);
+    const { tenant, limits, hoursUsed } = context;
 
     // From here to the reservation nothing awaits, so no other request can
     // interleave: simultaneous starts see each other's reservations.
@@ -257,20 +255,22 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     session.accruedUntil = now;
   }
 
-  /** Hours used this UTC month: what Postgres has plus what is not flushed yet. */
-  private async hoursUsed(tenantId: string, now: number): Promise<number> {
-    for (const s of this.store.live()) this.accrue(s, now);
+  /** The tenant, its limits, and the hours used this UTC month: Postgres's plus what is not flushed yet. */
+  private async usageContext(tenantId: string, now: number) {
     const period = periodOf(now);
-    return (await sessionHoursIn(this.db(), tenantId, period)) + this.store.unflushedHours(period);
+    const found = await tenantWithHours(this.db(), tenantId, period);
+    if (!found) return null;
+    for (const s of this.store.live()) this.accrue(s, now);
+    return { tenant: found.tenant, limits: effectiveLimits(found.tenant), hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
   }
 
   private async enforceQuota(tenantId: string, now: number): Promise<void> {
     const active = this.store.live().filter((s) => s.state === 'active');
     if (active.length === 0) return;
-    const tenant = await getTenant(this.db(), tenantId);
-    const limit = tenant ? effectiveLimits(tenant).monthlySessionHours : null;
-    if (limit === null) return;
-    const used = await this.hoursUsed(tenantId, now);
+    const context = await this.usageContext(tenantId, now);
+    const limit = context?.limits.monthlySessionHours ?? null;
+    if (!context || limit === null) return;
+    const used = context.hoursUsed;
     if (used >= limit) {
       for (const s of active) await this.end(tenantId, s.id, 'quota', { notifyNode: true });
       return;
@@ -329,7 +329,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   }
 
   private db(): Database {
-    return (this.database ??= createDb(this.env.HYPERDRIVE.connectionString, { max: 2 }).db);
+    return (this.database ??= createDb(this.env.HYPERDRIVE.connectionString, durableObjectDb(this.env)).db);
   }
 
   private log(tenantId: string): Logger {

@@ -16,7 +16,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const log = createLogger({ request_id: requestId });
   let handle: ReturnType<typeof createDb> | undefined;
   c.set('log', log);
-  c.set('db', () => (handle ??= createDb(c.env.HYPERDRIVE.connectionString, { max: 5 })).db);
+  c.set('db', () => (handle ??= createDb(c.env.HYPERDRIVE.connectionString, { max: 1 })).db);
   try {
     await next();
   } finally {
