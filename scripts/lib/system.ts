@@ -20,7 +20,7 @@ export interface EdgeOptions {
 /** The Worker and its Durable Objects under `wrangler dev` (workerd), answering /healthz. */
 export async function startEdge(options: EdgeOptions, isAlive: () => boolean = () => true): Promise<Child> {
   // Locally there is no Hyperdrive pooling: Durable Objects must release idle connections.
-  const vars = Object.entries({ DB_IDLE_TIMEOUT_S: '2', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const vars = Object.entries({ DB_IDLE_TIMEOUT_S: '0.5', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const edge = startChild(
     'wrangler',
     join(options.root, 'node_modules', '.bin', 'wrangler'),

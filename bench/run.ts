@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: prints a table of the measured figures beside their targets.
+ * Uses an embedded Postgres in memory, or a scratch database created on the
+ * server of BENCH_DATABASE_URL (and dropped afterwards).
+ * `npm run bench -- --quick` runs the tenant sweep at 1,000 only.
+ */
+import postgres from 'postgres';
+import { startEmbeddedPostgres } from '../db/src/embedded/server.ts';
+import { migrate } from '../db/src/migrate.ts';
+import { controlPlaneBenchmarks } from './control-plane.ts';
+import { printTable } from './lib/stats.ts';
+
+const quick = process.argv.includes('--quick');
+const server = process.env.BENCH_DATABASE_URL;
+
+async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!server) {
+    const embedded = await startEmbeddedPostgres();
+    return { url: embedded.url, drop: () => embedded.stop() };
+  }
+  const name = `glyphoxa_bench_${Date.now()}`;
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const database = await scratchDatabase();
+try {
+  await migrate(database.url);
+  const rows = await controlPlaneBenchmarks(database.url, { tenants: quick ? [1000] : [1000, 10_000] });
+  console.log(`\nGlyphoxa Edge benchmarks (${server ? 'Postgres' : 'embedded PGlite'}, wrangler dev, ${new Date().toISOString().slice(0, 10)})\n`);
+  printTable(rows);
+} finally {
+  await database.drop();
+}
