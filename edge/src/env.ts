@@ -1,7 +1,7 @@
 import type { Database } from '@glyphoxa/db';
 import type { Fleet } from './durable/fleet.ts';
 import type { TenantCoordinator } from './durable/tenant-coordinator.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '@glyphoxa/protocol';
 
 /** Bindings declared in wrangler.toml, plus the secrets set with `wrangler secret put`. */
 export interface Bindings {

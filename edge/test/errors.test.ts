@@ -4,14 +4,14 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { AppEnv } from '../src/env.ts';
 import { notFound, onError } from '../src/errors.ts';
-import { createLogger } from '../src/log.ts';
+import { createLogger } from '@glyphoxa/protocol';
 import { readJson } from '../src/validation.ts';
 
 // A route group as later issues write them, to exercise the shared error path.
 function echoApp() {
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
-    c.set('log', createLogger({}, () => {}));
+    c.set('log', createLogger({}, { sink: () => {} }));
     await next();
   });
   const Body = v.object({ name: v.pipe(v.string(), v.minLength(2)), guild_ids: v.array(v.pipe(v.string(), v.regex(/^\d+$/))) });

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { createDb, getTenant, updateTenant, createTenant, deleteTenant } from '@glyphoxa/db';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/log.ts';
+import { createLogger } from '@glyphoxa/protocol';
 import { openSecret, sealSecret, SecretError } from '../src/secrets/cipher.ts';
 import { generateKeySpec, loadKeyring, KeyringError } from '../src/secrets/keyring.ts';
 
@@ -54,7 +54,7 @@ describe('secrets', () => {
     const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
     const tenantId = `sec-${crypto.randomUUID().slice(0, 8)}`;
     const lines: string[] = [];
-    const log = createLogger({ tenant_id: tenantId }, (line) => lines.push(line));
+    const log = createLogger({ tenant_id: tenantId }, { sink: (line) => lines.push(line) });
     try {
       const keyring = await loadKeyring(env.SECRET_KEYS);
       await createTenant(db, { id: tenantId });

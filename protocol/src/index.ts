@@ -5,3 +5,4 @@ export * from './npc.ts';
 export * from './node-messages.ts';
 export * from './edge-messages.ts';
 export * from './parse.ts';
+export * from './log.ts';

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MAX_ID_LENGTH } from '@glyphoxa/protocol';
 import * as v from 'valibot';
-import { errorMessage, LOG_LEVELS } from './log.ts';
+import { errorMessage, LOG_LEVELS } from '@glyphoxa/protocol';
 
 /** Each setting: its flag, the environment variable behind it, and its default. */
 const SETTINGS = {

@@ -7,7 +7,7 @@ import {
   type Welcome,
 } from '@glyphoxa/protocol';
 import { createBackoff, type Backoff } from './backoff.ts';
-import { errorMessage, type Logger } from './log.ts';
+import { errorMessage, type Logger } from '@glyphoxa/protocol';
 import type { Metrics } from './metrics.ts';
 
 /** A connection up this long resets the backoff. */

@@ -4,7 +4,7 @@ import { startControlRuntime } from './control-runtime.ts';
 import { createDispatcher } from './dispatch.ts';
 import { connectToEdge } from './edge-connection.ts';
 import { startHealthServer } from './health-server.ts';
-import { createLogger } from './log.ts';
+import { createLogger } from '@glyphoxa/protocol';
 import { createMetrics } from './metrics.ts';
 import { createSessionRegistry } from './sessions.ts';
 import { NODE_VERSION } from './version.ts';

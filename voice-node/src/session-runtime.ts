@@ -1,5 +1,5 @@
 import type { NpcCommand, ReplyOutcome, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
-import type { Logger } from './log.ts';
+import type { Logger } from '@glyphoxa/protocol';
 
 /**
  * What runs one session. The registry owns lifecycle, capacity and reporting; a

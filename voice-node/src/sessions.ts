@@ -1,5 +1,5 @@
 import type { NpcCommand, Reply, SessionEndReason, SessionNotice, SessionState, StartSession } from '@glyphoxa/protocol';
-import { errorMessage, type Logger } from './log.ts';
+import { errorMessage, type Logger } from '@glyphoxa/protocol';
 import type { SessionRuntime, StartRuntime } from './session-runtime.ts';
 
 export interface SessionRegistryOptions {

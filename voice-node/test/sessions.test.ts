@@ -1,7 +1,7 @@
 import type { SessionState } from '@glyphoxa/protocol';
 import { describe, expect, it } from 'vitest';
 import { startControlRuntime } from '../src/control-runtime.ts';
-import { createLogger } from '../src/log.ts';
+import { createLogger } from '@glyphoxa/protocol';
 import type { StartRuntime } from '../src/session-runtime.ts';
 import { createSessionRegistry } from '../src/sessions.ts';
 import { npc, npcCommand, startSession } from './helpers/messages.ts';

@@ -1,6 +1,7 @@
-import { bigint, doublePrecision, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { tenantPolicies } from './roles.ts';
 import { sessions } from './sessions.ts';
+import { usageColumns } from './usage.ts';
 
 /**
  * Each session's usage totals per UTC month, written as absolute values by the
@@ -15,11 +16,7 @@ export const sessionUsage = pgTable(
       .references(() => sessions.id, { onDelete: 'cascade' }),
     tenantId: text('tenant_id').notNull(),
     period: text('period').notNull(),
-    sessionHours: doublePrecision('session_hours').notNull().default(0),
-    llmTokens: bigint('llm_tokens', { mode: 'number' }).notNull().default(0),
-    sttSeconds: doublePrecision('stt_seconds').notNull().default(0),
-    ttsChars: bigint('tts_chars', { mode: 'number' }).notNull().default(0),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    ...usageColumns(),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.period] }), ...tenantPolicies('session_usage', 'tenant_id')],
 );

@@ -3,6 +3,15 @@ import { bigint, check, doublePrecision, pgTable, primaryKey, text, timestamp } 
 import { tenantPolicies } from './roles.ts';
 import { tenants } from './tenants.ts';
 
+/** The metered quantities, as columns; fresh builders for each table that counts them. */
+export const usageColumns = () => ({
+  sessionHours: doublePrecision('session_hours').notNull().default(0),
+  llmTokens: bigint('llm_tokens', { mode: 'number' }).notNull().default(0),
+  sttSeconds: doublePrecision('stt_seconds').notNull().default(0),
+  ttsChars: bigint('tts_chars', { mode: 'number' }).notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** One row per tenant and UTC month (`YYYY-MM`). */
 export const usageRecords = pgTable(
   'usage_records',
@@ -11,11 +20,7 @@ export const usageRecords = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
     period: text('period').notNull(),
-    sessionHours: doublePrecision('session_hours').notNull().default(0),
-    llmTokens: bigint('llm_tokens', { mode: 'number' }).notNull().default(0),
-    sttSeconds: doublePrecision('stt_seconds').notNull().default(0),
-    ttsChars: bigint('tts_chars', { mode: 'number' }).notNull().default(0),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    ...usageColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.period] }),

@@ -1,6 +1,11 @@
-/** The Fleet's SQLite storage: which session runs on which node, and drained nodes. */
+/**
+ * The Fleet's SQLite storage: which session runs on which node, and drained
+ * nodes. Placement reads it on every session start, so the hot reads are
+ * indexed aggregates and the drained set is cached in memory.
+ */
 export class FleetStore {
   private readonly sql: SqlStorage;
+  private drainedCache: Set<string> | undefined;
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -11,7 +16,9 @@ export class FleetStore {
   createSchema(): void {
     this.sql.exec(`create table if not exists placements (session_id text primary key, node_id text not null, tenant_id text not null)`);
     this.sql.exec(`create index if not exists placements_node on placements (node_id)`);
+    this.sql.exec(`create index if not exists placements_tenant on placements (tenant_id, node_id)`);
     this.sql.exec(`create table if not exists drained (node_id text primary key)`);
+    this.drainedCache = undefined;
   }
 
   place(sessionId: string, nodeId: string, tenantId: string): void {
@@ -29,24 +36,34 @@ export class FleetStore {
     this.sql.exec(`delete from placements where session_id = ?`, sessionId);
   }
 
-  /** Sessions per node, and which tenants each node serves. */
-  loads(): Map<string, { sessions: number; tenants: Set<string> }> {
-    const loads = new Map<string, { sessions: number; tenants: Set<string> }>();
-    for (const row of this.sql.exec<{ node_id: string; tenant_id: string }>(`select node_id, tenant_id from placements`)) {
-      const load = loads.get(row.node_id) ?? { sessions: 0, tenants: new Set<string>() };
-      load.sessions++;
-      load.tenants.add(row.tenant_id);
-      loads.set(row.node_id, load);
+  /** Sessions per node. */
+  loads(): Map<string, number> {
+    const loads = new Map<string, number>();
+    for (const row of this.sql.exec<{ node_id: string; n: number }>(`select node_id, count(*) as n from placements group by node_id`)) {
+      loads.set(row.node_id, row.n);
     }
     return loads;
   }
 
+  /** Nodes already running one of this tenant's sessions (and so holding its bot connection). */
+  nodesServing(tenantId: string): Set<string> {
+    const rows = this.sql.exec<{ node_id: string }>(`select distinct node_id from placements where tenant_id = ?`, tenantId);
+    return new Set([...rows].map((r) => r.node_id));
+  }
+
+  /** Tenants with sessions placed on a node. */
+  tenantsOn(nodeId: string): string[] {
+    return [...this.sql.exec<{ tenant_id: string }>(`select distinct tenant_id from placements where node_id = ?`, nodeId)].map((r) => r.tenant_id);
+  }
+
   isDrained(nodeId: string): boolean {
-    return this.sql.exec(`select 1 from drained where node_id = ?`, nodeId).toArray().length > 0;
+    this.drainedCache ??= new Set([...this.sql.exec<{ node_id: string }>(`select node_id from drained`)].map((r) => r.node_id));
+    return this.drainedCache.has(nodeId);
   }
 
   setDrained(nodeId: string, drained: boolean): void {
     if (drained) this.sql.exec(`insert or ignore into drained (node_id) values (?)`, nodeId);
     else this.sql.exec(`delete from drained where node_id = ?`, nodeId);
+    this.drainedCache = undefined;
   }
 }

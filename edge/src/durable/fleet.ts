@@ -14,7 +14,7 @@ import { controlConfig, durableObjectDb, type ControlConfig } from '../control/c
 import { FleetStore } from '../control/fleet-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
-import { createLogger, type Logger } from '../log.ts';
+import { createLogger, type Logger } from '@glyphoxa/protocol';
 
 /** What a node's socket carries across hibernation. */
 interface NodeAttachment {
@@ -111,14 +111,14 @@ export class Fleet extends DurableObject<Bindings> {
   /** Places a session on the least-loaded connected node with room, and starts it there. */
   place(tenantId: string, start: StartSession): Outcome<string> {
     const loads = this.store.loads();
+    const serving = this.store.nodesServing(tenantId);
     let best: { nodeId: string; ws: WebSocket; ratio: number; holdsTenant: boolean } | undefined;
     for (const ws of this.ctx.getWebSockets()) {
       const node = ws.deserializeAttachment() as NodeAttachment;
       if (!node.capacity || this.store.isDrained(node.nodeId)) continue;
-      const load = loads.get(node.nodeId);
-      const used = load?.sessions ?? 0;
+      const used = loads.get(node.nodeId) ?? 0;
       if (used >= node.capacity) continue;
-      const candidate = { nodeId: node.nodeId, ws, ratio: used / node.capacity, holdsTenant: load?.tenants.has(tenantId) ?? false };
+      const candidate = { nodeId: node.nodeId, ws, ratio: used / node.capacity, holdsTenant: serving.has(node.nodeId) };
       // Least loaded first; on a tie, the node already holding the tenant's bot connection.
       if (!best || candidate.ratio < best.ratio || (candidate.ratio === best.ratio && candidate.holdsTenant && !best.holdsTenant)) {
         best = candidate;
@@ -175,7 +175,7 @@ export class Fleet extends DurableObject<Bindings> {
         node_id: node.nodeId,
         connected: true,
         capacity: node.capacity ?? null,
-        load: loads.get(node.nodeId)?.sessions ?? 0,
+        load: loads.get(node.nodeId) ?? 0,
         version: node.version ?? null,
         region: node.region ?? null,
         last_seen: seen ? new Date(seen).toISOString() : null,
@@ -289,8 +289,11 @@ export class Fleet extends DurableObject<Bindings> {
   private async dropped(ws: WebSocket, why: string): Promise<void> {
     const node = ws.deserializeAttachment() as NodeAttachment | null;
     if (!node) return;
+    // A newer connection of the same node may already have replaced this one.
+    if (this.ctx.getWebSockets(node.nodeId).some((other) => other !== ws)) return;
     this.log.warn('node dropped', { node_id: node.nodeId, why });
     // Its sessions stay placed: a node back within the heartbeat timeout keeps them.
+    for (const tenantId of this.store.tenantsOn(node.nodeId)) await this.coordinator(tenantId).nodeDropped(tenantId, node.nodeId);
     await updateNode(this.db(), node.nodeId, { lastSeenAt: new Date(this.lastSeen.get(node.nodeId) ?? Date.now()) }).catch(() => {});
   }
 

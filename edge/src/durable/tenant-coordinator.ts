@@ -16,7 +16,7 @@ import { controlConfig, durableObjectDb, type ControlConfig } from '../control/c
 import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
-import { createLogger, type Logger } from '../log.ts';
+import { createLogger, type Logger } from '@glyphoxa/protocol';
 import { viewLiveSession, type SessionView } from '../views/session.ts';
 
 export interface StartRequest {
@@ -170,6 +170,19 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       else this.store.update(id, { lastHeartbeatAt: now });
     }
     return stale;
+  }
+
+  /**
+   * The node running some of this tenant's sessions lost its connection. They
+   * stay live for now: back within the heartbeat timeout, it keeps them; the
+   * alarm ends them as `node_lost` otherwise.
+   */
+  async nodeDropped(tenantId: string, nodeId: string): Promise<void> {
+    this.claim(tenantId);
+    const affected = this.store.live().filter((s) => s.nodeId === nodeId);
+    if (affected.length === 0) return;
+    this.log(tenantId).warn('node of live sessions dropped', { node_id: nodeId, sessions: affected.map((s) => s.id) });
+    await this.armAlarm();
   }
 
   /** Usage deltas from the node; a replayed `seq` is ignored, so nothing counts twice. */

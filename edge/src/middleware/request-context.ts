@@ -1,7 +1,7 @@
 import { createDb } from '@glyphoxa/db';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
-import { createLogger } from '../log.ts';
+import { createLogger } from '@glyphoxa/protocol';
 
 /**
  * Per request: a logger carrying the request id, a Postgres client opened on

@@ -1,4 +1,8 @@
-/** Structured logs: one JSON object a line on stdout, with the node's context fields. */
+/**
+ * Structured logs, the same on the edge and on voice nodes: one JSON object a
+ * line, carrying context fields (`tenant_id`, `campaign_id`, `session_id`,
+ * `node_id`, `request_id`) so logs can be filtered by them.
+ */
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,10 +22,11 @@ export interface LoggerOptions {
 }
 
 /** Field names whose values never reach a log line (bearer tokens, tenants' provider keys). */
-const SECRET_FIELD = /token|secret|password|authorization|api_?key/i;
+const SECRET_FIELD = /token|secret|password|authorization|api_?key|^key$/i;
 
 export function createLogger(context: LogFields = {}, options: LoggerOptions = {}): Logger {
-  const { level = 'info', sink = (line: string) => process.stdout.write(`${line}\n`) } = options;
+  // console.log: the one sink both workerd (Workers Logs) and Bun have.
+  const { level = 'info', sink = (line: string) => console.log(line) } = options;
   const threshold = LOG_LEVELS.indexOf(level);
   const emit = (lineLevel: LogLevel) => (msg: string, fields?: LogFields) => {
     if (LOG_LEVELS.indexOf(lineLevel) < threshold) return;
