@@ -20,6 +20,7 @@ export default defineConfig({
           HEARTBEAT_INTERVAL_MS: '500',
           ALARM_INTERVAL_MS: '60000',
           NODE_REQUEST_TIMEOUT_MS: '1000',
+          USAGE_FLUSH_INTERVAL_MS: '1',
           // Two keys: k2 seals, k1 still opens what it sealed (rotation).
           SECRET_KEYS:
             'k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=,k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=',

@@ -20,6 +20,7 @@ export interface Bindings {
   ALARM_INTERVAL_MS?: string;
   NODE_REQUEST_TIMEOUT_MS?: string;
   QUOTA_WARNING_MS?: string;
+  USAGE_FLUSH_INTERVAL_MS?: string;
   /** Seconds after which Durable Objects drop idle Postgres connections; unset: keep them (Hyperdrive). */
   DB_IDLE_TIMEOUT_S?: string;
 }

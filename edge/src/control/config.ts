@@ -12,6 +12,8 @@ export interface ControlConfig {
   nodeRequestTimeoutMs: number;
   /** A running session is warned this long before its tenant's quota runs out. */
   quotaWarningMs: number;
+  /** How often a coordinator writes usage and heartbeats through to Postgres (and re-reads the month's hours). */
+  usageFlushIntervalMs: number;
 }
 
 const DEFAULTS: ControlConfig = {
@@ -20,6 +22,7 @@ const DEFAULTS: ControlConfig = {
   alarmIntervalMs: 5_000,
   nodeRequestTimeoutMs: 2_500,
   quotaWarningMs: 5 * 60_000,
+  usageFlushIntervalMs: 60_000,
 };
 
 export function controlConfig(env: Partial<Bindings>): ControlConfig {
@@ -33,6 +36,7 @@ export function controlConfig(env: Partial<Bindings>): ControlConfig {
     alarmIntervalMs: pick(env.ALARM_INTERVAL_MS, DEFAULTS.alarmIntervalMs),
     nodeRequestTimeoutMs: pick(env.NODE_REQUEST_TIMEOUT_MS, DEFAULTS.nodeRequestTimeoutMs),
     quotaWarningMs: pick(env.QUOTA_WARNING_MS, DEFAULTS.quotaWarningMs),
+    usageFlushIntervalMs: pick(env.USAGE_FLUSH_INTERVAL_MS, DEFAULTS.usageFlushIntervalMs),
   };
 }
 

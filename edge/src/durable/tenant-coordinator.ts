@@ -39,6 +39,9 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   private readonly store: CoordinatorStore;
   private readonly config: ControlConfig;
   private database: Database | undefined;
+  private lastFlushAt = 0;
+  /** Hours Postgres had for the month when last read; flushes invalidate it. */
+  private recordedHours: { period: string; hours: number; limit: number | null; readAt: number } | undefined;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -230,8 +233,13 @@ export class TenantCoordinator extends DurableObject<Bindings> {
         }
       }
       await this.enforceQuota(tenantId, now);
-      await this.flushUsage(tenantId);
-      await this.writeHeartbeats(tenantId);
+      // Postgres hears from a coordinator once a flush period, not every alarm:
+      // thousands of tenants would otherwise keep it busy with heartbeats.
+      if (now - this.lastFlushAt >= this.config.usageFlushIntervalMs) {
+        await this.flushUsage(tenantId);
+        await this.writeHeartbeats(tenantId);
+        this.lastFlushAt = now;
+      }
       this.store.purgeEnded(now - ENDED_RETENTION_MS);
     } catch (error) {
       log.error('coordinator alarm failed; retrying', { error: String(error) });
@@ -280,10 +288,18 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   private async enforceQuota(tenantId: string, now: number): Promise<void> {
     const active = this.store.live().filter((s) => s.state === 'active');
     if (active.length === 0) return;
-    const context = await this.usageContext(tenantId, now);
-    const limit = context?.limits.monthlySessionHours ?? null;
-    if (!context || limit === null) return;
-    const used = context.hoursUsed;
+    const period = periodOf(now);
+    let recorded = this.recordedHours;
+    if (!recorded || recorded.period !== period || now - recorded.readAt >= this.config.usageFlushIntervalMs) {
+      const context = await this.usageContext(tenantId, now);
+      if (!context) return;
+      recorded = { period, hours: context.hoursUsed - this.store.unflushedHours(period), limit: context.limits.monthlySessionHours, readAt: now };
+      this.recordedHours = recorded;
+    }
+    const limit = recorded.limit;
+    if (limit === null) return;
+    // What Postgres had, plus what accrued here since (this coordinator is the only writer).
+    const used = recorded.hours + this.store.unflushedHours(period);
     if (used >= limit) {
       for (const s of active) await this.end(tenantId, s.id, 'quota', { notifyNode: true });
       return;
@@ -310,6 +326,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     if (totals.length === 0) return;
     await recordSessionUsage(this.db(), tenantId, totals);
     this.store.markFlushed(totals);
+    this.recordedHours = undefined;
   }
 
   private async writeHeartbeats(tenantId: string): Promise<void> {
