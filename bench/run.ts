@@ -2,7 +2,8 @@
  * `npm run bench`: prints a table of the measured figures beside their targets.
  * Uses an embedded Postgres in memory, or a scratch database created on the
  * server of BENCH_DATABASE_URL (and dropped afterwards).
- * `npm run bench -- --quick` runs the tenant sweep at 1,000 only.
+ * `npm run bench -- --quick` runs the tenant sweep at 1,000 only;
+ * `--tenants=300,2000` picks the sweep's sizes.
  */
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../db/src/embedded/server.ts';
@@ -11,6 +12,7 @@ import { controlPlaneBenchmarks } from './control-plane.ts';
 import { printTable } from './lib/stats.ts';
 
 const quick = process.argv.includes('--quick');
+const sizes = process.argv.find((a) => a.startsWith('--tenants='))?.slice('--tenants='.length).split(',').map(Number);
 const server = process.env.BENCH_DATABASE_URL;
 
 async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -35,7 +37,7 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 const database = await scratchDatabase();
 try {
   await migrate(database.url);
-  const rows = await controlPlaneBenchmarks(database.url, { tenants: quick ? [1000] : [1000, 10_000] });
+  const rows = await controlPlaneBenchmarks(database.url, { tenants: sizes ?? (quick ? [1000] : [1000, 10_000]) });
   console.log(`\nGlyphoxa Edge benchmarks (${server ? 'Postgres' : 'embedded PGlite'}, wrangler dev, ${new Date().toISOString().slice(0, 10)})\n`);
   printTable(rows);
 } finally {
