@@ -48,9 +48,22 @@ export function adminSessionRoutes() {
   return app;
 }
 
+/**
+ * Which tenant a session belongs to never changes, so the answer is kept for
+ * the isolate's life (bounded): repeated commands to a running session skip
+ * Postgres. A session that has since ended is the coordinator's to refuse.
+ */
+const SESSION_OWNERS_MAX = 10_000;
+const sessionOwners = new Map<string, string>();
+
 async function sessionOwner(c: { req: { param(name: 'id'): string }; var: AppEnv['Variables'] }) {
   const sessionId = parseOrThrow(v.pipe(v.string(), v.uuid('session id must be a uuid')), c.req.param('id'));
-  const tenantId = await findSessionTenant(c.var.db(), sessionId);
-  if (!tenantId) throw new ApiError(404, 'session_not_found', `No session ${sessionId}`);
+  let tenantId = sessionOwners.get(sessionId) ?? null;
+  if (!tenantId) {
+    tenantId = await findSessionTenant(c.var.db(), sessionId);
+    if (!tenantId) throw new ApiError(404, 'session_not_found', `No session ${sessionId}`);
+    if (sessionOwners.size >= SESSION_OWNERS_MAX) sessionOwners.delete(sessionOwners.keys().next().value!);
+    sessionOwners.set(sessionId, tenantId);
+  }
   return { sessionId, tenantId };
 }
