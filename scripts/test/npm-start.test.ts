@@ -113,11 +113,23 @@ describe('npm start', () => {
     await expectCleanStop(started, 'SIGINT');
   });
 
-  it('keeps the install: a restart reuses the admin key', async () => {
+  it('keeps the install: a restart reuses the admin key, the data and the voice node', async () => {
     const firstKey = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
-    const started = npmStart(await freePort());
+    const port = await freePort();
+    const started = npmStart(port);
     const key = await waitFor('the admin key line', () => started.output().match(/^Admin key: (\S+)$/m)?.[1], 150_000, started);
     expect(key).toBe(firstKey);
+    const headers = { authorization: `Bearer ${key}` };
+    const demo = await fetch(`http://127.0.0.1:${port}/admin/tenants/demo`, { headers });
+    expect(demo.status).toBe(200);
+    // The same registered node, checked in again (not a second registration).
+    let nodes: Array<{ connected: boolean }> = [];
+    for (let i = 0; i < 100 && !nodes.some((n) => n.connected); i++) {
+      nodes = ((await (await fetch(`http://127.0.0.1:${port}/admin/nodes`, { headers })).json()) as { nodes: typeof nodes }).nodes;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0]!.connected).toBe(true);
     await expectCleanStop(started, 'SIGTERM');
   });
 
