@@ -17,7 +17,7 @@ export interface SessionView {
   last_heartbeat_at: string | null;
 }
 
-const iso = (t: number | Date | null) => (t === null ? null : new Date(t).toISOString());
+const iso = (t: Date | null) => (t === null ? null : t.toISOString());
 
 export function viewSessionRow(s: Session): SessionView {
   return {
@@ -36,19 +36,21 @@ export function viewSessionRow(s: Session): SessionView {
   };
 }
 
+/** A coordinator's live session, in the same shape as the row it writes through. */
 export function viewLiveSession(tenantId: string, s: LiveSession): SessionView {
-  return {
+  const date = (t: number | null) => (t === null ? null : new Date(t));
+  return viewSessionRow({
     id: s.id,
-    tenant_id: tenantId,
-    campaign_id: s.campaignId,
-    guild_id: s.guildId,
-    channel_id: s.channelId,
-    started_by: s.startedBy,
+    tenantId,
+    campaignId: s.campaignId,
+    guildId: s.guildId,
+    channelId: s.channelId,
+    startedBy: s.startedBy,
     state: s.state,
-    node_id: s.nodeId,
-    started_at: iso(s.createdAt)!,
-    ended_at: iso(s.endedAt),
-    end_reason: s.endReason,
-    last_heartbeat_at: iso(s.lastHeartbeatAt),
-  };
+    nodeId: s.nodeId,
+    startedAt: new Date(s.createdAt),
+    endedAt: date(s.endedAt),
+    endReason: s.endReason,
+    lastHeartbeatAt: date(s.lastHeartbeatAt),
+  });
 }
