@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../src/client.ts';
 import { startEmbeddedPostgres } from '../src/embedded/server.ts';
@@ -59,6 +60,31 @@ describe('embedded Postgres', () => {
       expect(await db.execute(sql`select id from tenants where id = 'mux-rolled-back'`)).toHaveLength(0);
       await close();
     } finally {
+      await server.stop();
+    }
+  });
+
+  it('cuts off a client idle in a transaction that others wait behind, as Postgres would', async () => {
+    const server = await startEmbeddedPostgres({ idleInTransactionTimeoutMs: 300 });
+    const stuck = postgres(server.url, { max: 1, prepare: false, onnotice: () => {} });
+    const other = postgres(server.url, { max: 1, prepare: false, onnotice: () => {} });
+    try {
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      // A transaction whose client never comes back (a process killed, a test torn down).
+      const abandoned = stuck.begin(async (tx) => {
+        await tx`select 1`;
+        entered();
+        await new Promise(() => {});
+      });
+      abandoned.catch(() => {});
+      await inside;
+      const [row] = await other`select 42 as answer`;
+      expect(row).toEqual({ answer: 42 });
+      await expect(abandoned).rejects.toThrow();
+    } finally {
+      await other.end({ timeout: 1 });
+      await stuck.end({ timeout: 1 });
       await server.stop();
     }
   });

@@ -2,7 +2,17 @@ import type { PGlite } from '@electric-sql/pglite';
 
 export interface Client {
   write(bytes: Uint8Array): void;
+  /** Drops the client's connection (its transaction was rolled back under it). */
+  terminate(): void;
 }
+
+/**
+ * A client that keeps the session in a transaction without sending anything
+ * for this long, while others wait, is cut off as Postgres's
+ * `idle_in_transaction_session_timeout` would: otherwise one abandoned
+ * transaction (a process killed mid-way, a test torn down) stalls everyone.
+ */
+const IDLE_OWNER_TIMEOUT_MS = 5000;
 
 interface Unit {
   client: Client;
@@ -23,10 +33,13 @@ export class SessionMultiplexer {
   private readonly queue: Unit[] = [];
   private owner: Client | null = null;
   private pumping = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly pglite: PGlite;
+  private readonly idleOwnerTimeoutMs: number;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGlite, idleOwnerTimeoutMs = IDLE_OWNER_TIMEOUT_MS) {
     this.pglite = pglite;
+    this.idleOwnerTimeoutMs = idleOwnerTimeoutMs;
   }
 
   submit(client: Client, messages: Uint8Array[], holdsSession: boolean): Promise<void> {
@@ -46,10 +59,25 @@ export class SessionMultiplexer {
       }
     }
     if (this.owner === client) {
-      if (this.pglite.isInTransaction()) await this.pglite.runExclusive(() => this.pglite.exec('rollback'));
+      clearTimeout(this.idleTimer);
+      // exec() takes PGlite's query lock itself (wrapping it in runExclusive would deadlock).
+      if (this.pglite.isInTransaction()) await this.pglite.exec('rollback');
       this.owner = null;
       void this.pump();
     }
+  }
+
+  /** (Re)starts the idle clock of the client holding the session, if any. */
+  private watchOwner(): void {
+    clearTimeout(this.idleTimer);
+    const owner = this.owner;
+    if (!owner) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.owner !== owner) return;
+      if (!this.queue.some((unit) => unit.client !== owner)) return this.watchOwner();
+      void this.release(owner).then(() => owner.terminate());
+    }, this.idleOwnerTimeoutMs);
+    this.idleTimer.unref?.();
   }
 
   private async pump(): Promise<void> {
@@ -68,6 +96,7 @@ export class SessionMultiplexer {
           });
         } finally {
           this.owner = unit.holdsSession || this.pglite.isInTransaction() ? unit.client : null;
+          this.watchOwner();
           unit.done();
         }
       }

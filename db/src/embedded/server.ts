@@ -10,6 +10,8 @@ export interface EmbeddedPostgresOptions {
   host?: string;
   /** 0 lets the OS choose. */
   port?: number;
+  /** Cut off a client idle in a transaction this long while others wait (default 5 s). */
+  idleInTransactionTimeoutMs?: number;
 }
 
 export interface EmbeddedPostgres {
@@ -26,7 +28,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-  const multiplexer = new SessionMultiplexer(pglite);
+  const multiplexer = new SessionMultiplexer(pglite, options.idleInTransactionTimeoutMs);
   const sockets = new Set<Socket>();
   const server = createServer((socket) => serve(socket, multiplexer, sockets));
   try {
@@ -44,7 +46,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
-      await pglite.close();
+      // A unit cut off mid-way may still hold PGlite's lock: do not wait forever to close.
+      await Promise.race([pglite.close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     },
   };
 }
@@ -63,7 +66,10 @@ function serve(socket: Socket, multiplexer: SessionMultiplexer, sockets: Set<Soc
   sockets.add(socket);
   socket.setNoDelay(true);
   const reader = new FrameReader();
-  const client = { write: (bytes: Uint8Array) => void (socket.writable && socket.write(bytes)) };
+  const client = {
+    write: (bytes: Uint8Array) => void (socket.writable && socket.write(bytes)),
+    terminate: () => socket.destroy(),
+  };
   let pending: Uint8Array[] = [];
   // Units of one connection run in order: each waits for the one before it.
   let previous = Promise.resolve();
