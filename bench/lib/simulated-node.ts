@@ -2,13 +2,14 @@ import { PROTOCOL_VERSION, type EdgeMessage } from '../../protocol/src/index.ts'
 
 /**
  * A voice node reduced to its control protocol, for load: it says hello,
- * reports every assigned session active at once and answers npc commands.
+ * heartbeats, reports every assigned session active at once and answers npc commands.
  */
 export class SimulatedNode {
   readonly ws: WebSocket;
   readonly nodeId: string;
   readonly sessions = new Set<string>();
   private errorWaiters: Array<() => void> = [];
+  private beat: ReturnType<typeof setInterval> | undefined;
 
   private constructor(ws: WebSocket, nodeId: string) {
     this.ws = ws;
@@ -25,7 +26,11 @@ export class SimulatedNode {
       );
       ws.addEventListener('message', (event) => {
         const msg = JSON.parse(String(event.data)) as EdgeMessage;
-        if (msg.type === 'welcome') resolve(node);
+        if (msg.type === 'welcome') {
+          // Like a real node: its sessions stay alive only while it heartbeats.
+          node.beat = setInterval(() => node.send({ type: 'heartbeat', sessions: [...node.sessions] }), msg.heartbeat_interval_ms);
+          resolve(node);
+        }
         else if (msg.type === 'start_session') {
           node.sessions.add(msg.session_id);
           node.send({ type: 'session_state', session_id: msg.session_id, state: 'active' });
@@ -52,6 +57,7 @@ export class SimulatedNode {
   }
 
   close(): void {
+    clearInterval(this.beat);
     this.ws.close(1000);
   }
 }
