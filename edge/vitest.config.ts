@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { hyperdriveConnectionString } from '../db/src/connection-url.ts';
+import { DISCORD_STAND_IN_BASE, DISCORD_STAND_IN_HOST, discordStandIn } from './test/discord-stand-in.ts';
 
 // Edge tests run inside workerd with the real wrangler.toml; Hyperdrive points at
 // the database `npm test` provisioned (embedded PGlite or DATABASE_URL).
@@ -13,8 +14,12 @@ export default defineConfig({
       wrangler: { configPath: '../wrangler.toml' },
       miniflare: {
         hyperdrives: { HYPERDRIVE: hyperdriveConnectionString(databaseUrl) },
+        // The Worker's outbound requests: Discord's REST API goes to the stand-in, the rest out.
+        outboundService: (request) =>
+          new URL(request.url).hostname === DISCORD_STAND_IN_HOST ? discordStandIn(request as unknown as Request) : fetch(request as unknown as Request),
         bindings: {
           ADMIN_KEY: 'test-admin-key',
+          DISCORD_API_BASE: DISCORD_STAND_IN_BASE,
           // Fast control-plane timings, so timeouts happen within a test.
           HEARTBEAT_TIMEOUT_MS: '1500',
           HEARTBEAT_INTERVAL_MS: '500',

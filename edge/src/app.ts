@@ -6,6 +6,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminSessionRoutes } from './routes/admin-sessions.ts';
 import { adminTenantRoutes } from './routes/admin-tenants.ts';
+import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 
@@ -15,6 +16,7 @@ export function createApp() {
   app.use(requestContext);
   app.route('/', healthRoutes());
   app.route('/nodes', nodeRoutes());
+  app.route('/discord', discordRoutes());
   app.use('/admin/*', adminAuth);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());

@@ -23,6 +23,8 @@ export interface Bindings {
   USAGE_FLUSH_INTERVAL_MS?: string;
   /** Seconds after which Durable Objects drop idle Postgres connections; unset: keep them (Hyperdrive). */
   DB_IDLE_TIMEOUT_S?: string;
+  /** Discord's REST API base URL; unset means https://discord.com/api/v10 (tests: a stand-in). */
+  DISCORD_API_BASE?: string;
 }
 
 export interface Variables {

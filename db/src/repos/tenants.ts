@@ -30,6 +30,20 @@ export function updateTenant(db: Db, tenantId: string, changes: TenantChanges): 
   });
 }
 
+/**
+ * The outcome of registering the tenant's slash commands with Discord. Not a
+ * change to the tenant's settings, so `updated_at` stays; an omitted
+ * `registeredAt` keeps the last success.
+ */
+export function recordCommandRegistration(db: Db, tenantId: string, result: { registeredAt?: Date | null; error: string | null }): Promise<void> {
+  return withTenant(db, tenantId, async (tx) => {
+    await tx
+      .update(tenants)
+      .set({ commandsRegisteredAt: result.registeredAt, commandsRegistrationError: result.error })
+      .where(eq(tenants.id, tenantId));
+  });
+}
+
 /** Removes the tenant; its sessions and usage go with it (foreign keys cascade). */
 export function deleteTenant(db: Db, tenantId: string): Promise<boolean> {
   return withTenant(db, tenantId, async (tx) => {

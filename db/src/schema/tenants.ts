@@ -26,6 +26,10 @@ export const tenants = pgTable(
     /** Null means "the tier's number". */
     monthlySessionHours: real('monthly_session_hours'),
     maxConcurrentSessions: integer('max_concurrent_sessions'),
+    /** Last time every guild took the slash-command set; null: never, or no application/bot. */
+    commandsRegisteredAt: timestamp('commands_registered_at', { withTimezone: true }),
+    /** What Discord refused on the last registration attempt, per guild; null when it all went through. */
+    commandsRegistrationError: text('commands_registration_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -46,6 +46,8 @@ const SCHEMA = [
      ended_at integer, end_reason text, accrued_until integer,
      quota_warned integer not null default 0, usage_seq integer not null default 0)`,
   `create index if not exists sessions_state on sessions (state)`,
+  // The session's NPC names as of its start: Discord autocomplete reads them, never the node.
+  `create table if not exists session_npcs (session_id text not null, name text not null, primary key (session_id, name))`,
   // Totals per session and month, and how much of them Postgres already has.
   `create table if not exists usage (
      session_id text not null, period text not null,
@@ -112,6 +114,14 @@ export class CoordinatorStore {
     this.sql.exec(`update sessions set ${assignments} where id = ?`, ...values, id);
   }
 
+  setNpcNames(sessionId: string, names: readonly string[]): void {
+    for (const name of names) this.sql.exec(`insert or ignore into session_npcs (session_id, name) values (?, ?)`, sessionId, name);
+  }
+
+  npcNames(sessionId: string): string[] {
+    return this.sql.exec<{ name: string }>(`select name from session_npcs where session_id = ? order by name`, sessionId).toArray().map((r) => r.name);
+  }
+
   addSessionSeconds(sessionId: string, period: string, seconds: number): void {
     this.sql.exec(
       `insert into usage (session_id, period, session_seconds) values (?, ?, ?)
@@ -174,6 +184,7 @@ export class CoordinatorStore {
       `delete from sessions where state = 'ended' and ended_at < ? and id not in (select session_id from usage)`,
       before,
     );
+    this.sql.exec(`delete from session_npcs where session_id not in (select id from sessions)`);
   }
 }
 

@@ -11,7 +11,7 @@ import {
   type Database,
   type SessionEndReason,
 } from '@glyphoxa/db';
-import type { NpcCommand } from '@glyphoxa/protocol';
+import type { NpcCommand, NpcDefinition } from '@glyphoxa/protocol';
 import { controlConfig, durableObjectDb, type ControlConfig } from '../control/config.ts';
 import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
@@ -90,6 +90,9 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       usageSeq: 0,
     };
     this.store.insert(session);
+    // The campaign-data issue loads the campaign's NPCs and the tenant's providers here.
+    const npcs: NpcDefinition[] = [];
+    this.store.setNpcNames(session.id, npcs.map((npc) => npc.name));
     await this.armAlarm();
 
     try {
@@ -110,8 +113,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
         guild_id: session.guildId,
         channel_id: session.channelId,
         started_by: session.startedBy,
-        // The campaign-data issue loads the campaign's NPCs and the tenant's providers here.
-        npcs: [],
+        npcs,
         providers: {},
       });
       if (!placed.ok) {
@@ -125,7 +127,6 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       await this.end(tenantId, session.id, 'failed', { notifyNode: true });
       return refuse(503, 'start_failed', 'The session could not be started. Please try again in a moment.');
     }
-    log.info('session placed', { session_id: session.id, node_id: this.store.get(session.id)?.nodeId });
     return succeed(viewLiveSession(tenantId, this.store.get(session.id)!));
   }
 
@@ -140,6 +141,13 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   liveSessions(tenantId: string): SessionView[] {
     this.claim(tenantId);
     return this.store.live().map((s) => viewLiveSession(tenantId, s));
+  }
+
+  /** The NPC names of the guild's live session, cached at its start: autocomplete never waits on a node. */
+  npcNames(tenantId: string, guildId: string): string[] {
+    this.claim(tenantId);
+    const session = this.store.live().find((s) => s.guildId === guildId);
+    return session ? this.store.npcNames(session.id) : [];
   }
 
   /** A node's `session_state`, relayed by its Fleet. */

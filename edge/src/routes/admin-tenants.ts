@@ -12,6 +12,7 @@ import {
 } from '@glyphoxa/db';
 import { Hono } from 'hono';
 import { auditAdmin } from '../audit.ts';
+import { syncCommandsLater } from '../discord/registration.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { loadKeyring } from '../secrets/keyring.ts';
@@ -30,6 +31,7 @@ export function adminTenantRoutes() {
     const tenant = await createTenant(c.var.db(), { id: body.id, ...changes });
     if (!tenant) throw new ApiError(409, 'tenant_exists', `A tenant with id ${body.id} already exists`, 'id');
     await auditAdmin(c.var.db(), { tenantId: body.id, action: 'tenant.create', target: body.id, detail: { fields: Object.keys(body) } });
+    syncCommandsLater(c, null, tenant);
     return c.json({ tenant: viewTenant(tenant) }, 201);
   });
 
@@ -45,9 +47,13 @@ export function adminTenantRoutes() {
   app.put('/tenants/:id', async (c) => {
     const id = tenantParam(c.req.param('id'));
     const body = await readJson(c, UpdateTenantSchema);
+    // Naming any of these (re)registers the commands, so the same value again is a retry.
+    const commandsChange = REGISTRATION_FIELDS.some((field) => field in body);
+    const before = commandsChange ? await getTenant(c.var.db(), id) : null;
     const tenant = await updateTenant(c.var.db(), id, await toChanges(c.env.SECRET_KEYS, id, body));
     if (!tenant) throw notFound(id);
     await auditAdmin(c.var.db(), { tenantId: id, action: 'tenant.update', target: id, detail: { fields: Object.keys(body) } });
+    if (commandsChange) syncCommandsLater(c, before, tenant);
     return c.json({ tenant: viewTenant(tenant) });
   });
 
@@ -63,6 +69,7 @@ export function adminTenantRoutes() {
     }
     await deleteTenant(db, id);
     await auditAdmin(db, { tenantId: id, action: 'tenant.delete', target: id, detail: { ended_sessions: endedSessions } });
+    syncCommandsLater(c, tenant, null);
     return c.json({ deleted: id, ended_sessions: endedSessions });
   });
 
@@ -102,6 +109,9 @@ async function mustGet(db: Parameters<typeof getTenant>[0], id: string) {
   if (!tenant) throw notFound(id);
   return tenant;
 }
+
+/** Fields that decide where the tenant's slash commands are registered. */
+const REGISTRATION_FIELDS = ['guild_ids', 'bot_token', 'discord_application_id'] as const;
 
 const notFound = (id: string) => new ApiError(404, 'tenant_not_found', `No tenant ${id}`);
 

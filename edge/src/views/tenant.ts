@@ -19,6 +19,10 @@ export function viewTenant(t: Tenant) {
       monthly_session_hours: limits.monthlySessionHours,
       max_concurrent_sessions: limits.maxConcurrentSessions,
     },
+    command_registration: {
+      registered_at: t.commandsRegisteredAt?.toISOString() ?? null,
+      error: t.commandsRegistrationError,
+    },
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
   };

@@ -1,0 +1,17 @@
+import type { ApplicationCommandOptionType, ChannelType, InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
+
+/**
+ * The Discord API numbers we use. discord-api-types ships them as CommonJS
+ * enums that workerd's module loader does not hand over as named exports, so we
+ * import only its types and name the values here, checked against them.
+ */
+
+export const OptionType = { Subcommand: 1, String: 3, Channel: 7, Attachment: 11 } as const satisfies Record<string, ApplicationCommandOptionType>;
+
+export const VoiceChannelTypes = [2, 13] as const satisfies readonly ChannelType[];
+
+export const InteractionKind = { Ping: 1, Command: 2, Autocomplete: 4 } as const satisfies Record<string, InteractionType>;
+
+export const Callback = { Pong: 1, Message: 4, DeferredMessage: 5, AutocompleteResult: 8 } as const satisfies Record<string, InteractionResponseType>;
+
+export const EPHEMERAL = 64 satisfies MessageFlags;

@@ -1,0 +1,80 @@
+import type { APIApplicationCommandBasicOption } from 'discord-api-types/v10';
+import { OptionType, VoiceChannelTypes } from '../api-constants.ts';
+import { defer, dmOnly, notAvailableYet, type CommandContext, type Handler, type SlashCommand } from '../command.ts';
+import { subcommand } from '../definitions.ts';
+import { auditDiscord, guildSession, NO_SESSION } from '../guild-session.ts';
+import { stringOption } from '../options.ts';
+import { DiscordApiError } from '../rest.ts';
+
+const sessionIdOption: APIApplicationCommandBasicOption = {
+  type: OptionType.String,
+  name: 'session_id',
+  description: 'Which session (default: the last one)',
+  required: false,
+};
+
+const definition: SlashCommand['definition'] = {
+  name: 'session',
+  description: 'Run a voice session with your NPCs',
+  options: [
+    subcommand('start', 'Start a voice session in your voice channel, or the one you name', [
+      {
+        type: OptionType.Channel,
+        name: 'channel',
+        description: 'Voice channel to run the session in (default: the one you are in)',
+        channel_types: [...VoiceChannelTypes],
+        required: false,
+      },
+    ]),
+    subcommand('stop', "Stop this server's running session"),
+    subcommand('recap', 'A summary of the last (or named) session', [sessionIdOption]),
+    subcommand('voice-recap', 'The recap, spoken in the voice channel by the GM-helper NPC', [sessionIdOption]),
+  ],
+};
+
+const start: Handler = (ctx, options) =>
+  defer(async () => {
+    const channelId = stringOption(options, 'channel') ?? (await callersVoiceChannel(ctx));
+    if (typeof channelId !== 'string') return channelId.message;
+    const outcome = await ctx.coordinator.startSession(ctx.tenant.id, {
+      guild_id: ctx.interaction.guild_id,
+      channel_id: channelId,
+      started_by: ctx.userId,
+    });
+    if (!outcome.ok) return outcome.message;
+    await auditDiscord(ctx, 'session.start', outcome.value.id, { channel_id: channelId });
+    return `Session started in <#${channelId}>. Your NPCs are joining the channel.`;
+  });
+
+/** The caller's current voice channel, or why there is none to use. */
+async function callersVoiceChannel(ctx: CommandContext): Promise<string | { message: string }> {
+  const nameOne = 'or name one: `/session start channel:`';
+  try {
+    const channelId = await (await ctx.rest()).voiceChannelOf(ctx.interaction.guild_id, ctx.userId);
+    return channelId ?? { message: `You are not in a voice channel. Join the one you play in and run \`/session start\` again, ${nameOne}.` };
+  } catch (error) {
+    if (!(error instanceof DiscordApiError)) throw error;
+    ctx.log.warn('voice state lookup failed', { error: error.message });
+    return { message: `Discord did not tell us which voice channel you are in (${error.status}). Try again, ${nameOne}.` };
+  }
+}
+
+const stop: Handler = (ctx) =>
+  defer(async () => {
+    const session = await guildSession(ctx);
+    if (!session) return NO_SESSION;
+    const outcome = await ctx.coordinator.stopSession(ctx.tenant.id, session.id);
+    if (!outcome.ok) return outcome.message;
+    await auditDiscord(ctx, 'session.stop', session.id);
+    return 'Session stopped. Thanks for playing!';
+  });
+
+export const sessionCommand: SlashCommand = {
+  definition,
+  handlers: {
+    start: dmOnly(start),
+    stop: dmOnly(stop),
+    recap: notAvailableYet,
+    'voice-recap': notAvailableYet,
+  },
+};

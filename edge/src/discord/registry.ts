@@ -1,0 +1,21 @@
+import type { RESTPutAPIApplicationGuildCommandsJSONBody } from 'discord-api-types/v10';
+import type { SlashCommand } from './command.ts';
+import { campaignCommand } from './commands/campaign.ts';
+import { entityCommand } from './commands/entity.ts';
+import { feedbackCommand } from './commands/feedback.ts';
+import { npcCommand } from './commands/npc.ts';
+import { sessionCommand } from './commands/session.ts';
+
+/** Every command, from its own module in commands/: adding one is adding it here. */
+export const COMMANDS: readonly SlashCommand[] = [sessionCommand, npcCommand, entityCommand, campaignCommand, feedbackCommand];
+
+const byName = new Map(COMMANDS.map((command) => [command.definition.name, command]));
+
+export function commandNamed(name: string): SlashCommand | undefined {
+  return byName.get(name);
+}
+
+/** What each guild gets registered: the definitions, as they are. */
+export function registrationPayload(): RESTPutAPIApplicationGuildCommandsJSONBody {
+  return COMMANDS.map((command) => command.definition);
+}

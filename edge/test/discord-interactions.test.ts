@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { admin, uniqueTenantId } from './helpers/admin.ts';
+import { appKeys, discordTenant, interaction, postInteraction } from './helpers/discord.ts';
+
+const ping = (applicationId = '100000000000000009') => ({ id: '100000000000000010', application_id: applicationId, type: 1, token: 'ping-token', version: 1 });
+
+describe('signed Discord interactions', () => {
+  it('answers a PING signed with the tenant\'s key with a PONG', async () => {
+    const t = await discordTenant();
+    const res = await postInteraction(t.id, t.keys.privateKey, ping(t.applicationId));
+    expect(res).toEqual({ status: 200, body: { type: 1 } });
+  });
+
+  it('rejects a request without a signature', async () => {
+    const t = await discordTenant();
+    const res = await postInteraction(t.id, t.keys.privateKey, ping(), { unsigned: true });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('invalid_signature');
+  });
+
+  it('rejects a request signed with another key', async () => {
+    const t = await discordTenant();
+    const stranger = await appKeys();
+    expect((await postInteraction(t.id, stranger.privateKey, ping())).status).toBe(401);
+  });
+
+  it('rejects a timestamp more than five minutes off, either way, even when correctly signed', async () => {
+    const t = await discordTenant();
+    const now = Math.floor(Date.now() / 1000);
+    expect((await postInteraction(t.id, t.keys.privateKey, ping(), { timestamp: now - 301 })).status).toBe(401);
+    expect((await postInteraction(t.id, t.keys.privateKey, ping(), { timestamp: now + 301 })).status).toBe(401);
+    expect((await postInteraction(t.id, t.keys.privateKey, ping(), { timestamp: now - 240 })).status).toBe(200);
+  });
+
+  it('rejects a body altered after signing', async () => {
+    const t = await discordTenant();
+    const res = await postInteraction(t.id, t.keys.privateKey, interaction(t, 'npc', { subcommand: 'list' }), {
+      tamper: (body) => body.replace('"roles":[]', '"roles":["100000000000000042"]'),
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('never lets one tenant\'s key act for another tenant', async () => {
+    const a = await discordTenant();
+    const b = await discordTenant();
+    expect((await postInteraction(b.id, a.keys.privateKey, ping(b.applicationId))).status).toBe(401);
+    expect((await postInteraction(a.id, b.keys.privateKey, ping(a.applicationId))).status).toBe(401);
+    expect((await postInteraction(a.id, a.keys.privateKey, ping(a.applicationId))).status).toBe(200);
+    expect((await postInteraction(b.id, b.keys.privateKey, ping(b.applicationId))).status).toBe(200);
+  });
+
+  it('answers 404 for an unknown tenant and for a tenant without a public key', async () => {
+    const keys = await appKeys();
+    const unknown = await postInteraction(uniqueTenantId(), keys.privateKey, ping());
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('tenant_not_found');
+    const keyless = uniqueTenantId();
+    await admin('POST', '/tenants', { id: keyless });
+    expect((await postInteraction(keyless, keys.privateKey, ping())).status).toBe(404);
+    expect((await postInteraction('Not A Tenant!', keys.privateKey, ping())).status).toBe(404);
+  });
+
+  it('refuses a signed body that is not an interaction, naming the field', async () => {
+    const t = await discordTenant();
+    const res = await postInteraction(t.id, t.keys.privateKey, { type: 1, id: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('id');
+  });
+});
