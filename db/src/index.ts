@@ -8,4 +8,5 @@ export * from './repos/sessions.ts';
 export * from './repos/usage.ts';
 export * from './repos/nodes.ts';
 export * from './repos/audit.ts';
+export * from './repos/feedback.ts';
 export * from './schema/index.ts';

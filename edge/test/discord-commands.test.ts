@@ -212,7 +212,6 @@ describe('slash commands, answered by a tenant\'s bot', () => {
         ['session', 'recap'], ['session', 'voice-recap'],
         ['entity', 'add'], ['entity', 'list'], ['entity', 'remove'], ['entity', 'import'],
         ['campaign', 'info'], ['campaign', 'switch'], ['campaign', 'load'],
-        ['feedback', undefined],
       ];
       for (const [command, subcommand] of unbuilt) {
         const res = await runCommand(t, command, { subcommand, ...dm });

@@ -5,3 +5,4 @@ export * from './usage.ts';
 export * from './audit.ts';
 export * from './nodes.ts';
 export * from './session-usage.ts';
+export * from './feedback.ts';

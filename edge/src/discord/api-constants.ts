@@ -1,4 +1,12 @@
-import type { ApplicationCommandOptionType, ChannelType, InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
+import type {
+  ApplicationCommandOptionType,
+  ChannelType,
+  ComponentType,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  TextInputStyle,
+} from 'discord-api-types/v10';
 
 /**
  * The Discord API numbers we use. discord-api-types ships them as CommonJS
@@ -10,8 +18,12 @@ export const OptionType = { Subcommand: 1, String: 3, Channel: 7, Attachment: 11
 
 export const VoiceChannelTypes = [2, 13] as const satisfies readonly ChannelType[];
 
-export const InteractionKind = { Ping: 1, Command: 2, Autocomplete: 4 } as const satisfies Record<string, InteractionType>;
+export const InteractionKind = { Ping: 1, Command: 2, Autocomplete: 4, ModalSubmit: 5 } as const satisfies Record<string, InteractionType>;
 
-export const Callback = { Pong: 1, Message: 4, DeferredMessage: 5, AutocompleteResult: 8 } as const satisfies Record<string, InteractionResponseType>;
+export const Callback = { Pong: 1, Message: 4, DeferredMessage: 5, AutocompleteResult: 8, Modal: 9 } as const satisfies Record<string, InteractionResponseType>;
+
+export const Component = { ActionRow: 1, TextInput: 4 } as const satisfies Record<string, ComponentType>;
+
+export const InputStyle = { Short: 1, Paragraph: 2 } as const satisfies Record<string, TextInputStyle>;
 
 export const EPHEMERAL = 64 satisfies MessageFlags;

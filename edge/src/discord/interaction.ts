@@ -23,6 +23,22 @@ const OptionSchema: v.GenericSchema<InteractionOption> = v.object({
   options: v.optional(v.pipe(v.array(v.lazy(() => OptionSchema)), v.maxLength(25))),
 });
 
+const CommandDataSchema = v.object({
+  name: v.pipe(v.string(), v.maxLength(32)),
+  options: v.optional(v.pipe(v.array(OptionSchema), v.maxLength(25))),
+});
+
+const CustomId = v.pipe(v.string(), v.maxLength(100));
+
+/** A modal submit: the modal's custom_id and, row by row (at most five), its text inputs' values. */
+const ModalDataSchema = v.object({
+  custom_id: CustomId,
+  components: v.pipe(
+    v.array(v.object({ components: v.pipe(v.array(v.object({ custom_id: CustomId, value: v.pipe(v.string(), v.maxLength(4000)) })), v.maxLength(5)) })),
+    v.maxLength(5),
+  ),
+});
+
 export const InteractionSchema = v.object({
   id: Snowflake,
   application_id: Snowflake,
@@ -31,12 +47,20 @@ export const InteractionSchema = v.object({
   guild_id: v.optional(Snowflake),
   member: v.optional(v.object({ user: v.object({ id: Snowflake }), roles: v.array(Snowflake) })),
   user: v.optional(v.object({ id: Snowflake })),
-  data: v.optional(
-    v.object({
-      name: v.pipe(v.string(), v.maxLength(32)),
-      options: v.optional(v.pipe(v.array(OptionSchema), v.maxLength(25))),
-    }),
-  ),
+  data: v.optional(v.union([CommandDataSchema, ModalDataSchema])),
 });
 
 export type Interaction = v.InferOutput<typeof InteractionSchema>;
+export type CommandData = v.InferOutput<typeof CommandDataSchema>;
+export type ModalData = v.InferOutput<typeof ModalDataSchema>;
+
+/** The command's name, or the submitted modal's custom_id: what logs and replies call the interaction. */
+export function interactionName(interaction: Interaction): string | undefined {
+  const data = interaction.data;
+  return data && ('name' in data ? data.name : data.custom_id);
+}
+
+/** A submitted modal's text inputs, value by custom_id. */
+export function modalValues(data: ModalData): ReadonlyMap<string, string> {
+  return new Map(data.components.flatMap((row) => row.components.map((input) => [input.custom_id, input.value] as const)));
+}

@@ -1,4 +1,4 @@
-import type { Interaction, InteractionOption } from './interaction.ts';
+import type { CommandData, InteractionOption } from './interaction.ts';
 
 /** Discord's option type for a subcommand: its own options sit one level down. */
 const SUBCOMMAND = 1;
@@ -11,7 +11,7 @@ export interface OptionValues {
   focused: { name: string; value: string } | undefined;
 }
 
-export function optionValues(data: NonNullable<Interaction['data']>): OptionValues {
+export function optionValues(data: CommandData): OptionValues {
   const top = data.options ?? [];
   const sub = top.find((o) => o.type === SUBCOMMAND);
   const options: InteractionOption[] = sub ? (sub.options ?? []) : top;

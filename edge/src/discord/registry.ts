@@ -1,5 +1,5 @@
 import type { RESTPutAPIApplicationGuildCommandsJSONBody } from 'discord-api-types/v10';
-import type { SlashCommand } from './command.ts';
+import type { ModalHandler, SlashCommand } from './command.ts';
 import { campaignCommand } from './commands/campaign.ts';
 import { entityCommand } from './commands/entity.ts';
 import { feedbackCommand } from './commands/feedback.ts';
@@ -13,6 +13,13 @@ const byName = new Map(COMMANDS.map((command) => [command.definition.name, comma
 
 export function commandNamed(name: string): SlashCommand | undefined {
   return byName.get(name);
+}
+
+const modalsById = new Map(COMMANDS.flatMap((command) => Object.entries(command.modals ?? {})));
+
+/** The handler for a submitted modal, from the command that opened it. */
+export function modalNamed(customId: string): ModalHandler | undefined {
+  return modalsById.get(customId);
 }
 
 /** What each guild gets registered: the definitions, as they are. */

@@ -114,6 +114,16 @@ export async function runCommand(t: DiscordTenant, command: string, invocation: 
   return { ...res, token: body.token };
 }
 
+/** A filled-in modal as Discord sends it back: one text input per action row. */
+export async function submitModal(t: DiscordTenant, customId: string, values: Record<string, string>, userId = '100000000000000001') {
+  const body = {
+    ...interaction(t, '', { type: 5, userId }),
+    data: { custom_id: customId, components: Object.entries(values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })) },
+  };
+  const res = await postInteraction(t.id, t.keys.privateKey, body);
+  return { ...res, token: body.token };
+}
+
 export async function standInCalls(): Promise<RecordedCall[]> {
   const res = await fetch(`${STAND_IN_CONTROL}/calls`);
   return ((await res.json()) as { calls: RecordedCall[] }).calls;
