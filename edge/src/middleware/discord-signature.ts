@@ -1,7 +1,8 @@
-import { getTenant, type Tenant } from '@glyphoxa/db';
+import type { Tenant } from '@glyphoxa/db';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
 import type { AppEnv } from '../env.ts';
+import { cachedTenant } from '../discord/tenant-cache.ts';
 import { ApiError } from '../errors.ts';
 import { TenantIdSchema } from '../routes/admin-schemas.ts';
 
@@ -30,7 +31,7 @@ export const discordSignature = createMiddleware<DiscordEnv>(async (c, next) => 
   if (Math.abs(Date.now() - Number(timestamp) * 1000) > MAX_CLOCK_SKEW_MS) throw unsigned('The signature timestamp is too old or in the future');
 
   const tenantId = c.req.param('tenantId') ?? '';
-  const tenant = v.is(TenantIdSchema, tenantId) ? await getTenant(c.var.db(), tenantId) : null;
+  const tenant = v.is(TenantIdSchema, tenantId) ? await cachedTenant(c.var.db(), tenantId) : null;
   const publicKey = tenant?.discordPublicKey ? await importPublicKey(tenant.discordPublicKey) : null;
   if (!tenant || !publicKey) throw new ApiError(404, 'tenant_not_found', `No tenant ${tenantId} receives Discord interactions`);
 

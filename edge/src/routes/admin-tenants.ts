@@ -12,6 +12,7 @@ import {
 } from '@glyphoxa/db';
 import { Hono } from 'hono';
 import { auditAdmin } from '../audit.ts';
+import { forgetTenant } from '../discord/tenant-cache.ts';
 import { syncCommandsLater } from '../discord/registration.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -52,6 +53,7 @@ export function adminTenantRoutes() {
     const before = commandsChange ? await getTenant(c.var.db(), id) : null;
     const tenant = await updateTenant(c.var.db(), id, await toChanges(c.env.SECRET_KEYS, id, body));
     if (!tenant) throw notFound(id);
+    forgetTenant(id);
     await auditAdmin(c.var.db(), { tenantId: id, action: 'tenant.update', target: id, detail: { fields: Object.keys(body) } });
     if (commandsChange) syncCommandsLater(c, before, tenant);
     return c.json({ tenant: viewTenant(tenant) });
@@ -68,6 +70,7 @@ export function adminTenantRoutes() {
       await deletePoolNodes(db, id);
     }
     await deleteTenant(db, id);
+    forgetTenant(id);
     await auditAdmin(db, { tenantId: id, action: 'tenant.delete', target: id, detail: { ended_sessions: endedSessions } });
     syncCommandsLater(c, tenant, null);
     return c.json({ deleted: id, ended_sessions: endedSessions });
