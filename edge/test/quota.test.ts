@@ -1,8 +1,7 @@
-import { env } from 'cloudflare:workers';
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
-import { TestNode } from './helpers/test-node.ts';
+import { startActiveSession, TestNode } from './helpers/test-node.ts';
 
 describe('quota while a session runs', () => {
   let node: TestNode;
@@ -15,12 +14,7 @@ describe('quota while a session runs', () => {
     const tenant = uniqueTenantId('quota');
     // 2 seconds of session time this month; the warning comes with under 5 minutes left.
     await admin('POST', '/tenants', { id: tenant, monthly_session_hours: 2 / 3600 });
-    const res = await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
-    expect(res.status).toBe(201);
-    const id = res.body.session.id;
-    await node.next((m) => m.type === 'start_session' && m.session_id === id);
-    const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant));
-    for (let i = 0; i < 100 && (await coordinator.liveSessions(tenant))[0]?.state !== 'active'; i++) await new Promise((r) => setTimeout(r, 20));
+    const { id, coordinator } = await startActiveSession(node, tenant);
 
     await runDurableObjectAlarm(coordinator);
     const notice = await node.next((m) => m.type === 'session_notice' && m.session_id === id);

@@ -1,5 +1,6 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { PROTOCOL_VERSION, type EdgeMessage, type NodeMessage } from '@glyphoxa/protocol';
+import { admin, snowflake } from './admin.ts';
 
 /**
  * A voice node as the edge sees one, driven by the test over a real WebSocket
@@ -69,4 +70,20 @@ export class TestNode {
   close(): void {
     this.ws.close(1000, 'test done');
   }
+}
+
+/**
+ * Starts a session for `tenantId` (already created) on the shared pool, waits
+ * until `node` got the assignment and the coordinator holds it active.
+ */
+export async function startActiveSession(node: TestNode, tenantId: string) {
+  const res = await admin('POST', `/tenants/${tenantId}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+  if (res.status !== 201) throw new Error(`start refused: ${JSON.stringify(res.body)}`);
+  const id = res.body.session.id as string;
+  await node.next((m) => m.type === 'start_session' && m.session_id === id);
+  const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenantId));
+  for (let i = 0; i < 100 && (await coordinator.liveSessions(tenantId))[0]?.state !== 'active'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { id, coordinator };
 }
