@@ -1,0 +1,74 @@
+import type { Voice } from '@glyphoxa/protocol';
+import type { PcmChunk } from '../audio/format.ts';
+
+/**
+ * The three vendor seams. Each implementation takes its endpoint (kind, base URL,
+ * key, model) from the session assignment, so every base URL is configuration and
+ * tests point them at local stand-ins that speak the vendor's wire format.
+ */
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface LlmRequest {
+  system: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+  signal?: AbortSignal;
+}
+
+/** A streamed reply: text deltas as they arrive, then (once) the token count. */
+export type LlmEvent = { type: 'text'; text: string } | { type: 'usage'; inputTokens: number; outputTokens: number };
+
+export interface LlmProvider {
+  readonly name: string;
+  stream(request: LlmRequest): AsyncIterable<LlmEvent>;
+}
+
+/** One utterance's recognition. Streaming vendors get audio as it arrives; batch ones upload at `finish`. */
+export interface SttStream {
+  /** 16 kHz mono PCM, in order. */
+  write(samples: Int16Array): void;
+  /** No more audio: resolves with the final text. */
+  finish(): Promise<SttResult>;
+  /** Drops the utterance (barge-in of a barge-in, session stop). */
+  abort(): void;
+}
+
+export interface SttResult {
+  text: string;
+  /** Audio seconds billed, for usage. */
+  seconds: number;
+}
+
+export interface SttProvider {
+  readonly name: string;
+  open(options: { signal?: AbortSignal; language?: string }): SttStream;
+}
+
+export interface TtsRequest {
+  text: string;
+  voice: Voice;
+  signal?: AbortSignal;
+}
+
+export interface TtsProvider {
+  readonly name: string;
+  /** Mono PCM as the vendor streams it (any rate; the pipeline resamples). */
+  synthesize(request: TtsRequest): AsyncIterable<PcmChunk>;
+}
+
+/** A provider call that failed in a way the table should hear about (timeout, 5xx, open circuit). */
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  readonly provider: string;
+  /** Safe to try again: a timeout, 429 or 5xx before any output was used. */
+  readonly retryable: boolean;
+  constructor(provider: string, message: string, retryable: boolean) {
+    super(`${provider}: ${message}`);
+    this.provider = provider;
+    this.retryable = retryable;
+  }
+}
