@@ -11,9 +11,9 @@ import { provisionDatabase } from './lib/database.ts';
 import { localToolsEnv, startChild } from './lib/processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const WORKSPACES = ['protocol', 'db', 'edge', 'voice-node', 'ui', 'scripts'];
+const WORKSPACES = ['protocol', 'providers', 'db', 'edge', 'voice-node', 'ui', 'scripts'];
 /** Vitest roots, in the order they run; the whole-system suite last. */
-const SUITES = ['protocol', 'db', 'edge', 'voice-node', 'scripts'];
+const SUITES = ['protocol', 'providers', 'db', 'edge', 'voice-node', 'scripts'];
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 const only = process.argv.slice(2);
 

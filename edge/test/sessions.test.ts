@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { TestNode } from './helpers/test-node.ts';
+import type { StartSession } from '@glyphoxa/protocol';
 
 const start = (tenantId: string, guild = snowflake()) =>
   admin('POST', `/tenants/${tenantId}/sessions`, { guild_id: guild, channel_id: snowflake(), started_by: snowflake() });
@@ -25,7 +26,7 @@ describe('sessions through the coordinator and a connected node', () => {
   beforeAll(async () => {
     const created = await admin('POST', '/nodes', { pool: 'shared' });
     expect(created.status).toBe(201);
-    node = await TestNode.connect(created.body.token, { capacity: 50 });
+    node = await TestNode.connect(created.body.token, { capacity: 50, audioUrl: 'ws://127.0.0.1:7777/audio' });
   });
   afterAll(() => node.close());
 
@@ -37,14 +38,46 @@ describe('sessions through the coordinator and a connected node', () => {
     expect(res.body.session).toMatchObject({ tenant_id: tenant, node_id: node.nodeId });
     // The node's "active" may overtake the start's answer.
     expect(['pending', 'active']).toContain(res.body.session.state);
-    const assignment = await node.next((m) => m.type === 'start_session' && m.session_id === res.body.session.id);
+    const assignment = await node.next((m): m is StartSession => m.type === 'start_session' && m.session_id === res.body.session.id);
     expect(assignment).toMatchObject({ tenant_id: tenant, npcs: [], providers: {} });
+    // No bot token: the session's audio goes to the browser, through the node's endpoint.
+    expect(assignment.audio).toEqual({ transport: 'websocket', token: expect.stringMatching(/^[\w-]{43}$/) });
+    if (assignment.audio.transport !== 'websocket') throw new Error('expected a websocket session');
+    expect(res.body.session.audio).toEqual({
+      transport: 'websocket',
+      url: `ws://127.0.0.1:7777/audio/${res.body.session.id}`,
+      token: assignment.audio.token,
+    });
     await waitForState(tenant, res.body.session.id, 'active');
+    const listed = await admin('GET', `/tenants/${tenant}/sessions`);
+    expect(JSON.stringify(listed.body)).not.toContain(assignment.audio.token);
 
     const stopped = await admin('POST', `/sessions/${res.body.session.id}/stop`);
     expect(stopped.body.session).toMatchObject({ state: 'ended', end_reason: 'stopped' });
     await node.next((m) => m.type === 'stop_session' && m.session_id === res.body.session.id);
     await waitForState(tenant, res.body.session.id, 'ended');
+  });
+
+  it("sends a Discord session the tenant's own bot token, and refuses one without a token", async () => {
+    const withBot = uniqueTenantId();
+    await admin('POST', '/tenants', { id: withBot, bot_token: 'bot-token-of-this-tenant' });
+    const res = await start(withBot);
+    expect(res.status).toBe(201);
+    expect(res.body.session.audio).toBeUndefined();
+    const assignment = await node.next((m): m is StartSession => m.type === 'start_session' && m.session_id === res.body.session.id);
+    expect(assignment.audio).toEqual({ transport: 'discord', bot_token: 'bot-token-of-this-tenant' });
+    await admin('POST', `/sessions/${res.body.session.id}/stop`);
+
+    const withoutBot = uniqueTenantId();
+    await admin('POST', '/tenants', { id: withoutBot });
+    const refused = await admin('POST', `/tenants/${withoutBot}/sessions`, {
+      guild_id: snowflake(),
+      channel_id: snowflake(),
+      started_by: snowflake(),
+      transport: 'discord',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'no_bot_token', message: expect.stringMatching(/bot token/) });
   });
 
   it('lets exactly one of 20 simultaneous starts through for a limit of 1', async () => {

@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import { ErrorBodySchema, IdSchema, SessionEndReasonSchema, SessionIdSchema, TextSchema } from './fields.ts';
 import { MAX_LIST_LENGTH } from './limits.ts';
+import { AudioAssignmentSchema } from './audio.ts';
+import { CampaignEntitySchema } from './campaign.ts';
 import { NpcDefinitionSchema } from './npc.ts';
 import { ProviderSettingsSchema } from './providers.ts';
 
@@ -25,7 +27,10 @@ export const StartSessionSchema = v.object({
   channel_id: IdSchema,
   started_by: IdSchema,
   npcs: v.pipe(v.array(NpcDefinitionSchema), v.maxLength(MAX_LIST_LENGTH)),
+  /** The campaign's facts, for NPC context. */
+  entities: v.pipe(v.array(CampaignEntitySchema), v.maxLength(MAX_LIST_LENGTH)),
   providers: ProviderSettingsSchema,
+  audio: AudioAssignmentSchema,
 });
 export type StartSession = v.InferOutput<typeof StartSessionSchema>;
 

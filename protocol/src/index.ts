@@ -2,6 +2,8 @@ export * from './limits.ts';
 export * from './fields.ts';
 export * from './providers.ts';
 export * from './npc.ts';
+export * from './campaign.ts';
+export * from './audio.ts';
 export * from './node-messages.ts';
 export * from './edge-messages.ts';
 export * from './parse.ts';

@@ -7,7 +7,8 @@ import {
   SessionIdSchema,
   TextSchema,
 } from './fields.ts';
-import { MAX_LIST_LENGTH, MAX_TRANSCRIPT_ENTRIES } from './limits.ts';
+import { TurnTimingsSchema } from './audio.ts';
+import { MAX_ID_LENGTH, MAX_LIST_LENGTH, MAX_TRANSCRIPT_ENTRIES } from './limits.ts';
 
 /** Messages a voice node sends to the edge. */
 
@@ -21,6 +22,8 @@ export const HelloSchema = v.object({
   protocol: v.pipe(v.number(), v.integer(), v.minValue(1)),
   capacity: CountSchema,
   region: IdSchema,
+  /** Base URL of the node's audio endpoint (`<audio_url>/<session_id>`), for `websocket` sessions. */
+  audio_url: v.optional(v.pipe(v.string(), v.maxLength(MAX_ID_LENGTH * 4), v.url())),
 });
 export type Hello = v.InferOutput<typeof HelloSchema>;
 
@@ -74,6 +77,15 @@ export const UsageSchema = v.object({
 });
 export type Usage = v.InferOutput<typeof UsageSchema>;
 
+/** How long one NPC turn took, stage by stage (also in the node's own log). */
+export const TurnSchema = v.object({
+  type: v.literal('turn'),
+  session_id: SessionIdSchema,
+  npc: IdSchema,
+  timings: TurnTimingsSchema,
+});
+export type Turn = v.InferOutput<typeof TurnSchema>;
+
 /** The part of a reply that says how the request went, without the envelope. */
 export const ReplySuccessSchema = v.object({ ok: v.literal(true), data: v.optional(v.unknown()) });
 export const ReplyFailureSchema = v.object({ ok: v.literal(false), error: ErrorBodySchema });
@@ -94,6 +106,7 @@ export const NodeMessageSchema = v.variant('type', [
   SessionStateSchema,
   TranscriptSchema,
   UsageSchema,
+  TurnSchema,
   ReplySchema,
 ]);
 export type NodeMessage = v.InferOutput<typeof NodeMessageSchema>;

@@ -33,6 +33,12 @@ const nodeMessages: Record<NodeMessage['type'] | 'reply_error', NodeMessage> = {
     entries: [{ speaker_id: 'u1', speaker_name: 'Ana', npc: false, text: 'Hello there', at: new Date().toISOString() }],
   },
   usage: { type: 'usage', session_id: SESSION, seq: 1, llm_tokens: 120, stt_seconds: 4.5, tts_chars: 80 },
+  turn: {
+    type: 'turn',
+    session_id: SESSION,
+    npc: 'Grimble',
+    timings: { stt_final_ms: 250, llm_first_token_ms: 560, tts_first_byte_ms: 720, first_audio_ms: 730 },
+  },
   reply: { type: 'reply', request_id: 'r1', ok: true, data: { npcs: [{ name: 'Grimble', muted: false }] } },
   reply_error: { type: 'reply', request_id: 'r2', ok: false, error: { code: 'npc_not_found', message: 'No NPC "Bob"' } },
 };
@@ -48,7 +54,9 @@ const edgeMessages: Record<EdgeMessage['type'] | 'npc_command_speak', EdgeMessag
     channel_id: '223456789012345678',
     started_by: '323456789012345678',
     npcs: [npc],
+    entities: [{ name: 'The Rusty Flagon', type: 'location', description: 'A tavern by the docks.', tags: ['tavern'] }],
     providers: { llm: { kind: 'openai', base_url: 'https://api.openai.com/v1', api_key: 'sk-x', model: 'gpt-4o-mini' } },
+    audio: { transport: 'discord', bot_token: 'bot-token-x' },
   },
   stop_session: { type: 'stop_session', session_id: SESSION, reason: 'quota' },
   npc_command: { type: 'npc_command', request_id: 'r1', session_id: SESSION, action: 'mute', name: 'Grimble' },

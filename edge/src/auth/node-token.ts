@@ -1,5 +1,5 @@
-import { encodeBase64 } from '../secrets/keyring.ts';
 import { secretsEqual, sha256Hex } from './constant-time.ts';
+import { randomToken } from './random-token.ts';
 
 /**
  * Node tokens are `<node id>.<secret>`: the id finds the registry row, the
@@ -14,7 +14,7 @@ export interface IssuedNodeToken {
 
 export async function issueNodeToken(): Promise<IssuedNodeToken> {
   const nodeId = `node-${crypto.randomUUID().slice(0, 8)}`;
-  const secret = encodeBase64(crypto.getRandomValues(new Uint8Array(32))).replace(/[+/=]/g, (c) => ({ '+': '-', '/': '_', '=': '' })[c]!);
+  const secret = randomToken();
   return { nodeId, token: `${nodeId}.${secret}`, tokenHash: await sha256Hex(secret) };
 }
 

@@ -24,6 +24,15 @@ interface NodeAttachment {
   capacity?: number;
   version?: string;
   region?: string;
+  /** Where browsers reach this node's audio endpoint, if it serves one. */
+  audioUrl?: string;
+}
+
+/** Where a session was placed. */
+export interface Placement {
+  nodeId: string;
+  /** The session's audio endpoint on that node (`websocket` sessions); null if the node serves none. */
+  audioUrl: string | null;
 }
 
 export interface NodeStatus {
@@ -109,16 +118,16 @@ export class Fleet extends DurableObject<Bindings> {
   }
 
   /** Places a session on the least-loaded connected node with room, and starts it there. */
-  place(tenantId: string, start: StartSession): Outcome<string> {
+  place(tenantId: string, start: StartSession): Outcome<Placement> {
     const loads = this.store.loads();
     const serving = this.store.nodesServing(tenantId);
-    let best: { nodeId: string; ws: WebSocket; ratio: number; holdsTenant: boolean } | undefined;
+    let best: { node: NodeAttachment; ws: WebSocket; ratio: number; holdsTenant: boolean } | undefined;
     for (const ws of this.ctx.getWebSockets()) {
       const node = ws.deserializeAttachment() as NodeAttachment;
       if (!node.capacity || this.store.isDrained(node.nodeId)) continue;
       const used = loads.get(node.nodeId) ?? 0;
       if (used >= node.capacity) continue;
-      const candidate = { nodeId: node.nodeId, ws, ratio: used / node.capacity, holdsTenant: serving.has(node.nodeId) };
+      const candidate = { node, ws, ratio: used / node.capacity, holdsTenant: serving.has(node.nodeId) };
       // Least loaded first; on a tie, the node already holding the tenant's bot connection.
       if (!best || candidate.ratio < best.ratio || (candidate.ratio === best.ratio && candidate.holdsTenant && !best.holdsTenant)) {
         best = candidate;
@@ -127,9 +136,10 @@ export class Fleet extends DurableObject<Bindings> {
     if (!best) {
       return refuse(503, 'no_voice_capacity', 'No voice node is free to run your session right now. Please try again in a few minutes.');
     }
-    this.store.place(start.session_id, best.nodeId, tenantId);
+    const { nodeId, audioUrl } = best.node;
+    this.store.place(start.session_id, nodeId, tenantId);
     send(best.ws, start);
-    return succeed(best.nodeId);
+    return succeed({ nodeId, audioUrl: audioUrl ? `${audioUrl.replace(/\/+$/, '')}/${start.session_id}` : null });
   }
 
   /** Forgets a session's placement; with `stop`, also tells its node to stop it. */
@@ -256,7 +266,13 @@ export class Fleet extends DurableObject<Bindings> {
       ws.close(4002, 'hello refused');
       return;
     }
-    ws.serializeAttachment({ ...node, capacity: hello.capacity, version: hello.version, region: hello.region } satisfies NodeAttachment);
+    ws.serializeAttachment({
+      ...node,
+      capacity: hello.capacity,
+      version: hello.version,
+      region: hello.region,
+      audioUrl: hello.audio_url,
+    } satisfies NodeAttachment);
     send(ws, { type: 'welcome', node_id: node.nodeId, pool: node.pool, heartbeat_interval_ms: this.config.heartbeatIntervalMs });
     await updateNode(this.db(), node.nodeId, {
       version: hello.version,

@@ -11,7 +11,9 @@ import {
   type Database,
   type SessionEndReason,
 } from '@glyphoxa/db';
-import type { NpcCommand, NpcDefinition } from '@glyphoxa/protocol';
+import type { AudioAssignment, AudioTransportKind, NpcCommand, NpcDefinition } from '@glyphoxa/protocol';
+import { randomToken } from '../auth/random-token.ts';
+import { tenantBotToken } from '../discord/bot-token.ts';
 import { controlConfig, durableObjectDb, type ControlConfig } from '../control/config.ts';
 import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
@@ -24,6 +26,8 @@ export interface StartRequest {
   channel_id: string;
   campaign_id?: string | null;
   started_by: string;
+  /** Default: `discord` when the tenant has a bot token, else `websocket` (the browser). */
+  transport?: AudioTransportKind;
 }
 
 /** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
@@ -71,6 +75,10 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     if (limits.monthlySessionHours !== null && hoursUsed >= limits.monthlySessionHours) {
       return refuse(402, 'quota_exhausted', `This month's ${limits.monthlySessionHours} session hours are used up (${hoursUsed.toFixed(2)} h). They renew on the 1st (UTC); upgrade your plan for more.`);
     }
+    const transport = request.transport ?? (tenant.botTokenEnc ? 'discord' : 'websocket');
+    if (transport === 'discord' && !tenant.botTokenEnc) {
+      return refuse(409, 'no_bot_token', 'Your Discord bot token is not set, so NPCs cannot join a voice channel. Add it in your settings, or talk to your NPCs from the browser.');
+    }
     const session: LiveSession = {
       id: crypto.randomUUID(),
       guildId: request.guild_id,
@@ -96,6 +104,11 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     await this.armAlarm();
 
     try {
+      // Opened only now, after the reservation: decrypting awaits.
+      const audio: AudioAssignment =
+        transport === 'discord'
+          ? { transport, bot_token: (await tenantBotToken(this.env.SECRET_KEYS, tenant))! }
+          : { transport, token: randomToken() };
       await insertSession(db, tenantId, {
         id: session.id,
         tenantId,
@@ -114,20 +127,25 @@ export class TenantCoordinator extends DurableObject<Bindings> {
         channel_id: session.channelId,
         started_by: session.startedBy,
         npcs,
+        entities: [],
         providers: {},
+        audio,
       });
       if (!placed.ok) {
         await this.end(tenantId, session.id, 'failed', { notifyNode: false });
         return placed;
       }
-      this.store.update(session.id, { nodeId: placed.value });
-      await updateSession(db, tenantId, session.id, { nodeId: placed.value });
+      const { nodeId, audioUrl } = placed.value;
+      this.store.update(session.id, { nodeId });
+      await updateSession(db, tenantId, session.id, { nodeId });
+      const view = viewLiveSession(tenantId, this.store.get(session.id)!);
+      // The browser's way in, shown to the starter only: never stored, never listed.
+      return succeed(audio.transport === 'websocket' ? { ...view, audio: { transport: 'websocket', url: audioUrl, token: audio.token } } : view);
     } catch (error) {
       log.error('session start failed', { session_id: session.id, error: String(error) });
       await this.end(tenantId, session.id, 'failed', { notifyNode: true });
       return refuse(503, 'start_failed', 'The session could not be started. Please try again in a moment.');
     }
-    return succeed(viewLiveSession(tenantId, this.store.get(session.id)!));
   }
 
   async stopSession(tenantId: string, sessionId: string): Promise<Outcome<SessionView>> {

@@ -43,6 +43,8 @@ export const StartSessionSchema = v.strictObject({
   channel_id: Snowflake,
   campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.uuid()))),
   started_by: Snowflake,
+  /** Default: `discord` when the tenant has a bot token, else `websocket` (the browser). */
+  transport: v.optional(v.picklist(['discord', 'websocket'])),
 });
 
 export const SessionStateQuerySchema = v.object({

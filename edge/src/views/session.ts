@@ -15,6 +15,8 @@ export interface SessionView {
   ended_at: string | null;
   end_reason: Session['endReason'];
   last_heartbeat_at: string | null;
+  /** Only in the answer to a start of a `websocket` session: how the browser connects. */
+  audio?: { transport: 'websocket'; url: string | null; token: string };
 }
 
 const iso = (t: Date | null) => (t === null ? null : t.toISOString());

@@ -21,7 +21,7 @@ export class TestNode {
     });
   }
 
-  static async connect(token: string, options: { capacity?: number; autoActivate?: boolean } = {}): Promise<TestNode> {
+  static async connect(token: string, options: { capacity?: number; autoActivate?: boolean; audioUrl?: string } = {}): Promise<TestNode> {
     const res = await exports.default.fetch('http://edge.test/nodes/connect', {
       headers: { upgrade: 'websocket', authorization: `Bearer ${token}` },
     });
@@ -34,7 +34,7 @@ export class TestNode {
         if (msg.type === 'start_session') node.send({ type: 'session_state', session_id: msg.session_id, state: 'active' });
       });
     }
-    node.send({ type: 'hello', node_id: node.nodeId, version: 'test', protocol: PROTOCOL_VERSION, capacity: options.capacity ?? 4, region: 'local' });
+    node.send({ type: 'hello', node_id: node.nodeId, version: 'test', protocol: PROTOCOL_VERSION, capacity: options.capacity ?? 4, region: 'local', ...(options.audioUrl && { audio_url: options.audioUrl }) });
     await node.next((m) => m.type === 'welcome');
     return node;
   }

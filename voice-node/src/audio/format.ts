@@ -13,9 +13,3 @@ export const FRAME_SAMPLES = (OPUS_SAMPLE_RATE * FRAME_MS) / 1000;
 
 /** What VAD and STT receive. */
 export const SPEECH_SAMPLE_RATE = 16_000;
-
-/** A run of mono PCM at a known rate (TTS output, STT input). */
-export interface PcmChunk {
-  samples: Int16Array;
-  sampleRate: number;
-}

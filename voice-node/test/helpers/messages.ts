@@ -28,7 +28,9 @@ export function startSession(overrides: Partial<StartSession> = {}): StartSessio
     channel_id: '223456789012345678',
     started_by: '323456789012345678',
     npcs: [npc('Grimble', { aliases: ['the innkeeper'] }), npc('Mara')],
+    entities: [],
     providers: { llm: { kind: 'openai', base_url: 'https://api.example.com/v1', api_key: SECRET_API_KEY, model: 'm' } },
+    audio: { transport: 'websocket', token: 'audio-token' },
     ...overrides,
   };
 }

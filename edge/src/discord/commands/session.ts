@@ -40,6 +40,7 @@ const start: Handler = (ctx, options) =>
       guild_id: ctx.interaction.guild_id,
       channel_id: channelId,
       started_by: ctx.userId,
+      transport: 'discord',
     });
     if (!outcome.ok) return outcome.message;
     await auditDiscord(ctx, 'session.start', outcome.value.id, { channel_id: channelId });

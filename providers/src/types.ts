@@ -1,11 +1,18 @@
 import type { Voice } from '@glyphoxa/protocol';
-import type { PcmChunk } from '../audio/format.ts';
 
 /**
- * The three vendor seams. Each implementation takes its endpoint (kind, base URL,
+ * The three vendor seams, shared by the voice node (all three) and the edge (LLM,
+ * for recaps). Implementations use fetch and Web streams only, so they run in Bun,
+ * Node and workerd alike. Each implementation takes its endpoint (kind, base URL,
  * key, model) from the session assignment, so every base URL is configuration and
  * tests point them at local stand-ins that speak the vendor's wire format.
  */
+
+/** A run of mono PCM at a known rate (TTS output). */
+export interface PcmChunk {
+  samples: Int16Array;
+  sampleRate: number;
+}
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
