@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { MAX_ID_LENGTH } from '@glyphoxa/protocol';
+import { MAX_ID_LENGTH, ProviderSettingsSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 import { errorMessage, LOG_LEVELS } from '@glyphoxa/protocol';
 
@@ -11,13 +11,17 @@ const SETTINGS = {
   capacity: { env: 'NODE_CAPACITY', default: '4' },
   region: { env: 'NODE_REGION', default: 'local' },
   'health-port': { env: 'HEALTH_PORT', default: '0' },
+  'listen-host': { env: 'LISTEN_HOST', default: '127.0.0.1' },
+  'audio-url': { env: 'AUDIO_URL' },
+  'default-providers': { env: 'DEFAULT_PROVIDERS' },
   'node-id': { env: 'NODE_ID' },
   'log-level': { env: 'LOG_LEVEL', default: 'info' },
 } as const satisfies Record<string, { env: string; default?: string }>;
 
 type Setting = keyof typeof SETTINGS;
 
-export const USAGE = `usage: voice-node --edge-url URL --token TOKEN [--capacity N] [--region R] [--health-port P] [--node-id ID] [--log-level L]
+export const USAGE = `usage: voice-node --edge-url URL --token TOKEN [--capacity N] [--region R] [--health-port P] [--listen-host H]
+  [--audio-url URL] [--default-providers JSON] [--node-id ID] [--log-level L]
   every flag falls back to an environment variable: ${Object.entries(SETTINGS)
     .map(([flag, { env }]) => `--${flag}=${env}`)
     .join(' ')}`;
@@ -48,6 +52,24 @@ const ConfigSchema = v.pipe(
     capacity: wholeNumber(1000),
     region: shortString(),
     'health-port': wholeNumber(65_535),
+    'listen-host': shortString(),
+    'audio-url': v.optional(
+      v.pipe(v.string(), v.url('must be a URL'), v.check((url) => /^wss?:\/\//.test(url), 'must be a ws(s) URL')),
+    ),
+    'default-providers': v.optional(
+      v.pipe(
+        v.string(),
+        v.rawTransform(({ dataset, addIssue, NEVER }) => {
+          try {
+            return JSON.parse(dataset.value) as unknown;
+          } catch {
+            addIssue({ message: 'must be JSON' });
+            return NEVER;
+          }
+        }),
+        ProviderSettingsSchema,
+      ),
+    ),
     'node-id': v.optional(shortString()),
     'log-level': v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
   }),
@@ -57,6 +79,11 @@ const ConfigSchema = v.pipe(
     capacity: input.capacity,
     region: input.region,
     healthPort: input['health-port'],
+    listenHost: input['listen-host'],
+    /** Where browsers reach `/audio`; unset: derived from the listening address once bound. */
+    audioUrl: input['audio-url'],
+    /** Providers for sessions whose tenant configured none (keys are the operator's). */
+    defaultProviders: input['default-providers'] ?? {},
     // The id the token was issued for (tokens are `<node id>.<secret>`): stable across
     // restarts, so a restarted node reclaims its sessions, and the only one the edge accepts.
     nodeId: input['node-id'] ?? tokenNodeId(input.token) ?? hostname(),
@@ -87,7 +114,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (result.success) return result.output;
   const issue = result.issues[0];
   const name = issue.path?.[0]?.key as Setting | undefined;
-  throw new ConfigError(name ? `--${name} (${SETTINGS[name].env}) ${issue.message}` : issue.message);
+  if (!name) throw new ConfigError(issue.message);
+  // Inside a JSON setting, say where: `tts.base_url: Invalid URL`.
+  const inner = issue.path?.slice(1).map((item) => String(item.key)).join('.');
+  throw new ConfigError(`--${name} (${SETTINGS[name].env}) ${inner ? `${inner}: ` : ''}${issue.message}`);
 }
 
 function readFlags(argv: readonly string[]): Partial<Record<Setting, string>> {

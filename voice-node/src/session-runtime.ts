@@ -1,4 +1,4 @@
-import type { NpcCommand, ReplyOutcome, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
+import type { NodeMessage, NpcCommand, ReplyOutcome, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
 import type { Logger } from '@glyphoxa/protocol';
 
 /**
@@ -13,5 +13,12 @@ export interface SessionRuntime {
   stop(reason: SessionEndReason): Promise<void>;
 }
 
+/** What a runtime gets besides its assignment. */
+export interface RuntimeContext {
+  log: Logger;
+  /** Reports to the edge (transcripts, usage, turn timings). */
+  send: (message: NodeMessage) => void;
+}
+
 /** Starts a runtime for an assignment; rejecting means the session failed to start. */
-export type StartRuntime = (assignment: StartSession, log: Logger) => Promise<SessionRuntime>;
+export type StartRuntime = (assignment: StartSession, context: RuntimeContext) => Promise<SessionRuntime>;

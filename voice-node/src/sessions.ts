@@ -1,12 +1,12 @@
-import type { NpcCommand, Reply, SessionEndReason, SessionNotice, SessionState, StartSession } from '@glyphoxa/protocol';
+import type { NodeMessage, NpcCommand, Reply, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
 import { errorMessage, type Logger } from '@glyphoxa/protocol';
 import type { SessionRuntime, StartRuntime } from './session-runtime.ts';
 
 export interface SessionRegistryOptions {
   capacity: number;
   startRuntime: StartRuntime;
-  /** Reports `session_state` to the edge. */
-  send: (message: SessionState) => void;
+  /** Reports to the edge: `session_state` from here, the rest from runtimes. */
+  send: (message: NodeMessage) => void;
   log: Logger;
 }
 
@@ -21,7 +21,7 @@ export function createSessionRegistry(options: SessionRegistryOptions) {
   const { capacity, startRuntime, send, log } = options;
   const sessions = new Map<string, Entry>();
 
-  const report = (session_id: string, state: SessionState['state'], reason?: SessionEndReason, detail?: string) =>
+  const report = (session_id: string, state: 'active' | 'ended', reason?: SessionEndReason, detail?: string) =>
     send({
       type: 'session_state',
       session_id,
@@ -69,7 +69,7 @@ export function createSessionRegistry(options: SessionRegistryOptions) {
         return;
       }
       const sessionLog = log.with({ session_id, tenant_id });
-      const runtime = startRuntime(assignment, sessionLog);
+      const runtime = startRuntime(assignment, { log: sessionLog, send });
       sessions.set(session_id, { log: sessionLog, runtime });
       try {
         await runtime;

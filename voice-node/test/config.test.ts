@@ -25,6 +25,9 @@ describe('node configuration', () => {
       healthPort: 9100,
       nodeId: 'vm-7',
       logLevel: 'info',
+      listenHost: '127.0.0.1',
+      audioUrl: undefined,
+      defaultProviders: {},
     });
   });
 
@@ -50,6 +53,16 @@ describe('node configuration', () => {
     expect(configError(required, { HEALTH_PORT: '70000' })).toBe('--health-port (HEALTH_PORT) must be at most 65535');
     expect(configError(['--edge-url', 'ftp://e.example', '--token', 'x'])).toMatch(/^--edge-url \(EDGE_URL\) must be an http/);
     expect(configError([...required, '--log-level', 'loud'])).toMatch(/^--log-level \(LOG_LEVEL\) must be one of/);
+  });
+
+  it('reads default providers as JSON and names what is wrong in them', () => {
+    const tts = { kind: 'espeak', base_url: 'http://127.0.0.1', model: 'espeak-ng' };
+    expect(loadConfig(required, { DEFAULT_PROVIDERS: JSON.stringify({ tts }) }).defaultProviders).toEqual({ tts });
+    expect(configError(required, { DEFAULT_PROVIDERS: '{nope' })).toBe('--default-providers (DEFAULT_PROVIDERS) must be JSON');
+    expect(configError(required, { DEFAULT_PROVIDERS: JSON.stringify({ tts: { ...tts, base_url: 'not a url' } }) })).toMatch(
+      /^--default-providers \(DEFAULT_PROVIDERS\) .*tts\.base_url/,
+    );
+    expect(configError([...required, '--audio-url', 'http://x.example/audio'])).toBe('--audio-url (AUDIO_URL) must be a ws(s) URL');
   });
 
   it('rejects unknown flags', () => {

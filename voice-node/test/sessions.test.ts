@@ -1,4 +1,4 @@
-import type { SessionState } from '@glyphoxa/protocol';
+import type { NodeMessage, SessionState } from '@glyphoxa/protocol';
 import { describe, expect, it } from 'vitest';
 import { startControlRuntime } from '../src/control-runtime.ts';
 import { createLogger } from '@glyphoxa/protocol';
@@ -11,7 +11,9 @@ function registry(capacity = 4, startRuntime: StartRuntime = startControlRuntime
   const sessions = createSessionRegistry({
     capacity,
     startRuntime,
-    send: (message) => reports.push(message),
+    send: (message: NodeMessage) => {
+      if (message.type === 'session_state') reports.push(message);
+    },
     log: createLogger({}, { sink: () => {} }),
   });
   return { sessions, reports };
@@ -87,9 +89,9 @@ describe('session lifecycle', () => {
 
   it('does not report active a session stopped while it was starting', async () => {
     let release = () => {};
-    const slow: StartRuntime = (assignment, log) =>
+    const slow: StartRuntime = (assignment, context) =>
       new Promise((done) => {
-        release = () => done(startControlRuntime(assignment, log));
+        release = () => done(startControlRuntime(assignment, context));
       });
     const { sessions, reports } = registry(4, slow);
     const start = startSession();
@@ -102,8 +104,8 @@ describe('session lifecycle', () => {
 
   it('passes notices to their session and drops those for unknown sessions', async () => {
     const notices: unknown[] = [];
-    const { sessions } = registry(4, async (assignment, log) => ({
-      ...(await startControlRuntime(assignment, log)),
+    const { sessions } = registry(4, async (assignment, context) => ({
+      ...(await startControlRuntime(assignment, context)),
       notice: (notice) => notices.push(notice),
     }));
     const start = startSession();
