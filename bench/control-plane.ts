@@ -45,13 +45,11 @@ export async function controlPlaneBenchmarks(databaseUrl: string, sizes: { tenan
     const startToActive: number[] = [];
     for (let i = 0; i < 200; i++) {
       const started = performance.now();
-      const res = await api('POST', '/tenants/bench-latency/sessions', { guild_id: snowflake(i), channel_id: snowflake(i), started_by: snowflake(1) });
+      // One request: the edge answers once the node has reported the session active.
+      const res = await api('POST', '/tenants/bench-latency/sessions?wait=active', { guild_id: snowflake(i), channel_id: snowflake(i), started_by: snowflake(1) });
       if (res.status !== 201) throw new Error(`start failed: ${JSON.stringify(res.body)}`);
-      let session = res.body.session;
-      while (session.state !== 'active') {
-        const list = await api('GET', '/tenants/bench-latency/sessions?state=active&limit=5');
-        session = list.body.sessions.find((s: { id: string }) => s.id === session.id) ?? session;
-      }
+      const session = res.body.session;
+      if (session.state !== 'active') throw new Error(`session ${session.id} did not become active: ${session.state}`);
       startToActive.push(performance.now() - started);
       await api('POST', `/sessions/${session.id}/stop`);
     }

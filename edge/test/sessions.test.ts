@@ -58,6 +58,18 @@ describe('sessions through the coordinator and a connected node', () => {
     await waitForState(tenant, res.body.session.id, 'ended');
   });
 
+  it('answers a start with ?wait=active once the node runs the session', async () => {
+    const tenant = uniqueTenantId();
+    await admin('POST', '/tenants', { id: tenant });
+    const res = await admin('POST', `/tenants/${tenant}/sessions?wait=active`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+    expect(res.status).toBe(201);
+    expect(res.body.session).toMatchObject({ state: 'active', node_id: node.nodeId });
+    const bad = await admin('POST', `/tenants/${tenant}/sessions?wait=soon`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ field: 'wait' });
+    await admin('POST', `/sessions/${res.body.session.id}/stop`);
+  });
+
   it("sends a Discord session the tenant's own bot token, and refuses one without a token", async () => {
     const withBot = uniqueTenantId();
     await admin('POST', '/tenants', { id: withBot, bot_token: 'bot-token-of-this-tenant' });

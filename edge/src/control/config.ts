@@ -50,3 +50,6 @@ export function durableObjectDb(env: Partial<Bindings>): { max: number; idleTime
   const idle = Number(env.DB_IDLE_TIMEOUT_S);
   return Number.isFinite(idle) && idle > 0 ? { max: 1, idleTimeoutSeconds: idle } : { max: 1 };
 }
+
+/** Longest a start may wait for its node's `active` (joining Discord voice can take seconds). */
+export const MAX_WAIT_ACTIVE_MS = 15_000;

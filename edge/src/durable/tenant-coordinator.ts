@@ -14,7 +14,7 @@ import {
 import type { AudioAssignment, AudioTransportKind, NpcCommand, NpcDefinition } from '@glyphoxa/protocol';
 import { randomToken } from '../auth/random-token.ts';
 import { tenantBotToken } from '../discord/bot-token.ts';
-import { controlConfig, durableObjectDb, type ControlConfig } from '../control/config.ts';
+import { controlConfig, durableObjectDb, MAX_WAIT_ACTIVE_MS, type ControlConfig } from '../control/config.ts';
 import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
@@ -46,6 +46,8 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   private lastFlushAt = 0;
   /** Hours Postgres had for the month when last read; flushes invalidate it. */
   private recordedHours: { period: string; hours: number; limit: number | null; readAt: number } | undefined;
+  /** Starts waiting for their session to leave `pending`, by session id. */
+  private readonly settleWaiters = new Map<string, () => void>();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -53,7 +55,11 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     this.config = controlConfig(env);
   }
 
-  async startSession(tenantId: string, request: StartRequest): Promise<Outcome<SessionView>> {
+  /**
+   * Reserves, places and starts a session. With `waitActiveMs`, answers once the
+   * node reports it active (or it ended, or the wait ran out: then still `pending`).
+   */
+  async startSession(tenantId: string, request: StartRequest, options: { waitActiveMs?: number } = {}): Promise<Outcome<SessionView>> {
     this.claim(tenantId);
     const log = this.log(tenantId);
     const db = this.db();
@@ -138,6 +144,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       const { nodeId, audioUrl } = placed.value;
       this.store.update(session.id, { nodeId });
       await updateSession(db, tenantId, session.id, { nodeId });
+      if (options.waitActiveMs) await this.settled(session.id, Math.min(options.waitActiveMs, MAX_WAIT_ACTIVE_MS));
       const view = viewLiveSession(tenantId, this.store.get(session.id)!);
       // The browser's way in, shown to the starter only: never stored, never listed.
       return succeed(audio.transport === 'websocket' ? { ...view, audio: { transport: 'websocket', url: audioUrl, token: audio.token } } : view);
@@ -146,6 +153,21 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       await this.end(tenantId, session.id, 'failed', { notifyNode: true });
       return refuse(503, 'start_failed', 'The session could not be started. Please try again in a moment.');
     }
+  }
+
+  /** Resolves when the session is no longer `pending`, or after `timeoutMs`. */
+  private settled(sessionId: string, timeoutMs: number): Promise<void> {
+    if (this.store.get(sessionId)?.state !== 'pending') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const waiters = this.settleWaiters;
+      function done() {
+        clearTimeout(timer);
+        waiters.delete(sessionId);
+        resolve();
+      }
+      waiters.set(sessionId, done);
+    });
   }
 
   async stopSession(tenantId: string, sessionId: string): Promise<Outcome<SessionView>> {
@@ -178,6 +200,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     if (state === 'active' && session.state === 'pending') {
       const now = Date.now();
       this.store.update(sessionId, { state: 'active', nodeId, activatedAt: now, lastHeartbeatAt: now, accruedUntil: now });
+      this.settleWaiters.get(sessionId)?.();
       await updateSession(this.db(), tenantId, sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) });
       this.log(tenantId).info('session active', { session_id: sessionId, node_id: nodeId });
     } else if (state === 'ended') {
@@ -284,6 +307,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     const now = Date.now();
     this.accrue(session, now);
     this.store.update(sessionId, { state: 'ended', endedAt: now, endReason: reason });
+    this.settleWaiters.get(sessionId)?.();
     this.log(tenantId).info('session ended', { session_id: sessionId, reason, node_id: session.nodeId });
     if (session.nodeId) {
       const fleet = this.fleet(session.pool);

@@ -47,6 +47,11 @@ export const StartSessionSchema = v.strictObject({
   transport: v.optional(v.picklist(['discord', 'websocket'])),
 });
 
+/** `?wait=active`: answer once the node runs the session (at most MAX_WAIT_ACTIVE_MS). */
+export const StartSessionQuerySchema = v.object({
+  wait: v.optional(v.picklist(['active'])),
+});
+
 export const SessionStateQuerySchema = v.object({
   state: v.optional(v.picklist(['pending', 'active', 'ended'])),
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '100'),

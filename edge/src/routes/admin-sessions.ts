@@ -7,7 +7,8 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { parseOrThrow, readJson, readQuery } from '../validation.ts';
 import { viewSessionRow } from '../views/session.ts';
-import { NpcCommandBodySchema, SessionStateQuerySchema, StartSessionSchema } from './admin-schemas.ts';
+import { MAX_WAIT_ACTIVE_MS } from '../control/config.ts';
+import { NpcCommandBodySchema, SessionStateQuerySchema, StartSessionQuerySchema, StartSessionSchema } from './admin-schemas.ts';
 import { tenantParam } from './admin-tenants.ts';
 
 /** Sessions for operators and tests; the dashboard and slash commands call the same coordinator. */
@@ -18,7 +19,9 @@ export function adminSessionRoutes() {
   app.post('/tenants/:id/sessions', async (c) => {
     const tenantId = tenantParam(c.req.param('id'));
     const body = await readJson(c, StartSessionSchema);
-    const session = unwrap(await coordinator(c.env, tenantId).startSession(tenantId, body));
+    const { wait } = readQuery(c, StartSessionQuerySchema);
+    const options = wait === 'active' ? { waitActiveMs: MAX_WAIT_ACTIVE_MS } : {};
+    const session = unwrap(await coordinator(c.env, tenantId).startSession(tenantId, body, options));
     await auditAdmin(c.var.db(), { tenantId, action: 'session.start', target: session.id, detail: { guild_id: body.guild_id } });
     return c.json({ session }, 201);
   });
