@@ -1,0 +1,388 @@
+/**
+ * voice-node/install.sh, run for real in a scratch root: only what a container cannot do
+ * is stubbed (apt-get, systemctl, useradd/userdel/groupdel, and chown when not root);
+ * Bun comes as a release zip from a local server, holding a fake `bun`.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fakeBun,
+  makeZip,
+  pinnedBunVersion,
+  readCalls,
+  REPO,
+  runCommand,
+  serveReleases,
+  sha256,
+  snapshotSource,
+  treeOf,
+  writeStubs,
+} from './harness.ts';
+
+const has = (tool: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+// install.sh gets these from apt on a real machine; here apt-get is a stub.
+const missingTools = ['bash', 'curl', 'unzip', 'sha256sum', 'tar', 'dpkg-query'].filter((tool) => !has(tool));
+if (missingTools.length > 0) console.warn(`install.sh tests skipped: ${missingTools.join(', ')} not on this machine`);
+
+const isRoot = process.getuid?.() === 0;
+const SERVICE = 'glyphoxa-voice-node.service';
+const TOKEN = 'node-1a2b3c4d.AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+const EDGE = 'https://edge.example.com';
+
+describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
+  let scratch: string;
+  let script: string;
+  let callsFile: string;
+  let stubEnv: Record<string, string>;
+  let server: Awaited<ReturnType<typeof serveReleases>>;
+  let version: string;
+  let zipHash: string;
+  let releaseUrl: string;
+  let roots = 0;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'glyphoxa-install-'));
+    snapshotSource(join(scratch, 'src'));
+    script = join(scratch, 'src', 'voice-node', 'install.sh');
+    callsFile = join(scratch, 'calls.log');
+    stubEnv = writeStubs(join(scratch, 'stubs'), { chown: !isRoot });
+    version = pinnedBunVersion(script);
+    const zip = makeZip([{ name: 'bun-linux-fake/bun', data: fakeBun(version), mode: 0o755 }]);
+    zipHash = sha256(zip);
+    const shasums = (hash: string) =>
+      ['bun-linux-x64', 'bun-linux-x64-baseline', 'bun-linux-aarch64'].map((a) => `${hash}  ${a}.zip\n`).join('');
+    server = await serveReleases({
+      [`/bun-v${version}`]: { zip, shasums: shasums(zipHash) },
+      '/tampered': { zip, shasums: shasums('0'.repeat(64)) },
+      '/no-shasums': { zip },
+    });
+    releaseUrl = `${server.base}/bun-v${version}`;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const newRoot = () => join(scratch, `root${++roots}`);
+
+  /** Runs install.sh with a clean environment: no EDGE_URL/NODE_TOKEN from this process. */
+  function install(
+    root: string,
+    args: string[],
+    options: { env?: Record<string, string>; input?: string; viaEnvRoot?: boolean; script?: string } = {},
+  ) {
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: scratch,
+      LANG: 'C.UTF-8',
+      GLYPHOXA_TEST_CALLS: callsFile,
+      GLYPHOXA_TEST_DPKG: join(root, 'var/lib/dpkg'),
+      GLYPHOXA_BUN_BASE_URL: releaseUrl,
+      ...stubEnv,
+      ...(options.viaEnvRoot ? { GLYPHOXA_ROOT: root } : {}),
+      ...options.env,
+    };
+    const rootArgs = options.viaEnvRoot ? [] : ['--root', root];
+    return runCommand('bash', [options.script ?? script, ...rootArgs, ...args], env, options.input);
+  }
+
+  /** The calls recorded by the stubs (and the fake bun) during `action`. */
+  async function callsDuring<T>(action: () => Promise<T>): Promise<{ result: T; calls: string[][] }> {
+    rmSync(callsFile, { force: true });
+    const result = await action();
+    return { result, calls: readCalls(callsFile) };
+  }
+
+  const named = (calls: string[][], name: string) => calls.filter((call) => call[0] === name).map((call) => call.slice(1));
+
+  function envFileOwner(root: string) {
+    return readFileSync(join(root, 'etc/group'), 'utf8').match(/^glyphoxa:x:(\d+):/m)?.[1];
+  }
+
+  describe('a fresh install, then again, then an update, then --uninstall', () => {
+    let root: string;
+    let first: Awaited<ReturnType<typeof install>>;
+    let firstCalls: string[][];
+
+    beforeAll(async () => {
+      root = newRoot();
+      server.requests.length = 0;
+      ({ result: first, calls: firstCalls } = await callsDuring(() =>
+        install(root, ['--edge-url', EDGE, '--token', TOKEN, '--capacity', '8', '--region', 'eu-west'], { viaEnvRoot: true }),
+      ));
+    });
+
+    it('installs the packages, the user, Bun, the node, its settings and its unit, and starts it', () => {
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+
+      expect(named(firstCalls, 'apt-get')).toEqual([
+        ['update', '-q'],
+        ['install', '-y', '-q', '--no-install-recommends', 'espeak-ng', 'ca-certificates', 'curl', 'unzip'],
+      ]);
+      expect(named(firstCalls, 'useradd')).toEqual([
+        ['--prefix', root, '--system', '--user-group', '--home-dir', '/var/lib/glyphoxa', '--no-create-home', '--shell', '/usr/sbin/nologin', '--comment', 'Glyphoxa voice node', 'glyphoxa'],
+      ]);
+      expect(named(firstCalls, 'systemctl')).toEqual([['daemon-reload'], ['enable', '--now', SERVICE]]);
+
+      // Bun: downloaded once from the configured base URL, checked against SHASUMS256.txt.
+      expect(server.requests).toEqual([expect.stringMatching(new RegExp(`^/bun-v${version}/bun-linux-(x64|x64-baseline|aarch64)\\.zip$`)), `/bun-v${version}/SHASUMS256.txt`]);
+      const bun = join(root, 'opt/glyphoxa/bun/bun');
+      expect(statSync(bun).mode & 0o777).toBe(0o755);
+      expect(first.stdout).toContain(`installed to /opt/glyphoxa/bun/bun (sha256 checked against the release's SHASUMS256.txt)`);
+
+      // The node: its workspaces without tests, dependencies installed by the installed Bun.
+      const app = join(root, 'opt/glyphoxa/voice-node');
+      for (const file of ['voice-node/src/main.ts', 'voice-node/src/config.ts', 'protocol/src/index.ts', 'providers/package.json', 'package.json', 'package-lock.json', 'edge/package.json']) {
+        expect(existsSync(join(app, file)), file).toBe(true);
+      }
+      expect(readFileSync(join(app, 'voice-node/src/main.ts'), 'utf8')).toBe(readFileSync(join(REPO, 'voice-node/src/main.ts'), 'utf8'));
+      for (const absent of ['voice-node/test', 'protocol/test', 'edge/src', 'db/src', 'node_modules/.cache']) {
+        expect(existsSync(join(app, absent)), absent).toBe(false);
+      }
+      expect(named(firstCalls, 'bun')).toEqual([
+        [`cwd=${app}.new`, 'install', '--production', '--frozen-lockfile', '--filter', '@glyphoxa/voice-node', '--ignore-scripts', '--no-progress', '--no-summary'],
+      ]);
+      expect(existsSync(join(app, 'node_modules/@glyphoxa/voice-node'))).toBe(true);
+      expect(existsSync(`${app}.new`)).toBe(false);
+
+      // State directory for the service user.
+      expect(statSync(join(root, 'var/lib/glyphoxa')).mode & 0o777).toBe(0o750);
+    });
+
+    it('writes the env file with the settings, readable by root only', () => {
+      const envFile = join(root, 'etc/glyphoxa/voice-node.env');
+      const settings = readFileSync(envFile, 'utf8')
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#'));
+      expect(settings).toEqual([`EDGE_URL="${EDGE}"`, `NODE_TOKEN="${TOKEN}"`, 'NODE_CAPACITY="8"', 'NODE_REGION="eu-west"', 'HEALTH_PORT="9470"']);
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+      expect(statSync(join(root, 'etc/glyphoxa')).mode & 0o777).toBe(0o750);
+      // root:glyphoxa, and the state directory glyphoxa:glyphoxa.
+      const gid = envFileOwner(root);
+      expect(gid).toBe('990');
+      if (isRoot) {
+        expect([statSync(envFile).uid, statSync(envFile).gid]).toEqual([0, 990]);
+        expect([statSync(join(root, 'var/lib/glyphoxa')).uid, statSync(join(root, 'var/lib/glyphoxa')).gid]).toEqual([990, 990]);
+      } else {
+        expect(named(firstCalls, 'chown')).toEqual([
+          ['990:990', join(root, 'var/lib/glyphoxa')],
+          ['0:990', join(root, 'etc/glyphoxa')],
+          ['0:990', expect.stringMatching(new RegExp(`^${join(root, 'etc/glyphoxa')}/\\.voice-node\\.env\\.`))],
+        ]);
+      }
+      // The token is never printed.
+      expect(first.stdout + first.stderr).not.toContain(TOKEN);
+    });
+
+    it('installs a hardened unit that runs the installed Bun on main.ts with the env file', () => {
+      const unit = readFileSync(join(root, 'etc/systemd/system', SERVICE), 'utf8');
+      const lines = unit.split('\n');
+      const value = (key: string) => lines.filter((line) => line.startsWith(`${key}=`)).map((line) => line.slice(key.length + 1));
+      expect(value('ExecStart')).toEqual(['/opt/glyphoxa/bun/bun --no-install /opt/glyphoxa/voice-node/voice-node/src/main.ts']);
+      expect(value('EnvironmentFile')).toEqual(['/etc/glyphoxa/voice-node.env']);
+      expect(value('User')).toEqual(['glyphoxa']);
+      expect(value('Restart')).toEqual(['always']);
+      expect(value('KillSignal')).toEqual(['SIGTERM']);
+      expect(Number(value('TimeoutStopSec')[0])).toBeGreaterThan(5);
+      expect(value('ReadWritePaths')).toEqual(['/var/lib/glyphoxa']);
+      for (const [key, expected] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['PrivateTmp', 'yes'], ['ProtectHome', 'yes']] as const) {
+        expect(value(key), key).toEqual([expected]);
+      }
+      expect(value('MemoryDenyWriteExecute')).toEqual([]);
+      expect(value('WantedBy')).toEqual(['multi-user.target']);
+      expect(unit).not.toContain('@');
+      expect(statSync(join(root, 'etc/systemd/system', SERVICE)).mode & 0o777).toBe(0o644);
+    });
+
+    it.skipIf(!has('systemd-analyze'))('passes systemd-analyze verify', async () => {
+      // verify wants ExecStart's program to exist: point it into the scratch root.
+      const unit = readFileSync(join(root, 'etc/systemd/system', SERVICE), 'utf8').replaceAll('/opt/glyphoxa/', `${root}/opt/glyphoxa/`);
+      const copy = join(scratch, SERVICE);
+      writeFileSync(copy, unit);
+      const result = await runCommand('systemd-analyze', ['verify', '--man=no', copy], { PATH: process.env.PATH });
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    });
+
+    it('is idempotent: the same run again changes nothing and redoes no work', async () => {
+      const before = treeOf(root);
+      server.requests.length = 0;
+      const { result, calls } = await callsDuring(() =>
+        install(root, ['--edge-url', EDGE, '--token', TOKEN, '--capacity', '8', '--region', 'eu-west']),
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(treeOf(root)).toEqual(before);
+      expect(server.requests).toEqual([]);
+      expect(calls).toEqual([['systemctl', 'enable', '--now', SERVICE]]);
+      expect(readFileSync(join(root, 'etc/passwd'), 'utf8').match(/^glyphoxa:/gm)).toHaveLength(1);
+      expect(result.stdout).toContain('already installed: espeak-ng ca-certificates curl unzip');
+      expect(result.stdout).toMatch(/user glyphoxa\s+exists/);
+      expect(result.stdout).toContain(`Bun ${version}`);
+      expect(result.stdout).toMatch(/voice node\s+up to date/);
+      expect(result.stdout).toMatch(/settings\s+unchanged/);
+      expect(result.stdout).toMatch(/systemd unit\s+unchanged/);
+    });
+
+    it('updates: new settings and new code, keeping the token and hand-added lines, restarts once', async () => {
+      const envFile = join(root, 'etc/glyphoxa/voice-node.env');
+      writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}LOG_LEVEL=debug\nLISTEN_HOST=0.0.0.0\n`);
+      chmodSync(envFile, 0o600);
+      const main = join(scratch, 'src/voice-node/src/main.ts');
+      writeFileSync(main, `${readFileSync(main, 'utf8')}// updated\n`);
+
+      const providers = '{"tts":{"provider":"espeak","note":"$HOME `x` \\ \'q\'"}}';
+      const { result, calls } = await callsDuring(() =>
+        install(root, [
+          '--region',
+          'us-east',
+          '--env',
+          'AUDIO_URL=wss://node.example.com/audio',
+          '--env',
+          `DEFAULT_PROVIDERS=${providers}`,
+          '--env',
+          'LISTEN_HOST=',
+        ]),
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const settings = readFileSync(envFile, 'utf8')
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#'));
+      expect(settings).toEqual([
+        `EDGE_URL="${EDGE}"`,
+        `NODE_TOKEN="${TOKEN}"`,
+        'NODE_CAPACITY="8"',
+        'NODE_REGION="us-east"',
+        'HEALTH_PORT="9470"',
+        'LOG_LEVEL=debug',
+        'AUDIO_URL="wss://node.example.com/audio"',
+        'DEFAULT_PROVIDERS="{\\"tts\\":{\\"provider\\":\\"espeak\\",\\"note\\":\\"\\$HOME \\`x\\` \\\\ \'q\'\\"}}"',
+      ]);
+      // The quoting is the one systemd's EnvironmentFile= and sh share: values come back as given.
+      const read = await runCommand('bash', ['-c', `set -a; . '${envFile}'; printf '%s\\n' "$DEFAULT_PROVIDERS" "$NODE_TOKEN" "$LOG_LEVEL"`], { PATH: process.env.PATH });
+      expect(read.stdout).toBe(`${providers}\n${TOKEN}\ndebug\n`);
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(root, 'opt/glyphoxa/voice-node/voice-node/src/main.ts'), 'utf8')).toMatch(/\/\/ updated\n$/);
+      expect(named(calls, 'bun')).toHaveLength(1);
+      expect(named(calls, 'useradd')).toEqual([]);
+      expect(named(calls, 'apt-get')).toEqual([]);
+      expect(named(calls, 'systemctl')).toEqual([['enable', SERVICE], ['restart', SERVICE]]);
+      expect(result.stdout).toContain('NODE_REGION AUDIO_URL DEFAULT_PROVIDERS LISTEN_HOST');
+    });
+
+    it('--uninstall (here, the installed copy of the script) removes service, files, settings, user; again, nothing to do', async () => {
+      const installedScript = join(root, 'opt/glyphoxa/voice-node/voice-node/install.sh');
+      const { result, calls } = await callsDuring(() => install(root, ['--uninstall'], { script: installedScript }));
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(named(calls, 'systemctl')).toEqual([['disable', '--now', SERVICE], ['daemon-reload'], ['reset-failed', SERVICE]]);
+      expect(named(calls, 'userdel')).toEqual([['--prefix', root, 'glyphoxa']]);
+      expect(result.stdout).toMatch(/removed\s+\/opt\/glyphoxa\n/);
+      for (const path of ['etc/systemd/system/glyphoxa-voice-node.service', 'etc/glyphoxa', 'opt/glyphoxa', 'var/lib/glyphoxa']) {
+        expect(existsSync(join(root, path)), path).toBe(false);
+      }
+      expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).not.toMatch(/^glyphoxa:/m);
+      expect(readFileSync(join(root, 'etc/group'), 'utf8')).not.toMatch(/^glyphoxa:/m);
+
+      const again = await callsDuring(() => install(root, ['--uninstall']));
+      expect(again.result.code).toBe(0);
+      expect(again.calls).toEqual([]);
+      expect(again.result.stdout).toContain('nothing to remove');
+    });
+  });
+
+  it('without a token and no terminal to ask on: exit 2, naming --token, nothing done', async () => {
+    const root = newRoot();
+    const { result, calls } = await callsDuring(() => install(root, ['--edge-url', EDGE]));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--token');
+    expect(result.stderr).not.toContain('--edge-url URL');
+    expect(calls).toEqual([]);
+    expect(existsSync(join(root, 'opt'))).toBe(false);
+  });
+
+  it('refuses a bad edge URL, a token with whitespace, a bad capacity or option with exit 2', async () => {
+    const cases: [string[], string][] = [
+      [['--edge-url', 'ftp://edge.example.com', '--token', TOKEN], '--edge-url (EDGE_URL) must be an http:// or https:// URL'],
+      [['--edge-url', 'edge.example.com', '--token', TOKEN], '--edge-url (EDGE_URL) must be an http:// or https:// URL'],
+      [['--edge-url', EDGE, '--token', 'node-1a2b3c4d.abc def'], '--token (NODE_TOKEN) must not contain whitespace'],
+      [['--edge-url', EDGE, '--token', TOKEN, '--capacity', 'many'], '--capacity (NODE_CAPACITY) must be a whole number from 1 to 1000'],
+      [['--edge-url', EDGE, '--token', TOKEN, '--env', 'NODE_TOKEN=x'], '--env NODE_TOKEN: use its own option'],
+      [['--edge-url', EDGE, '--token', TOKEN, '--tokn', TOKEN], 'unknown option: --tokn'],
+    ];
+    for (const [args, message] of cases) {
+      const root = newRoot();
+      const { result, calls } = await callsDuring(() => install(root, args));
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(calls).toEqual([]);
+    }
+  });
+
+  it('takes the settings from the environment (EDGE_URL, NODE_TOKEN) as well as flags', async () => {
+    const root = newRoot();
+    const result = await install(root, [], { env: { EDGE_URL: 'http://127.0.0.1:8787', NODE_TOKEN: TOKEN } });
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(root, 'etc/glyphoxa/voice-node.env'), 'utf8')).toContain('EDGE_URL="http://127.0.0.1:8787"\nNODE_TOKEN=');
+  });
+
+  it('fails on a Bun download whose checksum does not match, installing nothing', async () => {
+    for (const [base, flags, source] of [
+      [releaseUrl, ['--bun-sha256', 'f'.repeat(64)], '--bun-sha256'],
+      [`${server.base}/tampered`, [], "the release's SHASUMS256.txt"],
+    ] as const) {
+      const root = newRoot();
+      const result = await install(root, ['--edge-url', EDGE, '--token', TOKEN, '--bun-base-url', base, ...flags]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Bun download failed its checksum: bun-linux-`);
+      expect(result.stderr).toContain(`has sha256 ${zipHash}`);
+      expect(result.stderr).toContain(`(from ${source})`);
+      expect(existsSync(join(root, 'opt/glyphoxa/bun/bun'))).toBe(false);
+      expect(existsSync(join(root, 'etc/systemd/system', SERVICE))).toBe(false);
+    }
+    // The right checksum passes, even where the release has no SHASUMS256.txt.
+    const root = newRoot();
+    const ok = await install(root, ['--edge-url', EDGE, '--token', TOKEN, '--bun-base-url', `${server.base}/no-shasums`, '--bun-sha256', zipHash.toUpperCase()]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('sha256 checked against --bun-sha256');
+  });
+
+  it.skipIf(!has('script'))('asks for the edge URL and token on a terminal, again after a bad answer', async () => {
+    const root = newRoot();
+    const quoted = [script, '--root', root].map((arg) => `'${arg}'`).join(' ');
+    const result = await callsDuring(() =>
+      runCommand('script', ['-qec', `bash ${quoted}`, '/dev/null'], {
+        PATH: process.env.PATH,
+        HOME: scratch,
+        GLYPHOXA_TEST_CALLS: callsFile,
+        GLYPHOXA_TEST_DPKG: join(root, 'var/lib/dpkg'),
+        GLYPHOXA_BUN_BASE_URL: releaseUrl,
+        ...stubEnv,
+      }, `not a url\n${EDGE}\n${TOKEN}\n`),
+    );
+    expect(result.result.code).toBe(0);
+    expect(result.result.stdout).toContain('Edge URL (https://...)');
+    expect(result.result.stdout).toContain('must be an http:// or https:// URL');
+    expect(result.result.stdout).toContain('Node token (input hidden)');
+    expect(readFileSync(join(root, 'etc/glyphoxa/voice-node.env'), 'utf8')).toContain(`EDGE_URL="${EDGE}"\nNODE_TOKEN="${TOKEN}"\n`);
+  });
+
+  it('pins the same Bun version as the repository', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+    expect(version).toBe(manifest.devDependencies?.bun);
+  });
+});
