@@ -16,6 +16,10 @@ export interface AudioTransport {
   send(opus: Uint8Array): void;
   /** Marks the start/end of outbound speech (Discord's speaking indicator; silence padding). */
   setSpeaking(speaking: boolean): void;
+  /** Which NPC's audio is going out: WebSocket clients show it; Discord has no such signal. */
+  npcSpeaking(npc: string, speaking: boolean): void;
+  /** The transport gave up (e.g. Discord rejoins exhausted): no more audio either way; end the session. */
+  onLost(listener: (error: Error) => void): void;
   /** Leaves the channel and releases everything; safe to call twice. */
   leave(): Promise<void>;
 }
@@ -26,6 +30,13 @@ export interface InboundFrame {
   speakerName?: string;
   opus: Uint8Array;
 }
+
+/**
+ * A speaker's stream ends after this long without a (non-silence) packet: Discord
+ * clients stop sending when their own voice detection closes, so this is the end of
+ * turn; it also ends a WebSocket client's stream that goes quiet.
+ */
+export const SPEAKER_END_SILENCE_MS = 300;
 
 /** Where a session's audio flows; chosen per session by the assignment. */
 export interface TransportTarget {

@@ -1,0 +1,97 @@
+import { createSegmenter } from './segmenter.ts';
+import {
+  DEFAULT_VAD_OPTIONS,
+  type VadListener,
+  type VadOptions,
+  type VoiceActivityDetector,
+} from './voice-activity-detector.ts';
+
+/** 32 ms at 16 kHz: Silero's smallest window, so the shortest wait before a window is scored. */
+export const WINDOW_SAMPLES = 512;
+
+/** What a model contributes: a speech probability per window. */
+export interface WindowScorer {
+  /** WINDOW_SAMPLES samples scaled to [-1, 1). */
+  score(window: Float32Array): number | Promise<number>;
+  /** A new stream begins: forget recurrent state. */
+  reset(): void;
+}
+
+/**
+ * Cuts the stream into windows and scores them one at a time, in order, off the
+ * caller's path (`push` never waits for the model); events come from the segmenter.
+ */
+export function createWindowedDetector(
+  scorer: WindowScorer,
+  listener: VadListener,
+  overrides: Partial<VadOptions> = {},
+): VoiceActivityDetector {
+  const segmenter = createSegmenter({ ...DEFAULT_VAD_OPTIONS, ...overrides }, WINDOW_SAMPLES);
+  let partial = new Int16Array(WINDOW_SAMPLES);
+  let filled = 0;
+  let closed = false;
+  // Each step is caught, so the chain never rejects and one bad window cannot stop the stream.
+  let chain: Promise<void> = Promise.resolve();
+
+  const emit = (events: ReturnType<typeof segmenter.end>) => {
+    for (const event of events) {
+      if (closed) return;
+      if (event.type === 'start') listener.onSpeechStart({ startMs: event.startMs, detectedMs: event.detectedMs });
+      else listener.onSpeechEnd({ startMs: event.startMs, endMs: event.endMs, samples: event.samples, reason: event.reason });
+    }
+  };
+
+  const step = (work: () => Promise<void> | void) => {
+    chain = chain.then(async () => {
+      if (closed) return;
+      try {
+        await work();
+      } catch (error) {
+        listener.onError?.(error);
+      }
+    });
+  };
+
+  const scoreWindow = (window: Int16Array) =>
+    step(async () => {
+      const scaled = new Float32Array(WINDOW_SAMPLES);
+      for (let i = 0; i < WINDOW_SAMPLES; i++) scaled[i] = (window[i] as number) / 32768;
+      let probability = 0;
+      try {
+        probability = await scorer.score(scaled);
+      } catch (error) {
+        listener.onError?.(error);
+      }
+      emit(segmenter.window(window, probability));
+    });
+
+  return {
+    push(samples) {
+      if (closed) return;
+      let at = 0;
+      while (at < samples.length) {
+        const take = Math.min(WINDOW_SAMPLES - filled, samples.length - at);
+        partial.set(samples.subarray(at, at + take), filled);
+        filled += take;
+        at += take;
+        if (filled === WINDOW_SAMPLES) {
+          scoreWindow(partial);
+          partial = new Int16Array(WINDOW_SAMPLES);
+          filled = 0;
+        }
+      }
+    },
+    end() {
+      // A trailing part-window (< 32 ms) is dropped: too short to change the outcome.
+      filled = 0;
+      step(() => {
+        emit(segmenter.end());
+        scorer.reset();
+      });
+      return chain;
+    },
+    close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { IdSchema } from '@glyphoxa/protocol';
+import * as v from 'valibot';
+
+/**
+ * The text messages of the WebSocket audio endpoint (docs/AUDIO_WEBSOCKET.md), shared
+ * by the node and the client helper. Binary messages are single Opus frames.
+ */
+
+/** The client's first message: which session token it holds and who is talking. */
+export const AudioJoinMessageSchema = v.object({
+  type: v.literal('join'),
+  token: IdSchema,
+  speaker_id: IdSchema,
+  speaker_name: v.optional(IdSchema),
+});
+export type AudioJoinMessage = v.InferOutput<typeof AudioJoinMessageSchema>;
+
+/** What the node sends as text. */
+export const AudioServerEventSchema = v.variant('type', [
+  /** The join was accepted: binary frames may flow both ways from here. */
+  v.object({ type: v.literal('joined'), session_id: IdSchema, speaker_id: IdSchema }),
+  /** An NPC's audio started or stopped going out. */
+  v.object({ type: v.literal('speaking'), npc: IdSchema, speaking: v.boolean() }),
+]);
+export type AudioServerEvent = v.InferOutput<typeof AudioServerEventSchema>;
+
+/** Close codes the node uses (4xxx mirror the HTTP status they resemble). */
+export const AUDIO_CLOSE = {
+  /** Leave or shutdown: the session's audio ended. */
+  sessionEnded: 1001,
+  /** Not a valid join message, or binary data before joining. */
+  badMessage: 4400,
+  badToken: 4401,
+  unknownSession: 4404,
+  /** No join message in time. */
+  joinTimeout: 4408,
+  /** The same speaker joined again on another connection, which replaces this one. */
+  replaced: 4409,
+} as const;
+
+/** Largest message the endpoint accepts: an Opus packet is at most 3828 bytes, a join far less. */
+export const MAX_AUDIO_MESSAGE_BYTES = 16 * 1024;
