@@ -3,15 +3,16 @@
  * Uses an embedded Postgres in memory, or a scratch database created on the
  * server of BENCH_DATABASE_URL (and dropped afterwards).
  * `npm run bench -- --quick` runs the tenant sweep at 1,000 only;
- * `--tenants=300,2000` picks the sweep's sizes; `--only=discord` or `--only=control-plane`
- * runs one group.
+ * `--tenants=300,2000` picks the sweep's sizes; `--only=discord`, `--only=control-plane` or
+ * `--only=voice` runs one group.
  */
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../db/src/embedded/server.ts';
 import { migrate } from '../db/src/migrate.ts';
 import { controlPlaneBenchmarks } from './control-plane.ts';
 import { discordBenchmarks } from './discord.ts';
-import { printTable } from './lib/stats.ts';
+import { printTable, type Row } from './lib/stats.ts';
+import { voiceBenchmarks } from './voice.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -37,15 +38,18 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
   };
 }
 
-const database = await scratchDatabase();
-try {
-  await migrate(database.url);
-  const rows = [
-    ...(only && only !== 'control-plane' ? [] : await controlPlaneBenchmarks(database.url, { tenants: sizes ?? (quick ? [1000] : [1000, 10_000]) })),
-    ...(only && only !== 'discord' ? [] : await discordBenchmarks(database.url)),
-  ];
-  console.log(`\nGlyphoxa Edge benchmarks (${server ? 'Postgres' : 'embedded PGlite'}, wrangler dev, ${new Date().toISOString().slice(0, 10)})\n`);
-  printTable(rows);
-} finally {
-  await database.drop();
+const rows: Row[] = [];
+if (!only || only === 'control-plane' || only === 'discord') {
+  const database = await scratchDatabase();
+  try {
+    await migrate(database.url);
+    if (!only || only === 'control-plane') rows.push(...(await controlPlaneBenchmarks(database.url, { tenants: sizes ?? (quick ? [1000] : [1000, 10_000]) })));
+    if (!only || only === 'discord') rows.push(...(await discordBenchmarks(database.url)));
+  } finally {
+    await database.drop();
+  }
 }
+// The voice pipeline needs no database: a stand-in edge and provider stand-ins.
+if (!only || only === 'voice') rows.push(...(await voiceBenchmarks()));
+console.log(`\nGlyphoxa Edge benchmarks (${server ? 'Postgres' : 'embedded PGlite'}, wrangler dev, ${new Date().toISOString().slice(0, 10)})\n`);
+printTable(rows);

@@ -2,10 +2,13 @@ import type { Voice } from '@glyphoxa/protocol';
 
 /**
  * The three vendor seams, shared by the voice node (all three) and the edge (LLM,
- * for recaps). Implementations use fetch and Web streams only, so they run in Bun,
- * Node and workerd alike. Each implementation takes its endpoint (kind, base URL,
+ * for recaps). Implementations wrap the vendors' official SDKs (they run in Node
+ * and Bun; the LLM ones in workerd too). Each takes its endpoint (kind, base URL,
  * key, model) from the session assignment, so every base URL is configuration and
  * tests point them at local stand-ins that speak the vendor's wire format.
+ *
+ * Failures surface as `ProviderError`. A caller's own abort (`signal`) is not a
+ * failure: the call ends with the signal's reason (an `AbortError`).
  */
 
 /** A run of mono PCM at a known rate (TTS output). */
@@ -36,11 +39,11 @@ export interface LlmProvider {
 
 /** One utterance's recognition. Streaming vendors get audio as it arrives; batch ones upload at `finish`. */
 export interface SttStream {
-  /** 16 kHz mono PCM, in order. */
+  /** 16 kHz mono PCM, in order; copied, so the caller may reuse its buffer. Ignored after `finish` or `abort`. */
   write(samples: Int16Array): void;
   /** No more audio: resolves with the final text. */
   finish(): Promise<SttResult>;
-  /** Drops the utterance (barge-in of a barge-in, session stop). */
+  /** Drops the utterance (barge-in of a barge-in, session stop); `finish` then rejects with an `AbortError`. */
   abort(): void;
 }
 

@@ -1,20 +1,27 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics, NodeStatus } from './metrics.ts';
 
 export interface HealthServerOptions {
   /** 0 lets the OS pick a free port. */
   port: number;
+  /** Loopback unless the operator opens the audio endpoint to browsers. */
+  host: string;
   status: () => NodeStatus;
   metrics: Metrics;
 }
 
 export interface HealthServer {
   port: number;
+  /** For the audio endpoint's WebSocket upgrades. */
+  server: Server;
   close(): Promise<void>;
 }
 
-/** `/healthz` and `/metrics`, on loopback only: the node exposes nothing to the network. */
+/**
+ * `/healthz` and `/metrics` (the audio endpoint attaches to the same server). On
+ * loopback by default: the node exposes nothing to the network unless told to.
+ */
 export function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -31,9 +38,10 @@ export function startHealthServer(options: HealthServerOptions): Promise<HealthS
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
+    server.listen(options.port, options.host, () => {
       resolve({
         port: (server.address() as AddressInfo).port,
+        server,
         close: () =>
           new Promise((done) => {
             server.close(() => done());

@@ -1,12 +1,16 @@
 #!/usr/bin/env bun
-import { ConfigError, connectUrl, loadConfig, USAGE, type Config } from './config.ts';
-import { startControlRuntime } from './control-runtime.ts';
-import { createDispatcher } from './dispatch.ts';
-import { connectToEdge } from './edge-connection.ts';
-import { startHealthServer } from './health-server.ts';
 import { createLogger } from '@glyphoxa/protocol';
+import { createOutputStats } from './audio/output-stats.ts';
+import { loadVadEngine } from './audio/vad/load.ts';
+import { ConfigError, connectUrl, loadConfig, USAGE, type Config } from './config.ts';
+import { createDispatcher } from './dispatch.ts';
+import { connectToEdge, type EdgeConnection } from './edge-connection.ts';
+import { startHealthServer } from './health-server.ts';
 import { createMetrics } from './metrics.ts';
+import { createVoiceRuntime } from './pipeline/voice-runtime.ts';
 import { createSessionRegistry } from './sessions.ts';
+import { createDiscordClientRegistry } from './transport/discord-clients.ts';
+import { attachAudioEndpoint, AUDIO_PATH_PREFIX, type AudioSessionEntry } from './transport/websocket-audio-endpoint.ts';
 import { NODE_VERSION } from './version.ts';
 
 /** After this, shutdown stops waiting for sessions and the edge. */
@@ -25,33 +29,48 @@ function readConfig(): Config {
 const config = readConfig();
 const log = createLogger({ node_id: config.nodeId }, { level: config.logLevel });
 const metrics = createMetrics();
+const vad = await loadVadEngine(log);
+const audioSessions = new Map<string, AudioSessionEntry>();
+const outputStats = createOutputStats();
 
+let connection: EdgeConnection | undefined;
 const registry = createSessionRegistry({
   capacity: config.capacity,
-  startRuntime: startControlRuntime,
-  send: (message) => connection.send(message),
+  startRuntime: createVoiceRuntime({
+    vad,
+    defaultProviders: config.defaultProviders,
+    audioSessions,
+    discordClients: createDiscordClientRegistry({ log }),
+    outputStats,
+  }),
+  send: (message) => connection?.send(message),
   log,
-});
-
-const connection = connectToEdge({
-  url: connectUrl(config.edgeUrl),
-  token: config.token,
-  hello: { node_id: config.nodeId, version: NODE_VERSION, capacity: config.capacity, region: config.region },
-  sessions: registry.ids,
-  onMessage: createDispatcher({ registry, send: (message) => connection.send(message), metrics }),
-  log,
-  metrics,
 });
 
 const health = await startHealthServer({
   port: config.healthPort,
-  status: () => ({ connected: connection.isConnected(), sessions: registry.size }),
+  host: config.listenHost,
+  status: () => ({ connected: connection?.isConnected() ?? false, sessions: registry.size, output: outputStats.totals() }),
+  metrics,
+});
+const audioEndpoint = attachAudioEndpoint(health.server, (sessionId) => audioSessions.get(sessionId), log);
+const audioUrl = config.audioUrl ?? `ws://${config.listenHost}:${health.port}${AUDIO_PATH_PREFIX.replace(/\/$/, '')}`;
+
+connection = connectToEdge({
+  url: connectUrl(config.edgeUrl),
+  token: config.token,
+  hello: { node_id: config.nodeId, version: NODE_VERSION, capacity: config.capacity, region: config.region, audio_url: audioUrl },
+  sessions: registry.ids,
+  onMessage: createDispatcher({ registry, send: (message) => connection?.send(message), metrics }),
+  log,
   metrics,
 });
 
 log.info('voice node started', {
   version: NODE_VERSION,
   health_port: health.port,
+  audio_url: audioUrl,
+  vad: vad.kind,
   edge_url: config.edgeUrl,
   capacity: config.capacity,
   region: config.region,
@@ -69,8 +88,10 @@ async function shutdown(signal: string) {
     process.exit(0);
   }, SHUTDOWN_TIMEOUT_MS).unref();
   await registry.stopAll('stopped');
-  await connection.close();
+  await connection?.close();
+  await audioEndpoint.close();
   await health.close();
+  await vad.close();
   log.info('voice node stopped');
   process.exit(0);
 }

@@ -1,9 +1,13 @@
 /** The node's Prometheus metrics, rendered in the text exposition format. */
 
+import type { MixerStats } from './audio/mixer.ts';
+
 /** What the gauges report, read at scrape time so they can never go stale. */
 export interface NodeStatus {
   connected: boolean;
   sessions: number;
+  /** Outbound audio frames across every session since the node started. */
+  output: MixerStats;
 }
 
 export type Direction = 'in' | 'out';
@@ -55,6 +59,14 @@ export function createMetrics() {
             count,
           ]),
         ),
+        ...metric('glyphoxa_node_audio_frames_sent_total', 'counter', 'Outbound 20 ms audio frames sent.', [['', status.output.framesSent]]),
+        ...metric('glyphoxa_node_audio_frames_late_total', 'counter', 'Outbound audio frames sent more than 5 ms behind schedule.', [
+          ['', status.output.framesLate],
+        ]),
+        ...metric('glyphoxa_node_audio_underruns_total', 'counter', 'Frames where speech being played had no audio ready.', [
+          ['', status.output.underruns],
+        ]),
+        ...metric('glyphoxa_node_audio_max_late_ms', 'gauge', 'Largest lateness of an outbound frame, in ms.', [['', status.output.maxLateMs]]),
         ...metric('glyphoxa_node_request_latency_seconds', 'histogram', 'Time to handle an npc_command.', [
           ...LATENCY_BUCKETS.map((bound, i): Sample => [`_bucket{le="${bound}"}`, latencyBuckets[i] ?? 0]),
           ['_bucket{le="+Inf"}', latencyCount],

@@ -3,12 +3,11 @@ import type { Logger } from '@glyphoxa/protocol';
 
 /**
  * What runs one session. The registry owns lifecycle, capacity and reporting; a
- * runtime owns the session's work. Today's runtime keeps NPC state only (control);
- * the audio pipeline (Discord voice, VAD -> STT -> LLM -> TTS) plugs in here later.
+ * runtime owns the session's work: the voice pipeline (pipeline/voice-runtime.ts).
  */
 export interface SessionRuntime {
   command(command: NpcCommand): ReplyOutcome | Promise<ReplyOutcome>;
-  /** Something the table should hear (e.g. quota nearly used up); the pipeline will voice it. */
+  /** Something the table should hear (e.g. quota nearly used up). */
   notice(notice: SessionNotice): void;
   stop(reason: SessionEndReason): Promise<void>;
 }
@@ -18,6 +17,8 @@ export interface RuntimeContext {
   log: Logger;
   /** Reports to the edge (transcripts, usage, turn timings). */
   send: (message: NodeMessage) => void;
+  /** The session cannot go on (e.g. its audio transport is gone): stops it and reports it ended. */
+  end: (reason: SessionEndReason, detail?: string) => void;
 }
 
 /** Starts a runtime for an assignment; rejecting means the session failed to start. */

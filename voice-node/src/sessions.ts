@@ -30,7 +30,7 @@ export function createSessionRegistry(options: SessionRegistryOptions) {
       ...(detail !== undefined && { detail }),
     });
 
-  const stop = async (session_id: string, reason: SessionEndReason) => {
+  const stop = async (session_id: string, reason: SessionEndReason, detail?: string) => {
     const entry = sessions.get(session_id);
     if (!entry) {
       // Not answered: the edge may stop a session it has already forgotten, and a
@@ -43,8 +43,8 @@ export function createSessionRegistry(options: SessionRegistryOptions) {
     } catch (err) {
       entry.log.warn('session stop failed', { error: errorMessage(err) });
     }
-    entry.log.info('session ended', { reason });
-    report(session_id, 'ended', reason);
+    entry.log.info('session ended', { reason, ...(detail !== undefined && { detail }) });
+    report(session_id, 'ended', reason, detail);
   };
 
   return {
@@ -69,7 +69,11 @@ export function createSessionRegistry(options: SessionRegistryOptions) {
         return;
       }
       const sessionLog = log.with({ session_id, tenant_id });
-      const runtime = startRuntime(assignment, { log: sessionLog, send });
+      const runtime = startRuntime(assignment, {
+        log: sessionLog,
+        send,
+        end: (reason, detail) => void stop(session_id, reason, detail),
+      });
       sessions.set(session_id, { log: sessionLog, runtime });
       try {
         await runtime;

@@ -20,6 +20,8 @@ describe('the voice node process and its edge link', () => {
       protocol: PROTOCOL_VERSION,
       capacity: 3,
       region: 'eu-test',
+      // The audio endpoint shares the loopback health server unless AUDIO_URL says otherwise.
+      audio_url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/audio$/),
     });
     // The peer's welcome asks for a heartbeat every 200 ms.
     await peer.waitFor((lines) => (peer.messages('heartbeat').length >= 3 ? lines : undefined), 'three heartbeats', 3000);

@@ -1,6 +1,6 @@
 import type { NodeMessage, SessionState } from '@glyphoxa/protocol';
 import { describe, expect, it } from 'vitest';
-import { startControlRuntime } from '../src/control-runtime.ts';
+import { startControlRuntime } from './helpers/control-runtime.ts';
 import { createLogger } from '@glyphoxa/protocol';
 import type { StartRuntime } from '../src/session-runtime.ts';
 import { createSessionRegistry } from '../src/sessions.ts';

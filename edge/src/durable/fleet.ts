@@ -9,7 +9,7 @@ import {
   type SessionNotice,
   type StartSession,
 } from '@glyphoxa/protocol';
-import { CircuitBreaker } from '../control/circuit-breaker.ts';
+import { CircuitBreaker } from '@glyphoxa/providers';
 import { controlConfig, durableObjectDb, type ControlConfig } from '../control/config.ts';
 import { FleetStore } from '../control/fleet-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';

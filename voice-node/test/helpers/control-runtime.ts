@@ -1,7 +1,7 @@
-import { createNpcRoster } from './pipeline/npc-roster.ts';
-import type { SessionRuntime, StartRuntime } from './session-runtime.ts';
+import { createNpcRoster } from '../../src/pipeline/npc-roster.ts';
+import type { SessionRuntime, StartRuntime } from '../../src/session-runtime.ts';
 
-/** NPC state and commands only, no audio: for a node started with `--audio=off`. */
+/** NPC state and commands only, no audio: the registry's tests need a runtime, not a voice. */
 export const startControlRuntime: StartRuntime = async (assignment, { log }) => {
   const roster = createNpcRoster(assignment.npcs, {
     speak: (npc, text) => log.info('npc would speak', { npc: npc.name, chars: text.length }),

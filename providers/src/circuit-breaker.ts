@@ -1,6 +1,8 @@
 /**
- * Per-node circuit breaker: after `threshold` consecutive failures, requests to
- * that node fail at once for `coolDownMs`, instead of each waiting out a timeout.
+ * Circuit breaker per key (a voice node for the edge's Fleet, a provider instance
+ * here): after `threshold` consecutive failures, requests to that key fail at once
+ * for `coolDownMs`, instead of each waiting out a timeout. After the cool-down the
+ * next request goes through; one more failure opens the circuit again, a success closes it.
  */
 export class CircuitBreaker {
   private readonly failures = new Map<string, { count: number; openUntil: number }>();

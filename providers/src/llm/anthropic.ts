@@ -1,0 +1,45 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { ProviderEndpoint } from '@glyphoxa/protocol';
+import { requireKey } from '../endpoint.ts';
+import { Resilience, type ResilienceOptions } from '../resilience.ts';
+import type { LlmEvent, LlmProvider, LlmRequest } from '../types.ts';
+
+/** Anthropic's Messages API, streamed. `base_url` is the API root (`https://api.anthropic.com`). */
+export function anthropicLlm(endpoint: ProviderEndpoint, options?: ResilienceOptions): LlmProvider {
+  const name = 'anthropic-llm';
+  // Explicit key and token: nothing from the node's environment (ANTHROPIC_API_KEY...) reaches a tenant's calls.
+  const client = new Anthropic({ baseURL: endpoint.base_url, apiKey: requireKey(endpoint, name), authToken: null, maxRetries: 0, logLevel: 'off' });
+  const resilience = new Resilience(name, options, endpoint.api_key);
+  return { name, stream: (request) => resilience.stream(request.signal, (signal) => messages(client, endpoint.model, request, signal)) };
+}
+
+interface Usage {
+  input_tokens: number | null;
+  cache_creation_input_tokens: number | null;
+  cache_read_input_tokens: number | null;
+}
+
+/** All input counts: cached prompt tokens are billed too, separately from `input_tokens`. */
+const inputTokens = (usage: Usage) => (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+
+async function* messages(client: Anthropic, model: string, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
+  const stream = await client.messages.create(
+    { model, max_tokens: request.maxTokens, ...(request.system ? { system: request.system } : {}), messages: request.messages, stream: true },
+    { signal },
+  );
+  let input = 0;
+  let output = 0;
+  for await (const event of stream) {
+    if (event.type === 'message_start') {
+      input = inputTokens(event.message.usage);
+      output = event.message.usage.output_tokens;
+    } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+      yield { type: 'text', text: event.delta.text };
+    } else if (event.type === 'message_delta') {
+      // Cumulative counts; input ones only when the API restates them.
+      output = event.usage.output_tokens;
+      if (event.usage.input_tokens != null) input = inputTokens(event.usage);
+    }
+  }
+  yield { type: 'usage', inputTokens: input, outputTokens: output };
+}

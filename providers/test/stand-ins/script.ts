@@ -1,0 +1,49 @@
+/**
+ * What the stand-ins say, when a test does not script it: deterministic replies,
+ * transcripts and audio that a test can predict exactly.
+ */
+import { pcmToBytes } from '../../src/pcm.ts';
+import { STT_SAMPLE_RATE } from '../../src/stt/utterance.ts';
+import type { ChatMessage } from '../../src/types.ts';
+
+/** A chat request as every LLM stand-in sees it, whatever its vendor's wire shape. */
+export interface Prompt {
+  model: string;
+  system: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+}
+
+export type ReplyScript = (prompt: Prompt) => string;
+/** From the utterance's 16 kHz samples to its transcript. */
+export type TranscriptScript = (samples: Int16Array) => string;
+
+export const echoReply: ReplyScript = (prompt) => `You said: ${prompt.messages.at(-1)?.content ?? ''}`;
+
+/** The streamed pieces of a reply: each word with the whitespace before it, so they join back into the text. */
+export const tokens = (text: string): string[] => text.match(/\s*\S+/g) ?? [];
+
+/** Input tokens the stand-ins report: the words of the system prompt and the messages. */
+export const promptTokens = (prompt: Prompt): number =>
+  tokens([prompt.system, ...prompt.messages.map((message) => message.content)].join(' ')).length;
+
+export { STT_SAMPLE_RATE };
+/** The rate TTS stand-ins speak at: OpenAI's `pcm`, ElevenLabs' `pcm_24000`. */
+export const TTS_SAMPLE_RATE = 24_000;
+
+export const durationTranscript: TranscriptScript = (samples) => `heard ${(samples.length / STT_SAMPLE_RATE).toFixed(2)} seconds`;
+
+/** What TTS stand-ins speak for a text: a 440 Hz tone at 24 kHz, 10 ms per character. */
+export function toneFor(text: string): Int16Array {
+  const samples = new Int16Array((text.length * TTS_SAMPLE_RATE) / 100);
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / TTS_SAMPLE_RATE));
+  return samples;
+}
+
+/** Bytes cut into odd-sized pieces, so clients must carry half samples across chunks. */
+export function oddChunks(samples: Int16Array, size = 1001): Uint8Array[] {
+  const bytes = pcmToBytes(samples);
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.length; offset += size) chunks.push(bytes.subarray(offset, offset + size));
+  return chunks;
+}

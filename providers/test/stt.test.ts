@@ -1,0 +1,228 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createStt } from '../src/create.ts';
+import type { SttStream } from '../src/types.ts';
+import { elapsed, endpoint, FAST, KEY, loadElevenLabs, providerError, SHORT_TIMEOUT } from './helpers.ts';
+import {
+  type DeepgramSession,
+  type MultipartBody,
+  type RecordedRequest,
+  type StandIn,
+  type StandInOptions,
+  startDeepgramStandIn,
+  startElevenLabsStandIn,
+  startOpenAiStandIn,
+  type TranscriptScript,
+} from './stand-ins/index.ts';
+
+/** 1.5 s of a deterministic waveform, negative samples included. */
+const AUDIO = Int16Array.from({ length: 24_000 }, (_, i) => Math.round(12_000 * Math.sin(i / 7)));
+
+type Start = (options: StandInOptions & { transcript?: TranscriptScript }) => Promise<StandIn>;
+
+const vendors: Array<{
+  kind: string;
+  start: Start;
+  keyOf: (request: RecordedRequest) => string | undefined;
+  /** Where the utterance's language and model went on the wire. */
+  settings: (request: RecordedRequest) => { language: string | undefined; model: string | undefined };
+}> = [
+  {
+    kind: 'openai',
+    start: startOpenAiStandIn,
+    keyOf: (r) => r.headers.authorization,
+    settings: (r) => {
+      const { fields } = r.body as MultipartBody;
+      return { language: fields.language, model: fields.model };
+    },
+  },
+  {
+    kind: 'deepgram',
+    start: startDeepgramStandIn,
+    keyOf: (r) => r.headers.authorization,
+    settings: (r) => ({ language: r.query.language, model: r.query.model }),
+  },
+  {
+    kind: 'elevenlabs',
+    start: startElevenLabsStandIn,
+    keyOf: (r) => r.headers['xi-api-key'],
+    settings: (r) => {
+      const { fields } = r.body as MultipartBody;
+      return { language: fields.language_code, model: fields.model_id };
+    },
+  },
+];
+
+beforeAll(loadElevenLabs);
+
+/** Writes the audio in 20 ms frames, as the voice pipeline does. */
+function speak(stream: SttStream, audio = AUDIO): void {
+  for (let offset = 0; offset < audio.length; offset += 320) stream.write(audio.subarray(offset, offset + 320));
+}
+
+describe.each(vendors)('$kind STT', ({ kind, start, keyOf, settings }) => {
+  let standIn: StandIn;
+  let heard: Int16Array[];
+  const open = async (options: StandInOptions = {}, resilience = FAST) => {
+    heard = [];
+    standIn = await start({
+      apiKey: KEY,
+      transcript: (samples) => {
+        heard.push(samples);
+        return `Hail, stranger. I heard ${samples.length} samples.`;
+      },
+      ...options,
+    });
+    return createStt(endpoint(kind, standIn.url), resilience);
+  };
+  afterEach(() => standIn.close());
+
+  it('transcribes the whole utterance and bills its seconds', async () => {
+    const stt = await open();
+    const stream = stt.open({ language: 'de' });
+    speak(stream);
+    const result = await stream.finish();
+
+    expect(result).toEqual({ text: `Hail, stranger. I heard ${AUDIO.length} samples.`, seconds: 1.5 });
+    expect(heard).toEqual([AUDIO]);
+    expect(standIn.requests).toHaveLength(1);
+    expect(settings(standIn.requests[0]!)).toEqual({ language: 'de', model: 'model-under-test' });
+    expect(keyOf(standIn.requests[0]!)).toMatch(new RegExp(`^(Bearer |Token )?${KEY}$`));
+  });
+
+  it('retries a 503 with the same audio', async () => {
+    const stt = await open();
+    standIn.fail({ status: 503 });
+    const stream = stt.open({});
+    speak(stream);
+    const result = await stream.finish();
+
+    expect(result.text).toBe(`Hail, stranger. I heard ${AUDIO.length} samples.`);
+    expect(heard).toEqual([AUDIO]);
+    expect(standIn.requests).toHaveLength(2);
+  });
+
+  it('times out on a server that never answers, counting from the end of the utterance', async () => {
+    const stt = await open({}, SHORT_TIMEOUT);
+    standIn.fail({ hang: true }, { hang: true });
+    const stream = stt.open({});
+    speak(stream);
+    // Speaking takes longer than the timeout; that must not count.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let error: Error | undefined;
+    const took = await elapsed(async () => {
+      error = await providerError(stream.finish());
+    });
+
+    expect(error).toMatchObject({ retryable: true, message: `${kind}-stt: no response within 200 ms` });
+    expect(took).toBeGreaterThanOrEqual(390);
+    expect(took).toBeLessThan(2_000);
+  });
+
+  it('opens the circuit after repeated failures and then fails fast', async () => {
+    standIn = await start({});
+    const stt = createStt(endpoint(kind, standIn.url), { ...FAST, retries: 0, breakerThreshold: 2 });
+    standIn.fail({ status: 502 }, { status: 502 });
+    for (let call = 0; call < 3; call++) {
+      const stream = stt.open({});
+      speak(stream);
+      const error = await providerError(stream.finish());
+      if (call === 2) expect(error.message).toBe(`${kind}-stt: temporarily unavailable after repeated failures`);
+    }
+
+    expect(standIn.requests).toHaveLength(2);
+  });
+
+  it('does not retry a refused key, nor repeat it in the error', async () => {
+    standIn = await start({ apiKey: 'the-right-key' });
+    const stt = createStt(endpoint(kind, standIn.url), FAST);
+    const stream = stt.open({});
+    speak(stream);
+    const error = await providerError(stream.finish());
+
+    expect(error).toMatchObject({ provider: `${kind}-stt`, retryable: false });
+    expect(error.message).toMatch(/HTTP 401/);
+    expect(standIn.requests).toHaveLength(1);
+  });
+
+  it('drops an aborted utterance', async () => {
+    const stt = await open();
+    const stream = stt.open({});
+    speak(stream);
+    stream.abort();
+
+    await expect(stream.finish()).rejects.toMatchObject({ name: 'AbortError' });
+    expect(heard).toEqual([]);
+  });
+});
+
+describe('batch STT uploads', () => {
+  it.each(['openai', 'elevenlabs'])('%s sends nothing for an empty utterance', async (kind) => {
+    const standIn = await (kind === 'openai' ? startOpenAiStandIn() : startElevenLabsStandIn());
+    const stream = createStt(endpoint(kind, standIn.url), FAST).open({});
+
+    expect(await stream.finish()).toEqual({ text: '', seconds: 0 });
+    expect(standIn.requests).toHaveLength(0);
+    await standIn.close();
+  });
+
+  it('uploads a 16 kHz mono 16-bit WAV', async () => {
+    const standIn = await startOpenAiStandIn();
+    const stream = createStt(endpoint('openai', standIn.url), FAST).open({});
+    speak(stream);
+    await stream.finish();
+    const file = (standIn.requests[0]!.body as MultipartBody).files.file!;
+
+    expect(file).toMatchObject({ name: 'utterance.wav', type: 'audio/wav' });
+    expect(file.bytes.length).toBe(44 + AUDIO.length * 2);
+    await standIn.close();
+  });
+});
+
+describe('Deepgram streaming', () => {
+  let standIn: StandIn;
+  afterEach(() => standIn.close());
+
+  const session = (index: number) => standIn.requests[index]!.body as DeepgramSession;
+
+  it('sends audio while the speaker talks and CloseStream at the end; finals are joined', async () => {
+    standIn = await startDeepgramStandIn({ transcript: () => 'Hail, stranger. Sit by the fire!' });
+    const stream = createStt(endpoint('deepgram', standIn.url), FAST).open({});
+    speak(stream, AUDIO.subarray(0, 8000));
+    await expect.poll(() => session(0)?.audioBytes, { timeout: 2_000, interval: 10 }).toBe(16_000);
+    expect(session(0).controls).toEqual([]);
+    speak(stream, AUDIO.subarray(8000));
+    const result = await stream.finish();
+
+    // The stand-in sends one final Results message per sentence.
+    expect(result.text).toBe('Hail, stranger. Sit by the fire!');
+    expect(session(0)).toEqual({ audioBytes: AUDIO.length * 2, controls: [{ type: 'CloseStream' }] });
+    expect(standIn.requests[0]!.query).toMatchObject({ encoding: 'linear16', sample_rate: '16000', channels: '1' });
+  });
+
+  it('replays the whole utterance on a new connection when one drops mid-utterance', async () => {
+    let heard: Int16Array | undefined;
+    standIn = await startDeepgramStandIn({
+      transcript: (samples) => {
+        heard = samples;
+        return 'Hail, stranger.';
+      },
+    });
+    standIn.fail({ dropAfterChunks: 5 });
+    const stream = createStt(endpoint('deepgram', standIn.url), FAST).open({});
+    speak(stream, AUDIO.subarray(0, 3200));
+    await expect.poll(() => standIn.requests.length, { timeout: 2_000, interval: 10 }).toBe(2);
+    speak(stream, AUDIO.subarray(3200));
+
+    expect(await stream.finish()).toEqual({ text: 'Hail, stranger.', seconds: 1.5 });
+    expect(heard).toEqual(AUDIO);
+    expect(session(1).audioBytes).toBe(AUDIO.length * 2);
+  });
+
+  it('accepts an https base URL, as tenants write it', async () => {
+    standIn = await startDeepgramStandIn({ transcript: () => 'Aye.' });
+    const stream = createStt(endpoint('deepgram', standIn.url.replace(/^ws/, 'http')), FAST).open({});
+    speak(stream);
+
+    expect((await stream.finish()).text).toBe('Aye.');
+  });
+});

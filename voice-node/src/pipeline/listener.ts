@@ -1,0 +1,100 @@
+import type { Logger } from '@glyphoxa/protocol';
+import { SPEECH_SAMPLE_RATE } from '../audio/format.ts';
+import { createSpeechDownsampler, type Resampler } from '../audio/resample.ts';
+import { createSpeakerDecoders } from '../audio/speaker-decoders.ts';
+import type { VadEngine } from '../audio/vad/load.ts';
+import type { VadOptions, VoiceActivityDetector } from '../audio/vad/voice-activity-detector.ts';
+import type { AudioTransport } from '../transport/audio-transport.ts';
+
+export interface Speaker {
+  id: string;
+  name: string;
+}
+
+/** A finished stretch of one speaker's speech. */
+export interface HeardUtterance {
+  speaker: Speaker;
+  /** 16 kHz mono PCM. */
+  samples: Int16Array;
+  /** performance.now() when the speech itself ended (not when it was detected). */
+  endedAt: number;
+}
+
+interface Chain {
+  downsampler: Resampler;
+  detector: VoiceActivityDetector;
+  /** Stream time pushed so far, and when the last of it arrived. */
+  pushedMs: number;
+  lastPushAt: number;
+}
+
+export interface ListenerEvents {
+  /** Someone started talking: barge-in and utterance merging key off this. */
+  onSpeechStart(speaker: Speaker): void;
+  onUtterance(utterance: HeardUtterance): void;
+}
+
+/**
+ * Every speaker's inbound audio, separately: Opus decode -> 16 kHz mono -> VAD.
+ * A speaker's chain exists while their stream does; a stream's end (the transport
+ * saw no packets for a while, as Discord clients stop sending in silence) closes any
+ * open utterance at once.
+ */
+export function listenToSpeakers(
+  transport: AudioTransport,
+  vad: VadEngine,
+  events: ListenerEvents,
+  log: Logger,
+  vadOptions: Partial<VadOptions> = {},
+): { close(): void } {
+  const decoders = createSpeakerDecoders();
+  const chains = new Map<string, Chain>();
+  let closed = false;
+
+  const chainFor = (speaker: Speaker): Chain => {
+    const existing = chains.get(speaker.id);
+    if (existing) return existing;
+    const chain: Chain = { downsampler: createSpeechDownsampler(), detector: undefined!, pushedMs: 0, lastPushAt: 0 };
+    chain.detector = vad.createDetector(
+      {
+        onSpeechStart: () => events.onSpeechStart(speaker),
+        // Stream time -> wall time: the stream is pushed as it arrives, in real time.
+        onSpeechEnd: (end) =>
+          events.onUtterance({ speaker, samples: end.samples, endedAt: chain.lastPushAt - Math.max(0, chain.pushedMs - end.endMs) }),
+        onError: (error) => log.warn('vad failed on a window', { speaker_id: speaker.id, error: String(error) }),
+      },
+      vadOptions,
+    );
+    chains.set(speaker.id, chain);
+    return chain;
+  };
+
+  transport.onAudio((frame) => {
+    if (closed) return;
+    const pcm = decoders.decode(frame.speakerId, frame.opus);
+    if (!pcm) return;
+    const chain = chainFor({ id: frame.speakerId, name: frame.speakerName ?? frame.speakerId });
+    const speech = chain.downsampler.push(pcm);
+    chain.pushedMs += (speech.length * 1000) / SPEECH_SAMPLE_RATE;
+    chain.lastPushAt = performance.now();
+    chain.detector.push(speech);
+  });
+
+  transport.onSpeakerEnd((speakerId) => {
+    const chain = chains.get(speakerId);
+    decoders.end(speakerId);
+    if (!chain) return;
+    chains.delete(speakerId);
+    chain.detector.push(chain.downsampler.flush());
+    void chain.detector.end().finally(() => chain.detector.close());
+  });
+
+  return {
+    close() {
+      closed = true;
+      for (const chain of chains.values()) chain.detector.close();
+      chains.clear();
+      decoders.close();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import type { CampaignEntity, TranscriptEntry } from '@glyphoxa/protocol';
+import type { LlmRequest } from '@glyphoxa/providers';
+import { describe, expect, it } from 'vitest';
+import { createConversationMemory } from '../../src/pipeline/conversation-memory.ts';
+import { buildTurnRequest, CHARS_PER_TOKEN, CONTEXT_BUDGETS, inputBudgetTokens, type BudgetTier } from '../../src/pipeline/turn-context.ts';
+import { npc } from './npc-fixtures.ts';
+
+const DM = 'dm-1';
+const grimjaw = npc('Grimjaw', { personality: 'A gruff dwarven smith who distrusts elves and loves his forge.' });
+let clock = Date.parse('2025-01-01T20:00:00Z');
+const said = (speaker: string, text: string, own = false): TranscriptEntry => ({
+  speaker_id: own ? grimjaw.id : speaker.toLowerCase(),
+  speaker_name: own ? grimjaw.name : speaker,
+  ...(own ? { npc: true } : {}),
+  text,
+  at: new Date((clock += 1000)).toISOString(),
+});
+const memoryOf = (lines: TranscriptEntry[]) => ({ recent: () => lines });
+const entity = (name: string, description: string, tags: string[] = [], type: CampaignEntity['type'] = 'lore'): CampaignEntity => ({ name, type, description, tags });
+const size = (request: LlmRequest) => request.system.length + request.messages.reduce((sum, m) => sum + m.content.length, 0);
+
+/** Valid for Anthropic: starts with the user, roles alternate. */
+function expectAlternating(request: LlmRequest) {
+  expect(request.messages[0]?.role).toBe('user');
+  request.messages.forEach((message, i) => {
+    if (i > 0) expect(message.role).not.toBe(request.messages[i - 1]?.role);
+  });
+}
+
+describe('turn context', () => {
+  it('puts persona and instructions in the system prompt and the transcript in alternating messages', () => {
+    const lines = [
+      said('Grimjaw', 'What do you want?', true), // its own line first: dropped, a request starts with the user
+      said('Ana', 'Hello there.'),
+      said('Bo', 'We need a blade.'),
+      said('Grimjaw', 'Blades cost gold.', true),
+      said('Grimjaw', 'Lots of it.', true),
+      said('Ana', 'Grimjaw, how much?'),
+    ];
+    const request = buildTurnRequest({ npc: grimjaw, entities: [], memory: memoryOf(lines) });
+    expect(request.system).toContain('You are Grimjaw');
+    expect(request.system).toContain(grimjaw.personality);
+    expect(request.system).toMatch(/one to three short sentences/);
+    expect(request.system).toMatch(/no stage directions/);
+    expect(request.system).toMatch(/secret/);
+    expect(request.messages).toEqual([
+      { role: 'user', content: 'Ana: Hello there.\nBo: We need a blade.' },
+      { role: 'assistant', content: 'Blades cost gold.\nLots of it.' },
+      { role: 'user', content: 'Ana: Grimjaw, how much?' },
+    ]);
+    expect(request.maxTokens).toBe(CONTEXT_BUDGETS.standard.maxTokens);
+    expectAlternating(request);
+  });
+
+  it('adds the utterance being answered unless memory already has it, and labels the DM', () => {
+    const memory = createConversationMemory({ now: () => clock });
+    memory.add(said('Ana', 'Is the forge hot?'));
+    const heard = said('DM', 'Grimjaw, the guards arrive.');
+    const request = buildTurnRequest({ npc: grimjaw, entities: [], memory, heard: { ...heard, speaker_id: DM }, dmUserId: DM });
+    expect(request.messages).toEqual([{ role: 'user', content: 'Ana: Is the forge hot?\nDM (DM): Grimjaw, the guards arrive.' }]);
+
+    memory.add({ ...heard, speaker_id: DM });
+    const again = buildTurnRequest({ npc: grimjaw, entities: [], memory, heard: { ...heard, speaker_id: DM }, dmUserId: DM });
+    expect(again.messages).toEqual(request.messages);
+  });
+
+  it('still makes a valid request before anyone has spoken', () => {
+    const request = buildTurnRequest({ npc: grimjaw, entities: [], memory: memoryOf([]) });
+    expect(request.messages).toHaveLength(1);
+    expectAlternating(request);
+  });
+
+  it('gives the facts of entities talked about recently, by name (fuzzily) or tag, newest first, secrets marked', () => {
+    const entities = [
+      entity('Ironhold', 'A dwarven fortress under the mountain.', ['fortress'], 'location'),
+      entity('Silver Stag', 'The inn by the river.', ['inn'], 'location'),
+      entity('Black Key', 'Opens the vault; Grimjaw hid it in his forge.', ['vault', 'secret'], 'item'),
+      entity('Red Hand', 'A thieves guild.', ['thieves'], 'faction'),
+      entity('Moonfall', 'An old prophecy nobody here mentioned.', [], 'lore'),
+    ];
+    const lines = [
+      said('Ana', 'We came from the Silver Stag.'),
+      said('Bo', 'Have you heard of Iron Hold?'),
+      said('Ana', 'Someone broke into the vault last night.'),
+      said('Bo', 'And nothing about secret doors, I guess.'),
+    ];
+    const { system } = buildTurnRequest({ npc: grimjaw, entities, memory: memoryOf(lines) });
+    expect(system).toContain('- Black Key (item, secret): Opens the vault');
+    expect(system).toContain('- Ironhold (location): A dwarven fortress');
+    expect(system).toContain('- Silver Stag (location): The inn by the river.');
+    expect(system).not.toContain('Red Hand');
+    expect(system).not.toContain('Moonfall');
+    expect(system.indexOf('Black Key')).toBeLessThan(system.indexOf('Ironhold'));
+    expect(system.indexOf('Ironhold')).toBeLessThan(system.indexOf('Silver Stag'));
+  });
+
+  it('tells a GM helper to help the DM out of character', () => {
+    const helper = npc('Scribe', { gm_helper: true });
+    const { system } = buildTurnRequest({ npc: helper, entities: [], memory: memoryOf([]) });
+    expect(system).toContain("game master's assistant");
+    expect(system).not.toContain('Stay in character');
+  });
+
+  it.each<BudgetTier>(['fast', 'standard', 'deep'])('never exceeds the %s budget, keeping the newest lines', (tier) => {
+    const speaker = npc('Grimjaw', { budget_tier: tier, personality: 'Gruff. '.repeat(570) });
+    const lines = Array.from({ length: 2000 }, (_, i) =>
+      i % 7 === 3 ? said('Grimjaw', `Reply number ${i}. ${'Hm. '.repeat(i % 50)}`, true) : said(`Player${i % 4}`, `Line number ${i} about Ironhold and the vault. ${'blah '.repeat(i % 90)}`),
+    );
+    lines.push(said('Ana', `The newest question, ${'very long '.repeat(390)} about the Ironhold vault?`));
+    const entities = Array.from({ length: 1000 }, (_, i) => entity(i % 2 ? 'Ironhold' : `Vault ${i}`, `Fact ${i}. ${'Lore. '.repeat(600)}`, ['vault']));
+
+    const request = buildTurnRequest({ npc: speaker, entities, memory: memoryOf(lines) });
+    expect(size(request) / CHARS_PER_TOKEN).toBeLessThanOrEqual(inputBudgetTokens(tier));
+    expect(request.messages.at(-1)?.content).toMatch(/about the Ironhold vault\?$/);
+    expect((request.system.match(/ \(lore\): /g) ?? []).length).toBeLessThanOrEqual(CONTEXT_BUDGETS[tier].maxFacts);
+    expect(request.maxTokens).toBe(CONTEXT_BUDGETS[tier].maxTokens);
+    expectAlternating(request);
+
+    // Without the giant newest line, whole recent lines are kept, newest last, oldest dropped.
+    const shorter = buildTurnRequest({ npc: speaker, entities, memory: memoryOf(lines.slice(0, -1)) });
+    expect(size(shorter) / CHARS_PER_TOKEN).toBeLessThanOrEqual(inputBudgetTokens(tier));
+    const text = shorter.messages.map((m) => m.content).join('\n');
+    expect(text).toContain(`Line number 1999 about Ironhold`);
+    expect(text).not.toContain('Line number 5 ');
+  });
+});
