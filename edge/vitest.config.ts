@@ -1,12 +1,17 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { hyperdriveConnectionString } from '../db/src/connection-url.ts';
+import { startOpenAiStandIn } from '../providers/test/stand-ins/index.ts';
 import { DISCORD_STAND_IN_BASE, DISCORD_STAND_IN_HOST, discordStandIn } from './test/discord-stand-in.ts';
+import { LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, llmStandInRoute } from './test/llm-stand-in.ts';
 
 // Edge tests run inside workerd with the real wrangler.toml; Hyperdrive points at
 // the database `npm test` provisioned (embedded PGlite or DATABASE_URL).
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the edge tests through `npm test`');
+
+// Recaps ask the tenant's LLM: a real OpenAI-compatible server with a scripted answer.
+const llm = await startOpenAiStandIn({ apiKey: LLM_STAND_IN_KEY, reply: () => LLM_STAND_IN_REPLY });
 
 export default defineConfig({
   plugins: [
@@ -14,9 +19,14 @@ export default defineConfig({
       wrangler: { configPath: '../wrangler.toml' },
       miniflare: {
         hyperdrives: { HYPERDRIVE: hyperdriveConnectionString(databaseUrl) },
-        // The Worker's outbound requests: Discord's REST API goes to the stand-in, the rest out.
-        outboundService: (request) =>
-          new URL(request.url).hostname === DISCORD_STAND_IN_HOST ? discordStandIn(request as unknown as Request) : fetch(request as unknown as Request),
+        // The Worker's outbound requests: Discord's REST API and the tenants' LLM go to stand-ins, the rest out.
+        outboundService: (outbound) => {
+          const request = outbound as unknown as Request;
+          const host = new URL(request.url).hostname;
+          if (host === DISCORD_STAND_IN_HOST) return discordStandIn(request);
+          if (host === LLM_STAND_IN_HOST) return llmStandInRoute(llm, request);
+          return fetch(request);
+        },
         bindings: {
           ADMIN_KEY: 'test-admin-key',
           DISCORD_API_BASE: DISCORD_STAND_IN_BASE,
@@ -32,11 +42,15 @@ export default defineConfig({
         },
       },
     }),
+    // The stand-in's server would keep vitest from exiting.
+    { name: 'llm-stand-in', closeBundle: () => llm.close() },
   ],
   test: {
     name: 'edge',
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 20_000,
+    // A file's first request loads the Worker (vendor SDKs included): on a busy machine that alone takes seconds.
+    hookTimeout: 60_000,
     // Durable Objects log after a file's last test (sockets closing); intercepting those
     // logs races the file's teardown.
     disableConsoleIntercept: true,

@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database } from '../src/client.ts';
 import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from '../src/repos/tenants.ts';
 import { asOperator, InvalidTenantIdError, withTenant } from '../src/scope.ts';
-import { auditLog, sessions, tenants, usageRecords } from '../src/schema/index.ts';
+import { auditLog, campaigns, entities, npcs, recaps, sessionEntries, sessions, tenantProviders, tenants, usageRecords } from '../src/schema/index.ts';
 import { backends, databaseError, uniqueId } from './backends.ts';
+
+/** The campaign-data tables, each carrying `tenant_id` under the same two policies. */
+const CAMPAIGN_TABLES = [campaigns, npcs, entities, sessionEntries, recaps, tenantProviders] as const;
 
 describe.each(backends())('tenant isolation on $name', (backend) => {
   let db: Database;
@@ -18,9 +21,16 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
     for (const id of [a, b]) {
       await createTenant(db, { id });
       await withTenant(db, id, async (tx) => {
-        await tx.insert(sessions).values({ tenantId: id, guildId: 'g1', channelId: 'c1', startedBy: 'u1' });
+        const [session] = await tx.insert(sessions).values({ tenantId: id, guildId: 'g1', channelId: 'c1', startedBy: 'u1' }).returning();
         await tx.insert(usageRecords).values({ tenantId: id, period: '2026-11', sessionHours: 1.5 });
         await tx.insert(auditLog).values({ tenantId: id, actor: 'test', action: 'seed' });
+        // Campaign data: the same names in both tenants, so nothing may collide across them.
+        const [campaign] = await tx.insert(campaigns).values({ tenantId: id, name: 'Shared Name' }).returning();
+        await tx.insert(npcs).values({ tenantId: id, campaignId: campaign!.id, name: 'Grimjaw', voice: { provider: 'espeak', voice_id: 'en', pitch: 0, speed: 1 } });
+        await tx.insert(entities).values({ tenantId: id, campaignId: campaign!.id, name: 'Ironhold', type: 'location' });
+        await tx.insert(sessionEntries).values({ tenantId: id, sessionId: session!.id, campaignId: campaign!.id, speakerId: 's1', speakerName: 'Grimjaw', text: 'Hello', spokenAt: new Date() });
+        await tx.insert(recaps).values({ tenantId: id, sessionId: session!.id, text: 'They met.', source: 'extractive' });
+        await tx.insert(tenantProviders).values({ tenantId: id, role: 'llm', kind: 'openai', baseUrl: 'http://llm.test/v1', model: 'gpt' });
       });
     }
   });
@@ -39,7 +49,19 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
       expect((await tx.select().from(usageRecords)).map((u) => u.tenantId)).toEqual([a]);
       expect((await tx.select().from(auditLog)).every((e) => e.tenantId === a)).toBe(true);
       expect(await tx.select().from(sessions).where(eq(sessions.tenantId, b))).toEqual([]);
+      for (const table of CAMPAIGN_TABLES) expect((await tx.select().from(table)).map((r) => r.tenantId)).toEqual([a]);
     });
+  });
+
+  it("cannot attach its rows to B's campaign, not even through a foreign key", async () => {
+    const [bCampaign] = await withTenant(db, b, (tx) => tx.select().from(campaigns));
+    // Under A's scope: B's tenant id is refused by the policy, A's by the tenant-carrying foreign key.
+    expect(
+      await databaseError(withTenant(db, a, (tx) => tx.insert(entities).values({ tenantId: b, campaignId: bCampaign!.id, name: 'X', type: 'lore' }))),
+    ).toMatch(/row-level security/);
+    expect(
+      await databaseError(withTenant(db, a, (tx) => tx.insert(entities).values({ tenantId: a, campaignId: bCampaign!.id, name: 'X', type: 'lore' }))),
+    ).toMatch(/foreign key/);
   });
 
   it("cannot change B's rows", async () => {
@@ -57,10 +79,12 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
     await withTenant(db, a, async (tx) => {
       await tx.delete(auditLog);
       await tx.delete(sessions).where(eq(sessions.tenantId, b));
+      for (const table of CAMPAIGN_TABLES) await tx.delete(table).where(eq(table.tenantId, b));
     });
     await withTenant(db, b, async (tx) => {
       expect(await tx.select().from(auditLog)).toHaveLength(1);
       expect(await tx.select().from(sessions)).toHaveLength(1);
+      for (const table of CAMPAIGN_TABLES) expect(await tx.select().from(table)).toHaveLength(1);
     });
   });
 
@@ -73,6 +97,10 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
     expect(
       await databaseError(withTenant(db, a, (tx) => tx.update(sessions).set({ tenantId: b }).where(eq(sessions.tenantId, a)))),
     ).toMatch(/row-level security/);
+    expect(
+      await databaseError(withTenant(db, a, (tx) => tx.insert(campaigns).values({ tenantId: b, name: 'Stolen' }))),
+    ).toMatch(/row-level security/);
+    expect(await databaseError(withTenant(db, a, (tx) => tx.update(tenantProviders).set({ tenantId: b })))).toMatch(/row-level security/);
   });
 
   it('sees nothing without a tenant scope under the application role', async () => {
@@ -91,7 +119,7 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
     );
     expect(role).toEqual({ current_user: 'app_user', rolsuper: false });
     const unforced = await db.execute(
-      sql`select relname from pg_class where relname in ('tenants','sessions','usage_records','audit_log') and not (relrowsecurity and relforcerowsecurity)`,
+      sql`select relname from pg_class where relname in ('tenants','sessions','usage_records','audit_log','campaigns','npcs','entities','session_entries','recaps','tenant_providers') and not (relrowsecurity and relforcerowsecurity)`,
     );
     expect([...unforced]).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { notFound, onError } from './errors.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { adminNodeRoutes } from './routes/admin-nodes.ts';
+import { adminProviderRoutes } from './routes/admin-providers.ts';
 import { adminSessionRoutes } from './routes/admin-sessions.ts';
 import { adminTenantRoutes } from './routes/admin-tenants.ts';
 import { discordRoutes } from './routes/discord.ts';
@@ -21,6 +22,7 @@ export function createApp() {
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());
   app.route('/admin', adminSessionRoutes());
+  app.route('/admin', adminProviderRoutes());
   app.notFound(notFound);
   app.onError(onError);
   return app;

@@ -9,6 +9,8 @@
  *   GET  /__stand-in/commands/:app/:guild            the command set registered there
  *   PUT  /__stand-in/voice-states/:guild/:user       {channel_id} the user's voice channel
  *   PUT  /__stand-in/missing-access/:guild           the bot is not in that guild: 403 50001
+ *   PUT  /__stand-in/attachments/:name               {content, repeat?} an uploaded file: answers the
+ *                                                    attachment as Discord resolves it, its `url` on this host
  */
 
 export const DISCORD_STAND_IN_HOST = 'discord.test';
@@ -27,6 +29,8 @@ const calls: RecordedCall[] = [];
 const commands = new Map<string, unknown[]>();
 const voiceStates = new Map<string, string>();
 const missingAccess = new Set<string>();
+/** Uploaded files, by the path of their URL (as on Discord's CDN). */
+const attachments = new Map<string, string>();
 let nextId = 1_300_000_000_000_000_000n;
 const snowflake = () => String(nextId++);
 
@@ -109,6 +113,19 @@ const control: Array<[string, RegExp, Route]> = [
     },
   ],
   ['PUT', /^\/missing-access\/(\d+)$/, ([, guild]) => (missingAccess.add(guild!), new Response(null, { status: 204 }))],
+  [
+    'PUT',
+    /^\/attachments\/([\w.-]+)$/,
+    ([, filename], _request, body) => {
+      const { content, repeat = 1 } = body as { content: string; repeat?: number };
+      const id = snowflake();
+      const path = `/attachments/${snowflake()}/${id}/${filename}`;
+      const text = content.repeat(repeat);
+      attachments.set(path, text);
+      const size = new TextEncoder().encode(text).byteLength;
+      return json(200, { id, filename, size, url: `http://${DISCORD_STAND_IN_HOST}${path}`, content_type: 'application/x-yaml; charset=utf-8' });
+    },
+  ],
 ];
 
 function isBot(request: Request): boolean {
@@ -121,6 +138,10 @@ export async function discordStandIn(request: Request): Promise<Response> {
   const text = await request.text();
   const body: unknown = text ? JSON.parse(text) : null;
   if (url.pathname.startsWith('/__stand-in/')) return route(control, url.pathname.slice('/__stand-in'.length), request, body);
+  if (url.pathname.startsWith('/attachments/')) {
+    const file = attachments.get(url.pathname);
+    return file === undefined ? new Response('Not Found', { status: 404 }) : new Response(file, { headers: { 'content-type': 'application/octet-stream' } });
+  }
   if (!url.pathname.startsWith('/api/v10/')) return discordError(404, 0, '404: Not Found');
   const path = url.pathname.slice('/api/v10'.length);
   calls.push({ method: request.method, path, authorization: request.headers.get('authorization'), body });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { campaigns } from './campaigns.ts';
 import { tenantPolicies } from './roles.ts';
 import { tenants } from './tenants.ts';
 
@@ -20,7 +21,7 @@ export const sessions = pgTable(
     tenantId: text('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    campaignId: uuid('campaign_id'),
+    campaignId: uuid('campaign_id').references((): AnyPgColumn => campaigns.id, { onDelete: 'set null' }),
     guildId: text('guild_id').notNull(),
     channelId: text('channel_id').notNull(),
     startedBy: text('started_by').notNull(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgEnum, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, integer, pgEnum, pgTable, real, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { campaigns } from './campaigns.ts';
 import { tenantPolicies } from './roles.ts';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
@@ -21,8 +22,8 @@ export const tenants = pgTable(
     discordPublicKey: text('discord_public_key'),
     guildIds: text('guild_ids').array().notNull().default(sql`'{}'::text[]`),
     dmRoleId: text('dm_role_id'),
-    /** The current campaign; the campaigns table arrives with the campaign-data issue. */
-    campaignId: uuid('campaign_id'),
+    /** The current campaign: sessions started from Discord play it. */
+    campaignId: uuid('campaign_id').references((): AnyPgColumn => campaigns.id, { onDelete: 'set null' }),
     /** Null means "the tier's number". */
     monthlySessionHours: real('monthly_session_hours'),
     maxConcurrentSessions: integer('max_concurrent_sessions'),

@@ -1,12 +1,15 @@
 import type { Database, Tenant } from '@glyphoxa/db';
 import type {
+  APIActionRowComponent,
   APIApplicationCommandOptionChoice,
+  APIButtonComponent,
+  APIEmbed,
   APIModalInteractionResponseCallbackData,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import type { TenantCoordinator } from '../durable/tenant-coordinator.ts';
 import type { Logger } from '@glyphoxa/protocol';
-import { interactionName, type Interaction } from './interaction.ts';
+import type { Interaction } from './interaction.ts';
 import type { OptionValues } from './options.ts';
 import type { DiscordRest } from './rest.ts';
 
@@ -18,6 +21,8 @@ export interface CommandContext {
   tenant: Tenant;
   log: Logger;
   db: () => Database;
+  /** The keyring spec, for opening the tenant's sealed provider keys. */
+  secretKeys: string;
   coordinator: DurableObjectStub<TenantCoordinator>;
   /** Discord's REST API with the tenant's bot token, opened on first use. */
   rest: () => Promise<DiscordRest>;
@@ -25,18 +30,29 @@ export interface CommandContext {
 
 export type Modal = APIModalInteractionResponseCallbackData;
 
+export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
+
+/** What an answer says: text, or a message with embeds and buttons. Either replaces the whole message it answers. */
+export type Answer = string | { content?: string; embeds?: APIEmbed[]; components?: ButtonRow[] };
+
 /**
  * A quick answer goes back in the interaction's response; anything that waits on
- * the coordinator, the database or a node is deferred and its text edited in.
+ * the coordinator, the database or a node is deferred and its answer edited in.
  * Both are ephemeral: they are the DM's controls, not table talk. A command may
  * instead open a form (a modal), whose submit comes back to the command's `modals`.
+ * Answering a button press replaces the message the button is on.
  */
-export type CommandResult = { reply: string } | { defer: () => Promise<string> } | { modal: Modal };
+export type CommandResult = { reply: Answer } | { defer: () => Promise<Answer> } | { modal: Modal };
 
-export type Handler = (ctx: CommandContext, options: OptionValues) => CommandResult | Promise<CommandResult>;
+type Returns = CommandResult | Promise<CommandResult>;
+
+export type Handler = (ctx: CommandContext, options: OptionValues) => Returns;
 
 /** Handles a submitted modal, given its text inputs' values by custom_id. */
-export type ModalHandler = (ctx: CommandContext, values: ReadonlyMap<string, string>) => CommandResult | Promise<CommandResult>;
+export type ModalHandler = (ctx: CommandContext, values: ReadonlyMap<string, string>) => Returns;
+
+/** Handles a pressed button, given what its custom_id carries after `<prefix>:`. */
+export type ButtonHandler = (ctx: CommandContext, argument: string) => Returns;
 
 export type Choice = APIApplicationCommandOptionChoice<string>;
 
@@ -49,26 +65,28 @@ export interface SlashCommand {
   autocomplete?: (ctx: CommandContext, focused: { name: string; value: string }) => Promise<Choice[]>;
   /** By custom_id, the submits of the modals this command opens. */
   modals?: Readonly<Record<string, ModalHandler>>;
+  /** By custom_id prefix (the part before `:`), the buttons this command's messages carry. */
+  buttons?: Readonly<Record<string, ButtonHandler>>;
 }
 
-export const reply = (content: string): CommandResult => ({ reply: content });
-export const defer = (work: () => Promise<string>): CommandResult => ({ defer: work });
-export const modal = (form: Modal): CommandResult => ({ modal: form });
+/** For a button whose custom_id no handler reads (any more). */
+export const STALE_BUTTON = 'That button no longer does anything.';
 
-/** The honest answer for a subcommand that is defined (registered) but not built yet. */
-export const notAvailableYet: Handler = (ctx, options) =>
-  reply(`\`/${interactionName(ctx.interaction)}${options.subcommand ? ` ${options.subcommand}` : ''}\` is not available yet on Glyphoxa Edge. It is coming; nothing was changed.`);
+export const reply = (answer: Answer): CommandResult => ({ reply: answer });
+export const defer = (work: () => Promise<Answer>): CommandResult => ({ defer: work });
+export const modal = (form: Modal): CommandResult => ({ modal: form });
 
 /**
  * Commands that change state belong to the DM: with the tenant's `dm_role_id`
- * set, only members holding that role may run them; without it everyone counts.
+ * set, only members holding that role may run them (and submit their forms and
+ * press their buttons); without it everyone counts.
  */
-export function dmOnly(handler: Handler): Handler {
-  return (ctx, options) => {
+export function dmOnly<A extends unknown[]>(handler: (ctx: CommandContext, ...args: A) => Returns): (ctx: CommandContext, ...args: A) => Returns {
+  return (ctx, ...args) => {
     const role = ctx.tenant.dmRoleId;
     if (role && !ctx.interaction.member?.roles.includes(role)) {
       return reply(`Only the DM can do that: it needs the <@&${role}> role, which you do not have.`);
     }
-    return handler(ctx, options);
+    return handler(ctx, ...args);
   };
 }

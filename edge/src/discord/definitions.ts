@@ -3,6 +3,9 @@ import { OptionType } from './api-constants.ts';
 
 /** Builders for the option shapes the command definitions share. */
 
+/** Discord shows at most 25 autocomplete choices. */
+export const MAX_CHOICES = 25;
+
 export function subcommand(name: string, description: string, options: APIApplicationCommandBasicOption[] = []): APIApplicationCommandSubcommandOption {
   return options.length > 0 ? { type: OptionType.Subcommand, name, description, options } : { type: OptionType.Subcommand, name, description };
 }

@@ -23,12 +23,26 @@ const OptionSchema: v.GenericSchema<InteractionOption> = v.object({
   options: v.optional(v.pipe(v.array(v.lazy(() => OptionSchema)), v.maxLength(25))),
 });
 
+/** An uploaded file as Discord resolved it; the handler downloads it from `url`. */
+const AttachmentSchema = v.object({
+  id: Snowflake,
+  filename: v.pipe(v.string(), v.maxLength(1024)),
+  size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  url: v.pipe(v.string(), v.maxLength(4096), v.url()),
+  content_type: v.optional(v.pipe(v.string(), v.maxLength(256))),
+});
+
 const CommandDataSchema = v.object({
   name: v.pipe(v.string(), v.maxLength(32)),
   options: v.optional(v.pipe(v.array(OptionSchema), v.maxLength(25))),
+  /** Attachment options carry an id; the file itself is here, by that id. */
+  resolved: v.optional(v.object({ attachments: v.optional(v.record(Snowflake, AttachmentSchema)) })),
 });
 
 const CustomId = v.pipe(v.string(), v.maxLength(100));
+
+/** A button pressed on one of our messages. */
+const ComponentDataSchema = v.object({ custom_id: CustomId, component_type: v.pipe(v.number(), v.integer()) });
 
 /** A modal submit: the modal's custom_id and, row by row (at most five), its text inputs' values. */
 const ModalDataSchema = v.object({
@@ -47,14 +61,16 @@ export const InteractionSchema = v.object({
   guild_id: v.optional(Snowflake),
   member: v.optional(v.object({ user: v.object({ id: Snowflake }), roles: v.array(Snowflake) })),
   user: v.optional(v.object({ id: Snowflake })),
-  data: v.optional(v.union([CommandDataSchema, ModalDataSchema])),
+  data: v.optional(v.union([CommandDataSchema, ModalDataSchema, ComponentDataSchema])),
 });
 
 export type Interaction = v.InferOutput<typeof InteractionSchema>;
 export type CommandData = v.InferOutput<typeof CommandDataSchema>;
 export type ModalData = v.InferOutput<typeof ModalDataSchema>;
+export type ComponentData = v.InferOutput<typeof ComponentDataSchema>;
+export type Attachment = v.InferOutput<typeof AttachmentSchema>;
 
-/** The command's name, or the submitted modal's custom_id: what logs and replies call the interaction. */
+/** The command's name, or the modal's or button's custom_id: what logs and replies call the interaction. */
 export function interactionName(interaction: Interaction): string | undefined {
   const data = interaction.data;
   return data && ('name' in data ? data.name : data.custom_id);

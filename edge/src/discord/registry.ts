@@ -1,5 +1,5 @@
 import type { RESTPutAPIApplicationGuildCommandsJSONBody } from 'discord-api-types/v10';
-import type { ModalHandler, SlashCommand } from './command.ts';
+import type { ButtonHandler, ModalHandler, SlashCommand } from './command.ts';
 import { campaignCommand } from './commands/campaign.ts';
 import { entityCommand } from './commands/entity.ts';
 import { feedbackCommand } from './commands/feedback.ts';
@@ -20,6 +20,15 @@ const modalsById = new Map(COMMANDS.flatMap((command) => Object.entries(command.
 /** The handler for a submitted modal, from the command that opened it. */
 export function modalNamed(customId: string): ModalHandler | undefined {
   return modalsById.get(customId);
+}
+
+const buttonsByPrefix = new Map(COMMANDS.flatMap((command) => Object.entries(command.buttons ?? {})));
+
+/** The handler for a pressed button, and what its custom_id carries after the prefix. */
+export function buttonNamed(customId: string): { handler: ButtonHandler; argument: string } | undefined {
+  const colon = customId.indexOf(':');
+  const handler = buttonsByPrefix.get(colon === -1 ? customId : customId.slice(0, colon));
+  return handler && { handler, argument: colon === -1 ? '' : customId.slice(colon + 1) };
 }
 
 /** What each guild gets registered: the definitions, as they are. */

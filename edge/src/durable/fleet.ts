@@ -9,7 +9,8 @@ import {
   type SessionNotice,
   type StartSession,
 } from '@glyphoxa/protocol';
-import { CircuitBreaker } from '@glyphoxa/providers';
+// Only the breaker: the vendor SDKs stay out of the Fleet's startup.
+import { CircuitBreaker } from '@glyphoxa/providers/circuit-breaker';
 import { controlConfig, durableObjectDb, type ControlConfig } from '../control/config.ts';
 import { FleetStore } from '../control/fleet-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
@@ -238,12 +239,11 @@ export class Fleet extends DurableObject<Bindings> {
           ttsChars: message.tts_chars,
         });
       }
-      case 'transcript':
-        // Stored by the campaign-data issue (session_entries); accepted only for sessions placed here.
-        if (this.placementOn(node, message.session_id)) {
-          this.log.debug('transcript', { node_id: node.nodeId, session_id: message.session_id, entries: message.entries.length });
-        }
-        return;
+      case 'transcript': {
+        const placement = this.placementOn(node, message.session_id);
+        if (!placement) return;
+        return this.coordinator(placement.tenantId).transcript(placement.tenantId, message.session_id, message.entries);
+      }
       case 'reply': {
         const pending = this.pending.get(message.request_id);
         if (!pending) return;

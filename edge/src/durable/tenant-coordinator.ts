@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
+  appendSessionEntries,
   createDb,
   effectiveLimits,
   insertSession,
@@ -11,8 +12,9 @@ import {
   type Database,
   type SessionEndReason,
 } from '@glyphoxa/db';
-import type { AudioAssignment, AudioTransportKind, NpcCommand, NpcDefinition } from '@glyphoxa/protocol';
+import type { AudioAssignment, AudioTransportKind, NpcCommand, TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../auth/random-token.ts';
+import { loadSessionContent } from '../campaign/session-content.ts';
 import { tenantBotToken } from '../discord/bot-token.ts';
 import { controlConfig, durableObjectDb, MAX_WAIT_ACTIVE_MS, type ControlConfig } from '../control/config.ts';
 import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
@@ -104,9 +106,6 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       usageSeq: 0,
     };
     this.store.insert(session);
-    // The campaign-data issue loads the campaign's NPCs and the tenant's providers here.
-    const npcs: NpcDefinition[] = [];
-    this.store.setNpcNames(session.id, npcs.map((npc) => npc.name));
     await this.armAlarm();
 
     try {
@@ -115,6 +114,15 @@ export class TenantCoordinator extends DurableObject<Bindings> {
         transport === 'discord'
           ? { transport, bot_token: (await tenantBotToken(this.env.SECRET_KEYS, tenant))! }
           : { transport, token: randomToken() };
+      // Likewise the campaign and the providers: one round of queries.
+      const content = await loadSessionContent(db, this.env.SECRET_KEYS, tenantId, session.campaignId);
+      if (!content) {
+        // Never written to Postgres, so there is nothing to write through.
+        await this.end(tenantId, session.id, 'failed', { notifyNode: false, writeThrough: false });
+        return refuse(404, 'campaign_not_found', `Campaign ${session.campaignId} is not one of your campaigns (or it was deleted). Pick another with \`/campaign switch\`.`);
+      }
+      // Discord autocomplete reads the names from here, never from the node.
+      this.store.setNpcNames(session.id, content.npcs.map((npc) => npc.name));
       await insertSession(db, tenantId, {
         id: session.id,
         tenantId,
@@ -132,9 +140,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
         guild_id: session.guildId,
         channel_id: session.channelId,
         started_by: session.startedBy,
-        npcs,
-        entities: [],
-        providers: {},
+        ...content,
         audio,
       });
       if (!placed.ok) {
@@ -244,6 +250,18 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     if (!session || seq <= session.usageSeq) return;
     this.store.addUsage(sessionId, periodOf(Date.now()), delta);
     this.store.update(sessionId, { usageSeq: seq });
+  }
+
+  /**
+   * Transcript lines from the node running the session, relayed by its Fleet,
+   * stored with the session's campaign. A batch resent after a reconnect adds nothing.
+   */
+  async transcript(tenantId: string, sessionId: string, entries: TranscriptEntry[]): Promise<void> {
+    this.claim(tenantId);
+    const session = this.store.get(sessionId);
+    if (!session) return;
+    const lines = entries.map((e) => ({ speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) }));
+    await appendSessionEntries(this.db(), tenantId, { id: sessionId, campaignId: session.campaignId }, lines);
   }
 
   /** Relays a DM's NPC command to the node running the session. */

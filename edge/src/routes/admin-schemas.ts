@@ -1,4 +1,5 @@
-import { RESERVED_TENANT_IDS, TENANT_ID_PATTERN } from '@glyphoxa/db';
+import { PROVIDER_KINDS, providerRole, RESERVED_TENANT_IDS, TENANT_ID_PATTERN, type ProviderRole } from '@glyphoxa/db';
+import { ProviderEndpointSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 
 /** Wire schemas of the admin API's bodies and queries. Unknown fields are refused, by name. */
@@ -63,3 +64,18 @@ export const NpcCommandBodySchema = v.variant('action', [
   v.strictObject({ action: v.picklist(['mute', 'unmute']), name: NpcName }),
   v.strictObject({ action: v.literal('speak'), name: NpcName, text: v.pipe(v.string(), v.nonEmpty(), v.maxLength(2000)) }),
 ]);
+
+export const ProviderRoleSchema = v.object({ role: v.picklist(providerRole.enumValues, `must be one of ${providerRole.enumValues.join(', ')}`) });
+
+/** A tenant's provider for `role`; the endpoint fields are the protocol's, so a session never gets one it would refuse. */
+export function providerBodySchema(role: ProviderRole) {
+  const { base_url, model, api_key } = ProviderEndpointSchema.entries;
+  return v.strictObject({
+    kind: v.picklist(PROVIDER_KINDS[role], `must be one of ${PROVIDER_KINDS[role].join(', ')}`),
+    base_url: v.pipe(base_url, v.regex(/^https?:\/\//i, 'must be an http(s) URL')),
+    model,
+    /** Omitted: keep the stored key; null: remove it. */
+    api_key: v.optional(v.nullable(v.pipe(v.unwrap(api_key), v.nonEmpty()))),
+    options: v.optional(v.record(v.string(), v.unknown())),
+  });
+}

@@ -3,6 +3,7 @@ import {
   deletePoolNodes,
   deleteTenant,
   effectiveLimits,
+  getCampaign,
   getTenant,
   listTenants,
   listUsage,
@@ -28,6 +29,7 @@ export function adminTenantRoutes() {
 
   app.post('/tenants', async (c) => {
     const body = await readJson(c, CreateTenantSchema);
+    await mustOwnCampaign(c.var.db(), body.id, body.campaign_id);
     const changes = await toChanges(c.env.SECRET_KEYS, body.id, body);
     const tenant = await createTenant(c.var.db(), { id: body.id, ...changes });
     if (!tenant) throw new ApiError(409, 'tenant_exists', `A tenant with id ${body.id} already exists`, 'id');
@@ -43,11 +45,12 @@ export function adminTenantRoutes() {
     return c.json({ tenants: tenants.map(viewTenant), next_after: next });
   });
 
-  app.get('/tenants/:id', async (c) => c.json({ tenant: viewTenant(await mustGet(c.var.db(), tenantParam(c.req.param('id')))) }));
+  app.get('/tenants/:id', async (c) => c.json({ tenant: viewTenant(await mustGetTenant(c.var.db(), tenantParam(c.req.param('id')))) }));
 
   app.put('/tenants/:id', async (c) => {
     const id = tenantParam(c.req.param('id'));
     const body = await readJson(c, UpdateTenantSchema);
+    await mustOwnCampaign(c.var.db(), id, body.campaign_id);
     // Naming any of these (re)registers the commands, so the same value again is a retry.
     const commandsChange = REGISTRATION_FIELDS.some((field) => field in body);
     const before = commandsChange ? await getTenant(c.var.db(), id) : null;
@@ -62,7 +65,7 @@ export function adminTenantRoutes() {
   app.delete('/tenants/:id', async (c) => {
     const id = tenantParam(c.req.param('id'));
     const db = c.var.db();
-    const tenant = await mustGet(db, id);
+    const tenant = await mustGetTenant(db, id);
     const coordinator = c.env.TENANT_COORDINATOR.get(c.env.TENANT_COORDINATOR.idFromName(id));
     const endedSessions = await coordinator.deleteTenant(id);
     if (tenant.licenseTier === 'dedicated') {
@@ -83,7 +86,7 @@ export function adminTenantRoutes() {
     const range = { from: query.from ?? current, to: query.to ?? query.from ?? current };
     if (range.from > range.to) throw new ApiError(400, 'invalid_request', 'from: must not be after to', 'from');
     const db = c.var.db();
-    const limits = effectiveLimits(await mustGet(db, id));
+    const limits = effectiveLimits(await mustGetTenant(db, id));
     const rows = await listUsage(db, id, range);
     return c.json({
       tenant_id: id,
@@ -107,10 +110,17 @@ export function tenantParam(id: string): string {
   return parseOrThrow(TenantIdSchema, id);
 }
 
-async function mustGet(db: Parameters<typeof getTenant>[0], id: string) {
+export async function mustGetTenant(db: Parameters<typeof getTenant>[0], id: string) {
   const tenant = await getTenant(db, id);
   if (!tenant) throw notFound(id);
   return tenant;
+}
+
+/** A current campaign must be one of the tenant's own: the foreign key alone would take anyone's. */
+async function mustOwnCampaign(db: Parameters<typeof getCampaign>[0], tenantId: string, campaignId: string | null | undefined): Promise<void> {
+  if (campaignId && !(await getCampaign(db, tenantId, campaignId))) {
+    throw new ApiError(400, 'invalid_request', "campaign_id: is not one of this tenant's campaigns", 'campaign_id');
+  }
 }
 
 /** Fields that decide where the tenant's slash commands are registered. */

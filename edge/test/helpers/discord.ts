@@ -82,17 +82,31 @@ export async function postInteraction(
   return { status: res.status, body: (answer ? JSON.parse(answer) : null) as any };
 }
 
+/** An uploaded file as Discord resolves it into an interaction. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  content_type: string;
+}
+
 export interface Invocation {
   type?: number;
   subcommand?: string;
   options?: Array<{ name: string; type: number; value: string; focused?: boolean }>;
+  /** Sent as the `attachment` option, resolved the way Discord does. */
+  attachment?: UploadedFile;
   roles?: string[];
   userId?: string;
 }
 
 /** An application-command interaction as Discord sends it (the fields that matter, plus a few that do not). */
 export function interaction(t: DiscordTenant, command: string, invocation: Invocation = {}) {
-  const options = invocation.subcommand ? [{ name: invocation.subcommand, type: 1, options: invocation.options ?? [] }] : (invocation.options ?? []);
+  const file = invocation.attachment;
+  const given = [...(invocation.options ?? []), ...(file ? [{ name: 'attachment', type: 11, value: file.id }] : [])];
+  const options = invocation.subcommand ? [{ name: invocation.subcommand, type: 1, options: given }] : given;
+  const resolved = file ? { resolved: { attachments: { [file.id]: { ...file, proxy_url: file.url, ephemeral: true } } } } : {};
   return {
     id: snowflake(),
     application_id: t.applicationId,
@@ -103,7 +117,7 @@ export function interaction(t: DiscordTenant, command: string, invocation: Invoc
     channel_id: snowflake(),
     locale: 'en-US',
     member: { user: { id: invocation.userId ?? '100000000000000001', username: 'dm' }, roles: invocation.roles ?? [], permissions: '0' },
-    data: { id: snowflake(), name: command, type: 1, options },
+    data: { id: snowflake(), name: command, type: 1, options, ...resolved },
   };
 }
 
@@ -115,13 +129,30 @@ export async function runCommand(t: DiscordTenant, command: string, invocation: 
 }
 
 /** A filled-in modal as Discord sends it back: one text input per action row. */
-export async function submitModal(t: DiscordTenant, customId: string, values: Record<string, string>, userId = '100000000000000001') {
+export async function submitModal(t: DiscordTenant, customId: string, values: Record<string, string>, userId = '100000000000000001', roles: string[] = []) {
   const body = {
-    ...interaction(t, '', { type: 5, userId }),
+    ...interaction(t, '', { type: 5, userId, roles }),
     data: { custom_id: customId, components: Object.entries(values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })) },
   };
   const res = await postInteraction(t.id, t.keys.privateKey, body);
   return { ...res, token: body.token };
+}
+
+/** A click on a button of one of the bot's (ephemeral) messages. */
+export async function pressButton(t: DiscordTenant, customId: string, invocation: Pick<Invocation, 'roles' | 'userId'> = {}) {
+  const body = {
+    ...interaction(t, '', { type: 3, ...invocation }),
+    message: { id: snowflake(), channel_id: snowflake(), content: '', flags: 64, components: [] },
+    data: { custom_id: customId, component_type: 2 },
+  };
+  const res = await postInteraction(t.id, t.keys.privateKey, body);
+  return { ...res, token: body.token };
+}
+
+/** Puts a file on the stand-in's CDN, as a Discord user's upload. */
+export async function uploadAttachment(filename: string, content: string, repeat = 1): Promise<UploadedFile> {
+  const res = await fetch(`${STAND_IN_CONTROL}/attachments/${filename}`, { method: 'PUT', body: JSON.stringify({ content, repeat }) });
+  return (await res.json()) as UploadedFile;
 }
 
 export async function standInCalls(): Promise<RecordedCall[]> {
@@ -142,8 +173,19 @@ export async function waitForCall(match: (call: RecordedCall) => boolean, timeou
 
 /** The text a deferred command edited into its response. */
 export async function editedReply(interactionToken: string, timeoutMs = 5000): Promise<string> {
+  return (await editedMessage(interactionToken, timeoutMs)).content;
+}
+
+export interface EditedMessage {
+  content: string;
+  embeds: Array<{ title?: string; description?: string; footer?: { text: string }; fields?: Array<{ name: string; value: string }>; timestamp?: string }>;
+  components: Array<{ type: number; components: Array<{ type: number; custom_id: string; label: string; style: number; disabled: boolean }> }>;
+}
+
+/** The whole message a deferred command (or button) edited in: text, embeds and buttons. */
+export async function editedMessage(interactionToken: string, timeoutMs = 5000): Promise<EditedMessage> {
   const call = await waitForCall((c) => c.method === 'PATCH' && c.path.includes(`/${interactionToken}/`), timeoutMs);
-  return (call.body as { content: string }).content;
+  return call.body as EditedMessage;
 }
 
 export async function setVoiceState(guildId: string, userId: string, channelId: string | null): Promise<void> {

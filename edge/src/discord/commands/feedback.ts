@@ -1,8 +1,8 @@
 import { recordFeedback } from '@glyphoxa/db';
-import type { APIActionRowComponent, APITextInputComponent } from 'discord-api-types/v10';
 import * as v from 'valibot';
-import { Component, InputStyle } from '../api-constants.ts';
+import { InputStyle } from '../api-constants.ts';
 import { defer, modal, reply, type Modal, type ModalHandler, type SlashCommand } from '../command.ts';
+import { inputRow } from '../components.ts';
 import { guildSession } from '../guild-session.ts';
 
 const FORM_ID = 'feedback';
@@ -17,17 +17,15 @@ const RATINGS = [
   { id: 'dm_workflow', label: 'DM workflow (1-5)', name: 'DM workflow' },
 ] as const;
 
-const row = (input: APITextInputComponent): APIActionRowComponent<APITextInputComponent> => ({ type: Component.ActionRow, components: [input] });
-
 /** Discord allows five rows in a modal: the four ratings and the comments fill them. */
 const form: Modal = {
   custom_id: FORM_ID,
   title: 'How did the session go?',
   components: [
     ...RATINGS.map(({ id, label }) =>
-      row({ type: Component.TextInput, custom_id: id, style: InputStyle.Short, label, min_length: 1, max_length: 1, required: true, placeholder: '1 (poor) to 5 (great)' }),
+      inputRow({ custom_id: id, style: InputStyle.Short, label, min_length: 1, max_length: 1, required: true, placeholder: '1 (poor) to 5 (great)' }),
     ),
-    row({ type: Component.TextInput, custom_id: 'comments', style: InputStyle.Paragraph, label: 'Comments', required: false, max_length: MAX_COMMENTS }),
+    inputRow({ custom_id: 'comments', style: InputStyle.Paragraph, label: 'Comments', required: false, max_length: MAX_COMMENTS }),
   ],
 };
 

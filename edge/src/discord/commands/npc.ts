@@ -3,12 +3,9 @@ import * as v from 'valibot';
 import type { Outcome } from '../../control/refusal.ts';
 import { OptionType } from '../api-constants.ts';
 import { defer, dmOnly, type CommandContext, type Handler, type SlashCommand } from '../command.ts';
-import { autocompletedName, subcommand } from '../definitions.ts';
+import { autocompletedName, MAX_CHOICES, subcommand } from '../definitions.ts';
 import { auditDiscord, guildSession, NO_SESSION } from '../guild-session.ts';
 import { stringOption } from '../options.ts';
-
-/** Discord shows at most 25 autocomplete choices. */
-const MAX_CHOICES = 25;
 
 const nameOption = autocompletedName('The NPC');
 

@@ -1,10 +1,11 @@
 import type { APIApplicationCommandBasicOption } from 'discord-api-types/v10';
 import { OptionType, VoiceChannelTypes } from '../api-constants.ts';
-import { defer, dmOnly, notAvailableYet, type CommandContext, type Handler, type SlashCommand } from '../command.ts';
+import { defer, dmOnly, type CommandContext, type Handler, type SlashCommand } from '../command.ts';
 import { subcommand } from '../definitions.ts';
 import { auditDiscord, guildSession, NO_SESSION } from '../guild-session.ts';
 import { stringOption } from '../options.ts';
 import { DiscordApiError } from '../rest.ts';
+import { recap, voiceRecap } from './session-recap.ts';
 
 const sessionIdOption: APIApplicationCommandBasicOption = {
   type: OptionType.String,
@@ -75,7 +76,7 @@ export const sessionCommand: SlashCommand = {
   handlers: {
     start: dmOnly(start),
     stop: dmOnly(stop),
-    recap: notAvailableYet,
-    'voice-recap': notAvailableYet,
+    recap,
+    'voice-recap': dmOnly(voiceRecap),
   },
 };

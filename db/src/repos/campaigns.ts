@@ -1,0 +1,105 @@
+import { and, asc, count, eq, ilike, isNull, sql } from 'drizzle-orm';
+import { withTenant, type Db, type Tx } from '../scope.ts';
+import { campaigns, entities, npcs, tenants, type Campaign, type EntityKind, type NewCampaign, type Npc } from '../schema/index.ts';
+import { insertEntities, type EntityFields } from './entities.ts';
+import { insertNpcs, type NpcFields } from './npcs.ts';
+import { containsPattern } from './patterns.ts';
+
+export type CampaignFields = Omit<NewCampaign, 'id' | 'tenantId' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
+
+/** A campaign and what it holds, as one unit: what `/campaign load` creates. */
+export interface CampaignContent {
+  campaign: CampaignFields;
+  npcs: NpcFields[];
+  entities: EntityFields[];
+}
+
+const live = (tenantId: string) => and(eq(campaigns.tenantId, tenantId), isNull(campaigns.deletedAt));
+
+/**
+ * Creates the campaign with its NPCs and entities in one transaction, and with
+ * `makeCurrent` makes it the tenant's current one. `null`: the tenant already
+ * has a campaign of that name (ignoring case).
+ */
+export function createCampaign(db: Db, tenantId: string, content: CampaignContent, options: { makeCurrent: boolean }): Promise<Campaign | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [campaign] = await tx.insert(campaigns).values({ ...content.campaign, tenantId }).onConflictDoNothing().returning();
+    if (!campaign) return null;
+    await insertNpcs(tx, tenantId, campaign.id, content.npcs);
+    await insertEntities(tx, tenantId, campaign.id, content.entities);
+    if (options.makeCurrent) await tx.update(tenants).set({ campaignId: campaign.id, updatedAt: new Date() }).where(eq(tenants.id, tenantId));
+    return campaign;
+  });
+}
+
+export function getCampaign(db: Db, tenantId: string, campaignId: string): Promise<Campaign | null> {
+  return withTenant(db, tenantId, async (tx) => (await liveCampaign(tx, tenantId, campaignId)) ?? null);
+}
+
+/** The tenant's campaign of that name, ignoring case. */
+export function findCampaignByName(db: Db, tenantId: string, name: string): Promise<Campaign | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.select().from(campaigns).where(and(live(tenantId), eq(campaigns.nameKey, sql`lower(${name})`)));
+    return row ?? null;
+  });
+}
+
+/** The tenant's campaigns whose name contains `typed` (autocomplete), by name. */
+export function listCampaigns(db: Db, tenantId: string, filter: { typed?: string; limit: number }): Promise<Campaign[]> {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select()
+      .from(campaigns)
+      .where(and(live(tenantId), filter.typed ? ilike(campaigns.name, containsPattern(filter.typed)) : undefined))
+      .orderBy(asc(campaigns.nameKey))
+      .limit(filter.limit),
+  );
+}
+
+/** The tenant's current campaign, read fresh (another isolate may just have switched it). */
+export function currentCampaign(db: Db, tenantId: string): Promise<Campaign | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .select({ campaign: campaigns })
+      .from(tenants)
+      .innerJoin(campaigns, and(eq(campaigns.id, tenants.campaignId), isNull(campaigns.deletedAt)))
+      .where(eq(tenants.id, tenantId));
+    return row?.campaign ?? null;
+  });
+}
+
+/** Makes one of the tenant's own campaigns current; false when it has none of that id. */
+export function setCurrentCampaign(db: Db, tenantId: string, campaignId: string): Promise<boolean> {
+  return withTenant(db, tenantId, async (tx) => {
+    // Foreign keys do not see row-level security: the ownership check is ours.
+    if (!(await liveCampaign(tx, tenantId, campaignId))) return false;
+    await tx.update(tenants).set({ campaignId, updatedAt: new Date() }).where(eq(tenants.id, tenantId));
+    return true;
+  });
+}
+
+export interface CampaignOverview {
+  npcs: Array<Pick<Npc, 'name' | 'gmHelper'>>;
+  entityCounts: Array<{ type: EntityKind; count: number }>;
+}
+
+/** What `/campaign info` shows beside the campaign itself: its NPCs and how many entities of each kind. */
+export function campaignOverview(db: Db, tenantId: string, campaignId: string): Promise<CampaignOverview> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [npcRows, entityCounts] = await Promise.all([
+      tx.select({ name: npcs.name, gmHelper: npcs.gmHelper }).from(npcs).where(and(eq(npcs.tenantId, tenantId), eq(npcs.campaignId, campaignId))).orderBy(asc(npcs.nameKey)),
+      tx
+        .select({ type: entities.type, count: count() })
+        .from(entities)
+        .where(and(eq(entities.tenantId, tenantId), eq(entities.campaignId, campaignId)))
+        .groupBy(entities.type)
+        .orderBy(asc(entities.type)),
+    ]);
+    return { npcs: npcRows, entityCounts };
+  });
+}
+
+export async function liveCampaign(tx: Tx, tenantId: string, campaignId: string): Promise<Campaign | undefined> {
+  const [row] = await tx.select().from(campaigns).where(and(live(tenantId), eq(campaigns.id, campaignId)));
+  return row;
+}

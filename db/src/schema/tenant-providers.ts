@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import { check, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { tenantPolicies } from './roles.ts';
+import { tenants } from './tenants.ts';
+
+export const providerRole = pgEnum('provider_role', ['llm', 'stt', 'tts']);
+export type ProviderRole = (typeof providerRole.enumValues)[number];
+
+/** The vendors each role can use; the admin API validates against this and so does the table. */
+export const PROVIDER_KINDS = {
+  llm: ['openai', 'anthropic', 'gemini'],
+  stt: ['openai', 'deepgram', 'elevenlabs'],
+  tts: ['elevenlabs', 'openai', 'espeak'],
+} as const satisfies Record<ProviderRole, readonly string[]>;
+
+const kindsOf = (role: ProviderRole) => sql.raw(`(role = '${role}' and kind in (${PROVIDER_KINDS[role].map((k) => `'${k}'`).join(', ')}))`);
+
+/**
+ * A tenant's own provider for one role (bring your own key). Sessions get it
+ * with the key opened; no entry means the voice node's default provider.
+ */
+export const tenantProviders = pgTable(
+  'tenant_providers',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    role: providerRole('role').notNull(),
+    kind: text('kind').notNull(),
+    baseUrl: text('base_url').notNull(),
+    model: text('model').notNull(),
+    /** Sealed by the edge's secrets module (context `tenant:<id>:provider:<role>`); never plaintext. */
+    apiKeyEnc: text('api_key_enc'),
+    /** Vendor-specific settings (temperature, a region…). Sessions do not get them yet: the protocol's endpoint has no place for them. */
+    options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.role] }),
+    check('tenant_providers_kind', sql`${kindsOf('llm')} or ${kindsOf('stt')} or ${kindsOf('tts')}`),
+    ...tenantPolicies('tenant_providers', 'tenant_id'),
+  ],
+);
+
+export type TenantProvider = typeof tenantProviders.$inferSelect;
+export type NewTenantProvider = typeof tenantProviders.$inferInsert;

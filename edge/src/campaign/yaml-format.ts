@@ -1,0 +1,109 @@
+import { MAX_NAME_LENGTH, type CampaignFields, type EntityFields, type NpcFields } from '@glyphoxa/db';
+import { EntityTypeSchema, MAX_ID_LENGTH, MAX_TEXT_LENGTH, NpcDefinitionSchema, VoiceSchema } from '@glyphoxa/protocol';
+import * as v from 'valibot';
+
+/**
+ * The campaign YAML format (docs/CAMPAIGN_YAML.md), one schema for every way a
+ * file comes in: `/campaign load` reads all of it, `/entity import` its
+ * entities, `/entity add` one entity typed into a form. Each part's output is
+ * the row it becomes, so what is validated is what is stored.
+ */
+
+/** At most this many per file: every NPC goes along into each session. */
+export const MAX_FILE_NPCS = 100;
+export const MAX_FILE_ENTITIES = 5000;
+const MAX_LABELS = 100;
+
+const Name = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`));
+const Text = v.pipe(v.string('must be text'), v.trim(), v.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`));
+/** Tags, aliases, topics, a game system: short labels. */
+const Label = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`));
+const Labels = v.optional(v.pipe(v.array(Label, 'must be a list'), v.maxLength(MAX_LABELS, `must list at most ${MAX_LABELS}`)), []);
+const Flag = v.optional(v.boolean('must be true or false'), false);
+
+const ENTITY_TYPES = EntityTypeSchema.options.join(', ');
+const EntityType = v.pipe(v.string('must be text'), v.trim(), v.toLowerCase(), v.picklist(EntityTypeSchema.options, `must be one of ${ENTITY_TYPES}`));
+
+export const EntityEntrySchema = v.pipe(
+  v.object(
+    {
+      name: Name,
+      type: EntityType,
+      description: v.optional(Text, ''),
+      tags: Labels,
+      properties: v.optional(v.record(v.string(), v.unknown(), 'must be a mapping of names to values'), {}),
+    },
+    'must be a mapping with name and type',
+  ),
+  v.transform((e): EntityFields => e),
+);
+
+const range = (min: number, max: number) =>
+  v.pipe(v.number('must be a number'), v.minValue(min, `must be from ${min} to ${max}`), v.maxValue(max, `must be from ${min} to ${max}`));
+
+/** The protocol's voice, with pitch and speed optional (0 and 1). */
+const VoiceEntry = v.object(
+  {
+    provider: Label,
+    voice_id: Label,
+    pitch: v.optional(range(-10, 10), 0),
+    speed: v.optional(range(0.5, 2), 1),
+  },
+  'must be a mapping with provider and voice_id',
+) satisfies v.GenericSchema<unknown, v.InferOutput<typeof VoiceSchema>>;
+
+const BUDGET_TIERS = NpcDefinitionSchema.entries.budget_tier.options;
+
+export const NpcEntrySchema = v.pipe(
+  v.object(
+    {
+      name: Name,
+      aliases: Labels,
+      personality: v.optional(Text, ''),
+      voice: VoiceEntry,
+      engine: v.optional(Label),
+      budget_tier: v.optional(v.picklist(BUDGET_TIERS, `must be one of ${BUDGET_TIERS.join(', ')}`), 'fast'),
+      knowledge_scope: Labels,
+      secret_knowledge: v.optional(Text),
+      behavior_rules: v.optional(v.pipe(v.array(Text, 'must be a list'), v.maxLength(MAX_LABELS, `must list at most ${MAX_LABELS}`)), []),
+      gm_helper: Flag,
+      muted_by_default: Flag,
+    },
+    'must be a mapping with name and voice',
+  ),
+  v.transform(
+    (n): NpcFields => ({
+      name: n.name,
+      aliases: n.aliases,
+      personality: n.personality,
+      voice: n.voice,
+      engine: n.engine ?? null,
+      budgetTier: n.budget_tier,
+      knowledgeScope: n.knowledge_scope,
+      secretKnowledge: n.secret_knowledge ?? null,
+      behaviorRules: n.behavior_rules,
+      gmHelper: n.gm_helper,
+      mutedByDefault: n.muted_by_default,
+    }),
+  ),
+);
+
+/** A list of entries, each checked on its own so that one bad entry is reported by its place, not the whole list. */
+const Entries = (max: number) => v.optional(v.pipe(v.array(v.unknown(), 'must be a list'), v.maxLength(max, `must list at most ${max}`)), []);
+
+/** The whole file: the campaign's own fields, then its NPCs and entities (checked entry by entry). */
+export const CampaignFileSchema = v.object(
+  {
+    name: Name,
+    system: v.optional(Label),
+    language: v.optional(v.pipe(v.string('must be text'), v.trim(), v.regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be a language code such as en or de-AT'))),
+    description: v.optional(Text),
+    npcs: Entries(MAX_FILE_NPCS),
+    entities: Entries(MAX_FILE_ENTITIES),
+  },
+  'must be a mapping with the campaign name',
+);
+
+export function campaignFields(file: v.InferOutput<typeof CampaignFileSchema>): CampaignFields {
+  return { name: file.name, gameSystem: file.system ?? null, language: file.language ?? null, description: file.description ?? null };
+}

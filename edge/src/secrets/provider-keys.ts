@@ -1,0 +1,26 @@
+import type { ProviderRole, TenantProvider } from '@glyphoxa/db';
+import type { ProviderSettings } from '@glyphoxa/protocol';
+import { openSecret, sealSecret } from './cipher.ts';
+import { loadKeyring } from './keyring.ts';
+
+/** Bound into each sealed key: it opens for this tenant and role only. */
+const context = (tenantId: string, role: ProviderRole) => `tenant:${tenantId}:provider:${role}`;
+
+export async function sealProviderKey(secretKeys: string, tenantId: string, role: ProviderRole, apiKey: string): Promise<string> {
+  return sealSecret(await loadKeyring(secretKeys), apiKey, context(tenantId, role));
+}
+
+/**
+ * The tenant's providers as a session or a recap uses them, keys opened. Only
+ * for handing on at once: the result holds plaintext keys.
+ */
+export async function providerSettings(secretKeys: string, rows: readonly TenantProvider[]): Promise<ProviderSettings> {
+  const settings: ProviderSettings = {};
+  if (rows.length === 0) return settings;
+  const keyring = await loadKeyring(secretKeys);
+  for (const row of rows) {
+    const apiKey = row.apiKeyEnc === null ? undefined : await openSecret(keyring, row.apiKeyEnc, context(row.tenantId, row.role));
+    settings[row.role] = { kind: row.kind, base_url: row.baseUrl, model: row.model, ...(apiKey === undefined ? {} : { api_key: apiKey }) };
+  }
+  return settings;
+}

@@ -1,0 +1,118 @@
+import { env } from 'cloudflare:workers';
+import { createCampaign, createDb, listSessionEntries, sessionEntries, withTenant } from '@glyphoxa/db';
+import type { StartSession } from '@glyphoxa/protocol';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { TestNode } from './helpers/test-node.ts';
+import { LLM_STAND_IN_BASE } from './llm-stand-in.ts';
+
+const voice = { provider: 'elevenlabs', voice_id: 'pNInz6obpgDQGcFmaJgB', pitch: -2, speed: 0.9 };
+
+describe('a session starts with its campaign and the tenant\'s providers', () => {
+  const tenant = uniqueTenantId('camp');
+  const other = uniqueTenantId('camp-other');
+  const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+  let node: TestNode;
+  let campaignId: string;
+
+  const start = (body: Record<string, unknown> = {}) =>
+    admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake(), ...body });
+  const assignmentOf = (sessionId: string) => node.next((m): m is StartSession => m.type === 'start_session' && m.session_id === sessionId);
+
+  beforeAll(async () => {
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated', tier: 'guild' });
+    await admin('POST', '/tenants', { id: other });
+    node = await TestNode.connect((await admin('POST', '/nodes', { pool: tenant })).body.token, { capacity: 10 });
+    const campaign = await createCampaign(
+      db,
+      tenant,
+      {
+        campaign: { name: 'Lost Mine', language: 'en' },
+        npcs: [
+          { name: 'Sildar', voice, aliases: ['Sir Sildar'], personality: 'A loyal knight.', mutedByDefault: true, engine: 'cascaded', budgetTier: 'standard' },
+          { name: 'Narrator', voice, gmHelper: true },
+        ],
+        entities: [
+          { name: 'Phandalin', type: 'location', description: 'A frontier town.', tags: ['town'] },
+          { name: 'Glass Staff', type: 'item', description: 'x'.repeat(6000) },
+        ],
+      },
+      { makeCurrent: true },
+    );
+    campaignId = campaign!.id;
+    const put = await admin('PUT', `/tenants/${tenant}/providers/llm`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'gpt-4o-mini', api_key: 'sk-live-secret' });
+    expect(put.status).toBe(200);
+    await admin('PUT', `/tenants/${tenant}/providers/tts`, { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' });
+  });
+  afterAll(async () => {
+    await admin('DELETE', `/tenants/${tenant}`);
+    await admin('DELETE', `/tenants/${other}`);
+    node.close();
+  });
+
+  it('sends the current campaign\'s NPCs and entities and the providers with their keys opened', async () => {
+    const res = await start();
+    expect(res.status).toBe(201);
+    expect(res.body.session.campaign_id).toBe(campaignId);
+    const assignment = await assignmentOf(res.body.session.id);
+    expect(assignment.campaign_id).toBe(campaignId);
+    expect(assignment.npcs).toEqual([
+      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false },
+      { id: expect.any(String), name: 'Sildar', aliases: ['Sir Sildar'], personality: 'A loyal knight.', voice, engine: 'cascaded', budget_tier: 'standard', gm_helper: false, muted: true },
+    ]);
+    expect(assignment.entities.map((e) => e.name).sort()).toEqual(['Glass Staff', 'Phandalin']);
+    // Capped at the protocol's text length, so the node never refuses the start.
+    expect(assignment.entities.find((e) => e.name === 'Glass Staff')!.description).toHaveLength(4000);
+    expect(assignment.providers).toEqual({
+      llm: { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'gpt-4o-mini', api_key: 'sk-live-secret' },
+      tts: { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' },
+    });
+
+    // Discord autocomplete gets the names from the coordinator.
+    const names = await env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant)).npcNames(tenant, res.body.session.guild_id);
+    expect(names).toEqual(['Narrator', 'Sildar']);
+    await admin('POST', `/sessions/${res.body.session.id}/stop`);
+  });
+
+  it('refuses a campaign that is not the tenant\'s, and starts nothing', async () => {
+    const theirs = await createCampaign(db, other, { campaign: { name: 'Theirs' }, npcs: [], entities: [] }, { makeCurrent: false });
+    const res = await start({ campaign_id: theirs!.id });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: 'campaign_not_found' });
+    expect(res.body.error.message).toMatch(/is not one of your campaigns/);
+    expect((await admin('GET', `/tenants/${tenant}/sessions?state=pending`)).body.sessions).toEqual([]);
+    expect(node.received.some((m) => m.type === 'start_session' && m.campaign_id === theirs!.id)).toBe(false);
+    // Nor can an operator make it the tenant's current one.
+    const put = await admin('PUT', `/tenants/${tenant}`, { campaign_id: theirs!.id });
+    expect(put.status).toBe(400);
+    expect(put.body.error).toMatchObject({ field: 'campaign_id' });
+  });
+
+  it('stores the node\'s transcript with the session\'s campaign, once even when resent', async () => {
+    const res = await start();
+    const sessionId = res.body.session.id as string;
+    await assignmentOf(sessionId);
+    const at = Date.now();
+    const entries = [
+      { speaker_id: snowflake(), speaker_name: 'Vex', text: 'Where is the Glass Staff?', at: new Date(at).toISOString() },
+      { speaker_id: 'npc-sildar', speaker_name: 'Sildar', npc: true, text: 'In the manor, I fear.', at: new Date(at + 1500).toISOString() },
+    ];
+    node.send({ type: 'transcript', session_id: sessionId, entries });
+    // After a reconnect the node sends the batch again.
+    node.send({ type: 'transcript', session_id: sessionId, entries });
+    let lines = await listSessionEntries(db, tenant, sessionId, 10);
+    for (let i = 0; i < 100 && lines.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      lines = await listSessionEntries(db, tenant, sessionId, 10);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    lines = await listSessionEntries(db, tenant, sessionId, 10);
+    expect(lines.map((l) => ({ speaker: l.speakerName, npc: l.npc, text: l.text, campaignId: l.campaignId }))).toEqual([
+      { speaker: 'Vex', npc: false, text: 'Where is the Glass Staff?', campaignId },
+      { speaker: 'Sildar', npc: true, text: 'In the manor, I fear.', campaignId },
+    ]);
+    expect(await withTenant(db, other, (tx) => tx.select().from(sessionEntries).where(eq(sessionEntries.sessionId, sessionId)))).toEqual([]);
+    await admin('POST', `/sessions/${sessionId}/stop`);
+  });
+});
