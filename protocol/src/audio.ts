@@ -15,12 +15,15 @@ export const AudioAssignmentSchema = v.variant('transport', [
 export type AudioAssignment = v.InferOutput<typeof AudioAssignmentSchema>;
 export type AudioTransportKind = AudioAssignment['transport'];
 
-/** Stage timings of one NPC turn, in milliseconds from the end of the player's speech. */
+/**
+ * Stage timings of one NPC turn, in milliseconds from the moment the VAD knew the
+ * player's speech had ended (after its end-of-speech silence).
+ */
 export const TurnTimingsSchema = v.object({
   stt_final_ms: v.pipe(v.number(), v.minValue(0)),
   llm_first_token_ms: v.pipe(v.number(), v.minValue(0)),
   tts_first_byte_ms: v.pipe(v.number(), v.minValue(0)),
-  /** Mouth-to-ear: the first NPC audio frame sent. */
+  /** The first NPC audio frame sent. */
   first_audio_ms: v.pipe(v.number(), v.minValue(0)),
 });
 export type TurnTimings = v.InferOutput<typeof TurnTimingsSchema>;

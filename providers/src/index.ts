@@ -1,4 +1,5 @@
 export * from './types.ts';
 export { CircuitBreaker } from './circuit-breaker.ts';
-export { createLlm, createStt, createTts } from './create.ts';
+export { createLlm } from './create-llm.ts';
+export { createStt, createTts } from './create-speech.ts';
 export type { ResilienceOptions } from './resilience.ts';

@@ -3,7 +3,7 @@ import { pcmToBytes } from './pcm.ts';
 const HEADER_BYTES = 44;
 
 /** Mono 16-bit PCM as a WAV file, for the batch transcription uploads. */
-export function encodeWav(samples: Int16Array, sampleRate: number): Uint8Array {
+export function encodeWav(samples: Int16Array, sampleRate: number): Uint8Array<ArrayBuffer> {
   const wav = new Uint8Array(HEADER_BYTES + samples.length * 2);
   const view = new DataView(wav.buffer);
   const ascii = (offset: number, text: string) => {

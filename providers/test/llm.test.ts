@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLlm } from '../src/create.ts';
+import { createLlm } from '../src/create-llm.ts';
 import type { LlmEvent, LlmRequest } from '../src/types.ts';
 import { collect, elapsed, endpoint, FAST, KEY, providerError, SHORT_TIMEOUT } from './helpers.ts';
 import {

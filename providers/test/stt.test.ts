@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createStt } from '../src/create.ts';
+import { createStt } from '../src/create-speech.ts';
 import type { SttStream } from '../src/types.ts';
 import { elapsed, endpoint, FAST, KEY, loadElevenLabs, providerError, SHORT_TIMEOUT } from './helpers.ts';
 import {

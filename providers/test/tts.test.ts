@@ -1,6 +1,6 @@
 import type { Voice } from '@glyphoxa/protocol';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTts } from '../src/create.ts';
+import { createTts } from '../src/create-speech.ts';
 import type { PcmChunk } from '../src/types.ts';
 import { collect, elapsed, endpoint, FAST, KEY, loadElevenLabs, providerError, SHORT_TIMEOUT } from './helpers.ts';
 import {

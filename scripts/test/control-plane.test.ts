@@ -9,10 +9,17 @@ import { freePort } from '../lib/ports.ts';
 import type { Child } from '../lib/processes.ts';
 import { adminCall, startEdge, startVoiceNode } from '../lib/system.ts';
 import { sql } from 'drizzle-orm';
+import { createCampaign } from '../../db/src/repos/campaigns.ts';
+import { DEMO_CAMPAIGN } from '../../db/src/demo-campaign.ts';
+import { startOpenAiStandIn } from '../../providers/test/stand-ins/index.ts';
+import { SILENCE_FRAME } from '../../voice-node/src/audio/opus.ts';
+import { connectAudioClient } from '../../voice-node/src/transport/websocket-audio-client.ts';
+import { fixtureOpusFrames } from '../../voice-node/test/transport/fixture-frames.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ADMIN_KEY = 'system-test-admin-key';
-const TIMEOUT_MS = 4000;
+// Long enough for `wrangler dev` to restart within it (the restart test), short enough to keep the suite quick.
+const TIMEOUT_MS = 8000;
 const ALARM_MS = 500;
 const databaseUrl = process.env.DATABASE_URL!;
 const dir = mkdtempSync(join(tmpdir(), 'gx-system-'));
@@ -151,5 +158,58 @@ describe('control plane with real voice nodes', () => {
       return s?.state === 'ended' ? s : undefined;
     });
     expect(ended.end_reason).toBe('stopped');
+  });
+});
+
+describe('a voice session through the real edge', () => {
+  it("carries a player's question and the NPC's spoken answer into Postgres, with the session's usage", async () => {
+    const { tenant } = await tenantWithNode();
+    const { db, close } = createDb(databaseUrl, { max: 1 });
+    const stt = await startOpenAiStandIn({ transcript: () => 'Grimjaw, what do you sell?' });
+    const llm = await startOpenAiStandIn({ reply: () => 'Axes and hammers, friend. Finest in Ironhold.' });
+    try {
+      // The demo campaign: Grimjaw speaks with the keyless espeak-ng voice, so no TTS provider is set.
+      await createCampaign(db, tenant, DEMO_CAMPAIGN, { makeCurrent: true });
+      for (const [role, standIn] of [['stt', stt], ['llm', llm]] as const) {
+        const put = await api('PUT', `/tenants/${tenant}/providers/${role}`, { kind: 'openai', base_url: standIn.url, model: 'stand-in', api_key: `sk-${role}` });
+        expect(put.status).toBe(200);
+      }
+      const started = await api('POST', `/tenants/${tenant}/sessions?wait=active`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+      expect(started.body.session).toMatchObject({ state: 'active', audio: { transport: 'websocket' } });
+      const { id, audio } = started.body.session;
+
+      const player = await connectAudioClient({ url: audio.url, token: audio.token, speakerId: '423456789012345678', speakerName: 'Ana' });
+      await player.streamFrames(fixtureOpusFrames('grimjaw-what-do-you-sell'));
+      await until('Grimjaw to answer aloud', async () => (player.frames.filter((f) => f.value.length > SILENCE_FRAME.length).length > 10 ? true : undefined));
+      // The tenant's own key went to its provider.
+      expect(llm.requests.at(-1)!.headers.authorization).toBe('Bearer sk-llm');
+
+      const lines = await until('both lines in Postgres', async () => {
+        const rows = (await db.execute(
+          sql`select speaker_name, npc, text from session_entries where tenant_id = ${tenant} and session_id = ${id} order by spoken_at`,
+        )) as unknown as Array<{ speaker_name: string; npc: boolean; text: string }>;
+        return rows.length >= 2 ? rows : undefined;
+      });
+      expect(lines.slice(0, 2)).toEqual([
+        { speaker_name: 'Ana', npc: false, text: 'Grimjaw, what do you sell?' },
+        { speaker_name: 'Grimjaw', npc: true, text: 'Axes and hammers, friend. Finest in Ironhold.' },
+      ]);
+      await sleep(1500);
+      await player.close();
+      expect((await api('POST', `/sessions/${id}/stop`)).body.session.state).toBe('ended');
+      const usage = await until('usage in Postgres', async () => {
+        const rows = (await db.execute(
+          sql`select coalesce(sum(llm_tokens), 0)::int as llm, coalesce(sum(stt_seconds), 0)::float8 as stt, coalesce(sum(tts_chars), 0)::int as tts from usage_records where tenant_id = ${tenant}`,
+        )) as unknown as Array<{ llm: number; stt: number; tts: number }>;
+        return rows[0]!.tts > 0 ? rows[0]! : undefined;
+      });
+      expect(usage.llm).toBeGreaterThan(0);
+      expect(usage.stt).toBeGreaterThan(1);
+      // At least the answer heard; a speculative answer to the question's first half, cancelled
+      // when the player went on after the comma, was synthesized and counts too.
+      expect(usage.tts).toBeGreaterThanOrEqual('Axes and hammers, friend.'.length + 'Finest in Ironhold.'.length);
+    } finally {
+      await Promise.all([stt.close(), llm.close(), close()]);
+    }
   });
 });

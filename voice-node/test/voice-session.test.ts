@@ -179,12 +179,16 @@ describe('a voice session through the WebSocket transport', () => {
     expect(llm_first_token_ms).toBeLessThanOrEqual(tts_first_byte_ms);
     expect(tts_first_byte_ms).toBeLessThanOrEqual(first_audio_ms);
 
-    // Usage arrives as deltas within the reporter's flush period.
-    const usage = await peer.line((l) => l.message?.type === 'usage', 'usage', 8000);
-    expect(usage.message.llm_tokens).toBeGreaterThan(0);
-    expect(usage.message.stt_seconds).toBeGreaterThan(1.5);
+    // Usage arrives as deltas, each a second after use at most.
+    const usage = await until('usage for the whole turn', () => {
+      const sum = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0 };
+      for (const m of peer.messages('usage')) for (const key of Object.keys(sum) as Array<keyof typeof sum>) sum[key] += m[key];
+      return sum.tts_chars > 0 && sum.llm_tokens > 0 ? sum : undefined;
+    });
+    expect(peer.messages('usage').map((m: Line) => m.seq)).toEqual(peer.messages('usage').map((_: Line, i: number) => i + 1));
+    expect(usage.stt_seconds).toBeGreaterThan(1.5);
     // Characters sent to TTS: each sentence on its own.
-    expect(usage.message.tts_chars).toBe('Axes and hammers, friend.'.length + 'The finest in the valley.'.length);
+    expect(usage.tts_chars).toBe('Axes and hammers, friend.'.length + 'The finest in the valley.'.length);
   });
 
   it('keeps a muted NPC silent, and lets it answer again once unmuted', async () => {

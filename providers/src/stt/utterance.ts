@@ -106,7 +106,7 @@ export function openUtterance(resilience: Resilience, signal: AbortSignal | unde
 }
 
 /** A batch vendor's `recognise`: the whole utterance as a WAV upload; silence is not sent. */
-export function uploadWhenEnded(upload: (wav: Uint8Array, signal: AbortSignal) => Promise<string>): Recognise {
+export function uploadWhenEnded(upload: (wav: Uint8Array<ArrayBuffer>, signal: AbortSignal) => Promise<string>): Recognise {
   return async (utterance, signal) => {
     const samples = await utterance.all();
     return samples.length === 0 ? '' : upload(encodeWav(samples, STT_SAMPLE_RATE), signal);

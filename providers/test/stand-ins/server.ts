@@ -187,7 +187,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 async function readMultipart(raw: Buffer, contentType: string): Promise<MultipartBody> {
-  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
   const body: MultipartBody = { fields: {}, files: {} };
   for (const [name, value] of form) {
     if (typeof value === 'string') body.fields[name] = value;

@@ -16,8 +16,10 @@ export interface HeardUtterance {
   speaker: Speaker;
   /** 16 kHz mono PCM. */
   samples: Int16Array;
-  /** performance.now() when the speech itself ended (not when it was detected). */
+  /** performance.now() when the speech itself ended (as the VAD places it in the stream). */
   endedAt: number;
+  /** performance.now() when the VAD decided it had ended (after its end-of-speech silence). */
+  detectedAt: number;
 }
 
 interface Chain {
@@ -60,7 +62,12 @@ export function listenToSpeakers(
         onSpeechStart: () => events.onSpeechStart(speaker),
         // Stream time -> wall time: the stream is pushed as it arrives, in real time.
         onSpeechEnd: (end) =>
-          events.onUtterance({ speaker, samples: end.samples, endedAt: chain.lastPushAt - Math.max(0, chain.pushedMs - end.endMs) }),
+          events.onUtterance({
+            speaker,
+            samples: end.samples,
+            endedAt: chain.lastPushAt - Math.max(0, chain.pushedMs - end.endMs),
+            detectedAt: performance.now(),
+          }),
         onError: (error) => log.warn('vad failed on a window', { speaker_id: speaker.id, error: String(error) }),
       },
       vadOptions,

@@ -14,6 +14,8 @@ export interface TurnInput {
   tts: TtsProvider;
   mixer: Mixer;
   signal: AbortSignal;
+  /** performance.now() before which no audio may play (a speculative answer waits out a pause). */
+  holdUntil?: number;
 }
 
 /** Milliseconds after the turn began (performance.now() at start), per stage; unset if never reached. */
@@ -64,9 +66,20 @@ export async function runNpcTurn(input: TurnInput): Promise<TurnResult> {
       result.marks.firstAudio = event.sentAt - began;
     } else played.to = event.at;
   });
+  // Audio ready before `holdUntil` waits; released at once when the hold ends.
+  const held: Int16Array[] = [];
+  const release = () => {
+    for (const pcm of held.splice(0)) utterance.write(pcm);
+  };
+  const holdMs = (input.holdUntil ?? 0) - performance.now();
+  const holdTimer = holdMs > 0 ? setTimeout(release, holdMs) : undefined;
   const write = (pcm: Int16Array) => {
     samplesWritten += pcm.length / OPUS_CHANNELS;
-    utterance.write(pcm);
+    if (input.holdUntil !== undefined && performance.now() < input.holdUntil) held.push(pcm);
+    else {
+      release();
+      utterance.write(pcm);
+    }
   };
 
   const sentences = createSentenceQueue();
@@ -82,6 +95,8 @@ export async function runNpcTurn(input: TurnInput): Promise<TurnResult> {
       });
     }
     await writing;
+    await holdEnds(input.holdUntil, signal);
+    release();
     utterance.end();
     if (!signal.aborted) await playedOut(mixer, utterance.id, signal);
     result.completed = !signal.aborted && !utterance.stopped;
@@ -94,6 +109,7 @@ export async function runNpcTurn(input: TurnInput): Promise<TurnResult> {
     if (signal.aborted) return result;
     throw error;
   } finally {
+    clearTimeout(holdTimer);
     signal.removeEventListener('abort', stop);
     offMixer();
     result.spoken = heard(synthesized, played);
@@ -159,6 +175,21 @@ async function speakSentence(
     write(upsampler!.push(chunk.samples));
   }
   if (upsampler && !signal.aborted) write(upsampler.flush());
+}
+
+/** Resolves at `until` (performance.now()), or at once if it has passed or the turn is aborted. */
+function holdEnds(until: number | undefined, signal: AbortSignal): Promise<void> {
+  const wait = (until ?? 0) - performance.now();
+  if (wait <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, wait);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 /** Resolves when the mixer is done with the utterance (played out or stopped), or on abort. */

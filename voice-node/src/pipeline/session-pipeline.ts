@@ -14,12 +14,14 @@ import { buildTurnRequest, createConversationMemory } from './turn-context.ts';
  * Silence that ends an utterance. Short, so answers start early: a longer pause is
  * caught by the merge below rather than by waiting on every turn.
  */
-export const END_OF_SPEECH_SILENCE_MS = 200;
+export const END_OF_SPEECH_SILENCE_MS = 128;
 
 /**
  * Speech that resumes this soon after an utterance ended continues it: the
  * utterance's turn, started speculatively the moment the speech paused, is
- * cancelled (if no NPC audio went out yet) and the two are heard as one.
+ * cancelled and the two are heard as one. Its audio is held until the window
+ * has passed, so an NPC never answers into a pause (with real providers the
+ * answer takes longer than this anyway).
  */
 export const MERGE_WINDOW_MS = 600;
 
@@ -47,7 +49,9 @@ export interface SessionPipelineOptions {
 /** One speaker's utterance in flight: heard, being understood and answered, not yet final. */
 interface Pending {
   samples: Int16Array[];
+  /** When the speech ended, and when the VAD knew it: stage timings count from the latter. */
   endedAt: number;
+  detectedAt: number;
   controller: AbortController;
   /** Set once the NPC's first audio went out: from then on, new speech is barge-in, not a continuation. */
   audible: boolean;
@@ -90,14 +94,21 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     if (!npc) for (const turn of turns) turn.abort();
   };
 
-  /** Runs one NPC turn and reports it; `origin` is when the speech it answers ended. */
-  const speak = async (npc: NpcDefinition, script: TurnScript, controller: AbortController, origin: number, sttMs?: number, onAudible?: () => void) => {
+  /** Runs one NPC turn and reports it; `heard` is the utterance it answers, if any. */
+  const speak = async (
+    npc: NpcDefinition,
+    script: TurnScript,
+    controller: AbortController,
+    heard?: Pick<Pending, 'endedAt' | 'detectedAt'> & { holdUntil?: number },
+    sttMs?: number,
+    onAudible?: () => void,
+  ) => {
     turns.add(controller);
     const began = performance.now();
     const offAudible = onAudible ? mixer.onEvent((e) => e.type === 'npc-start' && e.npc === npc.name && onAudible()) : () => {};
     let result: TurnResult | undefined;
     try {
-      result = await runNpcTurn({ npc, script, tts: providers.ttsFor(npc), mixer, signal: controller.signal });
+      result = await runNpcTurn({ npc, script, tts: providers.ttsFor(npc), mixer, signal: controller.signal, holdUntil: heard?.holdUntil });
     } catch (error) {
       log.warn('npc turn failed', { npc: npc.name, error: errorMessage(error) });
       if (!controller.signal.aborted) await apologize(npc, controller);
@@ -110,15 +121,17 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     // A speculative answer cancelled before it was heard was never said.
     if (result.spoken.length > 0 && result.marks.firstAudio !== undefined) record({ speaker_id: npc.id, speaker_name: npc.name, npc: true, text: result.spoken.join(' ') });
     const { llmFirstToken, ttsFirstByte, firstAudio } = result.marks;
-    if (sttMs !== undefined && llmFirstToken !== undefined && ttsFirstByte !== undefined && firstAudio !== undefined) {
-      const offset = began - origin;
+    if (heard && sttMs !== undefined && llmFirstToken !== undefined && ttsFirstByte !== undefined && firstAudio !== undefined) {
+      const offset = began - heard.detectedAt;
       const timings = {
         stt_final_ms: round(sttMs),
         llm_first_token_ms: round(offset + llmFirstToken),
         tts_first_byte_ms: round(offset + ttsFirstByte),
         first_audio_ms: round(offset + firstAudio),
       };
-      log.info('npc turn', { npc: npc.name, completed: result.completed, ...timings });
+      // The end-of-speech silence the VAD waited out comes before every stage.
+      const endOfSpeechWaitMs = round(heard.detectedAt - heard.endedAt);
+      log.info('npc turn', { npc: npc.name, completed: result.completed, end_of_speech_wait_ms: endOfSpeechWaitMs, ...timings });
       reporter.turn(npc.name, timings);
     }
   };
@@ -169,7 +182,7 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     if (controller.signal.aborted || !text) return;
     utterance.text = text;
     if (utterance.final) settle(speaker, utterance);
-    const sttMs = performance.now() - utterance.endedAt;
+    const sttMs = performance.now() - utterance.detectedAt;
 
     const command = parseSpokenCommand({ text, speakerId: speaker.id, dmUserId: assignment.started_by, npcs: roster.npcs() });
     if (command) {
@@ -203,7 +216,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       dmUserId: assignment.started_by,
       heard: { speaker_id: speaker.id, speaker_name: speaker.name, text, at: new Date().toISOString() },
     });
-    await speak(npc, { kind: 'reply', request, llm: providers.llm }, controller, utterance.endedAt, sttMs, () => {
+    const heardAs = { ...utterance, holdUntil: utterance.detectedAt + MERGE_WINDOW_MS };
+    await speak(npc, { kind: 'reply', request, llm: providers.llm }, controller, heardAs, sttMs, () => {
       // The answer is being heard: the utterance is final.
       utterance.audible = true;
       settle(speaker, utterance);
@@ -227,13 +241,14 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     },
 
     /** An utterance ended: answer it at once, speculatively until MERGE_WINDOW_MS passes in silence. */
-    onUtterance({ speaker, samples, endedAt }: HeardUtterance) {
+    onUtterance({ speaker, samples, endedAt, detectedAt }: HeardUtterance) {
       if (closed) return;
       const open = pending.get(speaker.id);
       const merging = open && !open.final;
       const utterance: Pending = {
         samples: merging ? [...open.samples, samples] : [samples],
         endedAt,
+        detectedAt,
         controller: new AbortController(),
         audible: false,
         final: false,
@@ -250,7 +265,7 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
 
     /** The roster's effects: `/npc speak`, recaps, and mutes cutting playback. */
     say(npc: NpcDefinition, text: string) {
-      void speak(npc, { kind: 'verbatim', text }, new AbortController(), performance.now());
+      void speak(npc, { kind: 'verbatim', text }, new AbortController());
     },
     silence,
 

@@ -1,9 +1,7 @@
 import { MAX_TRANSCRIPT_ENTRIES, type NodeMessage, type TranscriptEntry, type TurnTimings } from '@glyphoxa/protocol';
 
-/** Transcript lines wait at most this long before they are sent. */
-const TRANSCRIPT_FLUSH_MS = 1000;
-/** Usage is sent as a delta at most this often (and at stop). */
-const USAGE_FLUSH_MS = 5000;
+/** Transcript lines and usage wait at most this long before they are sent (batched, not delayed). */
+const FLUSH_MS = 1000;
 
 export interface UsageDelta {
   llmTokens?: number;
@@ -21,6 +19,7 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
   let usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0 };
   let seq = 0;
   let transcriptTimer: ReturnType<typeof setTimeout> | undefined;
+  let usageTimer: ReturnType<typeof setTimeout> | undefined;
 
   const flushTranscript = () => {
     clearTimeout(transcriptTimer);
@@ -32,24 +31,27 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
   };
 
   const flushUsage = () => {
+    clearTimeout(usageTimer);
+    usageTimer = undefined;
     if (usage.llm_tokens === 0 && usage.stt_seconds === 0 && usage.tts_chars === 0) return;
     seq += 1;
     send({ type: 'usage', session_id: sessionId, seq, ...usage });
     usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0 };
   };
-  const usageTimer = setInterval(flushUsage, USAGE_FLUSH_MS);
 
   return {
     transcript(entry: TranscriptEntry): void {
       lines.push(entry);
       if (lines.length >= MAX_TRANSCRIPT_ENTRIES) flushTranscript();
-      else transcriptTimer ??= setTimeout(flushTranscript, TRANSCRIPT_FLUSH_MS);
+      else transcriptTimer ??= setTimeout(flushTranscript, FLUSH_MS);
     },
 
     usage(delta: UsageDelta): void {
       usage.llm_tokens += delta.llmTokens ?? 0;
       usage.stt_seconds += delta.sttSeconds ?? 0;
       usage.tts_chars += delta.ttsChars ?? 0;
+      // Sent soon after it is used, so the edge has it before the session can end.
+      usageTimer ??= setTimeout(flushUsage, FLUSH_MS);
     },
 
     turn(npc: string, timings: TurnTimings): void {
@@ -57,7 +59,6 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
     },
 
     close(): void {
-      clearInterval(usageTimer);
       flushTranscript();
       flushUsage();
     },

@@ -27,11 +27,12 @@ describe('session reporter', () => {
     expect(batches).toEqual([100, 100, 50]);
   });
 
-  it('sends usage as numbered deltas, nothing when nothing was used, and the rest at close', () => {
+  it('sends usage as numbered deltas a second after use, nothing when nothing was used, and the rest at close', () => {
     const reporter = createSessionReporter(SESSION, (m) => sent.push(m));
     reporter.usage({ llmTokens: 120, sttSeconds: 2.5 });
     reporter.usage({ ttsChars: 80 });
-    vi.advanceTimersByTime(5000);
+    vi.advanceTimersByTime(999);
+    expect(sent).toEqual([]);
     vi.advanceTimersByTime(5000);
     reporter.usage({ llmTokens: 7 });
     reporter.close();
