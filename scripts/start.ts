@@ -12,6 +12,7 @@ import { loadOrCreateInstallSecrets, writeWorkerEnv } from './lib/install-secret
 import { assertPortFree, PortInUseError } from './lib/ports.ts';
 import { localToolsEnv, startChild, type Child } from './lib/processes.ts';
 import { adminCall, startEdge, startVoiceNode } from './lib/system.ts';
+import { ensureVoicePackages } from './lib/voice-packages.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dataDir = resolve(process.env.GLYPHOXA_DATA_DIR ?? join(ROOT, '.data'));
@@ -58,6 +59,7 @@ async function nodeToken(dashboard: string, adminKey: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  ensureVoicePackages((line) => console.log(line));
   await assertPortFree(port, 'the dashboard and API', 'PORT');
   if (pgPort) await assertPortFree(pgPort, 'the embedded Postgres', 'PG_PORT');
   const secrets = loadOrCreateInstallSecrets(dataDir);

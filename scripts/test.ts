@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { provisionDatabase } from './lib/database.ts';
 import { localToolsEnv, startChild } from './lib/processes.ts';
+import { ensureVoicePackages } from './lib/voice-packages.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORKSPACES = ['protocol', 'providers', 'db', 'edge', 'voice-node', 'ui', 'scripts'];
@@ -53,6 +54,7 @@ async function vitest(suite: string, env: NodeJS.ProcessEnv, reportDir: string):
 }
 
 async function main(): Promise<number> {
+  ensureVoicePackages((line) => console.log(line));
   if (!existsSync(join(ROOT, 'ui', 'dist', 'index.html'))) {
     await run('build ui', bin('vite'), ['build', '--logLevel', 'warn', join(ROOT, 'ui')]);
   }
