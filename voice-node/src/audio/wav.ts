@@ -19,31 +19,53 @@ const FORMAT_PCM = 1;
 const FORMAT_EXTENSIBLE = 0xfffe;
 
 export function readWav(bytes: Uint8Array): WavAudio {
+  const header = readWavHeader(bytes);
+  if (!header) throw new WavError(bytes.byteLength < 12 ? 'not a RIFF/WAVE file' : 'no data chunk');
+  // Writers that stream (size unknown up front) leave 0 or 0xFFFFFFFF: take the rest.
+  const available = bytes.byteLength - header.dataStart;
+  const length = Math.min(header.dataSize === 0 ? available : header.dataSize, available) & ~1;
+  return { samples: littleEndianSamples(bytes.subarray(header.dataStart, header.dataStart + length)), ...header.format };
+}
+
+export interface WavHeader {
+  format: { channels: number; sampleRate: number };
+  /** Where the samples start, and the data chunk's declared size. */
+  dataStart: number;
+  dataSize: number;
+}
+
+/**
+ * The header of a WAV file or of the start of a WAV stream: undefined while `bytes`
+ * does not hold all of it yet; WavError when it is not 16-bit PCM WAV.
+ */
+export function readWavHeader(bytes: Uint8Array): WavHeader | undefined {
+  if (bytes.byteLength < 12) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < 12 || fourCc(view, 0) !== 'RIFF' || fourCc(view, 8) !== 'WAVE') {
-    throw new WavError('not a RIFF/WAVE file');
-  }
-  let format: { channels: number; sampleRate: number } | undefined;
+  if (fourCc(view, 0) !== 'RIFF' || fourCc(view, 8) !== 'WAVE') throw new WavError('not a RIFF/WAVE file');
+  let format: WavHeader['format'] | undefined;
   let offset = 12;
   while (offset + 8 <= bytes.byteLength) {
     const id = fourCc(view, offset);
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
-    if (id === 'fmt ') {
-      format = readFormat(view, body, size);
-    } else if (id === 'data') {
+    if (id === 'data') {
       if (!format) throw new WavError('data chunk before fmt chunk');
-      // Writers that stream (size unknown up front) leave 0 or 0xFFFFFFFF: take the rest.
-      const available = bytes.byteLength - body;
-      const length = Math.min(size === 0 ? available : size, available) & ~1;
-      const samples = new Int16Array(length / 2);
-      for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(body + i * 2, true);
-      return { samples, sampleRate: format.sampleRate, channels: format.channels };
+      return { format, dataStart: body, dataSize: size };
     }
+    if (body + size > bytes.byteLength) return undefined;
+    if (id === 'fmt ') format = readFormat(view, body, size);
     // Chunks are word-aligned: an odd size carries one pad byte.
     offset = body + size + (size & 1);
   }
-  throw new WavError('no data chunk');
+  return undefined;
+}
+
+/** WAV is little-endian whatever the host is; a trailing odd byte is left out. */
+export function littleEndianSamples(bytes: Uint8Array): Int16Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const samples = new Int16Array(bytes.length >> 1);
+  for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(2 * i, true);
+  return samples;
 }
 
 function readFormat(view: DataView, at: number, size: number): { channels: number; sampleRate: number } {

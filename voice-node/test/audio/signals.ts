@@ -60,15 +60,7 @@ export function rms(pcm: Int16Array): number {
   return Math.sqrt(sum / Math.max(1, pcm.length)) / 32767;
 }
 
-export function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+export { concatPcm as concat } from '../../src/audio/pcm.ts';
 
 /** Splits into chunks of pseudo-random sizes (multiples of `step`) up to `max`. */
 export function randomChunks(pcm: Int16Array, max: number, step = 1, seed = 7): Int16Array[] {

@@ -1,4 +1,5 @@
 import { createOpusEncoder, FRAME_LENGTH } from '../../src/audio/opus.ts';
+import { concatPcm } from '../../src/audio/pcm.ts';
 import { createOutputUpsampler } from '../../src/audio/resample.ts';
 import { readFixture } from '../audio/signals.ts';
 
@@ -6,10 +7,7 @@ import { readFixture } from '../audio/signals.ts';
 export function fixtureOpusFrames(name: string): Uint8Array[] {
   const { samples, sampleRate } = readFixture(name);
   const upsampler = createOutputUpsampler(sampleRate);
-  const pcm48k = [upsampler.push(samples), upsampler.flush()];
-  const all = new Int16Array(pcm48k.reduce((n, part) => n + part.length, 0));
-  all.set(pcm48k[0] as Int16Array);
-  all.set(pcm48k[1] as Int16Array, (pcm48k[0] as Int16Array).length);
+  const all = concatPcm([upsampler.push(samples), upsampler.flush()]);
   const encoder = createOpusEncoder();
   const frames: Uint8Array[] = [];
   for (let at = 0; at < all.length; at += FRAME_LENGTH) {

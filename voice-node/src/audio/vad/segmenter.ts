@@ -1,4 +1,5 @@
 import { SPEECH_SAMPLE_RATE } from '../format.ts';
+import { concatPcm } from '../pcm.ts';
 import type { SpeechEnd, SpeechStart, VadOptions } from './voice-activity-detector.ts';
 
 /**
@@ -56,7 +57,7 @@ export function createSegmenter(options: VadOptions, windowSamples: number): Seg
       type: 'end',
       startMs: ms(speechStart),
       endMs: ms(lastSpeech + 1),
-      samples: concat(kept),
+      samples: concatPcm(kept),
       reason,
     };
     speaking = false;
@@ -125,14 +126,4 @@ export function createSegmenter(options: VadOptions, windowSamples: number): Seg
       return events;
     },
   };
-}
-
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
