@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +27,7 @@ const databaseUrl = process.env.DATABASE_URL!;
 const dir = mkdtempSync(join(tmpdir(), 'gx-system-'));
 const envFile = join(dir, 'worker.env');
 let port: number;
+let discord: DiscordRest;
 let edge: Child;
 let edgeUrl: string;
 const nodes: Child[] = [];
@@ -41,7 +44,12 @@ function launchEdge() {
     stateDir: join(dir, 'state'),
     envFile,
     stdio: 'ignore',
-    vars: { HEARTBEAT_TIMEOUT_MS: String(TIMEOUT_MS), HEARTBEAT_INTERVAL_MS: '500', ALARM_INTERVAL_MS: String(ALARM_MS) },
+    vars: {
+      HEARTBEAT_TIMEOUT_MS: String(TIMEOUT_MS),
+      HEARTBEAT_INTERVAL_MS: '500',
+      ALARM_INTERVAL_MS: String(ALARM_MS),
+      DISCORD_API_BASE: `${discord.url}/api/v10`,
+    },
   });
 }
 
@@ -74,6 +82,38 @@ async function tenantWithNode(license: 'shared' | 'dedicated' = 'dedicated') {
   return { tenant, node, nodeId: created.body.node_id as string, token: created.body.token as string };
 }
 
+interface DiscordCall {
+  method: string;
+  path: string;
+  body: any;
+}
+interface DiscordRest {
+  url: string;
+  calls: DiscordCall[];
+  close(): Promise<void>;
+}
+
+/** Discord's REST API as far as the edge uses it here: command registration and edits of deferred replies. */
+async function startDiscordRest(): Promise<DiscordRest> {
+  const calls: DiscordCall[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      calls.push({ method: req.method ?? '', path: req.url ?? '', body: body ? JSON.parse(body) : null });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(req.method === 'PUT' ? '[]' : '{"id":"1"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
 async function startActive(tenant: string) {
   const res = await api('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
   expect(res.status).toBe(201);
@@ -82,6 +122,7 @@ async function startActive(tenant: string) {
 }
 
 beforeAll(async () => {
+  discord = await startDiscordRest();
   port = await freePort();
   edgeUrl = `http://127.0.0.1:${port}`;
   writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1') });
@@ -91,6 +132,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop()));
   await edge?.stop();
+  await discord?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -211,5 +253,53 @@ describe('a voice session through the real edge', () => {
     } finally {
       await Promise.all([stt.close(), llm.close(), close()]);
     }
+  });
+});
+
+describe('slash commands to a real voice node', () => {
+  it('relays /npc list from a signed interaction to the node running the guild session, and edits in its answer', async () => {
+    const { tenant } = await tenantWithNode();
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const publicKey = toHex(new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer));
+    const applicationId = snowflake();
+    const guildId = snowflake();
+    const updated = await api('PUT', `/tenants/${tenant}`, { discord_application_id: applicationId, discord_public_key: publicKey, bot_token: `bot-${crypto.randomUUID()}`, guild_ids: [guildId] });
+    expect(updated.body).toMatchObject({ tenant: { id: tenant } });
+    const { db, close } = createDb(databaseUrl, { max: 1 });
+    try {
+      await createCampaign(db, tenant, DEMO_CAMPAIGN, { makeCurrent: true });
+    } finally {
+      await close();
+    }
+    // In the browser, so the node need not log in to Discord; the command path is the same.
+    const started = await api('POST', `/tenants/${tenant}/sessions?wait=active`, { guild_id: guildId, channel_id: snowflake(), started_by: snowflake(), transport: 'websocket' });
+    expect(started.body.session.state).toBe('active');
+
+    const token = `itoken-${crypto.randomUUID()}`;
+    const body = JSON.stringify({
+      id: snowflake(),
+      application_id: applicationId,
+      type: 2,
+      token,
+      version: 1,
+      guild_id: guildId,
+      channel_id: snowflake(),
+      member: { user: { id: snowflake(), username: 'dm' }, roles: [] },
+      data: { id: snowflake(), name: 'npc', type: 1, options: [{ name: 'list', type: 1, options: [] }] },
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = toHex(new Uint8Array(await crypto.subtle.sign('Ed25519', pair.privateKey, new TextEncoder().encode(timestamp + body))));
+    const res = await fetch(`${edgeUrl}/discord/${tenant}/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { type: number }).type).toBe(5);
+    const edit = await until('the deferred reply to be edited', async () =>
+      discord.calls.find((c) => c.method === 'PATCH' && c.path === `/api/v10/webhooks/${applicationId}/${token}/messages/@original`),
+    );
+    const shown = JSON.stringify(edit.body);
+    for (const name of ['Grimjaw', 'Elara', 'The Narrator']) expect(shown).toContain(name);
   });
 });

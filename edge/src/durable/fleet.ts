@@ -244,6 +244,12 @@ export class Fleet extends DurableObject<Bindings> {
         if (!placement) return;
         return this.coordinator(placement.tenantId).transcript(placement.tenantId, message.session_id, message.entries);
       }
+      case 'turn': {
+        // One line per NPC turn in the Worker's logs (Workers observability keeps and queries them).
+        const placement = this.placementOn(node, message.session_id);
+        if (placement) this.log.info('npc turn', { tenant_id: placement.tenantId, session_id: message.session_id, node_id: node.nodeId, npc: message.npc, ...message.timings });
+        return;
+      }
       case 'reply': {
         const pending = this.pending.get(message.request_id);
         if (!pending) return;
