@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { hyperdriveConnectionString } from '../db/src/connection-url.ts';
+import { isPostgresSocketClose } from './src/postgres-socket-close.ts';
 import { startOpenAiStandIn } from '../providers/test/stand-ins/index.ts';
 import { DISCORD_STAND_IN_BASE, DISCORD_STAND_IN_HOST, discordStandIn } from './test/discord-stand-in.ts';
 import { LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, llmStandInRoute } from './test/llm-stand-in.ts';
@@ -54,5 +55,7 @@ export default defineConfig({
     // Durable Objects log after a file's last test (sockets closing); intercepting those
     // logs races the file's teardown.
     disableConsoleIntercept: true,
+    // As the Worker does (src/index.ts): a Durable Object dropping a stalled connection triggers it.
+    onUnhandledError: (error) => !isPostgresSocketClose(error),
   },
 });

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { createDb, updateNode, type Database } from '@glyphoxa/db';
+import { updateNode } from '@glyphoxa/db';
 import {
   parseNodeMessage,
   PROTOCOL_VERSION,
@@ -11,7 +11,8 @@ import {
 } from '@glyphoxa/protocol';
 // Only the breaker: the vendor SDKs stay out of the Fleet's startup.
 import { CircuitBreaker } from '@glyphoxa/providers/circuit-breaker';
-import { controlConfig, durableObjectDb, type ControlConfig } from '../control/config.ts';
+import { controlConfig, type ControlConfig } from '../control/config.ts';
+import { DurableDatabase } from '../control/durable-database.ts';
 import { FleetStore } from '../control/fleet-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
@@ -68,12 +69,13 @@ export class Fleet extends DurableObject<Bindings> {
   private readonly breaker = new CircuitBreaker();
   private readonly lastSeen = new Map<string, number>();
   private readonly log: Logger = createLogger({ component: 'fleet' });
-  private database: Database | undefined;
+  private readonly database: DurableDatabase;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new FleetStore(ctx.storage.sql);
     this.config = controlConfig(env);
+    this.database = new DurableDatabase(env);
   }
 
   /** The node's WebSocket upgrade, forwarded by `/nodes/connect` once its token checked out. */
@@ -280,12 +282,9 @@ export class Fleet extends DurableObject<Bindings> {
       audioUrl: hello.audio_url,
     } satisfies NodeAttachment);
     send(ws, { type: 'welcome', node_id: node.nodeId, pool: node.pool, heartbeat_interval_ms: this.config.heartbeatIntervalMs });
-    await updateNode(this.db(), node.nodeId, {
-      version: hello.version,
-      region: hello.region,
-      capacity: hello.capacity,
-      lastSeenAt: new Date(),
-    });
+    await this.database.run((db) =>
+      updateNode(db, node.nodeId, { version: hello.version, region: hello.region, capacity: hello.capacity, lastSeenAt: new Date() }),
+    );
   }
 
   /** Relays liveness to each tenant's coordinator; sessions nobody owns any more are stopped. */
@@ -316,7 +315,8 @@ export class Fleet extends DurableObject<Bindings> {
     this.log.warn('node dropped', { node_id: node.nodeId, why });
     // Its sessions stay placed: a node back within the heartbeat timeout keeps them.
     for (const tenantId of this.store.tenantsOn(node.nodeId)) await this.coordinator(tenantId).nodeDropped(tenantId, node.nodeId);
-    await updateNode(this.db(), node.nodeId, { lastSeenAt: new Date(this.lastSeen.get(node.nodeId) ?? Date.now()) }).catch(() => {});
+    const lastSeenAt = new Date(this.lastSeen.get(node.nodeId) ?? Date.now());
+    await this.database.run((db) => updateNode(db, node.nodeId, { lastSeenAt })).catch(() => {});
   }
 
   /** A node may only speak for sessions placed on it. */
@@ -329,9 +329,6 @@ export class Fleet extends DurableObject<Bindings> {
     return this.env.TENANT_COORDINATOR.get(this.env.TENANT_COORDINATOR.idFromName(tenantId));
   }
 
-  private db(): Database {
-    return (this.database ??= createDb(this.env.HYPERDRIVE.connectionString, durableObjectDb(this.env)).db);
-  }
 }
 
 function send(ws: WebSocket, message: EdgeMessage): void {

@@ -1,7 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   appendSessionEntries,
-  createDb,
   effectiveLimits,
   insertSession,
   periodOf,
@@ -9,14 +8,14 @@ import {
   recordSessionUsage,
   tenantWithHours,
   updateSession,
-  type Database,
   type SessionEndReason,
 } from '@glyphoxa/db';
 import type { AudioAssignment, AudioTransportKind, NpcCommand, TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../auth/random-token.ts';
 import { loadSessionContent } from '../campaign/session-content.ts';
 import { tenantBotToken } from '../discord/bot-token.ts';
-import { controlConfig, durableObjectDb, MAX_WAIT_ACTIVE_MS, type ControlConfig } from '../control/config.ts';
+import { controlConfig, MAX_WAIT_ACTIVE_MS, type ControlConfig } from '../control/config.ts';
+import { DurableDatabase } from '../control/durable-database.ts';
 import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
 import { refuse, succeed, type Outcome } from '../control/refusal.ts';
 import type { Bindings } from '../env.ts';
@@ -44,7 +43,7 @@ const ENDED_RETENTION_MS = 24 * 3600_000;
 export class TenantCoordinator extends DurableObject<Bindings> {
   private readonly store: CoordinatorStore;
   private readonly config: ControlConfig;
-  private database: Database | undefined;
+  private readonly database: DurableDatabase;
   private lastFlushAt = 0;
   /** Hours Postgres had for the month when last read; flushes invalidate it. */
   private recordedHours: { period: string; hours: number; limit: number | null; readAt: number } | undefined;
@@ -55,6 +54,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
     this.config = controlConfig(env);
+    this.database = new DurableDatabase(env);
   }
 
   /**
@@ -64,7 +64,6 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   async startSession(tenantId: string, request: StartRequest, options: { waitActiveMs?: number } = {}): Promise<Outcome<SessionView>> {
     this.claim(tenantId);
     const log = this.log(tenantId);
-    const db = this.db();
     const now = Date.now();
     const context = await this.usageContext(tenantId, now);
     if (!context) return refuse(404, 'tenant_not_found', `Tenant ${tenantId} does not exist`);
@@ -115,7 +114,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
           ? { transport, bot_token: (await tenantBotToken(this.env.SECRET_KEYS, tenant))! }
           : { transport, token: randomToken() };
       // Likewise the campaign and the providers: one round of queries.
-      const content = await loadSessionContent(db, this.env.SECRET_KEYS, tenantId, session.campaignId);
+      const content = await this.database.run((db) => loadSessionContent(db, this.env.SECRET_KEYS, tenantId, session.campaignId));
       if (!content) {
         // Never written to Postgres, so there is nothing to write through.
         await this.end(tenantId, session.id, 'failed', { notifyNode: false, writeThrough: false });
@@ -123,7 +122,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       }
       // Discord autocomplete reads the names from here, never from the node.
       this.store.setNpcNames(session.id, content.npcs.map((npc) => npc.name));
-      await insertSession(db, tenantId, {
+      await this.database.run((db) => insertSession(db, tenantId, {
         id: session.id,
         tenantId,
         campaignId: session.campaignId,
@@ -131,7 +130,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
         channelId: session.channelId,
         startedBy: session.startedBy,
         startedAt: new Date(now),
-      });
+      }));
       const placed = await this.fleet(session.pool).place(tenantId, {
         type: 'start_session',
         session_id: session.id,
@@ -149,7 +148,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       }
       const { nodeId, audioUrl } = placed.value;
       this.store.update(session.id, { nodeId });
-      await updateSession(db, tenantId, session.id, { nodeId });
+      await this.database.run((db) => updateSession(db, tenantId, session.id, { nodeId }));
       if (options.waitActiveMs) await this.settled(session.id, Math.min(options.waitActiveMs, MAX_WAIT_ACTIVE_MS));
       const view = viewLiveSession(tenantId, this.store.get(session.id)!);
       // The browser's way in, shown to the starter only: never stored, never listed.
@@ -207,7 +206,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       const now = Date.now();
       this.store.update(sessionId, { state: 'active', nodeId, activatedAt: now, lastHeartbeatAt: now, accruedUntil: now });
       this.settleWaiters.get(sessionId)?.();
-      await updateSession(this.db(), tenantId, sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) });
+      await this.database.run((db) => updateSession(db, tenantId, sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) }));
       this.log(tenantId).info('session active', { session_id: sessionId, node_id: nodeId });
     } else if (state === 'ended') {
       await this.end(tenantId, sessionId, reason ?? 'failed', { notifyNode: false });
@@ -261,7 +260,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     const session = this.store.get(sessionId);
     if (!session) return;
     const lines = entries.map((e) => ({ speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) }));
-    await appendSessionEntries(this.db(), tenantId, { id: sessionId, campaignId: session.campaignId }, lines);
+    await this.database.run((db) => appendSessionEntries(db, tenantId, { id: sessionId, campaignId: session.campaignId }, lines));
   }
 
   /** Relays a DM's NPC command to the node running the session. */
@@ -332,7 +331,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       await fleet.release(sessionId, options.notifyNode ? { nodeId: session.nodeId, reason } : undefined);
     }
     if (options.writeThrough === false) return;
-    await updateSession(this.db(), tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason });
+    await this.database.run((db) => updateSession(db, tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
     await this.flushUsage(tenantId).catch(() => this.armAlarm());
   }
 
@@ -347,7 +346,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   /** The tenant, its limits, and the hours used this UTC month: Postgres's plus what is not flushed yet. */
   private async usageContext(tenantId: string, now: number) {
     const period = periodOf(now);
-    const found = await tenantWithHours(this.db(), tenantId, period);
+    const found = await this.database.run((db) => tenantWithHours(db, tenantId, period));
     if (!found) return null;
     for (const s of this.store.live()) this.accrue(s, now);
     return { tenant: found.tenant, limits: effectiveLimits(found.tenant), hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
@@ -392,16 +391,15 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   private async flushUsage(tenantId: string): Promise<void> {
     const totals = this.store.unflushed();
     if (totals.length === 0) return;
-    await recordSessionUsage(this.db(), tenantId, totals);
+    await this.database.run((db) => recordSessionUsage(db, tenantId, totals));
     this.store.markFlushed(totals);
     this.recordedHours = undefined;
   }
 
   private async writeHeartbeats(tenantId: string): Promise<void> {
     for (const s of this.store.live()) {
-      if (s.state === 'active' && s.lastHeartbeatAt) {
-        await updateSession(this.db(), tenantId, s.id, { lastHeartbeatAt: new Date(s.lastHeartbeatAt) });
-      }
+      const lastHeartbeatAt = s.state === 'active' && s.lastHeartbeatAt ? new Date(s.lastHeartbeatAt) : undefined;
+      if (lastHeartbeatAt) await this.database.run((db) => updateSession(db, tenantId, s.id, { lastHeartbeatAt }));
     }
   }
 
@@ -426,9 +424,6 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     return this.env.FLEET.get(this.env.FLEET.idFromName(pool));
   }
 
-  private db(): Database {
-    return (this.database ??= createDb(this.env.HYPERDRIVE.connectionString, durableObjectDb(this.env)).db);
-  }
 
   private log(tenantId: string): Logger {
     return createLogger({ tenant_id: tenantId, component: 'tenant-coordinator' });
