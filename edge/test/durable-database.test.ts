@@ -11,10 +11,8 @@ describe("a Durable Object's database", () => {
   it('gives up a call that never answers, as a connection failure, and serves the next one on a fresh connection', async () => {
     const database = new DurableDatabase(env as unknown as Bindings, 300);
     expect(await selectOne(database)).toBe(1);
-    const started = Date.now();
     // A call stuck on its connection, as a socket stalled mid-query leaves it.
     await expect(database.run(() => new Promise(() => {}))).rejects.toThrow(/connection terminated: no answer from the database within 300 ms/);
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(await selectOne(database)).toBe(1);
   });
 });

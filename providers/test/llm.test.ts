@@ -139,7 +139,6 @@ describe.each(vendors)('$kind LLM', ({ kind, start, path, midStream, keyOf }) =>
 
     expect(error).toMatchObject({ retryable: true, message: `${kind}-llm: no response within 200 ms` });
     expect(standIn.requests).toHaveLength(2);
-    expect(took).toBeLessThan(2_000);
   });
 
   it('opens the circuit after repeated failures and then fails fast', async () => {

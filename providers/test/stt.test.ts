@@ -115,7 +115,6 @@ describe.each(vendors)('$kind STT', ({ kind, start, keyOf, settings }) => {
 
     expect(error).toMatchObject({ retryable: true, message: `${kind}-stt: no response within 200 ms` });
     expect(took).toBeGreaterThanOrEqual(390);
-    expect(took).toBeLessThan(2_000);
   });
 
   it('opens the circuit after repeated failures and then fails fast', async () => {

@@ -131,7 +131,6 @@ describe.each(vendors)('$kind TTS', ({ kind, start, keyOf, settings, speeds }) =
     });
 
     expect(error).toMatchObject({ retryable: true, message: `${kind}-tts: no response within 200 ms` });
-    expect(took).toBeLessThan(2_000);
   });
 
   it('opens the circuit after repeated failures and then fails fast', async () => {

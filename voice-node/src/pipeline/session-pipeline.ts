@@ -53,8 +53,6 @@ interface Pending {
   endedAt: number;
   detectedAt: number;
   controller: AbortController;
-  /** Set once the NPC's first audio went out: from then on, new speech is barge-in, not a continuation. */
-  audible: boolean;
   confirmTimer?: ReturnType<typeof setTimeout>;
   /** No longer open to merging: the silence lasted, or the answer is being heard. */
   final: boolean;
@@ -219,7 +217,6 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     const heardAs = { ...utterance, holdUntil: utterance.detectedAt + MERGE_WINDOW_MS };
     await speak(npc, { kind: 'reply', request, llm: providers.llm }, controller, heardAs, sttMs, () => {
       // The answer is being heard: the utterance is final.
-      utterance.audible = true;
       settle(speaker, utterance);
     });
     if (!controller.signal.aborted) tracker.spokeWith(speaker.id, npc.id, Date.now());
@@ -229,8 +226,9 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     /** Someone started talking. */
     onSpeechStart(speaker: Speaker) {
       if (closed) return;
+      // Only utterances still open to merging are pending; a settled one has left the map.
       const open = pending.get(speaker.id);
-      if (open && !open.final) {
+      if (open) {
         // They paused, not finished: drop the speculative answer and keep listening.
         open.controller.abort();
         clearTimeout(open.confirmTimer);
@@ -244,13 +242,11 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     onUtterance({ speaker, samples, endedAt, detectedAt }: HeardUtterance) {
       if (closed) return;
       const open = pending.get(speaker.id);
-      const merging = open && !open.final;
       const utterance: Pending = {
-        samples: merging ? [...open.samples, samples] : [samples],
+        samples: open ? [...open.samples, samples] : [samples],
         endedAt,
         detectedAt,
         controller: new AbortController(),
-        audible: false,
         final: false,
         recorded: false,
       };

@@ -93,12 +93,11 @@ describe('name matcher', () => {
     expect(keys('kale salad and a kill count')).toEqual([]);
   });
 
-  it('stays fast over a thousand names', () => {
+  it('hears none of a thousand names in table talk, and the one that is said', () => {
     const many = createNameMatcher(Array.from({ length: 1000 }, (_, i) => ({ key: i, names: [`Placename${i} Keep`, `Lord Person${i}`] })));
     const text = TABLE_TALK.join(' ');
-    const started = performance.now();
     expect(many.find(splitWords(text), text)).toEqual([]);
-    // Generous: the real budget is a few milliseconds per turn.
-    expect(performance.now() - started).toBeLessThan(2000);
+    const asked = 'Lord Person417, where is the keep?';
+    expect(many.find(splitWords(asked), asked).map((mention) => mention.key)).toEqual([417]);
   });
 });
