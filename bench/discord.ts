@@ -11,11 +11,14 @@ import { writeWorkerEnv } from '../scripts/lib/install-secrets.ts';
 import { freePort } from '../scripts/lib/ports.ts';
 import type { Child } from '../scripts/lib/processes.ts';
 import { adminCall, startEdge } from '../scripts/lib/system.ts';
+import { HttpClient } from './lib/http-client.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ADMIN_KEY = 'bench-admin-key';
+const WARM_UP = 100;
+const SAMPLES = 2000;
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 export async function discordBenchmarks(databaseUrl: string): Promise<Row[]> {
@@ -39,26 +42,32 @@ export async function discordBenchmarks(databaseUrl: string): Promise<Row[]> {
       member: { user: { id: '100000000000000005', username: 'dm' }, roles: [] },
       data: { id: '100000000000000006', name: 'npc', type: 1, options: [{ type: 1, name: 'mute', options: [{ type: 3, name: 'name', value: 'Grimjaw' }] }] },
     });
+    const sign = async () => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = toHex(new Uint8Array(await crypto.subtle.sign('Ed25519', pair.privateKey, new TextEncoder().encode(timestamp + body))));
+      return { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp };
+    };
     const time = async (base: string): Promise<number[]> => {
+      // Signed beforehand (well inside Discord's 5-minute window), so the bench's own
+      // signing and its garbage stay out of the timed requests.
+      const signed = await Promise.all(Array.from({ length: WARM_UP + SAMPLES }, sign));
+      const client = new HttpClient(base);
       const timings: number[] = [];
-      for (let i = 0; i < 500; i++) {
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        const signature = toHex(new Uint8Array(await crypto.subtle.sign('Ed25519', pair.privateKey, new TextEncoder().encode(timestamp + body))));
-        const started = performance.now();
-        const res = await fetch(`${base}/discord/${tenant}/interactions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp },
-          body,
-        });
-        const reply = (await res.json()) as { type: number };
-        timings.push(performance.now() - started);
-        if (res.status !== 200 || reply.type !== 4) throw new Error(`unexpected answer ${res.status} ${JSON.stringify(reply)}`);
+      try {
+        // The first WARM_UP answers include compiling the Worker's code paths; they are not kept.
+        for (const [i, headers] of signed.entries()) {
+          const started = performance.now();
+          const res = await client.call('POST', `/discord/${tenant}/interactions`, body, headers);
+          if (i >= WARM_UP) timings.push(performance.now() - started);
+          if (res.status !== 200 || res.body.type !== 4) throw new Error(`unexpected answer ${res.status} ${JSON.stringify(res.body)}`);
+        }
+      } finally {
+        client.close();
       }
       return timings;
     };
     const proxied = await time(edgeUrl);
-    const ownPort = await workerdPort(edge.pid);
-    if (ownPort === undefined) throw new Error("workerd's own port was not found");
+    const ownPort = await workerdPort(edge.pid, port);
     const direct = await time(`http://127.0.0.1:${ownPort}`);
     return [
       { benchmark: 'interaction verify + route + reply p50 / p99, through wrangler dev', result: `${ms(percentile(proxied, 50))} / ${ms(percentile(proxied, 99))}`, target: '-', met: null },

@@ -6,9 +6,11 @@
  * `--tenants=300,2000` picks the sweep's sizes; `--only=discord`, `--only=control-plane` or
  * `--only=voice` runs one group.
  */
+import { resolve } from 'node:path';
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../db/src/embedded/server.ts';
 import { migrate } from '../db/src/migrate.ts';
+import { ensureDashboardBuilt } from '../scripts/lib/dashboard-build.ts';
 import { controlPlaneBenchmarks } from './control-plane.ts';
 import { discordBenchmarks } from './discord.ts';
 import { printTable, type Row } from './lib/stats.ts';
@@ -39,6 +41,8 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 }
 
 const rows: Row[] = [];
+// wrangler dev serves the dashboard's build as the Worker's assets.
+if (!only || only !== 'voice') await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
 if (!only || only === 'control-plane' || only === 'discord') {
   const database = await scratchDatabase();
   try {

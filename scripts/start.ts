@@ -7,10 +7,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDb, seedDemoTenant } from '../db/src/index.ts';
+import { ensureDashboardBuilt } from './lib/dashboard-build.ts';
 import { provisionDatabase, type ProvisionedDatabase } from './lib/database.ts';
 import { loadOrCreateInstallSecrets, writeWorkerEnv } from './lib/install-secrets.ts';
 import { assertPortFree, PortInUseError } from './lib/ports.ts';
-import { localToolsEnv, startChild, type Child } from './lib/processes.ts';
+import type { Child } from './lib/processes.ts';
 import { adminCall, startEdge, startVoiceNode } from './lib/system.ts';
 import { ensureVoicePackages } from './lib/voice-packages.ts';
 
@@ -72,13 +73,7 @@ async function main(): Promise<void> {
     await close();
   }
 
-  if (!existsSync(join(ROOT, 'ui', 'dist', 'index.html'))) {
-    const build = startChild('ui build', join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
-      cwd: join(ROOT, 'ui'),
-      env: localToolsEnv(ROOT),
-    });
-    if ((await build.exited) !== 0) throw new Error('building the dashboard (ui/) failed');
-  }
+  await ensureDashboardBuilt(ROOT);
 
   const envFile = join(dataDir, 'worker.env');
   writeWorkerEnv(envFile, { ADMIN_KEY: secrets.adminKey, SECRET_KEYS: secrets.secretKeys });

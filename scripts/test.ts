@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureDashboardBuilt } from './lib/dashboard-build.ts';
 import { provisionDatabase } from './lib/database.ts';
 import { localToolsEnv, startChild } from './lib/processes.ts';
 import { ensureVoicePackages } from './lib/voice-packages.ts';
@@ -55,9 +56,7 @@ async function vitest(suite: string, env: NodeJS.ProcessEnv, reportDir: string):
 
 async function main(): Promise<number> {
   ensureVoicePackages((line) => console.log(line));
-  if (!existsSync(join(ROOT, 'ui', 'dist', 'index.html'))) {
-    await run('build ui', bin('vite'), ['build', '--logLevel', 'warn', join(ROOT, 'ui')]);
-  }
+  await ensureDashboardBuilt(ROOT);
   if (only.length === 0) await typecheck();
   const database = await provisionDatabase({});
   const reportDir = mkdtempSync(join(tmpdir(), 'gx-test-'));

@@ -43,6 +43,11 @@ export async function startEdge(options: EdgeOptions, isAlive: () => boolean = (
         WRANGLER_SEND_METRICS: 'false',
         // Miniflare would fetch Request.cf data from the internet; this machine has none.
         CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        // wrangler dev's local trace collector (a streaming tail Worker on every invocation)
+        // costs more per event the more WebSockets a Durable Object holds: with 1,000 nodes
+        // on one Fleet a heartbeat took ~5 ms instead of ~0.1 ms (docs/BENCHMARKS.md).
+        // Production observability (wrangler.toml) is untouched; X_LOCAL_OBSERVABILITY=true brings it back.
+        X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? 'false',
       }),
     },
   );
