@@ -1,11 +1,12 @@
 /**
  * The Fleet's SQLite storage: which session runs on which node, and drained
  * nodes. Placement reads it on every session start, so the hot reads are
- * indexed aggregates and the drained set is cached in memory.
+ * indexed, and the load per node and the drained set are kept in memory.
  */
 export class FleetStore {
   private readonly sql: SqlStorage;
   private drainedCache: Set<string> | undefined;
+  private loadCache: Map<string, number> | undefined;
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -19,10 +20,13 @@ export class FleetStore {
     this.sql.exec(`create index if not exists placements_tenant on placements (tenant_id, node_id)`);
     this.sql.exec(`create table if not exists drained (node_id text primary key)`);
     this.drainedCache = undefined;
+    this.loadCache = undefined;
   }
 
   place(sessionId: string, nodeId: string, tenantId: string): void {
-    this.sql.exec(`insert or replace into placements (session_id, node_id, tenant_id) values (?, ?, ?)`, sessionId, nodeId, tenantId);
+    this.release(sessionId);
+    this.sql.exec(`insert into placements (session_id, node_id, tenant_id) values (?, ?, ?)`, sessionId, nodeId, tenantId);
+    if (this.loadCache) this.loadCache.set(nodeId, (this.loadCache.get(nodeId) ?? 0) + 1);
   }
 
   placement(sessionId: string): { nodeId: string; tenantId: string } | null {
@@ -33,16 +37,23 @@ export class FleetStore {
   }
 
   release(sessionId: string): void {
-    this.sql.exec(`delete from placements where session_id = ?`, sessionId);
+    const [gone] = this.sql.exec<{ node_id: string }>(`delete from placements where session_id = ? returning node_id`, sessionId).toArray();
+    if (gone && this.loadCache) {
+      const left = (this.loadCache.get(gone.node_id) ?? 1) - 1;
+      if (left > 0) this.loadCache.set(gone.node_id, left);
+      else this.loadCache.delete(gone.node_id);
+    }
   }
 
-  /** Sessions per node. */
-  loads(): Map<string, number> {
-    const loads = new Map<string, number>();
-    for (const row of this.sql.exec<{ node_id: string; n: number }>(`select node_id, count(*) as n from placements group by node_id`)) {
-      loads.set(row.node_id, row.n);
+  /** Sessions per node (read from SQLite once per wake-up, then kept in step). */
+  loads(): ReadonlyMap<string, number> {
+    if (!this.loadCache) {
+      this.loadCache = new Map();
+      for (const row of this.sql.exec<{ node_id: string; n: number }>(`select node_id, count(*) as n from placements group by node_id`)) {
+        this.loadCache.set(row.node_id, row.n);
+      }
     }
-    return loads;
+    return this.loadCache;
   }
 
   /** Nodes already running one of this tenant's sessions (and so holding its bot connection). */

@@ -291,14 +291,13 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     try {
       for (const s of this.store.live()) {
         const lastSign = s.lastHeartbeatAt ?? s.createdAt;
-        if (now - lastSign > this.config.heartbeatTimeoutMs) {
+        if (now - lastSign >= this.config.heartbeatTimeoutMs) {
           log.warn('session lost its node', { session_id: s.id, node_id: s.nodeId, silent_ms: now - lastSign });
           await this.end(tenantId, s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true });
         } else {
           this.accrue(s, now);
         }
       }
-      await this.enforceQuota(tenantId, now);
       // Postgres hears from a coordinator once a flush period, not every alarm:
       // thousands of tenants would otherwise keep it busy with heartbeats.
       if (now - this.lastFlushAt >= this.config.usageFlushIntervalMs) {
@@ -306,6 +305,8 @@ export class TenantCoordinator extends DurableObject<Bindings> {
         await this.writeHeartbeats(tenantId);
         this.lastFlushAt = now;
       }
+      // After the flush, so the month's hours it re-reads include what was just written.
+      await this.enforceQuota(tenantId, now);
       this.store.purgeEnded(now - ENDED_RETENTION_MS);
     } catch (error) {
       log.error('coordinator alarm failed; retrying', { error: String(error) });
@@ -349,20 +350,20 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     const found = await this.database.run((db) => tenantWithHours(db, tenantId, period));
     if (!found) return null;
     for (const s of this.store.live()) this.accrue(s, now);
-    return { tenant: found.tenant, limits: effectiveLimits(found.tenant), hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
+    const limits = effectiveLimits(found.tenant);
+    this.recordedHours = { period, hours: found.sessionHours, limit: limits.monthlySessionHours, readAt: now };
+    return { tenant: found.tenant, limits, hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
   }
 
   private async enforceQuota(tenantId: string, now: number): Promise<void> {
     const active = this.store.live().filter((s) => s.state === 'active');
     if (active.length === 0) return;
     const period = periodOf(now);
-    let recorded = this.recordedHours;
-    if (!recorded || recorded.period !== period || now - recorded.readAt >= this.config.usageFlushIntervalMs) {
-      const context = await this.usageContext(tenantId, now);
-      if (!context) return;
-      recorded = { period, hours: context.hoursUsed - this.store.unflushedHours(period), limit: context.limits.monthlySessionHours, readAt: now };
-      this.recordedHours = recorded;
+    const cached = this.recordedHours;
+    if (!cached || cached.period !== period || now - cached.readAt >= this.config.usageFlushIntervalMs) {
+      if (!(await this.usageContext(tenantId, now))) return;
     }
+    const recorded = this.recordedHours!;
     const limit = recorded.limit;
     if (limit === null) return;
     // What Postgres had, plus what accrued here since (this coordinator is the only writer).
@@ -403,14 +404,46 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     }
   }
 
-  /** The alarm runs while there are live sessions or usage Postgres lacks. */
+  /**
+   * The alarm runs while there are live sessions or usage Postgres lacks, and only
+   * when something is due: a session's heartbeat deadline, the next flush, the
+   * quota's warning or end. A healthy tenant's coordinator so wakes about once a
+   * flush period rather than every few seconds (10,000 tenants on one machine),
+   * and never sooner than ALARM_INTERVAL_MS after now.
+   */
   private async armAlarm(): Promise<void> {
-    if (this.store.live().length === 0 && this.store.unflushed().length === 0) {
+    const now = Date.now();
+    const due = this.nextDue(now);
+    if (due === null) {
       await this.ctx.storage.deleteAlarm();
       return;
     }
+    const at = Math.max(due, now + this.config.alarmIntervalMs);
     const existing = await this.ctx.storage.getAlarm();
-    if (existing === null) await this.ctx.storage.setAlarm(Date.now() + this.config.alarmIntervalMs);
+    if (existing === null || existing > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** When the alarm next has work, or null when it has none. */
+  private nextDue(now: number): number | null {
+    const live = this.store.live();
+    const active = live.filter((s) => s.state === 'active');
+    let due = Number.POSITIVE_INFINITY;
+    // A heartbeat moves a session's deadline without touching the alarm: when it
+    // fires early, it finds the session alive and sleeps until the new deadline.
+    for (const s of live) due = Math.min(due, (s.lastHeartbeatAt ?? s.createdAt) + this.config.heartbeatTimeoutMs);
+    if (active.length > 0 || this.store.unflushed().length > 0) due = Math.min(due, this.lastFlushAt + this.config.usageFlushIntervalMs);
+    const quota = this.quotaDue(now, active);
+    if (quota !== null) due = Math.min(due, quota);
+    return Number.isFinite(due) ? due : null;
+  }
+
+  /** When the running sessions reach the quota's warning (or, once warned, its end), at their current burn. */
+  private quotaDue(now: number, active: LiveSession[]): number | null {
+    const recorded = this.recordedHours;
+    if (!recorded || recorded.limit === null || recorded.period !== periodOf(now) || active.length === 0) return null;
+    for (const s of active) this.accrue(s, now);
+    const remainingMs = ((recorded.limit - recorded.hours - this.store.unflushedHours(recorded.period)) * 3600_000) / active.length;
+    return now + remainingMs - (active.every((s) => s.quotaWarned) ? 0 : this.config.quotaWarningMs);
   }
 
   /** A coordinator serves exactly one tenant, the one it was first addressed as. */
