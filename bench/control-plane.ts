@@ -96,9 +96,14 @@ export async function controlPlaneBenchmarks(databaseUrl: string, sizes: { tenan
       });
       let errors = 0;
       const started = performance.now();
+      let done = 0;
       await pool(ids, 8, async (id, i) => {
         const res = await api('POST', `/tenants/${id}/sessions`, { guild_id: snowflake(i), channel_id: snowflake(i), started_by: snowflake(i) });
-        if (res.status !== 201) errors++;
+        if (res.status !== 201) {
+          if (errors++ < 5) console.error(`start for ${id} refused: ${res.status} ${JSON.stringify(res.body)}`);
+        }
+        // A long sweep says how far it got.
+        if (++done % 1000 === 0) console.error(`  ${done}/${count} started, ${(done / ((performance.now() - started) / 1000)).toFixed(0)}/s, ${errors} errors`);
       });
       const perSecond = count / ((performance.now() - started) / 1000);
       record({ benchmark: `starts/s across ${count.toLocaleString('en')} tenants (one session each)`, result: `${perSecond.toFixed(0)}/s, ${errors} errors`, target: 'no error', met: errors === 0 });

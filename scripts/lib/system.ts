@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { hyperdriveConnectionString } from '../../db/src/connection-url.ts';
+import { startTransactionPooler } from '../../db/src/pooler/transaction-pooler.ts';
 import { localToolsEnv, startChild, waitForHttp, type Child } from './processes.ts';
 
 /** The running pieces `npm start` and the whole-system tests share. */
@@ -17,9 +18,18 @@ export interface EdgeOptions {
   stdio?: 'inherit' | 'ignore';
 }
 
-/** The Worker and its Durable Objects under `wrangler dev` (workerd), answering /healthz. */
+/** Server connections the local stand-in for Hyperdrive's pool keeps to Postgres. */
+const LOCAL_POOL_SIZE = 20;
+
+/**
+ * The Worker and its Durable Objects under `wrangler dev` (workerd), answering /healthz.
+ * Locally Hyperdrive is a plain connection string, so the Worker reaches Postgres
+ * through a transaction pooler of ours, as it reaches Hyperdrive's pool in production:
+ * every request and Durable Object may connect, Postgres sees at most LOCAL_POOL_SIZE.
+ */
 export async function startEdge(options: EdgeOptions, isAlive: () => boolean = () => true): Promise<Child> {
-  // Locally there is no Hyperdrive pooling: Durable Objects must release idle connections.
+  const pooler = await startTransactionPooler({ upstream: options.databaseUrl, size: LOCAL_POOL_SIZE });
+  // Idle Durable Objects still let go of their (pooler) connections: 10,000 of them would hold as many sockets.
   const vars = Object.entries({ DB_IDLE_TIMEOUT_S: '0.5', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const edge = startChild(
     'wrangler',
@@ -39,7 +49,7 @@ export async function startEdge(options: EdgeOptions, isAlive: () => boolean = (
       cwd: options.root,
       stdio: options.stdio ?? 'inherit',
       env: localToolsEnv(options.root, {
-        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveConnectionString(options.databaseUrl),
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveConnectionString(pooler.url),
         WRANGLER_SEND_METRICS: 'false',
         // Miniflare would fetch Request.cf data from the internet; this machine has none.
         CLOUDFLARE_CF_FETCH_ENABLED: 'false',
@@ -52,7 +62,10 @@ export async function startEdge(options: EdgeOptions, isAlive: () => boolean = (
     },
   );
   let exited = false;
-  void edge.exited.then(() => (exited = true));
+  void edge.exited.then(() => {
+    exited = true;
+    void pooler.close();
+  });
   const url = `http://127.0.0.1:${options.port}`;
   if (!(await waitForHttp(`${url}/healthz`, 120_000, () => !exited && isAlive()))) {
     await edge.stop();

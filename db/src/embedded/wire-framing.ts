@@ -1,4 +1,4 @@
-/** Postgres wire protocol framing, just enough to multiplex clients onto one session. */
+/** Postgres wire protocol framing, just enough to multiplex clients onto shared sessions. */
 
 const PROTOCOL_V3 = 196608;
 const SSL_REQUEST = 80877103;
@@ -19,7 +19,12 @@ export type Frame =
  */
 export class FrameReader {
   private buffer: Buffer = Buffer.alloc(0);
-  private started = false;
+  private started: boolean;
+
+  /** `typed`: the stream has no startup phase (a server's side of a connection). */
+  constructor(typed = false) {
+    this.started = typed;
+  }
 
   push(chunk: Buffer): Frame[] {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;

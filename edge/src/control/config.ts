@@ -6,7 +6,7 @@ export interface ControlConfig {
   heartbeatTimeoutMs: number;
   /** How often nodes heartbeat (sent to them in `welcome`). */
   heartbeatIntervalMs: number;
-  /** The coordinator's alarm period: timeouts, usage accrual, flushes, quota. */
+  /** The shortest time from now to the coordinator's next alarm (it is set for the next thing due). */
   alarmIntervalMs: number;
   /** How long the edge waits for a node to answer a request. */
   nodeRequestTimeoutMs: number;
@@ -42,9 +42,9 @@ export function controlConfig(env: Partial<Bindings>): ControlConfig {
 
 /**
  * Postgres client settings for Durable Objects: one connection each. Behind
- * Hyperdrive idle connections cost nothing; straight to a Postgres (wrangler
- * dev, the embedded one) thousands of coordinators would hoard its slots, so
- * there `DB_IDLE_TIMEOUT_S` makes them let go.
+ * Hyperdrive idle connections cost nothing; locally (wrangler dev, through the
+ * local pooler) 10,000 coordinators would each hold a socket, so there
+ * `DB_IDLE_TIMEOUT_S` makes them let go.
  */
 export function durableObjectDb(env: Partial<Bindings>): { max: number; idleTimeoutSeconds?: number } {
   const idle = Number(env.DB_IDLE_TIMEOUT_S);
