@@ -22,7 +22,8 @@ const DEFAULTS: ControlConfig = {
   alarmIntervalMs: 5_000,
   nodeRequestTimeoutMs: 2_500,
   quotaWarningMs: 5 * 60_000,
-  usageFlushIntervalMs: 60_000,
+  // Billing needs the hours, not the minute: 10,000 tenants flushing every 5 minutes is ~33 flushes/s.
+  usageFlushIntervalMs: 300_000,
 };
 
 export function controlConfig(env: Partial<Bindings>): ControlConfig {

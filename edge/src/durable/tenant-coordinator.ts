@@ -44,7 +44,8 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   private readonly store: CoordinatorStore;
   private readonly config: ControlConfig;
   private readonly database: DurableDatabase;
-  private lastFlushAt = 0;
+  /** From construction: a new or restarted coordinator's usage is safe in its SQLite until the first flush is due. */
+  private lastFlushAt = Date.now();
   /** Hours Postgres had for the month when last read; flushes invalidate it. */
   private recordedHours: { period: string; hours: number; limit: number | null; readAt: number } | undefined;
   /** Starts waiting for their session to leave `pending`, by session id. */
