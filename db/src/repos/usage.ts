@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
-import { withTenant, type Db } from '../scope.ts';
-import { sessionUsage, tenants, usageRecords, type Tenant, type UsageRecord } from '../schema/index.ts';
+import { withTenant, type Db, type Tx } from '../scope.ts';
+import { sessions, sessionUsage, tenants, usageRecords, type Tenant, type UsageRecord } from '../schema/index.ts';
 
 export interface UsageTotals {
   sessionHours: number;
@@ -24,54 +24,78 @@ export const ZERO_USAGE: UsageTotals = { sessionHours: 0, llmTokens: 0, sttSecon
  */
 export function recordSessionUsage(db: Db, tenantId: string, totals: SessionUsageTotals[]): Promise<void> {
   if (totals.length === 0) return Promise.resolve();
+  return withTenant(db, tenantId, (tx) => recordTotals(tx, tenantId, totals));
+}
+
+/**
+ * A tenant coordinator's periodic write-through, in one transaction: its sessions'
+ * usage totals (as `recordSessionUsage`), their last heartbeats, and the tenant with
+ * the period's hours read back. One round a flush period instead of three keeps
+ * 10,000 coordinators from queueing for Postgres connections.
+ */
+export function flushCoordinator(
+  db: Db,
+  tenantId: string,
+  flush: { totals: SessionUsageTotals[]; heartbeats: Array<{ sessionId: string; at: Date }>; period: string },
+): Promise<{ tenant: Tenant; sessionHours: number } | null> {
   return withTenant(db, tenantId, async (tx) => {
-    const deltas = new Map<string, UsageTotals>();
-    for (const t of totals) {
-      const [before] = await tx
-        .select()
-        .from(sessionUsage)
-        .where(and(eq(sessionUsage.sessionId, t.sessionId), eq(sessionUsage.period, t.period)))
-        .for('update');
-      const values = { sessionHours: t.sessionHours, llmTokens: t.llmTokens, sttSeconds: t.sttSeconds, ttsChars: t.ttsChars };
-      await tx
-        .insert(sessionUsage)
-        .values({ sessionId: t.sessionId, tenantId, period: t.period, ...values })
-        .onConflictDoUpdate({ target: [sessionUsage.sessionId, sessionUsage.period], set: { ...values, updatedAt: new Date() } });
-      const delta = deltas.get(t.period) ?? { ...ZERO_USAGE };
-      delta.sessionHours += t.sessionHours - (before?.sessionHours ?? 0);
-      delta.llmTokens += t.llmTokens - (before?.llmTokens ?? 0);
-      delta.sttSeconds += t.sttSeconds - (before?.sttSeconds ?? 0);
-      delta.ttsChars += t.ttsChars - (before?.ttsChars ?? 0);
-      deltas.set(t.period, delta);
+    await recordTotals(tx, tenantId, flush.totals);
+    for (const beat of flush.heartbeats) {
+      await tx.update(sessions).set({ lastHeartbeatAt: beat.at }).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, beat.sessionId)));
     }
-    for (const [period, d] of deltas) {
-      await tx
-        .insert(usageRecords)
-        .values({ tenantId, period, ...d })
-        .onConflictDoUpdate({
-          target: [usageRecords.tenantId, usageRecords.period],
-          set: {
-            sessionHours: sql`${usageRecords.sessionHours} + ${d.sessionHours}`,
-            llmTokens: sql`${usageRecords.llmTokens} + ${d.llmTokens}`,
-            sttSeconds: sql`${usageRecords.sttSeconds} + ${d.sttSeconds}`,
-            ttsChars: sql`${usageRecords.ttsChars} + ${d.ttsChars}`,
-            updatedAt: new Date(),
-          },
-        });
-    }
+    return readTenantWithHours(tx, tenantId, flush.period);
   });
+}
+
+async function recordTotals(tx: Tx, tenantId: string, totals: SessionUsageTotals[]): Promise<void> {
+  const deltas = new Map<string, UsageTotals>();
+  for (const t of totals) {
+    const [before] = await tx
+      .select()
+      .from(sessionUsage)
+      .where(and(eq(sessionUsage.sessionId, t.sessionId), eq(sessionUsage.period, t.period)))
+      .for('update');
+    const values = { sessionHours: t.sessionHours, llmTokens: t.llmTokens, sttSeconds: t.sttSeconds, ttsChars: t.ttsChars };
+    await tx
+      .insert(sessionUsage)
+      .values({ sessionId: t.sessionId, tenantId, period: t.period, ...values })
+      .onConflictDoUpdate({ target: [sessionUsage.sessionId, sessionUsage.period], set: { ...values, updatedAt: new Date() } });
+    const delta = deltas.get(t.period) ?? { ...ZERO_USAGE };
+    delta.sessionHours += t.sessionHours - (before?.sessionHours ?? 0);
+    delta.llmTokens += t.llmTokens - (before?.llmTokens ?? 0);
+    delta.sttSeconds += t.sttSeconds - (before?.sttSeconds ?? 0);
+    delta.ttsChars += t.ttsChars - (before?.ttsChars ?? 0);
+    deltas.set(t.period, delta);
+  }
+  for (const [period, d] of deltas) {
+    await tx
+      .insert(usageRecords)
+      .values({ tenantId, period, ...d })
+      .onConflictDoUpdate({
+        target: [usageRecords.tenantId, usageRecords.period],
+        set: {
+          sessionHours: sql`${usageRecords.sessionHours} + ${d.sessionHours}`,
+          llmTokens: sql`${usageRecords.llmTokens} + ${d.llmTokens}`,
+          sttSeconds: sql`${usageRecords.sttSeconds} + ${d.sttSeconds}`,
+          ttsChars: sql`${usageRecords.ttsChars} + ${d.ttsChars}`,
+          updatedAt: new Date(),
+        },
+      });
+  }
 }
 
 /** The tenant and the session hours recorded for it in one period, in one round of queries. */
 export function tenantWithHours(db: Db, tenantId: string, period: string): Promise<{ tenant: Tenant; sessionHours: number } | null> {
-  return withTenant(db, tenantId, async (tx) => {
-    const [row] = await tx
-      .select({ tenant: tenants, sessionHours: usageRecords.sessionHours })
-      .from(tenants)
-      .leftJoin(usageRecords, and(eq(usageRecords.tenantId, tenants.id), eq(usageRecords.period, period)))
-      .where(eq(tenants.id, tenantId));
-    return row ? { tenant: row.tenant, sessionHours: row.sessionHours ?? 0 } : null;
-  });
+  return withTenant(db, tenantId, (tx) => readTenantWithHours(tx, tenantId, period));
+}
+
+async function readTenantWithHours(tx: Tx, tenantId: string, period: string): Promise<{ tenant: Tenant; sessionHours: number } | null> {
+  const [row] = await tx
+    .select({ tenant: tenants, sessionHours: usageRecords.sessionHours })
+    .from(tenants)
+    .leftJoin(usageRecords, and(eq(usageRecords.tenantId, tenants.id), eq(usageRecords.period, period)))
+    .where(eq(tenants.id, tenantId));
+  return row ? { tenant: row.tenant, sessionHours: row.sessionHours ?? 0 } : null;
 }
 
 /** Monthly usage rows between two periods, inclusive. */

@@ -62,6 +62,13 @@ const UNFLUSHED = `session_seconds <> flushed_session_seconds or llm_tokens <> f
   or stt_seconds <> flushed_stt_seconds or tts_chars <> flushed_tts_chars`;
 
 /** The coordinator's SQLite storage: its sessions and their usage, durable across evictions. */
+export interface RecordedHours {
+  period: string;
+  hours: number;
+  limit: number | null;
+  readAt: number;
+}
+
 export class CoordinatorStore {
   private readonly sql: SqlStorage;
 
@@ -81,6 +88,34 @@ export class CoordinatorStore {
 
   set tenantId(id: string) {
     this.sql.exec(`insert or replace into meta (key, value) values ('tenant_id', ?)`, id);
+  }
+
+  /**
+   * The month's session hours Postgres had when last read, with the tenant's limit: kept
+   * here rather than in memory so a coordinator evicted between alarms need not re-read them.
+   */
+  get recordedHours(): RecordedHours | null {
+    const value = this.sql.exec<{ value: string }>(`select value from meta where key = 'recorded_hours'`).toArray()[0]?.value;
+    return value ? (JSON.parse(value) as RecordedHours) : null;
+  }
+
+  set recordedHours(hours: RecordedHours | null) {
+    if (hours) this.sql.exec(`insert or replace into meta (key, value) values ('recorded_hours', ?)`, JSON.stringify(hours));
+    else this.sql.exec(`delete from meta where key = 'recorded_hours'`);
+  }
+
+  /** When usage last went to Postgres (0: never). */
+  get lastFlushAt(): number {
+    return Number(this.sql.exec<{ value: string }>(`select value from meta where key = 'last_flush_at'`).toArray()[0]?.value ?? 0);
+  }
+
+  set lastFlushAt(at: number) {
+    this.sql.exec(`insert or replace into meta (key, value) values ('last_flush_at', ?)`, String(at));
+  }
+
+  /** A first session starts the flush clock: its first flush is a period later, not at once. */
+  startFlushClock(at: number): void {
+    this.sql.exec(`insert or ignore into meta (key, value) values ('last_flush_at', ?)`, String(at));
   }
 
   insert(s: LiveSession): void {

@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import {
   appendSessionEntries,
   effectiveLimits,
+  flushCoordinator,
   insertSession,
   periodOf,
   poolOf,
@@ -44,10 +45,6 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   private readonly store: CoordinatorStore;
   private readonly config: ControlConfig;
   private readonly database: DurableDatabase;
-  /** From construction: a new or restarted coordinator's usage is safe in its SQLite until the first flush is due. */
-  private lastFlushAt = Date.now();
-  /** Hours Postgres had for the month when last read; flushes invalidate it. */
-  private recordedHours: { period: string; hours: number; limit: number | null; readAt: number } | undefined;
   /** Starts waiting for their session to leave `pending`, by session id. */
   private readonly settleWaiters = new Map<string, () => void>();
 
@@ -106,6 +103,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       usageSeq: 0,
     };
     this.store.insert(session);
+    this.store.startFlushClock(now);
     await this.armAlarm();
 
     try {
@@ -301,12 +299,8 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       }
       // Postgres hears from a coordinator once a flush period, not every alarm:
       // thousands of tenants would otherwise keep it busy with heartbeats.
-      if (now - this.lastFlushAt >= this.config.usageFlushIntervalMs) {
-        await this.flushUsage(tenantId);
-        await this.writeHeartbeats(tenantId);
-        this.lastFlushAt = now;
-      }
-      // After the flush, so the month's hours it re-reads include what was just written.
+      if (now - this.store.lastFlushAt >= this.config.usageFlushIntervalMs) await this.flushAndRead(tenantId, now);
+      // After the flush, whose read-back of the month's hours it uses.
       await this.enforceQuota(tenantId, now);
       this.store.purgeEnded(now - ENDED_RETENTION_MS);
     } catch (error) {
@@ -352,7 +346,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     if (!found) return null;
     for (const s of this.store.live()) this.accrue(s, now);
     const limits = effectiveLimits(found.tenant);
-    this.recordedHours = { period, hours: found.sessionHours, limit: limits.monthlySessionHours, readAt: now };
+    this.store.recordedHours = { period, hours: found.sessionHours, limit: limits.monthlySessionHours, readAt: now };
     return { tenant: found.tenant, limits, hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
   }
 
@@ -360,11 +354,11 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     const active = this.store.live().filter((s) => s.state === 'active');
     if (active.length === 0) return;
     const period = periodOf(now);
-    const cached = this.recordedHours;
+    const cached = this.store.recordedHours;
     if (!cached || cached.period !== period || now - cached.readAt >= this.config.usageFlushIntervalMs) {
       if (!(await this.usageContext(tenantId, now))) return;
     }
-    const recorded = this.recordedHours!;
+    const recorded = this.store.recordedHours!;
     const limit = recorded.limit;
     if (limit === null) return;
     // What Postgres had, plus what accrued here since (this coordinator is the only writer).
@@ -395,14 +389,24 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     if (totals.length === 0) return;
     await this.database.run((db) => recordSessionUsage(db, tenantId, totals));
     this.store.markFlushed(totals);
-    this.recordedHours = undefined;
+    this.store.recordedHours = null;
   }
 
-  private async writeHeartbeats(tenantId: string): Promise<void> {
-    for (const s of this.store.live()) {
-      const lastHeartbeatAt = s.state === 'active' && s.lastHeartbeatAt ? new Date(s.lastHeartbeatAt) : undefined;
-      if (lastHeartbeatAt) await this.database.run((db) => updateSession(db, tenantId, s.id, { lastHeartbeatAt }));
-    }
+  /**
+   * The flush period's write-through in one transaction: usage, the sessions' last
+   * heartbeats (the web's history view shows them), and the month's hours read back.
+   */
+  private async flushAndRead(tenantId: string, now: number): Promise<void> {
+    const totals = this.store.unflushed();
+    const heartbeats = this.store
+      .live()
+      .filter((s) => s.state === 'active' && s.lastHeartbeatAt)
+      .map((s) => ({ sessionId: s.id, at: new Date(s.lastHeartbeatAt!) }));
+    const period = periodOf(now);
+    const found = await this.database.run((db) => flushCoordinator(db, tenantId, { totals, heartbeats, period }));
+    this.store.markFlushed(totals);
+    this.store.recordedHours = found ? { period, hours: found.sessionHours, limit: effectiveLimits(found.tenant).monthlySessionHours, readAt: now } : null;
+    this.store.lastFlushAt = now;
   }
 
   /**
@@ -432,7 +436,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     // A heartbeat moves a session's deadline without touching the alarm: when it
     // fires early, it finds the session alive and sleeps until the new deadline.
     for (const s of live) due = Math.min(due, (s.lastHeartbeatAt ?? s.createdAt) + this.config.heartbeatTimeoutMs);
-    if (active.length > 0 || this.store.unflushed().length > 0) due = Math.min(due, this.lastFlushAt + this.config.usageFlushIntervalMs);
+    if (active.length > 0 || this.store.unflushed().length > 0) due = Math.min(due, this.store.lastFlushAt + this.config.usageFlushIntervalMs);
     const quota = this.quotaDue(now, active);
     if (quota !== null) due = Math.min(due, quota);
     return Number.isFinite(due) ? due : null;
@@ -440,7 +444,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
 
   /** When the running sessions reach the quota's warning (or, once warned, its end), at their current burn. */
   private quotaDue(now: number, active: LiveSession[]): number | null {
-    const recorded = this.recordedHours;
+    const recorded = this.store.recordedHours;
     if (!recorded || recorded.limit === null || recorded.period !== periodOf(now) || active.length === 0) return null;
     for (const s of active) this.accrue(s, now);
     const remainingMs = ((recorded.limit - recorded.hours - this.store.unflushedHours(recorded.period)) * 3600_000) / active.length;
