@@ -98,7 +98,10 @@ export async function controlPlaneBenchmarks(databaseUrl: string, sizes: { tenan
       const started = performance.now();
       let done = 0;
       await pool(ids, 8, async (id, i) => {
-        const res = await api('POST', `/tenants/${id}/sessions`, { guild_id: snowflake(i), channel_id: snowflake(i), started_by: snowflake(i) });
+        // A dropped connection counts as an error like a refusal; the sweep goes on.
+        const res = await api('POST', `/tenants/${id}/sessions`, { guild_id: snowflake(i), channel_id: snowflake(i), started_by: snowflake(i) }).catch(
+          (error: Error) => ({ status: 0, body: error.message }),
+        );
         if (res.status !== 201) {
           if (errors++ < 5) console.error(`start for ${id} refused: ${res.status} ${JSON.stringify(res.body)}`);
         }

@@ -18,8 +18,12 @@ export interface EdgeOptions {
   stdio?: 'inherit' | 'ignore';
 }
 
-/** Server connections the local stand-in for Hyperdrive's pool keeps to Postgres. */
-const LOCAL_POOL_SIZE = 20;
+/**
+ * Server connections the local stand-in for Hyperdrive's pool may open to Postgres (of its
+ * default 100). Under load a transaction holds its connection across several turns of
+ * workerd's one thread, so the pool is sized for waiting transactions, not busy ones.
+ */
+const LOCAL_POOL_SIZE = 60;
 
 /**
  * The Worker and its Durable Objects under `wrangler dev` (workerd), answering /healthz.
