@@ -412,9 +412,9 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   /**
    * The alarm runs while there are live sessions or usage Postgres lacks, and only
    * when something is due: a session's heartbeat deadline, the next flush, the
-   * quota's warning or end. A healthy tenant's coordinator so wakes about once a
-   * flush period rather than every few seconds (10,000 tenants on one machine),
-   * and never sooner than ALARM_INTERVAL_MS after now.
+   * quota's warning or end. A healthy tenant's coordinator so wakes at its sessions'
+   * heartbeat deadlines (every minute or so, finding them alive) and once a flush
+   * period, rather than every few seconds; never sooner than ALARM_INTERVAL_MS from now.
    */
   private async armAlarm(): Promise<void> {
     const now = Date.now();
