@@ -145,7 +145,7 @@ describe('sessions through the coordinator and a connected node', () => {
     await node.next((m) => m.type === 'stop_session' && m.session_id === res.body.session.id);
   });
 
-  // Every 500 ms; and every 100 ms, faster than the Fleet relays them (a third of the 1.5 s timeout).
+  // The Fleet keeps the heartbeats; at the deadline (the coordinator's own news is 2 s old by then) it asks.
   it.each([
     [500, 4],
     [100, 20],

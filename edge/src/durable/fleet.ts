@@ -74,8 +74,13 @@ export class Fleet extends DurableObject<Bindings> {
    * sockets when the object wakes from hibernation.
    */
   private ready: Map<string, { node: NodeAttachment; ws: WebSocket }> | undefined;
-  /** When each session's liveness last reached its coordinator. */
-  private readonly relayedAt = new Map<string, number>();
+  /**
+   * When each session was last listed in its node's heartbeat. Kept here, not sent on:
+   * a coordinator asks at its session's deadline, so a healthy session costs its
+   * coordinator nothing between deadlines. Lost with the object, hence `upSince`.
+   */
+  private readonly listedAt = new Map<string, number>();
+  private readonly upSince = Date.now();
   private readonly log: Logger = createLogger({ component: 'fleet' });
   private readonly database: DurableDatabase;
 
@@ -222,7 +227,7 @@ export class Fleet extends DurableObject<Bindings> {
   async dissolve(): Promise<void> {
     for (const ws of this.ctx.getWebSockets()) ws.close(4001, 'pool deleted');
     this.ready = undefined;
-    this.relayedAt.clear();
+    this.listedAt.clear();
     await this.ctx.storage.deleteAll();
     this.store.createSchema();
   }
@@ -294,42 +299,35 @@ export class Fleet extends DurableObject<Bindings> {
     );
   }
 
-  /**
-   * Relays liveness to each tenant's coordinator; sessions nobody owns any more are
-   * stopped. A session's liveness is relayed at most every third of the heartbeat
-   * timeout, which is all the coordinator needs to never end a live session, so
-   * 10,000 sessions heartbeating every 5 s cost their coordinators ~1/6 of the calls.
-   */
-  private async heartbeat(ws: WebSocket, node: NodeAttachment, sessionIds: string[]): Promise<void> {
+  /** Notes the sessions a node still runs; one it runs that is not placed there (any more) is stopped. */
+  private heartbeat(ws: WebSocket, node: NodeAttachment, sessionIds: string[]): void {
     const now = Date.now();
-    const relayEveryMs = this.config.heartbeatTimeoutMs / 3;
-    const byTenant = new Map<string, string[]>();
     for (const id of sessionIds) {
-      const placement = this.placementOn(node, id);
-      if (!placement) {
-        send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
-        continue;
-      }
-      if (now - (this.relayedAt.get(id) ?? 0) < relayEveryMs) continue;
-      byTenant.set(placement.tenantId, [...(byTenant.get(placement.tenantId) ?? []), id]);
+      if (this.placementOn(node, id)) this.listedAt.set(id, now);
+      else send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
     }
-    for (const [tenantId, ids] of byTenant) {
-      const stale = new Set(await this.coordinator(tenantId).heartbeat(tenantId, node.nodeId, ids));
-      for (const id of ids) {
-        if (!stale.has(id)) {
-          this.relayedAt.set(id, now);
-          continue;
-        }
-        this.forget(id);
-        send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
-      }
+  }
+
+  /**
+   * When each of these sessions was last listed by the node it is placed on, for its
+   * coordinator's deadline check (still known after the node dropped, so a node back
+   * within the timeout keeps its sessions); null for one not placed here. One never
+   * listed since this object started counts from then while its node is connected.
+   */
+  lastListed(sessionIds: string[]): Record<string, number | null> {
+    const answer: Record<string, number | null> = {};
+    for (const id of sessionIds) {
+      const placement = this.store.placement(id);
+      const connected = placement !== null && this.readyNodes().has(placement.nodeId);
+      answer[id] = placement ? (this.listedAt.get(id) ?? (connected ? this.upSince : null)) : null;
     }
+    return answer;
   }
 
   /** Drops a session's placement and what this object remembers of it. */
   private forget(sessionId: string): void {
     this.store.release(sessionId);
-    this.relayedAt.delete(sessionId);
+    this.listedAt.delete(sessionId);
   }
 
   private readyNodes(): Map<string, { node: NodeAttachment; ws: WebSocket }> {

@@ -213,22 +213,6 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   }
 
   /**
-   * Heartbeats from a node for the sessions it runs. Returns the ones that are
-   * no longer live here, which the node must stop (it was gone too long).
-   */
-  heartbeat(tenantId: string, nodeId: string, sessionIds: string[]): string[] {
-    this.claim(tenantId);
-    const now = Date.now();
-    const stale: string[] = [];
-    for (const id of sessionIds) {
-      const session = this.store.get(id);
-      if (!session || session.state === 'ended' || (session.nodeId !== null && session.nodeId !== nodeId)) stale.push(id);
-      else this.store.update(id, { lastHeartbeatAt: now });
-    }
-    return stale;
-  }
-
-  /**
    * The node running some of this tenant's sessions lost its connection. They
    * stay live for now: back within the heartbeat timeout, it keeps them; the
    * alarm ends them as `node_lost` otherwise.
@@ -288,6 +272,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     const log = this.log(tenantId);
     const now = Date.now();
     try {
+      await this.learnLiveness(now);
       for (const s of this.store.live()) {
         const lastSign = s.lastHeartbeatAt ?? s.createdAt;
         if (now - lastSign >= this.config.heartbeatTimeoutMs) {
@@ -393,6 +378,23 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   }
 
   /**
+   * Sessions past their heartbeat deadline by what this coordinator knows: asks their
+   * pool's Fleet when their node last listed them (heartbeats stop at the Fleet, so a
+   * healthy session costs nothing here between deadlines) and keeps the later time.
+   */
+  private async learnLiveness(now: number): Promise<void> {
+    const due = this.store.live().filter((s) => s.nodeId && now - (s.lastHeartbeatAt ?? s.createdAt) >= this.config.heartbeatTimeoutMs);
+    for (const pool of new Set(due.map((s) => s.pool))) {
+      const sessions = due.filter((s) => s.pool === pool);
+      const listed = await this.fleet(pool).lastListed(sessions.map((s) => s.id));
+      for (const s of sessions) {
+        const at = listed[s.id];
+        if (at && at > (s.lastHeartbeatAt ?? s.createdAt)) this.store.update(s.id, { lastHeartbeatAt: at });
+      }
+    }
+  }
+
+  /**
    * The flush period's write-through in one transaction: usage, the sessions' last
    * heartbeats (the web's history view shows them), and the month's hours read back.
    */
@@ -433,8 +435,8 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     const live = this.store.live();
     const active = live.filter((s) => s.state === 'active');
     let due = Number.POSITIVE_INFINITY;
-    // A heartbeat moves a session's deadline without touching the alarm: when it
-    // fires early, it finds the session alive and sleeps until the new deadline.
+    // Heartbeats stay at the Fleet: at the deadline the alarm asks it, finds the
+    // session alive and sleeps until the new deadline.
     for (const s of live) due = Math.min(due, (s.lastHeartbeatAt ?? s.createdAt) + this.config.heartbeatTimeoutMs);
     if (active.length > 0 || this.store.unflushed().length > 0) due = Math.min(due, this.store.lastFlushAt + this.config.usageFlushIntervalMs);
     const quota = this.quotaDue(now, active);
