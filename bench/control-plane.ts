@@ -40,8 +40,8 @@ export async function controlPlaneBenchmarks(databaseUrl: string, sizes: { tenan
     // Everything talks to workerd's own port: wrangler's proxy in front of it is a local
     // development hop (~1-2 ms a request, more in the tail) that production does not have.
     const edgeUrl = `http://127.0.0.1:${await workerdPort(edge.pid, port)}`;
-    client = new HttpClient(`${edgeUrl}/admin`, { authorization: `Bearer ${ADMIN_KEY}` });
-    const admin = client;
+    const admin = new HttpClient(`${edgeUrl}/admin`, { authorization: `Bearer ${ADMIN_KEY}` });
+    client = admin;
     const api = (method: string, path: string, body?: object) => admin.call(method, path, body);
 
     // A real voice node (Bun) for the latency figures.

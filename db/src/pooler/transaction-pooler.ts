@@ -181,15 +181,9 @@ class UpstreamPool {
   }
 
   async warm(): Promise<ServerGreeting> {
-    this.open++;
-    try {
-      const { upstream, greeting } = await Upstream.open(this.url);
-      this.release(upstream);
-      return greeting;
-    } catch (error) {
-      this.open--;
-      throw error;
-    }
+    const { upstream, greeting } = await this.connect();
+    this.release(upstream);
+    return greeting;
   }
 
   acquire(): Promise<Upstream> {
@@ -197,7 +191,7 @@ class UpstreamPool {
       if (!u.closed) return Promise.resolve(u);
       this.open--;
     }
-    if (this.open < this.size) return this.connect();
+    if (this.open < this.size) return this.connect().then((c) => c.upstream);
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
@@ -213,7 +207,7 @@ class UpstreamPool {
     upstream.destroy();
     this.open--;
     const waiter = this.waiters.shift();
-    if (waiter) this.connect().then(waiter.resolve, waiter.reject);
+    if (waiter) this.connect().then((c) => waiter.resolve(c.upstream), waiter.reject);
   }
 
   close(): void {
@@ -222,10 +216,10 @@ class UpstreamPool {
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the pooler is closing'));
   }
 
-  private async connect(): Promise<Upstream> {
+  private async connect(): Promise<{ upstream: Upstream; greeting: ServerGreeting }> {
     this.open++;
     try {
-      return (await Upstream.open(this.url)).upstream;
+      return await Upstream.open(this.url);
     } catch (error) {
       this.open--;
       throw error;

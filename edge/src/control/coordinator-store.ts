@@ -61,7 +61,7 @@ const SCHEMA = [
 const UNFLUSHED = `session_seconds <> flushed_session_seconds or llm_tokens <> flushed_llm_tokens
   or stt_seconds <> flushed_stt_seconds or tts_chars <> flushed_tts_chars`;
 
-/** The coordinator's SQLite storage: its sessions and their usage, durable across evictions. */
+/** The month's session hours Postgres had when last read, with the tenant's limit. */
 export interface RecordedHours {
   period: string;
   hours: number;
@@ -69,6 +69,7 @@ export interface RecordedHours {
   readAt: number;
 }
 
+/** The coordinator's SQLite storage: its sessions and their usage, durable across evictions. */
 export class CoordinatorStore {
   private readonly sql: SqlStorage;
 
@@ -83,39 +84,44 @@ export class CoordinatorStore {
   }
 
   get tenantId(): string | null {
-    return this.sql.exec<{ value: string }>(`select value from meta where key = 'tenant_id'`).toArray()[0]?.value ?? null;
+    return this.meta('tenant_id');
   }
 
   set tenantId(id: string) {
-    this.sql.exec(`insert or replace into meta (key, value) values ('tenant_id', ?)`, id);
+    this.setMeta('tenant_id', id);
   }
 
-  /**
-   * The month's session hours Postgres had when last read, with the tenant's limit: kept
-   * here rather than in memory so a coordinator evicted between alarms need not re-read them.
-   */
+  /** Kept here rather than in memory, so a coordinator evicted between alarms need not re-read them. */
   get recordedHours(): RecordedHours | null {
-    const value = this.sql.exec<{ value: string }>(`select value from meta where key = 'recorded_hours'`).toArray()[0]?.value;
+    const value = this.meta('recorded_hours');
     return value ? (JSON.parse(value) as RecordedHours) : null;
   }
 
   set recordedHours(hours: RecordedHours | null) {
-    if (hours) this.sql.exec(`insert or replace into meta (key, value) values ('recorded_hours', ?)`, JSON.stringify(hours));
+    if (hours) this.setMeta('recorded_hours', JSON.stringify(hours));
     else this.sql.exec(`delete from meta where key = 'recorded_hours'`);
   }
 
   /** When usage last went to Postgres (0: never). */
   get lastFlushAt(): number {
-    return Number(this.sql.exec<{ value: string }>(`select value from meta where key = 'last_flush_at'`).toArray()[0]?.value ?? 0);
+    return Number(this.meta('last_flush_at') ?? 0);
   }
 
   set lastFlushAt(at: number) {
-    this.sql.exec(`insert or replace into meta (key, value) values ('last_flush_at', ?)`, String(at));
+    this.setMeta('last_flush_at', String(at));
   }
 
   /** A first session starts the flush clock: its first flush is a period later, not at once. */
   startFlushClock(at: number): void {
-    this.sql.exec(`insert or ignore into meta (key, value) values ('last_flush_at', ?)`, String(at));
+    if (this.meta('last_flush_at') === null) this.lastFlushAt = at;
+  }
+
+  private meta(key: string): string | null {
+    return this.sql.exec<{ value: string }>(`select value from meta where key = ?`, key).toArray()[0]?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec(`insert or replace into meta (key, value) values (?, ?)`, key, value);
   }
 
   insert(s: LiveSession): void {
