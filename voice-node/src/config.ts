@@ -1,30 +1,51 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { MAX_ID_LENGTH, ProviderSettingsSchema } from '@glyphoxa/protocol';
+import { errorMessage, LOG_LEVELS, MAX_ID_LENGTH, ProviderSettingsSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
-import { errorMessage, LOG_LEVELS } from '@glyphoxa/protocol';
+import { NODE_VERSION } from './version.ts';
 
-/** Each setting: its flag, the environment variable behind it, and its default. */
+/** Each setting: its flag, the environment variable behind it, its default, and its help line. */
 const SETTINGS = {
-  'edge-url': { env: 'EDGE_URL' },
-  token: { env: 'NODE_TOKEN' },
-  capacity: { env: 'NODE_CAPACITY', default: '4' },
-  region: { env: 'NODE_REGION', default: 'local' },
-  'health-port': { env: 'HEALTH_PORT', default: '0' },
-  'listen-host': { env: 'LISTEN_HOST', default: '127.0.0.1' },
-  'audio-url': { env: 'AUDIO_URL' },
-  'default-providers': { env: 'DEFAULT_PROVIDERS' },
-  'node-id': { env: 'NODE_ID' },
-  'log-level': { env: 'LOG_LEVEL', default: 'info' },
-} as const satisfies Record<string, { env: string; default?: string }>;
+  'edge-url': { env: 'EDGE_URL', arg: 'URL', help: "the edge's base URL, http(s)://… (required)" },
+  token: { env: 'NODE_TOKEN', arg: 'TOKEN', help: 'the node token from POST /admin/nodes (required)' },
+  capacity: { env: 'NODE_CAPACITY', default: '4', arg: 'N', help: 'concurrent sessions, at most 1000' },
+  region: { env: 'NODE_REGION', default: 'local', arg: 'R', help: 'region label shown in the fleet view' },
+  'health-port': {
+    env: 'HEALTH_PORT',
+    default: '0',
+    arg: 'P',
+    help: 'port of /healthz, /metrics and the audio WebSocket; 0 picks a free one',
+  },
+  'listen-host': { env: 'LISTEN_HOST', default: '127.0.0.1', arg: 'H', help: 'address that port listens on' },
+  'audio-url': { env: 'AUDIO_URL', arg: 'URL', help: 'ws(s):// URL browsers reach /audio at (default: the listening address)' },
+  'default-providers': { env: 'DEFAULT_PROVIDERS', arg: 'JSON', help: 'providers for sessions whose tenant configured none' },
+  'node-id': { env: 'NODE_ID', arg: 'ID', help: "the node's id (default: the token's node id, else the host name)" },
+  'log-level': { env: 'LOG_LEVEL', default: 'info', arg: 'L', help: `one of ${LOG_LEVELS.join(', ')}` },
+} as const satisfies Record<string, { env: string; default?: string; arg: string; help: string }>;
 
 type Setting = keyof typeof SETTINGS;
 
 export const USAGE = `usage: voice-node --edge-url URL --token TOKEN [--capacity N] [--region R] [--health-port P] [--listen-host H]
-  [--audio-url URL] [--default-providers JSON] [--node-id ID] [--log-level L]
-  every flag falls back to an environment variable: ${Object.entries(SETTINGS)
-    .map(([flag, { env }]) => `--${flag}=${env}`)
-    .join(' ')}`;
+                  [--audio-url URL] [--default-providers JSON] [--node-id ID] [--log-level L]
+       voice-node --help | --version`;
+
+const helpRow = (flag: string, env: string, text: string) => `  ${flag.padEnd(26)} ${env.padEnd(18)} ${text}`;
+
+/** What `--help` prints: the usage, then every setting with its variable and default. */
+export const HELP = `${USAGE}
+
+Runs a Glyphoxa voice node: it checks in to the edge over a WebSocket and runs the voice
+sessions the edge sends it. Every flag falls back to its environment variable, then to its
+default; a flag wins over the variable.
+
+${helpRow('flag', 'environment', 'meaning')}
+${Object.entries(SETTINGS)
+  .map(([flag, s]) => helpRow(`--${flag} ${s.arg}`, s.env, 'default' in s ? `${s.help} (default ${s.default})` : s.help))
+  .join('\n')}
+${helpRow('-h, --help', '', 'print this help and exit')}
+${helpRow('--version', '', `print the version (${NODE_VERSION}) and exit`)}
+
+Exit status: 0 after a clean stop (SIGTERM or SIGINT), 2 for a bad flag or setting.`;
 
 const required = 'is required';
 
@@ -103,15 +124,23 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Flags win over environment variables, which win over defaults. Throws ConfigError. */
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
-  const flags = readFlags(argv);
+/** What the command line asks for: the help, the version, or to run with a configuration. */
+export type Command = { action: 'help' } | { action: 'version' } | { action: 'run'; config: Config };
+
+/**
+ * `--help` and `--version` win over everything else on the command line; otherwise flags
+ * win over environment variables, which win over defaults. Throws ConfigError.
+ */
+export function readCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Command {
+  const { help, version, ...flags } = readFlags(argv);
+  if (help) return { action: 'help' };
+  if (version) return { action: 'version' };
   const input: Record<string, string | undefined> = {};
   for (const [name, setting] of Object.entries(SETTINGS) as [Setting, (typeof SETTINGS)[Setting]][]) {
     input[name] = flags[name] ?? nonEmpty(env[setting.env]) ?? ('default' in setting ? setting.default : undefined);
   }
   const result = v.safeParse(ConfigSchema, input);
-  if (result.success) return result.output;
+  if (result.success) return { action: 'run', config: result.output };
   const issue = result.issues[0];
   const name = issue.path?.[0]?.key as Setting | undefined;
   if (!name) throw new ConfigError(issue.message);
@@ -120,12 +149,16 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   throw new ConfigError(`--${name} (${SETTINGS[name].env}) ${inner ? `${inner}: ` : ''}${issue.message}`);
 }
 
-function readFlags(argv: readonly string[]): Partial<Record<Setting, string>> {
-  const options = Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, { type: 'string' as const }]));
+type Flags = Partial<Record<Setting, string>> & { help?: boolean; version?: boolean };
+
+function readFlags(argv: readonly string[]): Flags {
+  const options = {
+    ...Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, { type: 'string' as const }])),
+    help: { type: 'boolean' as const, short: 'h' },
+    version: { type: 'boolean' as const },
+  };
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Partial<
-      Record<Setting, string>
-    >;
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Flags;
   } catch (err) {
     throw new ConfigError(errorMessage(err));
   }

@@ -2,7 +2,7 @@
 import { createLogger } from '@glyphoxa/protocol';
 import { createOutputStats } from './audio/output-stats.ts';
 import { loadVadEngine } from './audio/vad/load.ts';
-import { ConfigError, connectUrl, loadConfig, USAGE, type Config } from './config.ts';
+import { ConfigError, connectUrl, HELP, readCommand, USAGE, type Config } from './config.ts';
 import { createDispatcher } from './dispatch.ts';
 import { connectToEdge, type EdgeConnection } from './edge-connection.ts';
 import { startHealthServer } from './health-server.ts';
@@ -16,12 +16,16 @@ import { NODE_VERSION } from './version.ts';
 /** After this, shutdown stops waiting for sessions and the edge. */
 const SHUTDOWN_TIMEOUT_MS = 5000;
 
+/** The configuration to run with; `--help` and `--version` print and exit 0, a bad setting exits 2. */
 function readConfig(): Config {
   try {
-    return loadConfig(process.argv.slice(2), process.env);
+    const command = readCommand(process.argv.slice(2), process.env);
+    if (command.action === 'run') return command.config;
+    process.stdout.write(`${command.action === 'help' ? HELP : NODE_VERSION}\n`);
+    process.exit(0);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`voice-node: ${err.message}\n${USAGE}\n`);
+    process.stderr.write(`voice-node: ${err.message}\n${USAGE}\nRun 'voice-node --help' for every setting.\n`);
     process.exit(2);
   }
 }

@@ -1,8 +1,16 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, connectUrl, loadConfig } from '../src/config.ts';
+import { ConfigError, connectUrl, HELP, readCommand, type Config } from '../src/config.ts';
+import { NODE_VERSION } from '../src/version.ts';
 
 const required = ['--edge-url', 'https://edge.example.com', '--token', 't0k'];
+
+/** The configuration a command line and environment run with. */
+function loadConfig(argv: string[], env: Record<string, string>): Config {
+  const command = readCommand(argv, env);
+  if (command.action !== 'run') throw new Error(`expected to run, got ${command.action}`);
+  return command.config;
+}
 
 function configError(argv: string[], env: Record<string, string> = {}): string {
   try {
@@ -67,6 +75,22 @@ describe('node configuration', () => {
 
   it('rejects unknown flags', () => {
     expect(configError([...required, '--tokne', 'x'])).toMatch(/--tokne/);
+  });
+
+  it('answers --help and --version before reading any setting', () => {
+    expect(readCommand(['--help'], {})).toEqual({ action: 'help' });
+    expect(readCommand(['-h'], {})).toEqual({ action: 'help' });
+    // Even with a bad setting beside it: asking for help is never an error.
+    expect(readCommand([...required, '--capacity', 'lots', '--help'], {})).toEqual({ action: 'help' });
+    expect(readCommand(['--version'], { HEALTH_PORT: '70000' })).toEqual({ action: 'version' });
+  });
+
+  it('lists every setting in the help with its variable and default', () => {
+    for (const [flag, env] of [['--edge-url URL', 'EDGE_URL'], ['--token TOKEN', 'NODE_TOKEN'], ['--default-providers JSON', 'DEFAULT_PROVIDERS'], ['--log-level L', 'LOG_LEVEL']]) {
+      expect(HELP).toMatch(new RegExp(`^  ${flag} +${env} +\\S`, 'm'));
+    }
+    expect(HELP).toMatch(/^  --capacity N +NODE_CAPACITY +.*\(default 4\)$/m);
+    expect(HELP).toContain(`print the version (${NODE_VERSION}) and exit`);
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@glyphoxa/protocol';
 import { startSession } from './helpers/messages.ts';
+import { NODE_VERSION } from '../src/version.ts';
 import { killAll, runNode, startNode, startPeer, TOKEN } from './helpers/processes.ts';
 
 afterEach(killAll);
@@ -65,5 +66,21 @@ describe('the voice node process and its edge link', () => {
     const node = runNode(['--edge-url', 'http://127.0.0.1:1', '--token', 't', '--capacity', 'many']);
     expect(await node.exited).toBe(2);
     expect(node.stderr()).toContain('--capacity (NODE_CAPACITY) must be a whole number');
+    expect(node.stderr()).toContain("Run 'voice-node --help' for every setting.");
+  });
+
+  it('prints the help on --help and the version on --version, exiting 0 without starting', async () => {
+    const help = runNode(['--help']);
+    await help.line((l) => typeof l.raw === 'string' && l.raw.startsWith('Exit status:'), 'the end of the help');
+    expect(await help.exited).toBe(0);
+    expect(help.lines[0]?.raw).toMatch(/^usage: voice-node --edge-url URL --token TOKEN /);
+    expect(help.lines.map((l) => l.raw)).toContainEqual(expect.stringMatching(/^ {2}--token TOKEN +NODE_TOKEN +/));
+    expect(help.stderr()).toBe('');
+
+    const version = runNode(['--version']);
+    await version.line((l) => l.raw === NODE_VERSION, 'the version');
+    expect(await version.exited).toBe(0);
+    expect(version.lines).toEqual([{ raw: NODE_VERSION }]);
+    expect(version.stderr()).toBe('');
   });
 });
