@@ -9,10 +9,18 @@ set -euo pipefail
 umask 022
 
 readonly BUN_VERSION=1.4.5 # keep in step with the root package.json's devDependencies.bun
-readonly BUN_DEFAULT_BASE_URL="https://github.com/oven-sh/bun/releases/download/bun-v${BUN_VERSION}"
+# Bun comes from the npm registry, as the package @oven/<asset> (the one the `bun` npm
+# package installs): SHA-256 of each @oven/<asset>-${BUN_VERSION}.tgz, whose sha512 matched
+# the registry's published integrity. With a new BUN_VERSION: see docs/SELF_HOSTING.md.
+declare -rA BUN_PINNED_SHA256=(
+  [bun-linux-x64]=0c72edca57b0cbf0a07a242daf0ea8ea96711827f042b80a1c383ce1cc51c771
+  [bun-linux-x64-baseline]=c18ff4130882eaa8209f0b3e66a202abd1e07a137f38a254d0b7431bc6a03827
+  [bun-linux-aarch64]=c3cd56594c9d5d025df87f77c68ad4699a49b52551f0f3232be6f727533fe08c
+)
+readonly DEFAULT_REGISTRY=https://registry.npmjs.org
 readonly SERVICE=glyphoxa-voice-node
 readonly SERVICE_USER=glyphoxa
-readonly APT_PACKAGES=(espeak-ng ca-certificates curl unzip)
+readonly APT_PACKAGES=(espeak-ng ca-certificates curl)
 readonly DEFAULT_HEALTH_PORT=9470
 
 # Paths as the installed system sees them. On disk each is prefixed with $ROOT, which is
@@ -35,8 +43,8 @@ readonly SCRIPT_DIR
 usage() {
   cat <<EOF
 usage: install.sh [--edge-url URL] [--token TOKEN] [--capacity N] [--region R]
-                  [--health-port P] [--env KEY=VALUE]... [--bun-base-url URL] [--bun-sha256 HEX]
-                  [--root DIR]
+                  [--health-port P] [--env KEY=VALUE]... [--registry URL]
+                  [--bun-sha256 HEX | --skip-bun-checksum] [--root DIR]
        install.sh --uninstall [--root DIR]
 
 Installs Bun ${BUN_VERSION} and the voice node under ${PREFIX_DIR}, writes ${ENV_FILE}
@@ -49,10 +57,12 @@ and the systemd unit ${SERVICE}.service, and starts it. Run it again to update.
   --health-port P    loopback port of /healthz and /metrics (default ${DEFAULT_HEALTH_PORT}) (env HEALTH_PORT)
   --env KEY=VALUE    any other voice-node setting for the env file (e.g. AUDIO_URL,
                      LOG_LEVEL, DEFAULT_PROVIDERS); KEY= removes it
-  --bun-base-url URL where bun-linux-<arch>.zip is downloaded from    (env GLYPHOXA_BUN_BASE_URL)
-                     default ${BUN_DEFAULT_BASE_URL}
-  --bun-sha256 HEX   expected SHA-256 of that zip; without it, the release's
-                     SHASUMS256.txt is used when available          (env GLYPHOXA_BUN_SHA256)
+  --registry URL     the npm registry (or a mirror) Bun and the node's packages come
+                     from (default ${DEFAULT_REGISTRY})    (env NPM_CONFIG_REGISTRY)
+  --bun-sha256 HEX   the SHA-256 Bun's tarball (@oven/bun-linux-<arch>) must have, instead
+                     of the one pinned in this script                (env GLYPHOXA_BUN_SHA256)
+  --skip-bun-checksum
+                     install Bun even when its tarball matches no checksum (unverified)
   --uninstall        stop and remove the service, its files, its settings and its user
   --root DIR         create every file under DIR (tests)             (env GLYPHOXA_ROOT)
 
@@ -98,8 +108,9 @@ OPT_TOKEN=${NODE_TOKEN:-}
 OPT_CAPACITY=${NODE_CAPACITY:-}
 OPT_REGION=${NODE_REGION:-}
 OPT_HEALTH_PORT=${HEALTH_PORT:-}
-BUN_BASE_URL=${GLYPHOXA_BUN_BASE_URL:-$BUN_DEFAULT_BASE_URL}
+REGISTRY=${NPM_CONFIG_REGISTRY:-$DEFAULT_REGISTRY}
 BUN_SHA256=${GLYPHOXA_BUN_SHA256:-}
+SKIP_BUN_CHECKSUM=0
 EXTRA_ENV=()
 
 parse_args() {
@@ -123,7 +134,12 @@ parse_args() {
         ACTION=uninstall
         continue
         ;;
-      --edge-url | --token | --capacity | --region | --health-port | --env | --bun-base-url | --bun-sha256 | --root)
+      --skip-bun-checksum)
+        ((has_value == 0)) || usage_error "--skip-bun-checksum takes no value"
+        SKIP_BUN_CHECKSUM=1
+        continue
+        ;;
+      --edge-url | --token | --capacity | --region | --health-port | --env | --registry | --bun-sha256 | --root)
         if ((has_value == 0)); then
           (($# > 0)) || usage_error "$name needs a value"
           value=$1
@@ -139,7 +155,7 @@ parse_args() {
       --region) OPT_REGION=$value ;;
       --health-port) OPT_HEALTH_PORT=$value ;;
       --env) EXTRA_ENV+=("$value") ;;
-      --bun-base-url) BUN_BASE_URL=$value ;;
+      --registry) REGISTRY=$value ;;
       --bun-sha256) BUN_SHA256=$value ;;
       --root) ROOT=$value ;;
     esac
@@ -358,30 +374,30 @@ install_bun() {
     step "Bun $BUN_VERSION" "already installed ($BUN_DIR/bun)"
     return
   fi
-  local asset zip expected='' actual how='' found checked
+  local asset tgz url expected how actual checked
   pick_bun_asset
   asset=$BUN_ASSET
-  zip=$WORK_DIR/$asset.zip
-  download "${BUN_BASE_URL%/}/$asset.zip" "$zip" || die "could not download Bun from ${BUN_BASE_URL%/}/$asset.zip"
+  tgz=$WORK_DIR/$asset.tgz
+  url="${REGISTRY%/}/@oven/$asset/-/$asset-$BUN_VERSION.tgz"
+  download "$url" "$tgz" || die "could not download Bun from $url"
   if [[ -n $BUN_SHA256 ]]; then
-    expected=${BUN_SHA256,,}
-    how="--bun-sha256"
-  elif download "${BUN_BASE_URL%/}/SHASUMS256.txt" "$WORK_DIR/SHASUMS256.txt" 2>/dev/null; then
-    expected=$(awk -v f="$asset.zip" '$2 == f || $2 == "*" f { print tolower($1); exit }' "$WORK_DIR/SHASUMS256.txt")
-    how="the release's SHASUMS256.txt"
-    [[ -n $expected ]] || die "$asset.zip is not listed in ${BUN_BASE_URL%/}/SHASUMS256.txt"
+    expected=${BUN_SHA256,,} how="--bun-sha256"
   else
-    warn "no checksum for $asset.zip (SHASUMS256.txt not found and no --bun-sha256): not verified"
+    expected=${BUN_PINNED_SHA256[$asset]:-} how="pinned in install.sh for Bun $BUN_VERSION"
   fi
-  actual=$(sha256sum "$zip" | cut -d' ' -f1)
-  if [[ -n $expected && $actual != "$expected" ]]; then
-    die "Bun download failed its checksum: $asset.zip has sha256 $actual, expected $expected (from $how)"
+  actual=$(sha256sum "$tgz" | cut -d' ' -f1)
+  if [[ $actual == "$expected" ]]; then
+    checked="sha256 checked ($how)"
+  elif ((SKIP_BUN_CHECKSUM)); then
+    warn "Bun is NOT verified (--skip-bun-checksum): $asset-$BUN_VERSION.tgz has sha256 $actual, expected ${expected:-none}"
+    checked="checksum NOT verified: --skip-bun-checksum"
+  else
+    die "Bun download failed its checksum: $asset-$BUN_VERSION.tgz from $url has sha256 $actual, expected ${expected:-none} ($how)"
   fi
-  unzip -q "$zip" -d "$WORK_DIR/bun-unpacked" || die "could not unpack $asset.zip"
-  found=$(find "$WORK_DIR/bun-unpacked" -type f -name bun -print -quit)
-  [[ -n $found ]] || die "$asset.zip has no bun executable in it"
+  mkdir -p "$WORK_DIR/bun-unpacked"
+  tar -xzf "$tgz" -C "$WORK_DIR/bun-unpacked" package/bin/bun 2>/dev/null || die "could not unpack package/bin/bun from $asset-$BUN_VERSION.tgz"
   mkdir -p "$ROOT$BUN_DIR"
-  install -m 0755 "$found" "$bun.new"
+  install -m 0755 "$WORK_DIR/bun-unpacked/package/bin/bun" "$bun.new"
   have=$("$bun.new" --version 2>/dev/null || true)
   if [[ $have != "$BUN_VERSION" ]]; then
     rm -f "$bun.new"
@@ -389,8 +405,7 @@ install_bun() {
   fi
   mv -f "$bun.new" "$bun"
   BUN_CHANGED=1
-  if [[ -n $expected ]]; then checked="sha256 checked against $how"; else checked="checksum not verified"; fi
-  step "Bun $BUN_VERSION" "installed to $BUN_DIR/bun ($checked)"
+  step "Bun $BUN_VERSION" "installed to $BUN_DIR/bun from $asset-$BUN_VERSION.tgz ($checked)"
 }
 
 # Maps @glyphoxa/<name> to its folder, for every workspace in the source.
@@ -466,10 +481,10 @@ install_code() {
   # them; no package's install script runs as root (the node needs none of them).
   local frozen=()
   if [[ -f $staging/package-lock.json || -f $staging/bun.lock || -f $staging/bun.lockb ]]; then frozen=(--frozen-lockfile); fi
-  if ! (cd -- "$staging" && BUN_INSTALL_CACHE_DIR=$ROOT$CACHE_DIR/bun "$ROOT$BUN_DIR/bun" install --production "${frozen[@]}" --filter @glyphoxa/voice-node \
+  if ! (cd -- "$staging" && NPM_CONFIG_REGISTRY=$REGISTRY BUN_INSTALL_CACHE_DIR=$ROOT$CACHE_DIR/bun "$ROOT$BUN_DIR/bun" install --production "${frozen[@]}" --filter @glyphoxa/voice-node \
     --ignore-scripts --no-progress --no-summary >"$WORK_DIR/bun-install.log" 2>&1); then
     cat "$WORK_DIR/bun-install.log" >&2
-    die "bun install failed in $APP_DIR.new (the node's dependencies come from the npm registry)"
+    die "bun install failed in $APP_DIR.new (the node's dependencies come from $REGISTRY)"
   fi
   printf '%s\n' "$hash" >"$staging/.source-sha256"
   if [[ -d $ROOT$APP_DIR ]]; then mv -- "$ROOT$APP_DIR" "$ROOT$APP_DIR.old"; fi
@@ -635,7 +650,8 @@ do_install() {
   if [[ -n $BUN_SHA256 && ! $BUN_SHA256 =~ ^[0-9A-Fa-f]{64}$ ]]; then
     usage_error "--bun-sha256 (GLYPHOXA_BUN_SHA256) must be 64 hex digits"
   fi
-  [[ $BUN_BASE_URL =~ ^(https?|file):// ]] || usage_error "--bun-base-url (GLYPHOXA_BUN_BASE_URL) must be an http(s) URL"
+  if [[ -n $BUN_SHA256 ]] && ((SKIP_BUN_CHECKSUM)); then usage_error "--bun-sha256 and --skip-bun-checksum exclude each other"; fi
+  [[ $REGISTRY =~ $URL_RE ]] || usage_error "--registry (NPM_CONFIG_REGISTRY) must be an http:// or https:// URL"
 
   local node=''
   if [[ $TOKEN_VALUE =~ $ISSUED_TOKEN_RE ]]; then node=" ${TOKEN_VALUE%%.*}"; fi

@@ -1,15 +1,14 @@
 /**
  * What the install.sh test needs around the real script: a snapshot of the source tree to
  * run it from, stand-ins for the system commands a container cannot run (each records its
- * calls), a Bun release zip holding a fake `bun`, and a local server for it.
+ * calls), a Bun npm tarball holding a fake `bun`, and a local registry serving it.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, relative, resolve, sep } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -18,6 +17,12 @@ export function pinnedBunVersion(script: string): string {
   const match = readFileSync(script, 'utf8').match(/^readonly BUN_VERSION=(\S+)/m);
   if (!match?.[1]) throw new Error('install.sh pins no BUN_VERSION');
   return match[1];
+}
+
+/** The SHA-256 install.sh pins for each Bun build (asset -> hex). */
+export function pinnedBunChecksums(script: string): Map<string, string> {
+  const table = readFileSync(script, 'utf8').match(/^declare -rA BUN_PINNED_SHA256=\(\n([^)]*)\)/m)?.[1] ?? '';
+  return new Map([...table.matchAll(/^\s*\[([^\]]+)\]=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
 /**
@@ -98,83 +103,42 @@ export function readCalls(file: string): string[][] {
 export function fakeBun(version: string): string {
   return `#!/bin/sh
 if [ "$1" = --version ]; then echo ${version}; exit 0; fi
-printf 'bun\\tcwd=%s' "$PWD" >>"$GLYPHOXA_TEST_CALLS"; for a in "$@"; do printf '\\t%s' "$a" >>"$GLYPHOXA_TEST_CALLS"; done; printf '\\n' >>"$GLYPHOXA_TEST_CALLS"
+printf 'bun\\tcwd=%s\\tregistry=%s' "$PWD" "$NPM_CONFIG_REGISTRY" >>"$GLYPHOXA_TEST_CALLS"; for a in "$@"; do printf '\\t%s' "$a" >>"$GLYPHOXA_TEST_CALLS"; done; printf '\\n' >>"$GLYPHOXA_TEST_CALLS"
 if [ "$1" = install ]; then mkdir -p node_modules/@glyphoxa && ln -sfn ../../voice-node node_modules/@glyphoxa/voice-node; fi
 `;
 }
 
-/** A zip (stored, no compression) of the given files, with their Unix modes. */
-export function makeZip(files: { name: string; data: string | Buffer; mode: number }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
+/** A gzipped npm package tarball (`package/...`) of the given files, made by the system's tar. */
+export function makeTarball(dir: string, files: { name: string; data: string; mode: number }[]): Buffer {
+  const staging = mkdtempSync(join(dir, 'tarball-'));
   for (const file of files) {
-    const data = Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data);
-    const name = Buffer.from(file.name);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0, 6); // flags
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt32LE(0, 10); // time, date
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, data);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode below counts
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt32LE(0, 12);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt16LE(0, 30); // extra
-    central.writeUInt16LE(0, 32); // comment
-    central.writeUInt16LE(0, 34); // disk
-    central.writeUInt16LE(0, 36); // internal attributes
-    central.writeUInt32LE(((0o100000 | file.mode) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
+    const path = join(staging, 'package', file.name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.data);
+    chmodSync(path, file.mode);
   }
-  const centralSize = centrals.reduce((sum, b) => sum + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
+  const out = join(staging, 'package.tgz');
+  execFileSync('tar', ['-czf', out, '-C', staging, 'package']);
+  const tarball = readFileSync(out);
+  rmSync(staging, { recursive: true, force: true });
+  return tarball;
 }
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
- * Serves `<prefix>/bun-linux-*.zip` and `<prefix>/SHASUMS256.txt` for each release given,
- * recording every path asked for.
+ * An npm registry's tarball URLs, `<prefix>/@oven/<asset>/-/<asset>-<version>.tgz`, for each
+ * registry prefix given, recording every path asked for.
  */
-export async function serveReleases(releases: Record<string, { zip: Buffer; shasums?: string }>) {
+export async function serveRegistries(registries: Record<string, Buffer>) {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     requests.push(path);
-    const slash = path.lastIndexOf('/');
-    const release = releases[path.slice(0, slash)];
-    const file = path.slice(slash + 1);
-    if (release && /^bun-linux-[a-z0-9-]+\.zip$/.test(file)) {
-      res.writeHead(200, { 'content-type': 'application/zip' }).end(release.zip);
-    } else if (release?.shasums !== undefined && file === 'SHASUMS256.txt') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(release.shasums);
-    } else {
-      res.writeHead(404).end();
-    }
+    const match = path.match(/^(.*)\/@oven\/(bun-linux-[a-z0-9-]+)\/-\/\2-[0-9.]+\.tgz$/);
+    const tarball = match ? registries[match[1]!] : undefined;
+    if (tarball) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball);
+    else res.writeHead(404).end();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;

@@ -1,7 +1,7 @@
 /**
  * voice-node/install.sh, run for real in a scratch root: only what a container cannot do
  * is stubbed (apt-get, systemctl, useradd/userdel/groupdel, and chown when not root);
- * Bun comes as a release zip from a local server, holding a fake `bun`.
+ * Bun comes as its npm tarball from a local registry, holding a fake `bun`.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fakeBun,
-  makeZip,
+  makeTarball,
+  pinnedBunChecksums,
   pinnedBunVersion,
   readCalls,
   REPO,
   runCommand,
-  serveReleases,
+  serveRegistries,
   sha256,
   snapshotSource,
   treeOf,
@@ -31,7 +32,7 @@ const has = (tool: string) => {
   }
 };
 // install.sh gets these from apt on a real machine; here apt-get is a stub.
-const missingTools = ['bash', 'curl', 'unzip', 'sha256sum', 'tar', 'dpkg-query'].filter((tool) => !has(tool));
+const missingTools = ['bash', 'curl', 'gzip', 'sha256sum', 'tar', 'dpkg-query'].filter((tool) => !has(tool));
 if (missingTools.length > 0) console.warn(`install.sh tests skipped: ${missingTools.join(', ')} not on this machine`);
 
 const isRoot = process.getuid?.() === 0;
@@ -44,10 +45,10 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
   let script: string;
   let callsFile: string;
   let stubEnv: Record<string, string>;
-  let server: Awaited<ReturnType<typeof serveReleases>>;
+  let server: Awaited<ReturnType<typeof serveRegistries>>;
   let version: string;
-  let zipHash: string;
-  let releaseUrl: string;
+  let tarballHash: string;
+  let registry: string;
   let roots = 0;
 
   beforeAll(async () => {
@@ -57,16 +58,13 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
     callsFile = join(scratch, 'calls.log');
     stubEnv = writeStubs(join(scratch, 'stubs'), { chown: !isRoot });
     version = pinnedBunVersion(script);
-    const zip = makeZip([{ name: 'bun-linux-fake/bun', data: fakeBun(version), mode: 0o755 }]);
-    zipHash = sha256(zip);
-    const shasums = (hash: string) =>
-      ['bun-linux-x64', 'bun-linux-x64-baseline', 'bun-linux-aarch64'].map((a) => `${hash}  ${a}.zip\n`).join('');
-    server = await serveReleases({
-      [`/bun-v${version}`]: { zip, shasums: shasums(zipHash) },
-      '/tampered': { zip, shasums: shasums('0'.repeat(64)) },
-      '/no-shasums': { zip },
-    });
-    releaseUrl = `${server.base}/bun-v${version}`;
+    const tarball = makeTarball(scratch, [
+      { name: 'package.json', data: '{"name":"@oven/bun-linux-fake"}', mode: 0o644 },
+      { name: 'bin/bun', data: fakeBun(version), mode: 0o755 },
+    ]);
+    tarballHash = sha256(tarball);
+    server = await serveRegistries({ '/npm': tarball });
+    registry = `${server.base}/npm`;
   });
 
   afterAll(async () => {
@@ -88,7 +86,9 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
       LANG: 'C.UTF-8',
       GLYPHOXA_TEST_CALLS: callsFile,
       GLYPHOXA_TEST_DPKG: join(root, 'var/lib/dpkg'),
-      GLYPHOXA_BUN_BASE_URL: releaseUrl,
+      NPM_CONFIG_REGISTRY: registry,
+      // The stand-in tarball is not Bun's, so not what install.sh pins: its operator-given checksum.
+      GLYPHOXA_BUN_SHA256: tarballHash,
       ...stubEnv,
       ...(options.viaEnvRoot ? { GLYPHOXA_ROOT: root } : {}),
       ...options.env,
@@ -129,18 +129,18 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
 
       expect(named(firstCalls, 'apt-get')).toEqual([
         ['update', '-q'],
-        ['install', '-y', '-q', '--no-install-recommends', 'espeak-ng', 'ca-certificates', 'curl', 'unzip'],
+        ['install', '-y', '-q', '--no-install-recommends', 'espeak-ng', 'ca-certificates', 'curl'],
       ]);
       expect(named(firstCalls, 'useradd')).toEqual([
         ['--prefix', root, '--system', '--user-group', '--home-dir', '/var/lib/glyphoxa', '--no-create-home', '--shell', '/usr/sbin/nologin', '--comment', 'Glyphoxa voice node', 'glyphoxa'],
       ]);
       expect(named(firstCalls, 'systemctl')).toEqual([['daemon-reload'], ['enable', '--now', SERVICE]]);
 
-      // Bun: downloaded once from the configured base URL, checked against SHASUMS256.txt.
-      expect(server.requests).toEqual([expect.stringMatching(new RegExp(`^/bun-v${version}/bun-linux-(x64|x64-baseline|aarch64)\\.zip$`)), `/bun-v${version}/SHASUMS256.txt`]);
+      // Bun: its npm tarball for this CPU, downloaded once from the configured registry, checked.
+      expect(server.requests).toEqual([expect.stringMatching(new RegExp(`^/npm/@oven/(bun-linux-(x64|x64-baseline|aarch64))/-/\\1-${version}\\.tgz$`))]);
       const bun = join(root, 'opt/glyphoxa/bun/bun');
       expect(statSync(bun).mode & 0o777).toBe(0o755);
-      expect(first.stdout).toContain(`installed to /opt/glyphoxa/bun/bun (sha256 checked against the release's SHASUMS256.txt)`);
+      expect(first.stdout).toMatch(new RegExp(`installed to /opt/glyphoxa/bun/bun from bun-linux-[a-z0-9-]+-${version}\\.tgz \\(sha256 checked \\(--bun-sha256\\)\\)`));
 
       // The node: its workspaces without tests, dependencies installed by the installed Bun.
       const app = join(root, 'opt/glyphoxa/voice-node');
@@ -152,7 +152,7 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
         expect(existsSync(join(app, absent)), absent).toBe(false);
       }
       expect(named(firstCalls, 'bun')).toEqual([
-        [`cwd=${app}.new`, 'install', '--production', '--frozen-lockfile', '--filter', '@glyphoxa/voice-node', '--ignore-scripts', '--no-progress', '--no-summary'],
+        [`cwd=${app}.new`, `registry=${registry}`, 'install', '--production', '--frozen-lockfile', '--filter', '@glyphoxa/voice-node', '--ignore-scripts', '--no-progress', '--no-summary'],
       ]);
       expect(existsSync(join(app, 'node_modules/@glyphoxa/voice-node'))).toBe(true);
       expect(existsSync(`${app}.new`)).toBe(false);
@@ -228,7 +228,7 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
       expect(server.requests).toEqual([]);
       expect(calls).toEqual([['systemctl', 'enable', '--now', SERVICE]]);
       expect(readFileSync(join(root, 'etc/passwd'), 'utf8').match(/^glyphoxa:/gm)).toHaveLength(1);
-      expect(result.stdout).toContain('already installed: espeak-ng ca-certificates curl unzip');
+      expect(result.stdout).toContain('already installed: espeak-ng ca-certificates curl');
       expect(result.stdout).toMatch(/user glyphoxa\s+exists/);
       expect(result.stdout).toContain(`Bun ${version}`);
       expect(result.stdout).toMatch(/voice node\s+up to date/);
@@ -339,26 +339,49 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
     expect(readFileSync(join(root, 'etc/glyphoxa/voice-node.env'), 'utf8')).toContain('EDGE_URL="http://127.0.0.1:8787"\nNODE_TOKEN=');
   });
 
-  it('fails on a Bun download whose checksum does not match, installing nothing', async () => {
-    for (const [base, flags, source] of [
-      [releaseUrl, ['--bun-sha256', 'f'.repeat(64)], '--bun-sha256'],
-      [`${server.base}/tampered`, [], "the release's SHASUMS256.txt"],
-    ] as const) {
+  it('installs Bun only if its tarball matches the checksum pinned in the script (or given), unless told to skip it', async () => {
+    const pinned = pinnedBunChecksums(script);
+    const cases = [
+      [{}, 'pinned in install.sh for Bun'],
+      [{ GLYPHOXA_BUN_SHA256: 'f'.repeat(64) }, '--bun-sha256'],
+    ] as const;
+    for (const [env, source] of cases) {
       const root = newRoot();
-      const result = await install(root, ['--edge-url', EDGE, '--token', TOKEN, '--bun-base-url', base, ...flags]);
+      server.requests.length = 0;
+      const result = await install(root, ['--edge-url', EDGE, '--token', TOKEN], { env: { GLYPHOXA_BUN_SHA256: '', ...env } });
+      const asset = server.requests[0]?.match(/@oven\/(bun-linux-[a-z0-9-]+)\//)?.[1] ?? '';
+      const expected = 'GLYPHOXA_BUN_SHA256' in env ? env.GLYPHOXA_BUN_SHA256 : pinned.get(asset);
+      expect(expected).toMatch(/^[0-9a-f]{64}$/);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`Bun download failed its checksum: bun-linux-`);
-      expect(result.stderr).toContain(`has sha256 ${zipHash}`);
-      expect(result.stderr).toContain(`(from ${source})`);
+      expect(result.stderr).toContain(`Bun download failed its checksum: ${asset}-${version}.tgz from ${registry}/@oven/${asset}/-/${asset}-${version}.tgz`);
+      expect(result.stderr).toContain(`has sha256 ${tarballHash}, expected ${expected} (${source}`);
       expect(existsSync(join(root, 'opt/glyphoxa/bun/bun'))).toBe(false);
       expect(existsSync(join(root, 'etc/systemd/system', SERVICE))).toBe(false);
     }
-    // The right checksum passes, even where the release has no SHASUMS256.txt.
-    const root = newRoot();
-    const ok = await install(root, ['--edge-url', EDGE, '--token', TOKEN, '--bun-base-url', `${server.base}/no-shasums`, '--bun-sha256', zipHash.toUpperCase()]);
-    expect(ok.stderr).toBe('');
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('sha256 checked against --bun-sha256');
+
+    // The operator's checksum, in any case of hex digits, passes.
+    const checked = await install(newRoot(), ['--edge-url', EDGE, '--token', TOKEN, '--bun-sha256', tarballHash.toUpperCase()]);
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('(sha256 checked (--bun-sha256))');
+
+    // Installing an unverified Bun takes the explicit flag, and says so.
+    const skipped = await install(newRoot(), ['--edge-url', EDGE, '--token', TOKEN, '--skip-bun-checksum'], { env: { GLYPHOXA_BUN_SHA256: '' } });
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toContain(`warning: Bun is NOT verified (--skip-bun-checksum): `);
+    expect(skipped.stdout).toContain('(checksum NOT verified: --skip-bun-checksum)');
+
+    const both = await install(newRoot(), ['--edge-url', EDGE, '--token', TOKEN, '--skip-bun-checksum']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--bun-sha256 and --skip-bun-checksum exclude each other');
+  });
+
+  it('pins a SHA-256 for every Bun build it can pick', () => {
+    const pinned = pinnedBunChecksums(script);
+    const picked = [...readFileSync(script, 'utf8').matchAll(/BUN_ASSET="(bun-linux-[a-z0-9-]+)"/g)].map((m) => m[1]);
+    expect(new Set(picked)).toEqual(new Set(['bun-linux-x64', 'bun-linux-x64-baseline', 'bun-linux-aarch64']));
+    expect([...pinned.keys()].sort()).toEqual([...new Set(picked)].sort());
+    for (const hash of pinned.values()) expect(hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it.skipIf(!has('script'))('asks for the edge URL and token on a terminal, again after a bad answer', async () => {
@@ -370,7 +393,8 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
         HOME: scratch,
         GLYPHOXA_TEST_CALLS: callsFile,
         GLYPHOXA_TEST_DPKG: join(root, 'var/lib/dpkg'),
-        GLYPHOXA_BUN_BASE_URL: releaseUrl,
+        NPM_CONFIG_REGISTRY: registry,
+        GLYPHOXA_BUN_SHA256: tarballHash,
         ...stubEnv,
       }, `not a url\n${EDGE}\n${TOKEN}\n`),
     );
