@@ -44,7 +44,7 @@ usage() {
   cat <<EOF
 usage: install.sh [--edge-url URL] [--token TOKEN] [--capacity N] [--region R]
                   [--health-port P] [--env KEY=VALUE]... [--registry URL]
-                  [--bun-sha256 HEX | --skip-bun-checksum] [--root DIR]
+                  [--bun-sha256 HEX | --skip-bun-checksum] [--no-systemd] [--root DIR]
        install.sh --uninstall [--root DIR]
 
 Installs Bun ${BUN_VERSION} and the voice node under ${PREFIX_DIR}, writes ${ENV_FILE}
@@ -63,6 +63,8 @@ and the systemd unit ${SERVICE}.service, and starts it. Run it again to update.
                      of the one pinned in this script                (env GLYPHOXA_BUN_SHA256)
   --skip-bun-checksum
                      install Bun even when its tarball matches no checksum (unverified)
+  --no-systemd       install everything but the systemd unit, and print the command line
+                     to run the node under another supervisor (no systemd as init)
   --uninstall        stop and remove the service, its files, its settings and its user
   --root DIR         create every file under DIR (tests)             (env GLYPHOXA_ROOT)
 
@@ -111,6 +113,7 @@ OPT_HEALTH_PORT=${HEALTH_PORT:-}
 REGISTRY=${NPM_CONFIG_REGISTRY:-$DEFAULT_REGISTRY}
 BUN_SHA256=${GLYPHOXA_BUN_SHA256:-}
 SKIP_BUN_CHECKSUM=0
+USE_SYSTEMD=1
 EXTRA_ENV=()
 
 parse_args() {
@@ -137,6 +140,11 @@ parse_args() {
       --skip-bun-checksum)
         ((has_value == 0)) || usage_error "--skip-bun-checksum takes no value"
         SKIP_BUN_CHECKSUM=1
+        continue
+        ;;
+      --no-systemd)
+        ((has_value == 0)) || usage_error "--no-systemd takes no value"
+        USE_SYSTEMD=0
         continue
         ;;
       --edge-url | --token | --capacity | --region | --health-port | --env | --registry | --bun-sha256 | --root)
@@ -280,6 +288,48 @@ prompt() { # variable label check-function secret
     printf '  that %s; try again\n' "$problem" >&2
     [[ $tries -lt 3 ]] || usage_error "no valid ${label,,} after 3 tries"
   done
+}
+
+# --- systemd, or another supervisor ----------------------------------------------------------
+
+# Why systemd cannot run the service here, or nothing. It must be the init system (the
+# directory sd_booted() looks for; under $ROOT in tests), with systemctl to drive it.
+systemd_missing() {
+  if [[ ! -d $ROOT/run/systemd/system ]]; then
+    echo "systemd is not the init system here (no /run/systemd/system: a container, WSL, a chroot?)"
+  elif ! command -v "${GLYPHOXA_SYSTEMCTL:-systemctl}" >/dev/null; then
+    echo "systemctl is not installed"
+  fi
+}
+
+# Checked before anything is done, so a machine without systemd learns it at once.
+require_systemd() {
+  local problem
+  problem=$(systemd_missing)
+  if ((USE_SYSTEMD == 0)) || [[ -z $problem ]]; then return 0; fi
+  cat >&2 <<EOF
+install.sh: $problem, and this script installs the node as a systemd service. Nothing was changed.
+Under another supervisor (runit, s6, supervisord, a container's entrypoint), run it again with
+--no-systemd: it installs the same files but no unit. Your supervisor then runs, as root,
+  $(supervisor_command)
+which reads the node's settings from $ENV_FILE and runs it as user $SERVICE_USER.
+EOF
+  exit 1
+}
+
+# What the unit runs, as one command line for another supervisor: as root, it reads the env
+# file (root-only), then drops to the service user in the state directory, like the unit.
+supervisor_command() {
+  printf "sh -c 'umask 027 && cd %s && set -a && . %s && exec setpriv --reuid=%s --regid=%s --init-groups --no-new-privs env HOME=%s XDG_CACHE_HOME=%s/cache %s --no-install %s'" \
+    "$STATE_DIR" "$ENV_FILE" "$SERVICE_USER" "$SERVICE_USER" "$STATE_DIR" "$STATE_DIR" "$BUN_DIR/bun" "$MAIN_TS"
+}
+
+print_supervisor_help() {
+  say "Nothing supervises the node (--no-systemd). Have your supervisor run, as root:"
+  say "  $(supervisor_command)"
+  say "It reads the settings from $ENV_FILE and runs the node as user $SERVICE_USER. Restart it"
+  say "when it exits, except with status 2 (a bad setting: fix $ENV_FILE); stop it with SIGTERM"
+  say "and allow 15 s. Health: curl -s http://127.0.0.1:$HEALTH_PORT_VALUE/healthz"
 }
 
 # --- steps ----------------------------------------------------------------------------------
@@ -645,6 +695,7 @@ resolve_settings() {
 }
 
 do_install() {
+  require_systemd
   find_source
   resolve_settings
   if [[ -n $BUN_SHA256 && ! $BUN_SHA256 =~ ^[0-9A-Fa-f]{64}$ ]]; then
@@ -664,6 +715,10 @@ do_install() {
   install_code
   ensure_state_dir
   write_env_file
+  if ((USE_SYSTEMD == 0)); then
+    print_supervisor_help
+    return
+  fi
   install_unit
   start_service
   report_health

@@ -91,6 +91,25 @@ sed -i "/^$last:/d" "$prefix/etc/group"`,
   return env;
 }
 
+/**
+ * A stand-in for setpriv, first on PATH (the service user exists only under the scratch
+ * root): records its options, then runs the command as the caller.
+ */
+export function writeSetpriv(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'setpriv'),
+    `#!/bin/sh
+printf setpriv >>"$GLYPHOXA_TEST_CALLS"
+while [ $# -gt 0 ]; do case "$1" in --*) printf '\\t%s' "$1" >>"$GLYPHOXA_TEST_CALLS"; shift;; *) break;; esac; done
+printf '\\n' >>"$GLYPHOXA_TEST_CALLS"
+exec "$@"
+`,
+  );
+  chmodSync(join(dir, 'setpriv'), 0o755);
+  return dir;
+}
+
 export function readCalls(file: string): string[][] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
@@ -99,10 +118,17 @@ export function readCalls(file: string): string[][] {
     .map((line) => line.split('\t'));
 }
 
-/** A fake `bun`: reports the pinned version, records the rest, and "installs" a node_modules. */
+/**
+ * A fake `bun`: reports the pinned version; run as the node, records where and with what
+ * settings; else records the call and "installs" a node_modules.
+ */
 export function fakeBun(version: string): string {
   return `#!/bin/sh
 if [ "$1" = --version ]; then echo ${version}; exit 0; fi
+if [ "$1" = --no-install ]; then
+  printf 'node\\t%s\\tcwd=%s\\thome=%s\\tumask=%s\\tEDGE_URL=%s\\tNODE_TOKEN=%s\\n' "$2" "$PWD" "$HOME" "$(umask)" "$EDGE_URL" "$NODE_TOKEN" >>"$GLYPHOXA_TEST_CALLS"
+  exit 0
+fi
 printf 'bun\\tcwd=%s\\tregistry=%s' "$PWD" "$NPM_CONFIG_REGISTRY" >>"$GLYPHOXA_TEST_CALLS"; for a in "$@"; do printf '\\t%s' "$a" >>"$GLYPHOXA_TEST_CALLS"; done; printf '\\n' >>"$GLYPHOXA_TEST_CALLS"
 if [ "$1" = install ]; then mkdir -p node_modules/@glyphoxa && ln -sfn ../../voice-node node_modules/@glyphoxa/voice-node; fi
 `;

@@ -4,7 +4,7 @@
  * Bun comes as its npm tarball from a local registry, holding a fake `bun`.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import {
   sha256,
   snapshotSource,
   treeOf,
+  writeSetpriv,
   writeStubs,
 } from './harness.ts';
 
@@ -78,8 +79,10 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
   function install(
     root: string,
     args: string[],
-    options: { env?: Record<string, string>; input?: string; viaEnvRoot?: boolean; script?: string } = {},
+    options: { env?: Record<string, string>; input?: string; viaEnvRoot?: boolean; script?: string; systemd?: boolean } = {},
   ) {
+    // A machine booted with systemd, as install.sh sees it under its root.
+    if (options.systemd !== false) mkdirSync(join(root, 'run/systemd/system'), { recursive: true });
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: scratch,
@@ -386,6 +389,7 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
 
   it.skipIf(!has('script'))('asks for the edge URL and token on a terminal, again after a bad answer', async () => {
     const root = newRoot();
+    mkdirSync(join(root, 'run/systemd/system'), { recursive: true });
     const quoted = [script, '--root', root].map((arg) => `'${arg}'`).join(' ');
     const result = await callsDuring(() =>
       runCommand('script', ['-qec', `bash ${quoted}`, '/dev/null'], {
@@ -403,6 +407,66 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
     expect(result.result.stdout).toContain('must be an http:// or https:// URL');
     expect(result.result.stdout).toContain('Node token (input hidden)');
     expect(readFileSync(join(root, 'etc/glyphoxa/voice-node.env'), 'utf8')).toContain(`EDGE_URL="${EDGE}"\nNODE_TOKEN="${TOKEN}"\n`);
+  });
+
+  describe('on a machine without systemd as init', () => {
+    const supervisorCommand =
+      "sh -c 'umask 027 && cd /var/lib/glyphoxa && set -a && . /etc/glyphoxa/voice-node.env && exec setpriv --reuid=glyphoxa --regid=glyphoxa --init-groups --no-new-privs env HOME=/var/lib/glyphoxa XDG_CACHE_HOME=/var/lib/glyphoxa/cache /opt/glyphoxa/bun/bun --no-install /opt/glyphoxa/voice-node/voice-node/src/main.ts'";
+
+    it('says so before doing anything, with the command line and env file for another supervisor', async () => {
+      for (const [systemd, env, reason] of [
+        [false, {}, 'systemd is not the init system here (no /run/systemd/system'],
+        [true, { GLYPHOXA_SYSTEMCTL: join(scratch, 'no-such-systemctl') }, 'systemctl is not installed'],
+      ] as const) {
+        const root = newRoot();
+        const { result, calls } = await callsDuring(() => install(root, ['--edge-url', EDGE, '--token', TOKEN], { systemd, env }));
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toContain(`install.sh: ${reason}`);
+        expect(result.stderr).toContain('Nothing was changed.');
+        expect(result.stderr).toContain('run it again with\n--no-systemd');
+        expect(result.stderr).toContain(`\n  ${supervisorCommand}\n`);
+        expect(result.stderr).toContain('/etc/glyphoxa/voice-node.env');
+        expect(calls).toEqual([]);
+        expect(readdirSync(root).filter((entry) => entry !== 'run')).toEqual([]);
+      }
+    });
+
+    it('with --no-systemd: installs all but the unit, and prints a command line that runs the node with its settings', async () => {
+      const root = newRoot();
+      const { result, calls } = await callsDuring(() =>
+        install(root, ['--edge-url', EDGE, '--token', TOKEN, '--no-systemd'], { systemd: false }),
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(named(calls, 'systemctl')).toEqual([]);
+      expect(named(calls, 'useradd')).toHaveLength(1);
+      expect(existsSync(join(root, 'etc/systemd'))).toBe(false);
+      for (const path of ['opt/glyphoxa/bun/bun', 'opt/glyphoxa/voice-node/voice-node/src/main.ts', 'etc/glyphoxa/voice-node.env', 'var/lib/glyphoxa']) {
+        expect(existsSync(join(root, path)), path).toBe(true);
+      }
+      expect(result.stdout).toContain(`Have your supervisor run, as root:\n  ${supervisorCommand}\n`);
+      expect(result.stdout).toContain('except with status 2');
+
+      // The printed command, its paths moved into the scratch root: it reads the env file and
+      // starts the installed Bun on main.ts in the state directory, as the service user.
+      const inRoot = supervisorCommand.replace(/(?<=[ =])\/(opt|etc|var)\//g, `${root}/$1/`);
+      const run = await callsDuring(() =>
+        runCommand('sh', ['-c', inRoot], { PATH: `${writeSetpriv(join(scratch, 'setpriv'))}:${process.env.PATH}`, GLYPHOXA_TEST_CALLS: callsFile }),
+      );
+      expect(run.result.stderr).toBe('');
+      expect(run.result.code).toBe(0);
+      expect(run.calls).toEqual([
+        ['setpriv', '--reuid=glyphoxa', '--regid=glyphoxa', '--init-groups', '--no-new-privs'],
+        ['node', `${root}/opt/glyphoxa/voice-node/voice-node/src/main.ts`, `cwd=${root}/var/lib/glyphoxa`, `home=${root}/var/lib/glyphoxa`, 'umask=0027', `EDGE_URL=${EDGE}`, `NODE_TOKEN=${TOKEN}`],
+      ]);
+
+      // Again: nothing to redo, the same advice.
+      const again = await callsDuring(() => install(root, ['--no-systemd'], { systemd: false }));
+      expect(again.result.code).toBe(0);
+      expect(again.calls).toEqual([]);
+      expect(again.result.stdout).toContain(supervisorCommand);
+    });
   });
 
   it('pins the same Bun version as the repository', () => {
