@@ -34,6 +34,9 @@ readonly ENV_FILE=$CONF_DIR/voice-node.env
 readonly STATE_DIR=/var/lib/glyphoxa
 readonly CACHE_DIR=/var/cache/glyphoxa # Bun's package cache for installs and updates
 readonly UNIT_FILE=/etc/systemd/system/$SERVICE.service
+# What the node was last started with (Bun, code, settings, unit), written once that start
+# succeeded: a run that failed part-way leaves it behind, so the next run finishes the job.
+readonly APPLIED_FILE=$PREFIX_DIR/.applied
 # Settings this script owns in the env file; any other lines there are kept as they are.
 readonly MANAGED_KEYS=(EDGE_URL NODE_TOKEN NODE_CAPACITY NODE_REGION HEALTH_PORT)
 
@@ -325,6 +328,7 @@ supervisor_command() {
 }
 
 print_supervisor_help() {
+  if ((HAD_RECORD && ${#PENDING[@]} > 0)); then step "node" "new $PENDING_LIST since the last run: restart it"; fi
   say "Nothing supervises the node (--no-systemd). Have your supervisor run, as root:"
   say "  $(supervisor_command)"
   say "It reads the settings from $ENV_FILE and runs the node as user $SERVICE_USER. Restart it"
@@ -416,7 +420,6 @@ download() { # url file
   sys_curl --fail --silent --show-error --location --retry 3 --connect-timeout 20 --output "$2" "$1"
 }
 
-BUN_CHANGED=0
 install_bun() {
   local bun=$ROOT$BUN_DIR/bun have=''
   if [[ -x $bun ]]; then have=$("$bun" --version 2>/dev/null || true); fi
@@ -454,7 +457,6 @@ install_bun() {
     die "the downloaded Bun reports version '${have}', expected $BUN_VERSION"
   fi
   mv -f "$bun.new" "$bun"
-  BUN_CHANGED=1
   step "Bun $BUN_VERSION" "installed to $BUN_DIR/bun from $asset-$BUN_VERSION.tgz ($checked)"
 }
 
@@ -507,7 +509,6 @@ source_files() {
   )
 }
 
-CODE_CHANGED=0
 install_code() {
   local list=$WORK_DIR/files hash old='' staging=$ROOT$APP_DIR.new
   find_runtime_workspaces
@@ -540,7 +541,6 @@ install_code() {
   if [[ -d $ROOT$APP_DIR ]]; then mv -- "$ROOT$APP_DIR" "$ROOT$APP_DIR.old"; fi
   mv -- "$staging" "$ROOT$APP_DIR"
   rm -rf -- "$ROOT$APP_DIR.old"
-  CODE_CHANGED=1
   step "voice node" "$(if [[ -n $old ]]; then echo updated; else echo installed; fi) in $APP_DIR (source ${hash:0:12}, bun install --production)"
 }
 
@@ -552,7 +552,6 @@ ensure_state_dir() {
   step "state directory" "created $STATE_DIR"
 }
 
-ENV_CHANGED=0
 write_env_file() {
   local file=$ROOT$ENV_FILE content key changed=() line entry
   declare -A value=()
@@ -606,12 +605,10 @@ write_env_file() {
     die "chown $ENV_FILE failed"
   }
   mv -f -- "$tmp" "$file"
-  ENV_CHANGED=1
   if ((${#changed[@]} == 0)); then changed=(layout); fi
   step "settings" "wrote $ENV_FILE (mode 0600; ${changed[*]})"
 }
 
-UNIT_CHANGED=0
 UNIT_EXISTED=0
 install_unit() {
   local file=$ROOT$UNIT_FILE rendered
@@ -627,16 +624,55 @@ install_unit() {
   printf '%s\n' "$rendered" >"$file.tmp"
   chmod 0644 "$file.tmp"
   mv -f -- "$file.tmp" "$file"
-  UNIT_CHANGED=1
   step "systemd unit" "$( ((UNIT_EXISTED)) && echo updated || echo installed) $UNIT_FILE"
 }
 
+# One line per part the node runs on, "<part> <fingerprint>"; the unit only under systemd.
+applied_now() {
+  printf 'bun %s\n' "$BUN_VERSION"
+  printf 'code %s\n' "$(<"$ROOT$APP_DIR/.source-sha256")"
+  printf 'settings %s\n' "$(sha256sum -- "$ROOT$ENV_FILE" | cut -d' ' -f1)"
+  if ((USE_SYSTEMD)); then printf 'unit %s\n' "$(sha256sum -- "$ROOT$UNIT_FILE" | cut -d' ' -f1)"; fi
+}
+
+# The parts that differ from what the node last started with; without a record, all of them.
+APPLIED='' PENDING=() PENDING_LIST='' HAD_RECORD=0
+find_pending() {
+  local last='' line
+  APPLIED=$(applied_now)
+  if [[ -f $ROOT$APPLIED_FILE ]]; then last=$(<"$ROOT$APPLIED_FILE") HAD_RECORD=1; fi
+  PENDING=()
+  while IFS= read -r line; do
+    grep -qxF -- "$line" <<<"$last" || PENDING+=("${line%% *}")
+  done <<<"$APPLIED"
+  printf -v PENDING_LIST '%s, ' "${PENDING[@]}"
+  PENDING_LIST=${PENDING_LIST%, }
+}
+
+# Only once the node runs (or, with --no-systemd, has been told to restart) on what is installed.
+record_applied() {
+  if [[ -f $ROOT$APPLIED_FILE && "$(<"$ROOT$APPLIED_FILE")" == "$APPLIED" ]]; then return 0; fi
+  (umask 077 && printf '%s\n' "$APPLIED" >"$ROOT$APPLIED_FILE.tmp")
+  mv -f -- "$ROOT$APPLIED_FILE.tmp" "$ROOT$APPLIED_FILE"
+}
+
+is_pending() {
+  local part
+  for part in "${PENDING[@]}"; do [[ $part == "$1" ]] && return 0; done
+  return 1
+}
+
 start_service() {
-  if ((UNIT_CHANGED)); then sys_systemctl daemon-reload || die "systemctl daemon-reload failed"; fi
-  if ((UNIT_EXISTED && (UNIT_CHANGED || ENV_CHANGED || CODE_CHANGED || BUN_CHANGED))); then
+  find_pending
+  if is_pending unit; then sys_systemctl daemon-reload || die "systemctl daemon-reload failed"; fi
+  if ((UNIT_EXISTED && ${#PENDING[@]} > 0)); then
     sys_systemctl enable "$SERVICE.service" || die "systemctl enable $SERVICE failed"
     sys_systemctl restart "$SERVICE.service" || die "systemctl restart $SERVICE failed; see journalctl -u $SERVICE"
-    step "service" "restarted with the changes"
+    if ((HAD_RECORD)); then
+      step "service" "restarted: new $PENDING_LIST since it last started"
+    else
+      step "service" "restarted (no record of what it last started with)"
+    fi
   else
     sys_systemctl enable --now "$SERVICE.service" || die "systemctl enable --now $SERVICE failed; see journalctl -u $SERVICE"
     if ((UNIT_EXISTED)); then
@@ -645,6 +681,7 @@ start_service() {
       step "service" "enabled and started (systemctl enable --now)"
     fi
   fi
+  record_applied
 }
 
 # --- the two actions -----------------------------------------------------------------------
@@ -716,6 +753,8 @@ do_install() {
   ensure_state_dir
   write_env_file
   if ((USE_SYSTEMD == 0)); then
+    find_pending
+    record_applied
     print_supervisor_help
     return
   fi

@@ -60,7 +60,9 @@ export function writeStubs(dir: string, options: { chown: boolean }): Record<str
   // Where useradd & co. would edit /etc: their --prefix.
   const prefix = `prefix=''; while [ $# -gt 0 ]; do case "$1" in --prefix) prefix=$2; shift 2;; *) last=$1; shift;; esac; done`;
   const stubs: Record<string, string> = {
-    systemctl: record,
+    // GLYPHOXA_TEST_SYSTEMCTL_FAIL=<verb>: that verb fails, as on a machine where it would.
+    systemctl: `${record}
+if [ "$1" = "\${GLYPHOXA_TEST_SYSTEMCTL_FAIL:-}" ]; then echo "Failed to $1: test" >&2; exit 1; fi`,
     'apt-get': `${record}
 if [ "$1" = install ]; then
   mkdir -p "$GLYPHOXA_TEST_DPKG"

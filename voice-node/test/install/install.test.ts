@@ -284,6 +284,56 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
       expect(named(calls, 'apt-get')).toEqual([]);
       expect(named(calls, 'systemctl')).toEqual([['enable', SERVICE], ['restart', SERVICE]]);
       expect(result.stdout).toContain('NODE_REGION AUDIO_URL DEFAULT_PROVIDERS LISTEN_HOST');
+      expect(result.stdout).toMatch(/service\s+restarted: new code, settings since it last started\n/);
+    });
+
+    it('a run that fails part-way leaves its work pending: the next run finishes it', async () => {
+      const main = join(scratch, 'src/voice-node/src/main.ts');
+      const template = join(scratch, 'src/voice-node/deploy/glyphoxa-voice-node.service.in');
+      const rerun = (env: Record<string, string> = {}) => callsDuring(() => install(root, [], { env }));
+
+      // New code, then the restart fails: the rerun, with nothing new to install, restarts.
+      writeFileSync(main, `${readFileSync(main, 'utf8')}// updated again\n`);
+      let run = await rerun({ GLYPHOXA_TEST_SYSTEMCTL_FAIL: 'restart' });
+      expect(run.result.code).toBe(1);
+      expect(run.result.stderr).toContain('systemctl restart glyphoxa-voice-node failed');
+      run = await rerun();
+      expect(run.result.code).toBe(0);
+      expect(run.result.stdout).toMatch(/voice node\s+up to date/);
+      expect(named(run.calls, 'systemctl')).toEqual([['enable', SERVICE], ['restart', SERVICE]]);
+      expect(run.result.stdout).toMatch(/service\s+restarted: new code since it last started\n/);
+
+      // A new unit, then daemon-reload fails: the rerun reloads and restarts.
+      writeFileSync(template, readFileSync(template, 'utf8').replace('RestartSec=2', 'RestartSec=3'));
+      run = await rerun({ GLYPHOXA_TEST_SYSTEMCTL_FAIL: 'daemon-reload' });
+      expect(run.result.code).toBe(1);
+      expect(run.result.stderr).toContain('systemctl daemon-reload failed');
+      expect(named(run.calls, 'systemctl')).toEqual([['daemon-reload']]);
+      run = await rerun();
+      expect(run.result.code).toBe(0);
+      expect(run.result.stdout).toMatch(/systemd unit\s+unchanged/);
+      expect(named(run.calls, 'systemctl')).toEqual([['daemon-reload'], ['enable', SERVICE], ['restart', SERVICE]]);
+      expect(run.result.stdout).toMatch(/service\s+restarted: new code, unit since it last started\n/);
+
+      // New code and settings, then the run dies writing the settings (before the service):
+      // the rerun, finding the code installed, still restarts for both.
+      writeFileSync(main, `${readFileSync(main, 'utf8')}// and again\n`);
+      const failingChown = join(scratch, 'failing-chown');
+      writeFileSync(failingChown, '#!/bin/sh\nexit 1\n');
+      chmodSync(failingChown, 0o755);
+      run = await callsDuring(() => install(root, ['--capacity', '9'], { env: { GLYPHOXA_CHOWN: failingChown } }));
+      expect(run.result.code).toBe(1);
+      expect(run.result.stderr).toContain(`chown ${root}/etc/glyphoxa failed`);
+      expect(named(run.calls, 'systemctl')).toEqual([]);
+      run = await callsDuring(() => install(root, ['--capacity', '9']));
+      expect(run.result.code).toBe(0);
+      expect(run.result.stdout).toMatch(/voice node\s+up to date/);
+      expect(named(run.calls, 'systemctl')).toEqual([['enable', SERVICE], ['restart', SERVICE]]);
+      expect(run.result.stdout).toMatch(/service\s+restarted: new code, settings since it last started\n/);
+
+      // Done: the next run has nothing left to do.
+      run = await rerun();
+      expect(named(run.calls, 'systemctl')).toEqual([['enable', '--now', SERVICE]]);
     });
 
     it('--uninstall (here, the installed copy of the script) removes service, files, settings, user; again, nothing to do', async () => {
@@ -461,11 +511,17 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
         ['node', `${root}/opt/glyphoxa/voice-node/voice-node/src/main.ts`, `cwd=${root}/var/lib/glyphoxa`, `home=${root}/var/lib/glyphoxa`, 'umask=0027', `EDGE_URL=${EDGE}`, `NODE_TOKEN=${TOKEN}`],
       ]);
 
-      // Again: nothing to redo, the same advice.
+      expect(result.stdout).not.toContain('restart it');
+
+      // Again: nothing to redo, the same advice; with a new setting, a reminder to restart.
       const again = await callsDuring(() => install(root, ['--no-systemd'], { systemd: false }));
       expect(again.result.code).toBe(0);
       expect(again.calls).toEqual([]);
       expect(again.result.stdout).toContain(supervisorCommand);
+      expect(again.result.stdout).not.toContain('restart it');
+      const changed = await install(root, ['--no-systemd', '--capacity', '5'], { systemd: false });
+      expect(changed.code).toBe(0);
+      expect(changed.stdout).toMatch(/node\s+new settings since the last run: restart it\n/);
     });
   });
 
