@@ -782,37 +782,65 @@ report_health() {
   fi
 }
 
+# Goes on past a step that fails (the rest can still be removed), then names what was not done.
 do_uninstall() {
   say "Removing the Glyphoxa voice node${ROOT:+ under $ROOT}"
-  local nothing=1 path
+  local nothing=1 path prefix not_done=()
   if [[ -f $ROOT$UNIT_FILE ]]; then
-    sys_systemctl disable --now "$SERVICE.service" || warn "systemctl disable --now $SERVICE failed; removing anyway"
-    rm -rf -- "$ROOT$UNIT_FILE" "$ROOT$UNIT_FILE.d"
-    sys_systemctl daemon-reload || warn "systemctl daemon-reload failed"
-    sys_systemctl reset-failed "$SERVICE.service" >/dev/null 2>&1 || true
-    step "service" "stopped, disabled, $UNIT_FILE removed"
     nothing=0
+    if sys_systemctl disable --now "$SERVICE.service"; then
+      step "service" "stopped and disabled"
+      if rm -rf -- "$ROOT$UNIT_FILE" "$ROOT$UNIT_FILE.d"; then
+        step "systemd unit" "removed $UNIT_FILE"
+      else
+        not_done+=("$UNIT_FILE was not (fully) removed")
+      fi
+      if sys_systemctl daemon-reload; then
+        sys_systemctl reset-failed "$SERVICE.service" >/dev/null 2>&1 || true
+      else
+        step "systemd" "NOT reloaded: systemctl daemon-reload failed"
+        not_done+=("systemd was not reloaded (systemctl daemon-reload failed): it knows the removed unit until systemctl daemon-reload")
+      fi
+    else
+      # Kept, so that running --uninstall again retries.
+      step "service" "NOT stopped or disabled: systemctl disable --now failed; unit kept"
+      not_done+=("the service was not stopped or disabled (systemctl disable --now failed), so it may still be running: see systemctl status $SERVICE. $UNIT_FILE is kept for the next --uninstall; where systemd will never run it, delete it by hand")
+    fi
   fi
   for path in "$CONF_DIR" "$PREFIX_DIR" "$STATE_DIR" "$CACHE_DIR"; do
-    if [[ -e $ROOT$path ]]; then
-      rm -rf -- "$ROOT$path"
-      step "removed" "$path"
-      nothing=0
-    fi
+    [[ -e $ROOT$path ]] || continue
+    nothing=0
+    if rm -rf -- "$ROOT$path"; then step "removed" "$path"; else not_done+=("$path was not (fully) removed"); fi
   done
-  local prefix
   mapfile -t prefix < <(prefix_args)
   if user_exists "$SERVICE_USER"; then
-    sys_userdel "${prefix[@]}" "$SERVICE_USER" || die "userdel $SERVICE_USER failed"
-    step "user $SERVICE_USER" "removed"
     nothing=0
+    if sys_userdel "${prefix[@]}" "$SERVICE_USER"; then
+      step "user $SERVICE_USER" "removed"
+    else
+      step "user $SERVICE_USER" "NOT removed: userdel failed"
+      not_done+=("user $SERVICE_USER was not removed (userdel failed; is a process of it still running?)")
+    fi
   fi
   if group_exists "$SERVICE_USER"; then
-    sys_groupdel "${prefix[@]}" "$SERVICE_USER" || die "groupdel $SERVICE_USER failed"
-    step "group $SERVICE_USER" "removed"
     nothing=0
+    if user_exists "$SERVICE_USER"; then
+      step "group $SERVICE_USER" "NOT removed: user $SERVICE_USER still exists"
+      not_done+=("group $SERVICE_USER was not removed (user $SERVICE_USER still exists)")
+    elif sys_groupdel "${prefix[@]}" "$SERVICE_USER"; then
+      step "group $SERVICE_USER" "removed"
+    else
+      step "group $SERVICE_USER" "NOT removed: groupdel failed"
+      not_done+=("group $SERVICE_USER was not removed (groupdel failed)")
+    fi
   fi
   if ((nothing)); then say "  nothing to remove: not installed"; fi
+  if ((${#not_done[@]} > 0)); then
+    printf 'install.sh: not done:\n' >&2
+    printf '  - %s\n' "${not_done[@]}" >&2
+    printf 'Once that is fixed, install.sh --uninstall again finishes what is left.\n' >&2
+    exit 1
+  fi
   say "Done. The system packages (${APT_PACKAGES[*]}) stay installed."
 }
 

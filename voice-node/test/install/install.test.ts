@@ -357,6 +357,50 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
     });
   });
 
+  it('--uninstall says exactly what it could not do, keeps the unit to retry, and a rerun finishes', async () => {
+    const root = newRoot();
+    expect((await install(root, ['--edge-url', EDGE, '--token', TOKEN])).code).toBe(0);
+    const unit = join(root, 'etc/systemd/system', SERVICE);
+    const failingUserdel = join(scratch, 'failing-userdel');
+    writeFileSync(failingUserdel, '#!/bin/sh\necho "userdel: user glyphoxa is currently used by process 4242" >&2\nexit 8\n');
+    chmodSync(failingUserdel, 0o755);
+
+    const failed = await callsDuring(() =>
+      install(root, ['--uninstall'], { env: { GLYPHOXA_TEST_SYSTEMCTL_FAIL: 'disable', GLYPHOXA_USERDEL: failingUserdel } }),
+    );
+    expect(failed.result.code).toBe(1);
+    expect(named(failed.calls, 'systemctl')).toEqual([['disable', '--now', SERVICE]]);
+    expect(failed.result.stdout).toMatch(/service\s+NOT stopped or disabled: systemctl disable --now failed; unit kept\n/);
+    expect(failed.result.stdout).toMatch(/user glyphoxa\s+NOT removed: userdel failed\n/);
+    expect(failed.result.stdout).not.toMatch(/stopped and disabled|unit\s+removed|Done\./);
+    expect(failed.result.stderr).toContain('install.sh: not done:\n  - the service was not stopped or disabled (systemctl disable --now failed)');
+    expect(failed.result.stderr).toContain('  - user glyphoxa was not removed (userdel failed');
+    expect(failed.result.stderr).toContain('  - group glyphoxa was not removed (user glyphoxa still exists)');
+    expect(existsSync(unit)).toBe(true);
+    for (const path of ['etc/glyphoxa', 'opt/glyphoxa', 'var/lib/glyphoxa']) expect(existsSync(join(root, path)), path).toBe(false);
+    expect(failed.result.stdout).toMatch(/removed\s+\/opt\/glyphoxa\n/);
+
+    const rerun = await callsDuring(() => install(root, ['--uninstall']));
+    expect(rerun.result.stderr).toBe('');
+    expect(rerun.result.code).toBe(0);
+    expect(named(rerun.calls, 'systemctl')).toEqual([['disable', '--now', SERVICE], ['daemon-reload'], ['reset-failed', SERVICE]]);
+    expect(named(rerun.calls, 'userdel')).toEqual([['--prefix', root, 'glyphoxa']]);
+    expect(rerun.result.stdout).toMatch(/service\s+stopped and disabled\n/);
+    expect(rerun.result.stdout).toContain('Done.');
+    expect(existsSync(unit)).toBe(false);
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).not.toMatch(/^glyphoxa:/m);
+
+    // A failed daemon-reload after the unit is gone: said, and how to finish.
+    const second = newRoot();
+    expect((await install(second, ['--edge-url', EDGE, '--token', TOKEN])).code).toBe(0);
+    const reload = await install(second, ['--uninstall'], { env: { GLYPHOXA_TEST_SYSTEMCTL_FAIL: 'daemon-reload' } });
+    expect(reload.code).toBe(1);
+    expect(reload.stdout).toMatch(/service\s+stopped and disabled\n/);
+    expect(reload.stdout).toMatch(/systemd\s+NOT reloaded: systemctl daemon-reload failed\n/);
+    expect(reload.stderr).toContain('  - systemd was not reloaded (systemctl daemon-reload failed): it knows the removed unit until systemctl daemon-reload');
+    expect(existsSync(join(second, 'etc/systemd/system', SERVICE))).toBe(false);
+  });
+
   it('without a token and no terminal to ask on: exit 2, naming --token, nothing done', async () => {
     const root = newRoot();
     const { result, calls } = await callsDuring(() => install(root, ['--edge-url', EDGE]));
