@@ -1,6 +1,6 @@
 import type { Database } from '@glyphoxa/db';
-import type { Fleet } from './durable/fleet.ts';
-import type { TenantCoordinator } from './durable/tenant-coordinator.ts';
+import type { Fleet } from './durable/fleet/fleet.ts';
+import type { TenantCoordinator } from './durable/coordinator/tenant-coordinator.ts';
 import type { Logger } from '@glyphoxa/protocol';
 
 /** Bindings declared in wrangler.toml, plus the secrets set with `wrangler secret put`. */
@@ -14,7 +14,7 @@ export interface Bindings {
   ADMIN_KEY: string;
   /** Secret-encryption keyring, see secrets/keyring.ts. */
   SECRET_KEYS: string;
-  /** Control-plane timings in ms (see control/config.ts); unset means the defaults. */
+  /** Control-plane timings in ms (see durable/config.ts); unset means the defaults. */
   HEARTBEAT_TIMEOUT_MS?: string;
   HEARTBEAT_INTERVAL_MS?: string;
   ALARM_INTERVAL_MS?: string;

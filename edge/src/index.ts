@@ -2,8 +2,8 @@ import { createApp } from './app.ts';
 import type { Bindings } from './env.ts';
 import { isPostgresSocketClose } from './postgres-socket-close.ts';
 
-export { Fleet } from './durable/fleet.ts';
-export { TenantCoordinator } from './durable/tenant-coordinator.ts';
+export { Fleet } from './durable/fleet/fleet.ts';
+export { TenantCoordinator } from './durable/coordinator/tenant-coordinator.ts';
 
 addEventListener('unhandledrejection', (event) => {
   if (isPostgresSocketClose(event.reason)) event.preventDefault();

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { DurableDatabase } from '../src/control/durable-database.ts';
+import { DurableDatabase } from '../src/durable/database.ts';
 import type { Bindings } from '../src/env.ts';
 
 const selectOne = async (database: DurableDatabase) =>

@@ -7,7 +7,7 @@ import type {
   APIModalInteractionResponseCallbackData,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
-import type { TenantCoordinator } from '../durable/tenant-coordinator.ts';
+import type { TenantCoordinator } from '../durable/coordinator/tenant-coordinator.ts';
 import type { Logger } from '@glyphoxa/protocol';
 import type { Interaction } from './interaction.ts';
 import type { OptionValues } from './options.ts';

@@ -2,12 +2,12 @@ import { findSessionTenant, listSessions } from '@glyphoxa/db';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { auditAdmin } from '../audit.ts';
-import { unwrap } from '../control/refusal.ts';
+import { unwrap } from '../durable/outcome.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { parseOrThrow, readJson, readQuery } from '../validation.ts';
 import { viewSessionRow } from '../views/session.ts';
-import { MAX_WAIT_ACTIVE_MS } from '../control/config.ts';
+import { MAX_WAIT_ACTIVE_MS } from '../durable/config.ts';
 import { NpcCommandBodySchema, SessionStateQuerySchema, StartSessionQuerySchema, StartSessionSchema } from './admin-schemas.ts';
 import { tenantParam } from './admin-tenants.ts';
 

@@ -1,5 +1,5 @@
 import type { Session } from '@glyphoxa/db';
-import type { LiveSession } from '../control/coordinator-store.ts';
+import type { LiveSession } from '../durable/coordinator/store.ts';
 
 /** A session on the wire, whether read from Postgres or from its coordinator. */
 export interface SessionView {

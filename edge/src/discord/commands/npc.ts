@@ -1,6 +1,6 @@
 import { NpcListDataSchema, type NpcCommand } from '@glyphoxa/protocol';
 import * as v from 'valibot';
-import type { Outcome } from '../../control/refusal.ts';
+import type { Outcome } from '../../durable/outcome.ts';
 import { OptionType } from '../api-constants.ts';
 import { defer, dmOnly, type CommandContext, type Handler, type SlashCommand } from '../command.ts';
 import { autocompletedName, MAX_CHOICES, subcommand } from '../definitions.ts';

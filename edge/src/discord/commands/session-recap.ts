@@ -1,6 +1,6 @@
 import { gmHelperNpc } from '@glyphoxa/db';
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { Outcome } from '../../control/refusal.ts';
+import type { Outcome } from '../../durable/outcome.ts';
 import { sessionRecap, type SessionRecap } from '../../recap/session-recap.ts';
 import { isUuid } from '../../text.ts';
 import { defer, reply, type Answer, type CommandContext, type Handler } from '../command.ts';

@@ -12,16 +12,16 @@ import {
   type SessionEndReason,
 } from '@glyphoxa/db';
 import type { AudioAssignment, AudioTransportKind, NpcCommand, TranscriptEntry } from '@glyphoxa/protocol';
-import { randomToken } from '../auth/random-token.ts';
-import { loadSessionContent } from '../campaign/session-content.ts';
-import { tenantBotToken } from '../discord/bot-token.ts';
-import { controlConfig, MAX_WAIT_ACTIVE_MS, type ControlConfig } from '../control/config.ts';
-import { DurableDatabase } from '../control/durable-database.ts';
-import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from '../control/coordinator-store.ts';
-import { refuse, succeed, type Outcome } from '../control/refusal.ts';
-import type { Bindings } from '../env.ts';
+import { randomToken } from '../../auth/random-token.ts';
+import { loadSessionContent } from '../../campaign/session-content.ts';
+import { tenantBotToken } from '../../discord/bot-token.ts';
+import { controlConfig, MAX_WAIT_ACTIVE_MS, type ControlConfig } from '../config.ts';
+import { DurableDatabase } from '../database.ts';
+import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from './store.ts';
+import { refuse, succeed, type Outcome } from '../outcome.ts';
+import type { Bindings } from '../../env.ts';
 import { createLogger, type Logger } from '@glyphoxa/protocol';
-import { viewLiveSession, type SessionView } from '../views/session.ts';
+import { viewLiveSession, type SessionView } from '../../views/session.ts';
 
 export interface StartRequest {
   guild_id: string;

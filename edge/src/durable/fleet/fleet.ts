@@ -11,11 +11,11 @@ import {
 } from '@glyphoxa/protocol';
 // Only the breaker: the vendor SDKs stay out of the Fleet's startup.
 import { CircuitBreaker } from '@glyphoxa/providers/circuit-breaker';
-import { controlConfig, type ControlConfig } from '../control/config.ts';
-import { DurableDatabase } from '../control/durable-database.ts';
-import { FleetStore } from '../control/fleet-store.ts';
-import { refuse, succeed, type Outcome } from '../control/refusal.ts';
-import type { Bindings } from '../env.ts';
+import { controlConfig, type ControlConfig } from '../config.ts';
+import { DurableDatabase } from '../database.ts';
+import { FleetStore } from './store.ts';
+import { refuse, succeed, type Outcome } from '../outcome.ts';
+import type { Bindings } from '../../env.ts';
 import { createLogger, type Logger } from '@glyphoxa/protocol';
 
 /** What a node's socket carries across hibernation. */
