@@ -3,6 +3,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { createDb } from '@glyphoxa/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake } from './helpers/admin.ts';
 import { discordTenant, editedReply, runCommand, setVoiceState, standInCalls, type DiscordTenant } from './helpers/discord.ts';
 import { TestNode } from './helpers/test-node.ts';
@@ -196,7 +197,7 @@ describe('slash commands, answered by a tenant\'s bot', () => {
       expect((await complete('')).body).toEqual({ type: 8, data: { choices: [] } });
 
       // The names cached at session start, as the campaign loader will leave them.
-      const stub = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(t.id));
+      const stub = coordinatorOf(env, t.id);
       await runInDurableObject(stub, (_instance, state) => {
         for (const name of ['Grimjaw', 'Sera', 'Old Grim']) state.storage.sql.exec('insert into session_npcs (session_id, name) values (?, ?)', sessionId, name);
       });

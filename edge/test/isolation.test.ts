@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { listDurableObjectIds } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { TestNode } from './helpers/test-node.ts';
 
@@ -88,8 +89,8 @@ describe('dedicated pools and tenant isolation', () => {
     expect(await node.next((m) => m.type === 'stop_session' && m.session_id === res.body.session.id)).toMatchObject({ reason: 'tenant_deleted' });
     expect((await admin('GET', `/tenants/${e}/sessions`)).body.sessions).toEqual([]);
     expect((await admin('GET', '/nodes')).body.nodes.some((n: { pool: string }) => n.pool === e)).toBe(false);
-    const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(e));
-    expect(await coordinator.liveSessions(e)).toEqual([]);
+    const coordinator = coordinatorOf(env, e);
+    expect(await coordinator.liveSessions()).toEqual([]);
     expect((await listDurableObjectIds(env.TENANT_COORDINATOR)).length).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,7 @@ import { createCampaign, createDb, listSessionEntries, sessionEntries, withTenan
 import type { StartSession } from '@glyphoxa/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { TestNode } from './helpers/test-node.ts';
 import { LLM_STAND_IN_BASE } from './llm-stand-in.ts';
@@ -70,7 +71,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     });
 
     // Discord autocomplete gets the names from the coordinator.
-    const names = await env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant)).npcNames(tenant, res.body.session.guild_id);
+    const names = await coordinatorOf(env, tenant).npcNames(res.body.session.guild_id);
     expect(names).toEqual(['Narrator', 'Sildar']);
     await admin('POST', `/sessions/${res.body.session.id}/stop`);
   });

@@ -3,6 +3,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { createDb } from '@glyphoxa/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { TestNode } from './helpers/test-node.ts';
 import type { StartSession } from '@glyphoxa/protocol';
@@ -134,7 +135,7 @@ describe('sessions through the coordinator and a connected node', () => {
     await admin('POST', '/tenants', { id: tenant });
     const res = await start(tenant);
     await waitForState(tenant, res.body.session.id, 'active');
-    const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant));
+    const coordinator = coordinatorOf(env, tenant);
     // No heartbeat arrives; the configured timeout (test: 1.5 s) passes.
     await new Promise((r) => setTimeout(r, 1600));
     expect(await runDurableObjectAlarm(coordinator)).toBe(true);
@@ -154,7 +155,7 @@ describe('sessions through the coordinator and a connected node', () => {
     await admin('POST', '/tenants', { id: tenant });
     const res = await start(tenant);
     await waitForState(tenant, res.body.session.id, 'active');
-    const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant));
+    const coordinator = coordinatorOf(env, tenant);
     for (let i = 0; i < count; i++) {
       await new Promise((r) => setTimeout(r, everyMs));
       node.send({ type: 'heartbeat', sessions: [res.body.session.id] });

@@ -3,6 +3,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { createDb, recordSessionUsage } from '@glyphoxa/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { startActiveSession, TestNode } from './helpers/test-node.ts';
 
@@ -33,7 +34,7 @@ describe('usage metering', () => {
     node.send({ ...usage, seq: 2 });
     node.send({ type: 'heartbeat', sessions: [id] });
     await node.next((m) => m.type === 'stop_session', 300).catch(() => undefined);
-    const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant));
+    const coordinator = coordinatorOf(env, tenant);
     await runDurableObjectAlarm(coordinator);
     expect(await usageRow(tenant)).toMatchObject({ tokens: 200, stt: 5, chars: 80 });
     // A second flush with nothing new changes nothing.

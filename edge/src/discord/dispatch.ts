@@ -1,5 +1,6 @@
 import type { Database, Tenant } from '@glyphoxa/db';
 import type { APIInteractionResponse } from 'discord-api-types/v10';
+import { coordinatorOf } from '../durable/stubs.ts';
 import type { Bindings } from '../env.ts';
 import { Callback, EPHEMERAL, InteractionKind } from './api-constants.ts';
 import type { Logger } from '@glyphoxa/protocol';
@@ -94,7 +95,7 @@ function commandContext(deps: DispatchDeps, interaction: CommandContext['interac
     log: deps.log.with({ command: interactionName(interaction), guild_id: interaction.guild_id }),
     db: deps.db,
     secretKeys: env.SECRET_KEYS,
-    coordinator: env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenant.id)),
+    coordinator: coordinatorOf(env, tenant.id),
     rest: () =>
       (rest ??= tenantBotToken(env.SECRET_KEYS, tenant).then((botToken) => discordRest({ baseUrl: env.DISCORD_API_BASE, botToken: botToken ?? undefined }))),
   };

@@ -6,7 +6,7 @@ export const NO_SESSION = 'No session is running in this server. Start one with 
 
 /** The server's live session (at most one per guild), as its tenant's coordinator holds it. */
 export async function guildSession(ctx: CommandContext): Promise<SessionView | undefined> {
-  const live = await ctx.coordinator.liveSessions(ctx.tenant.id);
+  const live = await ctx.coordinator.liveSessions();
   return live.find((s) => s.guild_id === ctx.interaction.guild_id);
 }
 

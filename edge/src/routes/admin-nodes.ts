@@ -2,6 +2,7 @@ import { deleteNode, getNode, getTenant, insertNode, listNodes, SHARED_POOL, upd
 import { Hono } from 'hono';
 import { auditAdmin } from '../audit.ts';
 import { issueNodeToken } from '../auth/node-token.ts';
+import { fleetOf } from '../durable/stubs.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { readJson } from '../validation.ts';
@@ -10,7 +11,6 @@ import { CreateNodeSchema } from './admin-schemas.ts';
 /** Operators' voice-node registry: tokens, the fleet view, drain and revoke. */
 export function adminNodeRoutes() {
   const app = new Hono<AppEnv>();
-  const fleet = (env: AppEnv['Bindings'], pool: string) => env.FLEET.get(env.FLEET.idFromName(pool));
 
   app.post('/nodes', async (c) => {
     const { pool } = await readJson(c, CreateNodeSchema);
@@ -28,7 +28,7 @@ export function adminNodeRoutes() {
   app.get('/nodes', async (c) => {
     const nodes = await listNodes(c.var.db());
     const pools = [...new Set(nodes.map((n) => n.pool))];
-    const live = new Map((await Promise.all(pools.map((p) => fleet(c.env, p).status()))).flat().map((s) => [s.node_id, s]));
+    const live = new Map((await Promise.all(pools.map((p) => fleetOf(c.env, p).status()))).flat().map((s) => [s.node_id, s]));
     return c.json({
       nodes: nodes.map((n) => {
         const status = live.get(n.id);
@@ -52,7 +52,7 @@ export function adminNodeRoutes() {
     const db = c.var.db();
     const node = await updateNode(db, c.req.param('id'), { draining: true });
     if (!node) throw new ApiError(404, 'node_not_found', `No node ${c.req.param('id')}`);
-    await fleet(c.env, node.pool).setDraining(node.id, true);
+    await fleetOf(c.env, node.pool).setDraining(node.id, true);
     await auditAdmin(db, { action: 'node.drain', target: node.id, detail: { pool: node.pool } });
     return c.json({ node_id: node.id, draining: true });
   });
@@ -62,7 +62,7 @@ export function adminNodeRoutes() {
     const node = await getNode(db, c.req.param('id'));
     if (!node) throw new ApiError(404, 'node_not_found', `No node ${c.req.param('id')}`);
     await deleteNode(db, node.id);
-    const dropped = await fleet(c.env, node.pool).disconnect(node.id);
+    const dropped = await fleetOf(c.env, node.pool).disconnect(node.id);
     await auditAdmin(db, { action: 'node.revoke', target: node.id, detail: { pool: node.pool, dropped_connections: dropped } });
     return c.json({ node_id: node.id, revoked: true });
   });

@@ -2,26 +2,26 @@ import { findSessionTenant, listSessions } from '@glyphoxa/db';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { auditAdmin } from '../audit.ts';
+import { MAX_WAIT_ACTIVE_MS } from '../durable/config.ts';
 import { unwrap } from '../durable/outcome.ts';
+import { coordinatorOf } from '../durable/stubs.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { parseOrThrow, readJson, readQuery } from '../validation.ts';
 import { viewSessionRow } from '../views/session.ts';
-import { MAX_WAIT_ACTIVE_MS } from '../durable/config.ts';
 import { NpcCommandBodySchema, SessionStateQuerySchema, StartSessionQuerySchema, StartSessionSchema } from './admin-schemas.ts';
 import { tenantParam } from './admin-tenants.ts';
 
 /** Sessions for operators and tests; the dashboard and slash commands call the same coordinator. */
 export function adminSessionRoutes() {
   const app = new Hono<AppEnv>();
-  const coordinator = (env: AppEnv['Bindings'], tenantId: string) => env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenantId));
 
   app.post('/tenants/:id/sessions', async (c) => {
     const tenantId = tenantParam(c.req.param('id'));
     const body = await readJson(c, StartSessionSchema);
     const { wait } = readQuery(c, StartSessionQuerySchema);
     const options = wait === 'active' ? { waitActiveMs: MAX_WAIT_ACTIVE_MS } : {};
-    const session = unwrap(await coordinator(c.env, tenantId).startSession(tenantId, body, options));
+    const session = unwrap(await coordinatorOf(c.env, tenantId).startSession(body, options));
     await auditAdmin(c.var.db(), { tenantId, action: 'session.start', target: session.id, detail: { guild_id: body.guild_id } });
     return c.json({ session }, 201);
   });
@@ -35,7 +35,7 @@ export function adminSessionRoutes() {
 
   app.post('/sessions/:id/stop', async (c) => {
     const { sessionId, tenantId } = await sessionOwner(c);
-    const session = unwrap(await coordinator(c.env, tenantId).stopSession(tenantId, sessionId));
+    const session = unwrap(await coordinatorOf(c.env, tenantId).stopSession(sessionId));
     await auditAdmin(c.var.db(), { tenantId, action: 'session.stop', target: sessionId });
     return c.json({ session });
   });
@@ -43,7 +43,7 @@ export function adminSessionRoutes() {
   app.post('/sessions/:id/npc', async (c) => {
     const { sessionId, tenantId } = await sessionOwner(c);
     const command = await readJson(c, NpcCommandBodySchema);
-    const data = unwrap(await coordinator(c.env, tenantId).npcCommand(tenantId, sessionId, command));
+    const data = unwrap(await coordinatorOf(c.env, tenantId).npcCommand(sessionId, command));
     if (command.action !== 'list') await auditAdmin(c.var.db(), { tenantId, action: `npc.${command.action}`, target: sessionId });
     return c.json({ data });
   });

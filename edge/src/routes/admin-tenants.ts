@@ -8,6 +8,7 @@ import {
   listTenants,
   listUsage,
   periodOf,
+  poolOf,
   updateTenant,
   type TenantChanges,
 } from '@glyphoxa/db';
@@ -15,6 +16,7 @@ import { Hono } from 'hono';
 import { auditAdmin } from '../audit.ts';
 import { forgetTenant } from '../discord/tenant-cache.ts';
 import { syncCommandsLater } from '../discord/registration.ts';
+import { coordinatorOf, fleetOf } from '../durable/stubs.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { loadKeyring } from '../secrets/keyring.ts';
@@ -66,10 +68,9 @@ export function adminTenantRoutes() {
     const id = tenantParam(c.req.param('id'));
     const db = c.var.db();
     const tenant = await mustGetTenant(db, id);
-    const coordinator = c.env.TENANT_COORDINATOR.get(c.env.TENANT_COORDINATOR.idFromName(id));
-    const endedSessions = await coordinator.deleteTenant(id);
+    const endedSessions = await coordinatorOf(c.env, id).deleteTenant();
     if (tenant.licenseTier === 'dedicated') {
-      await c.env.FLEET.get(c.env.FLEET.idFromName(id)).dissolve();
+      await fleetOf(c.env, poolOf(tenant)).dissolve();
       await deletePoolNodes(db, id);
     }
     await deleteTenant(db, id);

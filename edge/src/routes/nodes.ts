@@ -2,6 +2,7 @@ import { getNode } from '@glyphoxa/db';
 import { Hono } from 'hono';
 import { bearerToken } from '../auth/constant-time.ts';
 import { nodeSecretMatches, readNodeToken } from '../auth/node-token.ts';
+import { fleetOf } from '../durable/stubs.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 
@@ -22,13 +23,13 @@ export function nodeRoutes() {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       throw new ApiError(426, 'upgrade_required', 'Connect with a WebSocket upgrade');
     }
-    // Only headers we set reach the Fleet: a node cannot claim another id or pool.
-    const headers = new Headers({ upgrade: 'websocket', 'x-glyphoxa-node-id': node.id, 'x-glyphoxa-pool': node.pool });
+    // Only headers we set reach the Fleet: a node cannot claim another id, and its pool is the Fleet it reaches.
+    const headers = new Headers({ upgrade: 'websocket', 'x-glyphoxa-node-id': node.id });
     for (const name of ['sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions']) {
       const value = c.req.header(name);
       if (value) headers.set(name, value);
     }
-    return c.env.FLEET.get(c.env.FLEET.idFromName(node.pool)).fetch(new Request(c.req.url, { headers }));
+    return fleetOf(c.env, node.pool).fetch(new Request(c.req.url, { headers }));
   });
 
   return app;

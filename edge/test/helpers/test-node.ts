@@ -1,5 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { PROTOCOL_VERSION, type EdgeMessage, type NodeMessage } from '@glyphoxa/protocol';
+import { coordinatorOf } from '../../src/durable/stubs.ts';
 import { admin, snowflake } from './admin.ts';
 
 /**
@@ -81,8 +82,8 @@ export async function startActiveSession(node: TestNode, tenantId: string) {
   if (res.status !== 201) throw new Error(`start refused: ${JSON.stringify(res.body)}`);
   const id = res.body.session.id as string;
   await node.next((m) => m.type === 'start_session' && m.session_id === id);
-  const coordinator = env.TENANT_COORDINATOR.get(env.TENANT_COORDINATOR.idFromName(tenantId));
-  for (let i = 0; i < 100 && (await coordinator.liveSessions(tenantId))[0]?.state !== 'active'; i++) {
+  const coordinator = coordinatorOf(env, tenantId);
+  for (let i = 0; i < 100 && (await coordinator.liveSessions())[0]?.state !== 'active'; i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
   return { id, coordinator };

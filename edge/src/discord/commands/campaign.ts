@@ -27,7 +27,7 @@ const definition: SlashCommand['definition'] = {
 
 /** Sessions play the campaign they started with; switching under a running one would split the table's world. */
 async function sessionRunning(ctx: CommandContext): Promise<boolean> {
-  return (await ctx.coordinator.liveSessions(ctx.tenant.id)).length > 0;
+  return (await ctx.coordinator.liveSessions()).length > 0;
 }
 
 const info: Handler = (ctx) =>

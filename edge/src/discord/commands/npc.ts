@@ -33,7 +33,7 @@ async function relay(ctx: CommandContext, command: NpcRequest, describe: (data: 
   const session = await guildSession(ctx);
   if (!session) return NO_SESSION;
   // RPC wraps the result type so that `ok` no longer narrows it; it is the coordinator's Outcome.
-  const outcome = (await ctx.coordinator.npcCommand(ctx.tenant.id, session.id, command)) as Outcome<unknown>;
+  const outcome = (await ctx.coordinator.npcCommand(session.id, command)) as Outcome<unknown>;
   if (!outcome.ok) return outcome.message;
   if (command.action !== 'list') await auditDiscord(ctx, `npc.${command.action}`, session.id);
   return describe(outcome.value);
@@ -80,7 +80,7 @@ export const npcCommand: SlashCommand = {
   async autocomplete(ctx, focused) {
     if (focused.name !== 'name') return [];
     const typed = focused.value.toLowerCase();
-    const names = await ctx.coordinator.npcNames(ctx.tenant.id, ctx.interaction.guild_id);
+    const names = await ctx.coordinator.npcNames(ctx.interaction.guild_id);
     return names
       .filter((n) => n.toLowerCase().includes(typed))
       .slice(0, MAX_CHOICES)

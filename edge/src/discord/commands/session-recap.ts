@@ -59,7 +59,7 @@ export const voiceRecap: Handler = (ctx, options) => {
     if (!helper) return asText('The running session\'s campaign has no GM-helper NPC to speak it (mark one with `gm_helper: true`).');
     const speak = { action: 'speak' as const, name: helper.name, text: found.text.replace(/\s*\n\s*/g, ' ') };
     // RPC wraps the result type so that `ok` no longer narrows it; it is the coordinator's Outcome.
-    const outcome = (await ctx.coordinator.npcCommand(ctx.tenant.id, running.id, speak)) as Outcome<unknown>;
+    const outcome = (await ctx.coordinator.npcCommand(running.id, speak)) as Outcome<unknown>;
     if (!outcome.ok) return asText(outcome.message);
     await auditDiscord(ctx, 'session.voice_recap', running.id, { recap_of: found.sessionId });
     return { content: `${escapeMarkdown(helper.name)} is telling the table the recap.`, embeds: [recapEmbed(found)] };

@@ -37,7 +37,7 @@ const start: Handler = (ctx, options) =>
   defer(async () => {
     const channelId = stringOption(options, 'channel') ?? (await callersVoiceChannel(ctx));
     if (typeof channelId !== 'string') return channelId.message;
-    const outcome = await ctx.coordinator.startSession(ctx.tenant.id, {
+    const outcome = await ctx.coordinator.startSession({
       guild_id: ctx.interaction.guild_id,
       channel_id: channelId,
       started_by: ctx.userId,
@@ -65,7 +65,7 @@ const stop: Handler = (ctx) =>
   defer(async () => {
     const session = await guildSession(ctx);
     if (!session) return NO_SESSION;
-    const outcome = await ctx.coordinator.stopSession(ctx.tenant.id, session.id);
+    const outcome = await ctx.coordinator.stopSession(session.id);
     if (!outcome.ok) return outcome.message;
     await auditDiscord(ctx, 'session.stop', session.id);
     return 'Session stopped. Thanks for playing!';

@@ -83,14 +83,6 @@ export class CoordinatorStore {
     for (const statement of SCHEMA) this.sql.exec(statement);
   }
 
-  get tenantId(): string | null {
-    return this.meta('tenant_id');
-  }
-
-  set tenantId(id: string) {
-    this.setMeta('tenant_id', id);
-  }
-
   /** Kept here rather than in memory, so a coordinator evicted between alarms need not re-read them. */
   get recordedHours(): RecordedHours | null {
     const value = this.meta('recorded_hours');

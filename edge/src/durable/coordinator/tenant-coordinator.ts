@@ -1,4 +1,3 @@
-import { DurableObject } from 'cloudflare:workers';
 import {
   appendSessionEntries,
   effectiveLimits,
@@ -15,13 +14,14 @@ import type { AudioAssignment, AudioTransportKind, NpcCommand, TranscriptEntry }
 import { randomToken } from '../../auth/random-token.ts';
 import { loadSessionContent } from '../../campaign/session-content.ts';
 import { tenantBotToken } from '../../discord/bot-token.ts';
-import { controlConfig, MAX_WAIT_ACTIVE_MS, type ControlConfig } from '../config.ts';
-import { DurableDatabase } from '../database.ts';
-import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from './store.ts';
-import { refuse, succeed, type Outcome } from '../outcome.ts';
-import type { Bindings } from '../../env.ts';
 import { createLogger, type Logger } from '@glyphoxa/protocol';
+import type { Bindings } from '../../env.ts';
 import { viewLiveSession, type SessionView } from '../../views/session.ts';
+import { MAX_WAIT_ACTIVE_MS } from '../config.ts';
+import { ControlObject } from '../control-object.ts';
+import { refuse, succeed, type Outcome } from '../outcome.ts';
+import { fleetOf } from '../stubs.ts';
+import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from './store.ts';
 
 export interface StartRequest {
   guild_id: string;
@@ -41,30 +41,30 @@ const ENDED_RETENTION_MS = 24 * 3600_000;
  * ends sessions whose node stopped heartbeating, accrues usage and flushes it
  * to Postgres idempotently, and writes every transition through to `sessions`.
  */
-export class TenantCoordinator extends DurableObject<Bindings> {
+export class TenantCoordinator extends ControlObject {
   private readonly store: CoordinatorStore;
-  private readonly config: ControlConfig;
-  private readonly database: DurableDatabase;
+  private readonly log: Logger = createLogger({ tenant_id: this.tenantId, component: 'tenant-coordinator' });
   /** Starts waiting for their session to leave `pending`, by session id. */
   private readonly settleWaiters = new Map<string, () => void>();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
-    this.config = controlConfig(env);
-    this.database = new DurableDatabase(env);
+  }
+
+  /** The tenant this coordinator serves: the name it is addressed by. */
+  private get tenantId(): string {
+    return this.name;
   }
 
   /**
    * Reserves, places and starts a session. With `waitActiveMs`, answers once the
    * node reports it active (or it ended, or the wait ran out: then still `pending`).
    */
-  async startSession(tenantId: string, request: StartRequest, options: { waitActiveMs?: number } = {}): Promise<Outcome<SessionView>> {
-    this.claim(tenantId);
-    const log = this.log(tenantId);
+  async startSession(request: StartRequest, options: { waitActiveMs?: number } = {}): Promise<Outcome<SessionView>> {
     const now = Date.now();
-    const context = await this.usageContext(tenantId, now);
-    if (!context) return refuse(404, 'tenant_not_found', `Tenant ${tenantId} does not exist`);
+    const context = await this.usageContext(now);
+    if (!context) return refuse(404, 'tenant_not_found', `Tenant ${this.tenantId} does not exist`);
     const { tenant, limits, hoursUsed } = context;
 
     // From here to the reservation nothing awaits, so no other request can
@@ -113,27 +113,27 @@ export class TenantCoordinator extends DurableObject<Bindings> {
           ? { transport, bot_token: (await tenantBotToken(this.env.SECRET_KEYS, tenant))! }
           : { transport, token: randomToken() };
       // Likewise the campaign and the providers: one round of queries.
-      const content = await this.database.run((db) => loadSessionContent(db, this.env.SECRET_KEYS, tenantId, session.campaignId));
+      const content = await this.database.run((db) => loadSessionContent(db, this.env.SECRET_KEYS, this.tenantId, session.campaignId));
       if (!content) {
         // Never written to Postgres, so there is nothing to write through.
-        await this.end(tenantId, session.id, 'failed', { notifyNode: false, writeThrough: false });
+        await this.end(session.id, 'failed', { notifyNode: false, writeThrough: false });
         return refuse(404, 'campaign_not_found', `Campaign ${session.campaignId} is not one of your campaigns (or it was deleted). Pick another with \`/campaign switch\`.`);
       }
       // Discord autocomplete reads the names from here, never from the node.
       this.store.setNpcNames(session.id, content.npcs.map((npc) => npc.name));
-      await this.database.run((db) => insertSession(db, tenantId, {
+      await this.database.run((db) => insertSession(db, this.tenantId, {
         id: session.id,
-        tenantId,
+        tenantId: this.tenantId,
         campaignId: session.campaignId,
         guildId: session.guildId,
         channelId: session.channelId,
         startedBy: session.startedBy,
         startedAt: new Date(now),
       }));
-      const placed = await this.fleet(session.pool).place(tenantId, {
+      const placed = await fleetOf(this.env, session.pool).place({
         type: 'start_session',
         session_id: session.id,
-        tenant_id: tenantId,
+        tenant_id: this.tenantId,
         campaign_id: session.campaignId,
         guild_id: session.guildId,
         channel_id: session.channelId,
@@ -142,19 +142,19 @@ export class TenantCoordinator extends DurableObject<Bindings> {
         audio,
       });
       if (!placed.ok) {
-        await this.end(tenantId, session.id, 'failed', { notifyNode: false });
+        await this.end(session.id, 'failed', { notifyNode: false });
         return placed;
       }
       const { nodeId, audioUrl } = placed.value;
       this.store.update(session.id, { nodeId });
-      await this.database.run((db) => updateSession(db, tenantId, session.id, { nodeId }));
+      await this.database.run((db) => updateSession(db, this.tenantId, session.id, { nodeId }));
       if (options.waitActiveMs) await this.settled(session.id, Math.min(options.waitActiveMs, MAX_WAIT_ACTIVE_MS));
-      const view = viewLiveSession(tenantId, this.store.get(session.id)!);
+      const view = viewLiveSession(this.tenantId, this.store.get(session.id)!);
       // The browser's way in, shown to the starter only: never stored, never listed.
       return succeed(audio.transport === 'websocket' ? { ...view, audio: { transport: 'websocket', url: audioUrl, token: audio.token } } : view);
     } catch (error) {
-      log.error('session start failed', { session_id: session.id, error: String(error) });
-      await this.end(tenantId, session.id, 'failed', { notifyNode: true });
+      this.log.error('session start failed', { session_id: session.id, error: String(error) });
+      await this.end(session.id, 'failed', { notifyNode: true });
       return refuse(503, 'start_failed', 'The session could not be started. Please try again in a moment.');
     }
   }
@@ -174,29 +174,25 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     });
   }
 
-  async stopSession(tenantId: string, sessionId: string): Promise<Outcome<SessionView>> {
-    this.claim(tenantId);
+  async stopSession(sessionId: string): Promise<Outcome<SessionView>> {
     const session = this.store.get(sessionId);
     if (!session) return refuse(404, 'session_not_found', `No session ${sessionId}`);
-    if (session.state !== 'ended') await this.end(tenantId, sessionId, 'stopped', { notifyNode: true });
-    return succeed(viewLiveSession(tenantId, this.store.get(sessionId)!));
+    if (session.state !== 'ended') await this.end(sessionId, 'stopped', { notifyNode: true });
+    return succeed(viewLiveSession(this.tenantId, this.store.get(sessionId)!));
   }
 
-  liveSessions(tenantId: string): SessionView[] {
-    this.claim(tenantId);
-    return this.store.live().map((s) => viewLiveSession(tenantId, s));
+  liveSessions(): SessionView[] {
+    return this.store.live().map((s) => viewLiveSession(this.tenantId, s));
   }
 
   /** The NPC names of the guild's live session, cached at its start: autocomplete never waits on a node. */
-  npcNames(tenantId: string, guildId: string): string[] {
-    this.claim(tenantId);
+  npcNames(guildId: string): string[] {
     const session = this.store.live().find((s) => s.guildId === guildId);
     return session ? this.store.npcNames(session.id) : [];
   }
 
   /** A node's `session_state`, relayed by its Fleet. */
-  async sessionState(tenantId: string, nodeId: string, sessionId: string, state: 'active' | 'ended', reason?: SessionEndReason): Promise<void> {
-    this.claim(tenantId);
+  async sessionState(nodeId: string, sessionId: string, state: 'active' | 'ended', reason?: SessionEndReason): Promise<void> {
     const session = this.store.get(sessionId);
     // The Fleet relays only reports for sessions it placed on that node; the
     // report may overtake the placement's answer to startSession.
@@ -205,10 +201,10 @@ export class TenantCoordinator extends DurableObject<Bindings> {
       const now = Date.now();
       this.store.update(sessionId, { state: 'active', nodeId, activatedAt: now, lastHeartbeatAt: now, accruedUntil: now });
       this.settleWaiters.get(sessionId)?.();
-      await this.database.run((db) => updateSession(db, tenantId, sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) }));
-      this.log(tenantId).info('session active', { session_id: sessionId, node_id: nodeId });
+      await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) }));
+      this.log.info('session active', { session_id: sessionId, node_id: nodeId });
     } else if (state === 'ended') {
-      await this.end(tenantId, sessionId, reason ?? 'failed', { notifyNode: false });
+      await this.end(sessionId, reason ?? 'failed', { notifyNode: false });
     }
   }
 
@@ -217,17 +213,15 @@ export class TenantCoordinator extends DurableObject<Bindings> {
    * stay live for now: back within the heartbeat timeout, it keeps them; the
    * alarm ends them as `node_lost` otherwise.
    */
-  async nodeDropped(tenantId: string, nodeId: string): Promise<void> {
-    this.claim(tenantId);
+  async nodeDropped(nodeId: string): Promise<void> {
     const affected = this.store.live().filter((s) => s.nodeId === nodeId);
     if (affected.length === 0) return;
-    this.log(tenantId).warn('node of live sessions dropped', { node_id: nodeId, sessions: affected.map((s) => s.id) });
+    this.log.warn('node of live sessions dropped', { node_id: nodeId, sessions: affected.map((s) => s.id) });
     await this.armAlarm();
   }
 
   /** Usage deltas from the node; a replayed `seq` is ignored, so nothing counts twice. */
-  usage(tenantId: string, sessionId: string, seq: number, delta: UsageDelta): void {
-    this.claim(tenantId);
+  usage(sessionId: string, seq: number, delta: UsageDelta): void {
     const session = this.store.get(sessionId);
     if (!session || seq <= session.usageSeq) return;
     this.store.addUsage(sessionId, periodOf(Date.now()), delta);
@@ -238,28 +232,25 @@ export class TenantCoordinator extends DurableObject<Bindings> {
    * Transcript lines from the node running the session, relayed by its Fleet,
    * stored with the session's campaign. A batch resent after a reconnect adds nothing.
    */
-  async transcript(tenantId: string, sessionId: string, entries: TranscriptEntry[]): Promise<void> {
-    this.claim(tenantId);
+  async transcript(sessionId: string, entries: TranscriptEntry[]): Promise<void> {
     const session = this.store.get(sessionId);
     if (!session) return;
     const lines = entries.map((e) => ({ speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) }));
-    await this.database.run((db) => appendSessionEntries(db, tenantId, { id: sessionId, campaignId: session.campaignId }, lines));
+    await this.database.run((db) => appendSessionEntries(db, this.tenantId, { id: sessionId, campaignId: session.campaignId }, lines));
   }
 
   /** Relays a DM's NPC command to the node running the session. */
-  async npcCommand(tenantId: string, sessionId: string, command: Omit<NpcCommand, 'type' | 'request_id' | 'session_id'>): Promise<Outcome<unknown>> {
-    this.claim(tenantId);
+  async npcCommand(sessionId: string, command: Omit<NpcCommand, 'type' | 'request_id' | 'session_id'>): Promise<Outcome<unknown>> {
     const session = this.store.get(sessionId);
     if (!session || session.state === 'ended') return refuse(404, 'no_running_session', 'There is no running session to send that to.');
     if (!session.nodeId) return refuse(409, 'session_starting', 'The session is still starting; try again in a moment.');
-    return this.fleet(session.pool).request(session.nodeId, { ...command, type: 'npc_command', session_id: sessionId } as NpcCommand);
+    return fleetOf(this.env, session.pool).request(session.nodeId, { ...command, type: 'npc_command', session_id: sessionId } as NpcCommand);
   }
 
   /** Ends every live session and forgets the tenant: part of deleting it. */
-  async deleteTenant(tenantId: string): Promise<number> {
-    this.claim(tenantId);
+  async deleteTenant(): Promise<number> {
     const live = this.store.live();
-    for (const s of live) await this.end(tenantId, s.id, 'tenant_deleted', { notifyNode: true, writeThrough: false });
+    for (const s of live) await this.end(s.id, 'tenant_deleted', { notifyNode: true, writeThrough: false });
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.store.createSchema();
@@ -267,35 +258,31 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   }
 
   override async alarm(): Promise<void> {
-    const tenantId = this.store.tenantId;
-    if (!tenantId) return;
-    const log = this.log(tenantId);
     const now = Date.now();
     try {
       await this.learnLiveness(now);
       for (const s of this.store.live()) {
         const lastSign = s.lastHeartbeatAt ?? s.createdAt;
         if (now - lastSign >= this.config.heartbeatTimeoutMs) {
-          log.warn('session lost its node', { session_id: s.id, node_id: s.nodeId, silent_ms: now - lastSign });
-          await this.end(tenantId, s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true });
+          this.log.warn('session lost its node', { session_id: s.id, node_id: s.nodeId, silent_ms: now - lastSign });
+          await this.end(s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true });
         } else {
           this.accrue(s, now);
         }
       }
       // Postgres hears from a coordinator once a flush period, not every alarm:
       // thousands of tenants would otherwise keep it busy with heartbeats.
-      if (now - this.store.lastFlushAt >= this.config.usageFlushIntervalMs) await this.flushAndRead(tenantId, now);
+      if (now - this.store.lastFlushAt >= this.config.usageFlushIntervalMs) await this.flushAndRead(now);
       // After the flush, whose read-back of the month's hours it uses.
-      await this.enforceQuota(tenantId, now);
+      await this.enforceQuota(now);
       this.store.purgeEnded(now - ENDED_RETENTION_MS);
     } catch (error) {
-      log.error('coordinator alarm failed; retrying', { error: String(error) });
+      this.log.error('coordinator alarm failed; retrying', { error: String(error) });
     }
     await this.armAlarm();
   }
 
   private async end(
-    tenantId: string,
     sessionId: string,
     reason: SessionEndReason,
     options: { notifyNode: boolean; writeThrough?: boolean },
@@ -306,14 +293,13 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     this.accrue(session, now);
     this.store.update(sessionId, { state: 'ended', endedAt: now, endReason: reason });
     this.settleWaiters.get(sessionId)?.();
-    this.log(tenantId).info('session ended', { session_id: sessionId, reason, node_id: session.nodeId });
+    this.log.info('session ended', { session_id: sessionId, reason, node_id: session.nodeId });
     if (session.nodeId) {
-      const fleet = this.fleet(session.pool);
-      await fleet.release(sessionId, options.notifyNode ? { nodeId: session.nodeId, reason } : undefined);
+      await fleetOf(this.env, session.pool).release(sessionId, options.notifyNode ? { nodeId: session.nodeId, reason } : undefined);
     }
     if (options.writeThrough === false) return;
-    await this.database.run((db) => updateSession(db, tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
-    await this.flushUsage(tenantId).catch(() => this.armAlarm());
+    await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
+    await this.flushUsage().catch(() => this.armAlarm());
   }
 
   private accrue(session: LiveSession, now: number): void {
@@ -325,9 +311,9 @@ export class TenantCoordinator extends DurableObject<Bindings> {
   }
 
   /** The tenant, its limits, and the hours used this UTC month: Postgres's plus what is not flushed yet. */
-  private async usageContext(tenantId: string, now: number) {
+  private async usageContext(now: number) {
     const period = periodOf(now);
-    const found = await this.database.run((db) => tenantWithHours(db, tenantId, period));
+    const found = await this.database.run((db) => tenantWithHours(db, this.tenantId, period));
     if (!found) return null;
     for (const s of this.store.live()) this.accrue(s, now);
     const limits = effectiveLimits(found.tenant);
@@ -335,13 +321,13 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     return { tenant: found.tenant, limits, hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
   }
 
-  private async enforceQuota(tenantId: string, now: number): Promise<void> {
+  private async enforceQuota(now: number): Promise<void> {
     const active = this.store.live().filter((s) => s.state === 'active');
     if (active.length === 0) return;
     const period = periodOf(now);
     const cached = this.store.recordedHours;
     if (!cached || cached.period !== period || now - cached.readAt >= this.config.usageFlushIntervalMs) {
-      if (!(await this.usageContext(tenantId, now))) return;
+      if (!(await this.usageContext(now))) return;
     }
     const recorded = this.store.recordedHours!;
     const limit = recorded.limit;
@@ -349,7 +335,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     // What Postgres had, plus what accrued here since (this coordinator is the only writer).
     const used = recorded.hours + this.store.unflushedHours(period);
     if (used >= limit) {
-      for (const s of active) await this.end(tenantId, s.id, 'quota', { notifyNode: true });
+      for (const s of active) await this.end(s.id, 'quota', { notifyNode: true });
       return;
     }
     // Every running session burns the remaining hours at once.
@@ -357,9 +343,9 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     if (remainingMs > this.config.quotaWarningMs) return;
     for (const s of active.filter((s) => !s.quotaWarned)) {
       this.store.update(s.id, { quotaWarned: true });
-      this.log(tenantId).warn('session near quota', { session_id: s.id, remaining_ms: Math.round(remainingMs) });
+      this.log.warn('session near quota', { session_id: s.id, remaining_ms: Math.round(remainingMs) });
       if (s.nodeId) {
-        await this.fleet(s.pool).notify(s.nodeId, {
+        await fleetOf(this.env, s.pool).notify(s.nodeId, {
           type: 'session_notice',
           session_id: s.id,
           level: 'warning',
@@ -369,10 +355,10 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     }
   }
 
-  private async flushUsage(tenantId: string): Promise<void> {
+  private async flushUsage(): Promise<void> {
     const totals = this.store.unflushed();
     if (totals.length === 0) return;
-    await this.database.run((db) => recordSessionUsage(db, tenantId, totals));
+    await this.database.run((db) => recordSessionUsage(db, this.tenantId, totals));
     this.store.markFlushed(totals);
     this.store.recordedHours = null;
   }
@@ -386,7 +372,7 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     const due = this.store.live().filter((s) => s.nodeId && now - (s.lastHeartbeatAt ?? s.createdAt) >= this.config.heartbeatTimeoutMs);
     for (const pool of new Set(due.map((s) => s.pool))) {
       const sessions = due.filter((s) => s.pool === pool);
-      const listed = await this.fleet(pool).lastListed(sessions.map((s) => s.id));
+      const listed = await fleetOf(this.env, pool).lastListed(sessions.map((s) => s.id));
       for (const s of sessions) {
         const at = listed[s.id];
         if (at && at > (s.lastHeartbeatAt ?? s.createdAt)) this.store.update(s.id, { lastHeartbeatAt: at });
@@ -398,14 +384,14 @@ export class TenantCoordinator extends DurableObject<Bindings> {
    * The flush period's write-through in one transaction: usage, the sessions' last
    * heartbeats (the web's history view shows them), and the month's hours read back.
    */
-  private async flushAndRead(tenantId: string, now: number): Promise<void> {
+  private async flushAndRead(now: number): Promise<void> {
     const totals = this.store.unflushed();
     const heartbeats = this.store
       .live()
       .filter((s) => s.state === 'active' && s.lastHeartbeatAt)
       .map((s) => ({ sessionId: s.id, at: new Date(s.lastHeartbeatAt!) }));
     const period = periodOf(now);
-    const found = await this.database.run((db) => flushCoordinator(db, tenantId, { totals, heartbeats, period }));
+    const found = await this.database.run((db) => flushCoordinator(db, this.tenantId, { totals, heartbeats, period }));
     this.store.markFlushed(totals);
     this.store.recordedHours = found ? { period, hours: found.sessionHours, limit: effectiveLimits(found.tenant).monthlySessionHours, readAt: now } : null;
     this.store.lastFlushAt = now;
@@ -453,19 +439,4 @@ export class TenantCoordinator extends DurableObject<Bindings> {
     return now + remainingMs - (active.every((s) => s.quotaWarned) ? 0 : this.config.quotaWarningMs);
   }
 
-  /** A coordinator serves exactly one tenant, the one it was first addressed as. */
-  private claim(tenantId: string): void {
-    const owner = this.store.tenantId;
-    if (owner === null) this.store.tenantId = tenantId;
-    else if (owner !== tenantId) throw new Error(`coordinator of ${owner} addressed as ${tenantId}`);
-  }
-
-  private fleet(pool: string) {
-    return this.env.FLEET.get(this.env.FLEET.idFromName(pool));
-  }
-
-
-  private log(tenantId: string): Logger {
-    return createLogger({ tenant_id: tenantId, component: 'tenant-coordinator' });
-  }
 }

@@ -1,5 +1,4 @@
-import { DurableObject } from 'cloudflare:workers';
-import { updateNode } from '@glyphoxa/db';
+import { updateNode, type SessionEndReason } from '@glyphoxa/db';
 import {
   parseNodeMessage,
   PROTOCOL_VERSION,
@@ -9,19 +8,17 @@ import {
   type SessionNotice,
   type StartSession,
 } from '@glyphoxa/protocol';
-// Only the breaker: the vendor SDKs stay out of the Fleet's startup.
-import { CircuitBreaker } from '@glyphoxa/providers/circuit-breaker';
-import { controlConfig, type ControlConfig } from '../config.ts';
-import { DurableDatabase } from '../database.ts';
-import { FleetStore } from './store.ts';
-import { refuse, succeed, type Outcome } from '../outcome.ts';
-import type { Bindings } from '../../env.ts';
 import { createLogger, type Logger } from '@glyphoxa/protocol';
+import type { Bindings } from '../../env.ts';
+import { ControlObject } from '../control-object.ts';
+import { refuse, succeed, type Outcome } from '../outcome.ts';
+import { SocketRequests } from '../socket-requests.ts';
+import { coordinatorOf } from '../stubs.ts';
+import { FleetStore } from './store.ts';
 
 /** What a node's socket carries across hibernation. */
 interface NodeAttachment {
   nodeId: string;
-  pool: string;
   /** Set once the node said hello. */
   capacity?: number;
   version?: string;
@@ -48,11 +45,6 @@ export interface NodeStatus {
   draining: boolean;
 }
 
-interface PendingRequest {
-  resolve: (outcome: Outcome<unknown>) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 /** Reply codes a node uses for things that do not exist. */
 const NOT_FOUND_CODES = new Set(['session_not_found', 'npc_not_found']);
 
@@ -62,11 +54,9 @@ const NOT_FOUND_CODES = new Set(['session_not_found', 'npc_not_found']);
  * room, relays what nodes report to their tenants' coordinators, and carries
  * requests to nodes with a timeout and a per-node circuit breaker.
  */
-export class Fleet extends DurableObject<Bindings> {
+export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly store: FleetStore;
-  private readonly config: ControlConfig;
-  private readonly pending = new Map<string, PendingRequest>();
-  private readonly breaker = new CircuitBreaker();
+  private readonly requests: SocketRequests<Outcome<unknown>>;
   private readonly lastSeen = new Map<string, number>();
   /**
    * Nodes that said hello, by id. Placement reads this instead of every socket's
@@ -81,61 +71,51 @@ export class Fleet extends DurableObject<Bindings> {
    */
   private readonly listedAt = new Map<string, number>();
   private readonly upSince = Date.now();
-  private readonly log: Logger = createLogger({ component: 'fleet' });
-  private readonly database: DurableDatabase;
+  private readonly log: Logger = createLogger({ component: 'fleet', pool: this.name });
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new FleetStore(ctx.storage.sql);
-    this.config = controlConfig(env);
-    this.database = new DurableDatabase(env);
+    this.requests = new SocketRequests<Outcome<unknown>>({
+      timeoutMs: this.config.nodeRequestTimeoutMs,
+      unavailable: refuse(503, 'voice_unavailable', 'The voice service is temporarily unavailable. Please try again shortly.'),
+      onTimeout: (nodeId, requestId) => this.log.warn('node request timed out', { node_id: nodeId, request_id: requestId }),
+    });
   }
 
   /** The node's WebSocket upgrade, forwarded by `/nodes/connect` once its token checked out. */
   override async fetch(request: Request): Promise<Response> {
     const nodeId = request.headers.get('x-glyphoxa-node-id');
-    const pool = request.headers.get('x-glyphoxa-pool');
-    if (!nodeId || !pool || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+    if (!nodeId || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
       return new Response('expected a node WebSocket upgrade', { status: 426 });
     }
     // A node that reconnects replaces its old connection; it takes sessions again once it said hello.
-    for (const old of this.ctx.getWebSockets(nodeId)) old.close(4000, 'replaced by a new connection');
+    for (const old of this.sockets(nodeId)) old.close(4000, 'replaced by a new connection');
     this.ready?.delete(nodeId);
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [nodeId]);
-    server.serializeAttachment({ nodeId, pool } satisfies NodeAttachment);
     this.lastSeen.set(nodeId, Date.now());
-    this.log.info('node connected', { node_id: nodeId, pool });
-    return new Response(null, { status: 101, webSocket: client });
+    this.log.info('node connected', { node_id: nodeId });
+    return this.accept([nodeId], { nodeId });
   }
 
-  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const node = ws.deserializeAttachment() as NodeAttachment;
+  protected override async onMessage(ws: WebSocket, node: NodeAttachment, raw: string | ArrayBuffer): Promise<void> {
     this.lastSeen.set(node.nodeId, Date.now());
     const parsed = parseNodeMessage(raw);
     if (!parsed.ok) {
       this.log.warn('invalid node message', { node_id: node.nodeId, error: parsed.error.message });
-      send(ws, { type: 'error', ...parsed.error, ...(parsed.context.type ? { request_type: parsed.context.type.slice(0, 128) } : {}) });
+      this.send(ws, { type: 'error', ...parsed.error, ...(parsed.context.type ? { request_type: parsed.context.type.slice(0, 128) } : {}) });
       return;
     }
     try {
-      await this.onMessage(ws, node, parsed.message);
+      await this.handle(ws, node, parsed.message);
     } catch (error) {
       this.log.error('handling a node message failed', { node_id: node.nodeId, type: parsed.message.type, error: String(error) });
-      send(ws, { type: 'error', code: 'internal', message: 'The edge could not process that message', request_type: parsed.message.type });
+      this.send(ws, { type: 'error', code: 'internal', message: 'The edge could not process that message', request_type: parsed.message.type });
     }
   }
 
-  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    await this.dropped(ws, `closed (${code})`);
-  }
-
-  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
-    await this.dropped(ws, `error: ${String(error)}`);
-  }
-
   /** Places a session on the least-loaded connected node with room, and starts it there. */
-  place(tenantId: string, start: StartSession): Outcome<Placement> {
+  place(start: StartSession): Outcome<Placement> {
+    const tenantId = start.tenant_id;
     const loads = this.store.loads();
     const serving = this.store.nodesServing(tenantId);
     let best: { node: NodeAttachment; ws: WebSocket; ratio: number; holdsTenant: boolean } | undefined;
@@ -154,48 +134,31 @@ export class Fleet extends DurableObject<Bindings> {
     }
     const { nodeId, audioUrl } = best.node;
     this.store.place(start.session_id, nodeId, tenantId);
-    send(best.ws, start);
+    this.send(best.ws, start);
     return succeed({ nodeId, audioUrl: audioUrl ? `${audioUrl.replace(/\/+$/, '')}/${start.session_id}` : null });
   }
 
   /** Forgets a session's placement; with `stop`, also tells its node to stop it. */
-  release(sessionId: string, stop?: { nodeId: string; reason: 'stopped' | 'node_lost' | 'quota' | 'failed' | 'tenant_deleted' }): void {
+  release(sessionId: string, stop?: { nodeId: string; reason: SessionEndReason }): void {
     this.forget(sessionId);
-    if (stop) for (const ws of this.ctx.getWebSockets(stop.nodeId)) send(ws, { type: 'stop_session', session_id: sessionId, reason: stop.reason });
+    if (stop) for (const ws of this.sockets(stop.nodeId)) this.send(ws, { type: 'stop_session', session_id: sessionId, reason: stop.reason });
   }
 
   /** Sends a request to a node and waits for its `reply`, at most the configured timeout. */
   request(nodeId: string, command: NpcCommand): Promise<Outcome<unknown>> {
-    const unavailable = refuse(503, 'voice_unavailable', 'The voice service is temporarily unavailable. Please try again shortly.');
-    const [ws] = this.ctx.getWebSockets(nodeId);
-    if (!ws || this.breaker.isOpen(nodeId)) return Promise.resolve(unavailable);
-    const requestId = crypto.randomUUID();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(requestId);
-        this.breaker.failure(nodeId);
-        this.log.warn('node request timed out', { node_id: nodeId, request_id: requestId });
-        resolve(unavailable);
-      }, this.config.nodeRequestTimeoutMs);
-      this.pending.set(requestId, {
-        timer,
-        resolve: (outcome) => {
-          this.breaker.success(nodeId);
-          resolve(outcome);
-        },
-      });
-      send(ws, { ...command, request_id: requestId });
-    });
+    const [ws] = this.sockets(nodeId);
+    return this.requests.request(nodeId, ws && ((requestId) => this.send(ws, { ...command, request_id: requestId })));
   }
 
   notify(nodeId: string, notice: SessionNotice): void {
-    for (const ws of this.ctx.getWebSockets(nodeId)) send(ws, notice);
+    for (const ws of this.sockets(nodeId)) this.send(ws, notice);
   }
 
   status(): NodeStatus[] {
     const loads = this.store.loads();
-    return this.ctx.getWebSockets().map((ws) => {
-      const node = ws.deserializeAttachment() as NodeAttachment;
+    return this.sockets().flatMap((ws) => {
+      const node = this.stateOf(ws);
+      if (!node) return [];
       const seen = this.lastSeen.get(node.nodeId);
       return {
         node_id: node.nodeId,
@@ -206,7 +169,7 @@ export class Fleet extends DurableObject<Bindings> {
         region: node.region ?? null,
         last_seen: seen ? new Date(seen).toISOString() : null,
         draining: this.store.isDrained(node.nodeId),
-      };
+      } satisfies NodeStatus;
     });
   }
 
@@ -216,7 +179,7 @@ export class Fleet extends DurableObject<Bindings> {
 
   /** Drops a node's connection at once (its token was revoked). */
   disconnect(nodeId: string): number {
-    const sockets = this.ctx.getWebSockets(nodeId);
+    const sockets = this.sockets(nodeId);
     for (const ws of sockets) ws.close(4001, 'node token revoked');
     this.ready?.delete(nodeId);
     this.store.setDrained(nodeId, false);
@@ -225,14 +188,14 @@ export class Fleet extends DurableObject<Bindings> {
 
   /** The pool is going away with its tenant: drop every node and forget everything. */
   async dissolve(): Promise<void> {
-    for (const ws of this.ctx.getWebSockets()) ws.close(4001, 'pool deleted');
+    for (const ws of this.sockets()) ws.close(4001, 'pool deleted');
     this.ready = undefined;
     this.listedAt.clear();
     await this.ctx.storage.deleteAll();
     this.store.createSchema();
   }
 
-  private async onMessage(ws: WebSocket, node: NodeAttachment, message: NodeMessage): Promise<void> {
+  private async handle(ws: WebSocket, node: NodeAttachment, message: NodeMessage): Promise<void> {
     switch (message.type) {
       case 'hello':
         return this.hello(ws, node, message);
@@ -242,16 +205,16 @@ export class Fleet extends DurableObject<Bindings> {
         const placement = this.placementOn(node, message.session_id);
         // A session nobody placed here must not run; an ended one needs no answer.
         if (!placement) {
-          if (message.state === 'active') send(ws, { type: 'stop_session', session_id: message.session_id, reason: 'failed' });
+          if (message.state === 'active') this.send(ws, { type: 'stop_session', session_id: message.session_id, reason: 'failed' });
           return;
         }
         if (message.state === 'ended') this.forget(message.session_id);
-        return this.coordinator(placement.tenantId).sessionState(placement.tenantId, node.nodeId, message.session_id, message.state, message.reason);
+        return coordinatorOf(this.env, placement.tenantId).sessionState(node.nodeId, message.session_id, message.state, message.reason);
       }
       case 'usage': {
         const placement = this.placementOn(node, message.session_id);
         if (!placement) return;
-        return this.coordinator(placement.tenantId).usage(placement.tenantId, message.session_id, message.seq, {
+        return coordinatorOf(this.env, placement.tenantId).usage(message.session_id, message.seq, {
           llmTokens: message.llm_tokens,
           sttSeconds: message.stt_seconds,
           ttsChars: message.tts_chars,
@@ -260,7 +223,7 @@ export class Fleet extends DurableObject<Bindings> {
       case 'transcript': {
         const placement = this.placementOn(node, message.session_id);
         if (!placement) return;
-        return this.coordinator(placement.tenantId).transcript(placement.tenantId, message.session_id, message.entries);
+        return coordinatorOf(this.env, placement.tenantId).transcript(message.session_id, message.entries);
       }
       case 'turn': {
         // One line per NPC turn in the Worker's logs (Workers observability keeps and queries them).
@@ -268,32 +231,28 @@ export class Fleet extends DurableObject<Bindings> {
         if (placement) this.log.info('npc turn', { tenant_id: placement.tenantId, session_id: message.session_id, node_id: node.nodeId, npc: message.npc, ...message.timings });
         return;
       }
-      case 'reply': {
-        const pending = this.pending.get(message.request_id);
-        if (!pending) return;
-        this.pending.delete(message.request_id);
-        clearTimeout(pending.timer);
-        pending.resolve(
+      case 'reply':
+        return this.requests.reply(
+          node.nodeId,
+          message.request_id,
           message.ok
             ? succeed(message.data ?? null)
             : refuse(NOT_FOUND_CODES.has(message.error.code) ? 404 : 409, message.error.code, message.error.message),
         );
-        return;
-      }
     }
   }
 
   private async hello(ws: WebSocket, node: NodeAttachment, hello: Extract<NodeMessage, { type: 'hello' }>): Promise<void> {
     if (hello.protocol !== PROTOCOL_VERSION || hello.node_id !== node.nodeId) {
       const why = hello.node_id !== node.nodeId ? `node_id ${hello.node_id} does not match the token's node` : `protocol ${hello.protocol} is not supported (edge speaks ${PROTOCOL_VERSION})`;
-      send(ws, { type: 'error', code: 'hello_refused', message: why, request_type: 'hello' });
+      this.send(ws, { type: 'error', code: 'hello_refused', message: why, request_type: 'hello' });
       ws.close(4002, 'hello refused');
       return;
     }
     const greeted: NodeAttachment = { ...node, capacity: hello.capacity, version: hello.version, region: hello.region, audioUrl: hello.audio_url };
-    ws.serializeAttachment(greeted);
+    this.setState(ws, greeted);
     this.readyNodes().set(node.nodeId, { node: greeted, ws });
-    send(ws, { type: 'welcome', node_id: node.nodeId, pool: node.pool, heartbeat_interval_ms: this.config.heartbeatIntervalMs });
+    this.send(ws, { type: 'welcome', node_id: node.nodeId, pool: this.name, heartbeat_interval_ms: this.config.heartbeatIntervalMs });
     await this.database.run((db) =>
       updateNode(db, node.nodeId, { version: hello.version, region: hello.region, capacity: hello.capacity, lastSeenAt: new Date() }),
     );
@@ -304,7 +263,7 @@ export class Fleet extends DurableObject<Bindings> {
     const now = Date.now();
     for (const id of sessionIds) {
       if (this.placementOn(node, id)) this.listedAt.set(id, now);
-      else send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
+      else this.send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
     }
   }
 
@@ -333,23 +292,22 @@ export class Fleet extends DurableObject<Bindings> {
   private readyNodes(): Map<string, { node: NodeAttachment; ws: WebSocket }> {
     if (!this.ready) {
       this.ready = new Map();
-      for (const ws of this.ctx.getWebSockets()) {
-        const node = ws.deserializeAttachment() as NodeAttachment | null;
+      for (const ws of this.sockets()) {
+        const node = this.stateOf(ws);
         if (node?.capacity) this.ready.set(node.nodeId, { node, ws });
       }
     }
     return this.ready;
   }
 
-  private async dropped(ws: WebSocket, why: string): Promise<void> {
-    const node = ws.deserializeAttachment() as NodeAttachment | null;
-    if (!node) return;
+  /** A node's connection is gone. */
+  protected override async onClose(ws: WebSocket, node: NodeAttachment, why: string): Promise<void> {
     if (this.ready?.get(node.nodeId)?.ws === ws) this.ready.delete(node.nodeId);
     // A newer connection of the same node may already have replaced this one.
-    if (this.ctx.getWebSockets(node.nodeId).some((other) => other !== ws)) return;
+    if (this.sockets(node.nodeId).some((other) => other !== ws)) return;
     this.log.warn('node dropped', { node_id: node.nodeId, why });
     // Its sessions stay placed: a node back within the heartbeat timeout keeps them.
-    for (const tenantId of this.store.tenantsOn(node.nodeId)) await this.coordinator(tenantId).nodeDropped(tenantId, node.nodeId);
+    for (const tenantId of this.store.tenantsOn(node.nodeId)) await coordinatorOf(this.env, tenantId).nodeDropped(node.nodeId);
     const lastSeenAt = new Date(this.lastSeen.get(node.nodeId) ?? Date.now());
     await this.database.run((db) => updateNode(db, node.nodeId, { lastSeenAt })).catch(() => {});
   }
@@ -358,18 +316,5 @@ export class Fleet extends DurableObject<Bindings> {
   private placementOn(node: NodeAttachment, sessionId: string) {
     const placement = this.store.placement(sessionId);
     return placement && placement.nodeId === node.nodeId ? placement : null;
-  }
-
-  private coordinator(tenantId: string) {
-    return this.env.TENANT_COORDINATOR.get(this.env.TENANT_COORDINATOR.idFromName(tenantId));
-  }
-
-}
-
-function send(ws: WebSocket, message: EdgeMessage): void {
-  try {
-    ws.send(JSON.stringify(message));
-  } catch {
-    // The socket is closing; the node learns the outcome when it reconnects.
   }
 }

@@ -1,0 +1,11 @@
+import type { Bindings } from '../env.ts';
+
+/** A tenant's coordinator: the stub is the tenant, its methods take no tenant id. */
+export function coordinatorOf(env: Pick<Bindings, 'TENANT_COORDINATOR'>, tenantId: string) {
+  return env.TENANT_COORDINATOR.getByName(tenantId);
+}
+
+/** A node pool's Fleet: `shared`, or a dedicated tenant's id (see `poolOf`). */
+export function fleetOf(env: Pick<Bindings, 'FLEET'>, pool: string) {
+  return env.FLEET.getByName(pool);
+}
