@@ -31,3 +31,7 @@ export function createDb(connectionString: string, options: ClientOptions = {}) 
 }
 
 export type Database = ReturnType<typeof createDb>['db'];
+/** A transaction, as `withTenant`/`asOperator` open one. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** Either a database handle or a transaction already open on it. */
+export type Db = Database | Tx;

@@ -1,4 +1,4 @@
-import type { Db } from './scope.ts';
+import type { Db } from './client.ts';
 import { DEMO_CAMPAIGN } from './demo-campaign.ts';
 import { createCampaign, findCampaignByName, setCurrentCampaign } from './repos/campaigns.ts';
 import { createTenant, getTenant } from './repos/tenants.ts';

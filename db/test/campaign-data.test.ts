@@ -22,7 +22,7 @@ import {
 import { createTenant, deleteTenant, getTenant } from '../src/repos/tenants.ts';
 import { insertSession, updateSession } from '../src/repos/sessions.ts';
 import { DEMO_TENANT_ID, seedDemoTenant } from '../src/seed.ts';
-import { asOperator, withTenant } from '../src/scope.ts';
+import { asOperator, withTenant } from '../src/tenant-isolation/transactions.ts';
 import { campaigns, sessionEntries } from '../src/schema/index.ts';
 import { backends, databaseError, uniqueId } from './backends.ts';
 

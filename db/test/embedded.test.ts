@@ -8,7 +8,7 @@ import { createDb } from '../src/client.ts';
 import { startEmbeddedPostgres } from '../src/embedded/server.ts';
 import { migrate } from '../src/migrate.ts';
 import { createTenant, getTenant } from '../src/repos/tenants.ts';
-import { withTenant } from '../src/scope.ts';
+import { withTenant } from '../src/tenant-isolation/transactions.ts';
 import { tenants } from '../src/schema/index.ts';
 import { databaseError } from './backends.ts';
 

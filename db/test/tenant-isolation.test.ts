@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database } from '../src/client.ts';
 import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from '../src/repos/tenants.ts';
-import { asOperator, InvalidTenantIdError, withTenant } from '../src/scope.ts';
+import { asOperator, InvalidTenantIdError, withTenant } from '../src/tenant-isolation/transactions.ts';
 import { auditLog, campaigns, entities, npcs, recaps, sessionEntries, sessions, tenantProviders, tenants, usageRecords } from '../src/schema/index.ts';
 import { backends, databaseError, uniqueId } from './backends.ts';
 

@@ -5,7 +5,7 @@ import { createDb } from '../src/client.ts';
 import { startTransactionPooler, type TransactionPooler } from '../src/pooler/transaction-pooler.ts';
 import { POOLER_APPLICATION_NAME } from '../src/pooler/upstream.ts';
 import { createTenant, getTenant } from '../src/repos/tenants.ts';
-import { withTenant } from '../src/scope.ts';
+import { withTenant } from '../src/tenant-isolation/transactions.ts';
 import { backends, uniqueId } from './backends.ts';
 
 const SIZE = 3;

@@ -1,4 +1,5 @@
-import { asOperator, type Db } from '../scope.ts';
+import { asOperator } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { auditLog, type NewAuditEntry } from '../schema/index.ts';
 
 /** Appends to the audit trail (as the operator: entries may name no tenant). */

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, ilike, isNull, sql } from 'drizzle-orm';
-import { withTenant, type Db, type Tx } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db, Tx } from '../client.ts';
 import { campaigns, entities, npcs, tenants, type Campaign, type EntityKind, type NewCampaign, type Npc } from '../schema/index.ts';
 import { insertEntities, type EntityFields } from './entities.ts';
 import { insertNpcs, type NpcFields } from './npcs.ts';

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ilike, isNull, sql } from 'drizzle-orm';
-import { withTenant, type Db, type Tx } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db, Tx } from '../client.ts';
 import { campaigns, entities, tenants, type Entity, type EntityKind, type NewEntity } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
 import { containsPattern } from './patterns.ts';

@@ -1,4 +1,5 @@
-import { withTenant, type Db } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { feedback, type Feedback, type NewFeedback } from '../schema/index.ts';
 
 export type FeedbackEntry = Omit<NewFeedback, 'id' | 'tenantId' | 'createdAt'>;

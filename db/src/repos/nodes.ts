@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
-import { asOperator, type Db } from '../scope.ts';
+import { asOperator } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { voiceNodes, type VoiceNode } from '../schema/index.ts';
 
 /** The voice-node registry is the operator's: nodes serve pools, not a tenant's requests. */

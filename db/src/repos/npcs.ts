@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { withTenant, type Db, type Tx } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db, Tx } from '../client.ts';
 import { npcs, type NewNpc, type Npc } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
 

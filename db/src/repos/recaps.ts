@@ -1,5 +1,6 @@
 import { and, desc, eq, exists } from 'drizzle-orm';
-import { withTenant, type Db } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { campaigns, recaps, sessionEntries, sessions, type Campaign, type Recap, type RecapSource, type Session } from '../schema/index.ts';
 
 export interface RecapSubject {

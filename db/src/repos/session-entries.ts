@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { withTenant, type Db } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { sessionEntries, type NewSessionEntry, type SessionEntry } from '../schema/index.ts';
 
 export type TranscriptLine = Pick<NewSessionEntry, 'speakerId' | 'speakerName' | 'npc' | 'text' | 'spokenAt'>;

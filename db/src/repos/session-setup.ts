@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { withTenant, type Db } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { npcs, tenantProviders, type Campaign, type Entity, type Npc, type TenantProvider } from '../schema/index.ts';
 import { liveCampaign } from './campaigns.ts';
 import { sessionEntities } from './entities.ts';

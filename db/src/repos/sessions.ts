@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { asOperator, withTenant, type Db } from '../scope.ts';
+import { asOperator, withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { sessions, type NewSession, type Session, type SessionState } from '../schema/index.ts';
 
 export type SessionChanges = Partial<Pick<Session, 'state' | 'nodeId' | 'endedAt' | 'endReason' | 'lastHeartbeatAt'>>;

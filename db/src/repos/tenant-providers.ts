@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { withTenant, type Db } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { tenantProviders, type NewTenantProvider, type ProviderRole, type TenantProvider } from '../schema/index.ts';
 
 /** A provider's settings; `apiKeyEnc` undefined keeps the stored key, null removes it. */

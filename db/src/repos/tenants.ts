@@ -1,5 +1,6 @@
 import { asc, eq, gt } from 'drizzle-orm';
-import { asOperator, withTenant, type Db } from '../scope.ts';
+import { asOperator, withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db } from '../client.ts';
 import { tenants, type NewTenant, type Tenant } from '../schema/index.ts';
 
 export type TenantChanges = Partial<Omit<NewTenant, 'id' | 'createdAt' | 'updatedAt'>>;

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
-import { withTenant, type Db, type Tx } from '../scope.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db, Tx } from '../client.ts';
 import { sessions, sessionUsage, tenants, usageRecords, type Tenant, type UsageRecord } from '../schema/index.ts';
 
 export interface UsageTotals {

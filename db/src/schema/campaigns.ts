@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
 
 /** Names of campaigns, NPCs and entities: Discord autocompletes them, and a choice holds at most 100 characters. */

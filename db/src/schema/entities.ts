@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { foreignKey, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { campaigns, nameKey, nameLength } from './campaigns.ts';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 
 /** Same values as the protocol's `EntityTypeSchema`. */
 export const entityType = pgEnum('entity_type', ['npc', 'location', 'item', 'faction', 'quest', 'lore']);

@@ -1,4 +1,4 @@
-export * from './roles.ts';
+export * from '../tenant-isolation/policies.ts';
 export * from './tenants.ts';
 export * from './sessions.ts';
 export * from './usage.ts';

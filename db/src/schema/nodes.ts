@@ -1,5 +1,5 @@
 import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 
 /**
  * Voice nodes allowed to check in. `pool` is `shared` or the id of the tenant

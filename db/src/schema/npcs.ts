@@ -2,7 +2,7 @@ import type { Voice } from '@glyphoxa/protocol';
 import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { campaigns, nameKey, nameLength } from './campaigns.ts';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 
 /** How long an NPC's tools may take: same values as the protocol's `budget_tier`. */
 export const budgetTier = pgEnum('budget_tier', ['fast', 'standard', 'deep']);

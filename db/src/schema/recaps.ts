@@ -1,5 +1,5 @@
 import { pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { sessions } from './sessions.ts';
 
 /** Who wrote a recap: the tenant's LLM, or the extractive summary when it has none. */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, customType, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns.ts';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { sessions } from './sessions.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });

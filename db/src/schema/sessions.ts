@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns.ts';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
 
 export const sessionState = pgEnum('session_state', ['pending', 'active', 'ended']);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
 
 export const providerRole = pgEnum('provider_role', ['llm', 'stt', 'tts']);

@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { check, integer, pgEnum, pgTable, real, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns.ts';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 
 export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+/** The voice-node pool of tenants without their own (a dedicated tenant's pool is its id). */
+export const SHARED_POOL = 'shared';
 /** Ids a tenant cannot take: `shared` names the shared voice-node pool. */
-export const RESERVED_TENANT_IDS = ['shared'] as const;
+export const RESERVED_TENANT_IDS = [SHARED_POOL] as const;
 
 export const licenseTier = pgEnum('license_tier', ['shared', 'dedicated']);
 export const tier = pgEnum('tier', ['apprentice', 'adventurer', 'dungeon_master', 'guild']);

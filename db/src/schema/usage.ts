@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { tenantPolicies } from './roles.ts';
+import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
 
 /** The metered quantities, as columns; fresh builders for each table that counts them. */

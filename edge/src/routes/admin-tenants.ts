@@ -8,7 +8,6 @@ import {
   listTenants,
   listUsage,
   periodOf,
-  poolOf,
   updateTenant,
   type TenantChanges,
 } from '@glyphoxa/db';
@@ -16,6 +15,7 @@ import { Hono } from 'hono';
 import { auditAdmin } from '../audit.ts';
 import { forgetTenant } from '../discord/tenant-cache.ts';
 import { syncCommandsLater } from '../discord/registration.ts';
+import { poolOf } from '../durable/fleet/placement.ts';
 import { coordinatorOf, fleetOf } from '../durable/stubs.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';

@@ -1,4 +1,4 @@
-import { periodOf, type SessionEndReason, type SessionState, type SessionUsageTotals } from '@glyphoxa/db';
+import type { SessionEndReason, SessionState, SessionUsageTotals } from '@glyphoxa/db';
 
 /** A session as its tenant's coordinator holds it; times are epoch milliseconds. */
 export interface LiveSession {
@@ -219,20 +219,6 @@ export class CoordinatorStore {
     );
     this.sql.exec(`delete from session_npcs where session_id not in (select id from sessions)`);
   }
-}
-
-/** Splits the span [from, to) at UTC month starts: session time counts in the month it was spent. */
-export function splitByPeriod(from: number, to: number): Array<{ period: string; seconds: number }> {
-  const parts: Array<{ period: string; seconds: number }> = [];
-  let cursor = from;
-  while (cursor < to) {
-    const d = new Date(cursor);
-    const nextMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    const end = Math.min(to, nextMonth);
-    parts.push({ period: periodOf(cursor), seconds: (end - cursor) / 1000 });
-    cursor = end;
-  }
-  return parts;
 }
 
 function toSession(row: Record<string, SqlStorageValue>): LiveSession {

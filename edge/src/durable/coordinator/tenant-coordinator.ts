@@ -4,7 +4,7 @@ import {
   flushCoordinator,
   insertSession,
   periodOf,
-  poolOf,
+  splitByPeriod,
   recordSessionUsage,
   tenantWithHours,
   updateSession,
@@ -21,7 +21,8 @@ import { MAX_WAIT_ACTIVE_MS } from '../config.ts';
 import { ControlObject } from '../control-object.ts';
 import { refuse, succeed, type Outcome } from '../outcome.ts';
 import { fleetOf } from '../stubs.ts';
-import { CoordinatorStore, splitByPeriod, type LiveSession, type UsageDelta } from './store.ts';
+import { poolOf } from '../fleet/placement.ts';
+import { CoordinatorStore, type LiveSession, type UsageDelta } from './store.ts';
 
 export interface StartRequest {
   guild_id: string;

@@ -1,11 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from './client.ts';
-import { TENANT_ID_PATTERN } from './schema/tenants.ts';
-
-/** A transaction scoped to one tenant (or to the operator) by `withTenant`/`asOperator`. */
-export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-/** Either a database handle or a transaction already open on it. */
-export type Db = Database | Tx;
+import type { Db, Tx } from '../client.ts';
+import { TENANT_ID_PATTERN } from '../schema/tenants.ts';
 
 export class InvalidTenantIdError extends Error {
   constructor(id: string) {
