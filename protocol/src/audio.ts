@@ -14,6 +14,8 @@ export const AudioAssignmentSchema = v.variant('transport', [
 ]);
 export type AudioAssignment = v.InferOutput<typeof AudioAssignmentSchema>;
 export type AudioTransportKind = AudioAssignment['transport'];
+/** The transports, as the variant above defines them. */
+export const AUDIO_TRANSPORTS: AudioTransportKind[] = AudioAssignmentSchema.options.map((option) => option.entries.transport.literal);
 
 /**
  * Stage timings of one NPC turn, in milliseconds from the moment the VAD knew the

@@ -12,8 +12,9 @@ export const SessionIdSchema = v.pipe(v.string(), v.uuid());
 
 export const CountSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
 
-/** Same values as the `session_end_reason` enum in db/. */
-export const SessionEndReasonSchema = v.picklist(['stopped', 'node_lost', 'quota', 'failed', 'tenant_deleted']);
+/** Why a session ended: on the wire, and (built from this list) the `session_end_reason` enum in db/. */
+export const SESSION_END_REASONS = ['stopped', 'node_lost', 'quota', 'failed', 'tenant_deleted'] as const;
+export const SessionEndReasonSchema = v.picklist(SESSION_END_REASONS);
 export type SessionEndReason = v.InferOutput<typeof SessionEndReasonSchema>;
 
 /** `{code, message}`: the error shape of replies and of the edge's `error` message. */

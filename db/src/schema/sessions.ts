@@ -1,3 +1,4 @@
+import { SESSION_END_REASONS } from '@glyphoxa/protocol';
 import { sql } from 'drizzle-orm';
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns.ts';
@@ -5,13 +6,7 @@ import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
 
 export const sessionState = pgEnum('session_state', ['pending', 'active', 'ended']);
-export const sessionEndReason = pgEnum('session_end_reason', [
-  'stopped',
-  'node_lost',
-  'quota',
-  'failed',
-  'tenant_deleted',
-]);
+export const sessionEndReason = pgEnum('session_end_reason', SESSION_END_REASONS);
 
 /** Written through by the tenant's coordinator; the web's history view reads it. */
 export const sessions = pgTable(

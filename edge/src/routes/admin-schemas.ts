@@ -1,5 +1,5 @@
-import { PROVIDER_KINDS, providerRole, RESERVED_TENANT_IDS, TENANT_ID_PATTERN, type ProviderRole } from '@glyphoxa/db';
-import { ProviderEndpointSchema } from '@glyphoxa/protocol';
+import { licenseTier, PROVIDER_KINDS, providerRole, RESERVED_TENANT_IDS, sessionState, TENANT_ID_PATTERN, tier, type ProviderRole } from '@glyphoxa/db';
+import { AUDIO_TRANSPORTS, ProviderEndpointSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 
 /** Wire schemas of the admin API's bodies and queries. Unknown fields are refused, by name. */
@@ -13,8 +13,8 @@ export const TenantIdSchema = v.pipe(
 );
 
 const tenantFields = {
-  license_tier: v.optional(v.picklist(['shared', 'dedicated'])),
-  tier: v.optional(v.picklist(['apprentice', 'adventurer', 'dungeon_master', 'guild'])),
+  license_tier: v.optional(v.picklist(licenseTier.enumValues)),
+  tier: v.optional(v.picklist(tier.enumValues)),
   bot_token: v.optional(v.nullable(v.pipe(v.string(), v.minLength(20), v.maxLength(200), v.regex(/^[\w.-]+$/, 'must be a Discord bot token')))),
   discord_application_id: v.optional(v.nullable(Snowflake)),
   discord_public_key: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters')))),
@@ -45,7 +45,7 @@ export const StartSessionSchema = v.strictObject({
   campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.uuid()))),
   started_by: Snowflake,
   /** Default: `discord` when the tenant has a bot token, else `websocket` (the browser). */
-  transport: v.optional(v.picklist(['discord', 'websocket'])),
+  transport: v.optional(v.picklist(AUDIO_TRANSPORTS)),
 });
 
 /** `?wait=active`: answer once the node runs the session (at most MAX_WAIT_ACTIVE_MS). */
@@ -54,7 +54,7 @@ export const StartSessionQuerySchema = v.object({
 });
 
 export const SessionStateQuerySchema = v.object({
-  state: v.optional(v.picklist(['pending', 'active', 'ended'])),
+  state: v.optional(v.picklist(sessionState.enumValues)),
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '100'),
 });
 
