@@ -1,5 +1,5 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, defineProject } from 'vitest/config';
 import { hyperdriveConnectionString } from '../db/src/connection-url.ts';
 import { isPostgresSocketClose } from './src/postgres-socket-close.ts';
 import { startOpenAiStandIn } from '../providers/test/stand-ins/index.ts';
@@ -14,7 +14,8 @@ if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the edge tests t
 // Recaps ask the tenant's LLM: a real OpenAI-compatible server with a scripted answer.
 const llm = await startOpenAiStandIn({ apiKey: LLM_STAND_IN_KEY, reply: () => LLM_STAND_IN_REPLY });
 
-export default defineConfig({
+/** The Worker and its Durable Objects, inside workerd. */
+const workerd = defineProject({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: '../wrangler.toml' },
@@ -43,18 +44,27 @@ export default defineConfig({
         },
       },
     }),
-    // The stand-in's server would keep vitest from exiting.
-    { name: 'llm-stand-in', closeBundle: () => llm.close() },
   ],
   test: {
     name: 'edge',
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     // A file's first request loads the Worker (vendor SDKs included): on a busy machine that alone takes seconds.
     hookTimeout: 60_000,
     // Durable Objects log after a file's last test (sockets closing); intercepting those
     // logs races the file's teardown.
     disableConsoleIntercept: true,
+  },
+});
+
+/** Pure modules (the Durable Objects' policies) with their tests beside them: no workerd needed. */
+const policies = defineProject({ test: { name: 'edge-policies', include: ['src/**/*.test.ts'], environment: 'node' } });
+
+export default defineConfig({
+  // The stand-in's server would keep vitest from exiting.
+  plugins: [{ name: 'llm-stand-in', closeBundle: () => llm.close() }],
+  test: {
+    projects: [workerd, policies],
     // As the Worker does (src/index.ts): a Durable Object dropping a stalled connection triggers it.
     onUnhandledError: (error) => !isPostgresSocketClose(error),
   },

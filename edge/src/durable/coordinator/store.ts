@@ -22,6 +22,23 @@ export interface LiveSession {
   usageSeq: number;
 }
 
+/** A session just reserved: pending, on no node yet. */
+export function pendingSession(fields: Pick<LiveSession, 'guildId' | 'channelId' | 'campaignId' | 'startedBy' | 'pool' | 'createdAt'>): LiveSession {
+  return {
+    id: crypto.randomUUID(),
+    ...fields,
+    state: 'pending',
+    nodeId: null,
+    activatedAt: null,
+    lastHeartbeatAt: null,
+    endedAt: null,
+    endReason: null,
+    accruedUntil: null,
+    quotaWarned: false,
+    usageSeq: 0,
+  };
+}
+
 interface UsageRow {
   session_id: string;
   period: string;

@@ -1,0 +1,33 @@
+import type { ControlConfig } from '../config.ts';
+import { quotaRemainingMs } from './quota.ts';
+
+export interface ScheduleInput {
+  now: number;
+  /** Each live session's last sign of life known here: its last heartbeat, else its start. */
+  lastSigns: readonly number[];
+  /** Whether usage accrues or waits for Postgres (sessions running, or totals unflushed). */
+  flushing: boolean;
+  lastFlushAt: number;
+  /** The month's quota at the current burn; null when unlimited, unknown, or nothing runs. */
+  quota: { hoursLeft: number; running: number; allWarned: boolean } | null;
+  timing: Pick<ControlConfig, 'heartbeatTimeoutMs' | 'usageFlushIntervalMs' | 'quotaWarningMs' | 'alarmIntervalMs'>;
+}
+
+/**
+ * When the coordinator's alarm next has work, or null when it has none: the earliest of
+ * a session's heartbeat deadline (heartbeats stay at the Fleet; at the deadline the alarm
+ * asks it, and a session found alive moves the deadline on), the next flush, and the
+ * quota's warning (once every running session is warned, its end). Never sooner than
+ * `alarmIntervalMs` from now, so a healthy tenant's coordinator sleeps between deadlines.
+ */
+export function nextAlarm(input: ScheduleInput): number | null {
+  const { now, timing } = input;
+  let due = Number.POSITIVE_INFINITY;
+  for (const sign of input.lastSigns) due = Math.min(due, sign + timing.heartbeatTimeoutMs);
+  if (input.flushing) due = Math.min(due, input.lastFlushAt + timing.usageFlushIntervalMs);
+  if (input.quota) {
+    const { hoursLeft, running, allWarned } = input.quota;
+    due = Math.min(due, now + quotaRemainingMs(hoursLeft, running) - (allWarned ? 0 : timing.quotaWarningMs));
+  }
+  return Number.isFinite(due) ? Math.max(due, now + timing.alarmIntervalMs) : null;
+}

@@ -1,0 +1,96 @@
+import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type Limits, type Tenant } from '@glyphoxa/db';
+import type { DurableDatabase } from '../database.ts';
+import type { CoordinatorStore, LiveSession } from './store.ts';
+
+/**
+ * A coordinator's usage books. Session time accrues per UTC month in its SQLite; totals
+ * go to Postgres as absolute values (a repeated flush doubles nothing); the month's hours
+ * come back with the tenant's limit and are kept in SQLite, so a coordinator evicted
+ * between alarms need not re-read them. This coordinator is the only writer of its
+ * tenant's session hours, so what Postgres had plus what accrued here is the truth.
+ */
+export class UsageLedger {
+  private readonly store: CoordinatorStore;
+  private readonly database: DurableDatabase;
+  private readonly tenantId: string;
+
+  constructor(store: CoordinatorStore, database: DurableDatabase, tenantId: string) {
+    this.store = store;
+    this.database = database;
+    this.tenantId = tenantId;
+  }
+
+  /** Counts an active session's time up to `now`, in the month it was spent. */
+  accrue(session: LiveSession, now: number): void {
+    if (session.state !== 'active') return;
+    const from = session.accruedUntil ?? session.activatedAt ?? now;
+    for (const part of splitByPeriod(from, now)) this.store.addSessionSeconds(session.id, part.period, part.seconds);
+    this.store.update(session.id, { accruedUntil: now });
+    session.accruedUntil = now;
+  }
+
+  /** The tenant, its limits and this month's hours used, read from Postgres now; null if the tenant is gone. */
+  async read(now: number): Promise<{ tenant: Tenant; limits: Limits; hoursUsed: number } | null> {
+    const period = periodOf(now);
+    const found = await this.database.run((db) => tenantWithHours(db, this.tenantId, period));
+    if (!found) return null;
+    for (const s of this.store.live()) this.accrue(s, now);
+    const limits = effectiveLimits(found.tenant);
+    this.store.recordedHours = { period, hours: found.sessionHours, limit: limits.monthlySessionHours, readAt: now };
+    return { tenant: found.tenant, limits, hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
+  }
+
+  /** This month's hours used and the limit, re-read from Postgres when older than `maxAgeMs`. */
+  async hours(now: number, maxAgeMs: number): Promise<{ used: number; limit: number | null } | null> {
+    const cached = this.store.recordedHours;
+    if (!cached || cached.period !== periodOf(now) || now - cached.readAt >= maxAgeMs) {
+      if (!(await this.read(now))) return null;
+    }
+    const recorded = this.store.recordedHours!;
+    return { used: recorded.hours + this.store.unflushedHours(recorded.period), limit: recorded.limit };
+  }
+
+  /** The hours left this month as last read, counting what accrued until `now`; null when unlimited or not read this month. */
+  hoursLeft(now: number, active: LiveSession[]): number | null {
+    const recorded = this.store.recordedHours;
+    if (!recorded || recorded.limit === null || recorded.period !== periodOf(now)) return null;
+    for (const s of active) this.accrue(s, now);
+    return recorded.limit - recorded.hours - this.store.unflushedHours(recorded.period);
+  }
+
+  /** Whether anything accrues or waits for Postgres. */
+  pending(active: LiveSession[]): boolean {
+    return active.length > 0 || this.store.unflushed().length > 0;
+  }
+
+  /** Writes the totals Postgres lacks (a session just ended). */
+  async flush(): Promise<void> {
+    const totals = this.store.unflushed();
+    if (totals.length === 0) return;
+    await this.database.run((db) => recordSessionUsage(db, this.tenantId, totals));
+    this.store.markFlushed(totals);
+    this.store.recordedHours = null;
+  }
+
+  /**
+   * The flush period's write-through in one transaction: usage, the sessions' last
+   * heartbeats (the web's history view shows them), and the month's hours read back.
+   */
+  async flushAndRead(now: number): Promise<void> {
+    const totals = this.store.unflushed();
+    const heartbeats = this.store
+      .live()
+      .filter((s) => s.state === 'active' && s.lastHeartbeatAt)
+      .map((s) => ({ sessionId: s.id, at: new Date(s.lastHeartbeatAt!) }));
+    const period = periodOf(now);
+    const found = await this.database.run((db) => flushCoordinator(db, this.tenantId, { totals, heartbeats, period }));
+    this.store.markFlushed(totals);
+    this.store.recordedHours = found ? { period, hours: found.sessionHours, limit: effectiveLimits(found.tenant).monthlySessionHours, readAt: now } : null;
+    this.store.lastFlushAt = now;
+  }
+
+  /** Whether a flush period has passed since the last one. */
+  flushDue(now: number, intervalMs: number): boolean {
+    return now - this.store.lastFlushAt >= intervalMs;
+  }
+}
