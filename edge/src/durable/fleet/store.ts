@@ -1,15 +1,24 @@
 /**
- * The Fleet's SQLite storage: which session runs on which node, and drained
- * nodes. Placement reads it on every session start, so the hot reads are
- * indexed, and the load per node and the drained set are kept in memory.
+ * The Fleet's SQLite storage: which session runs on which node, when its node last
+ * listed it, and drained nodes. Placement reads it on every session start, so the hot
+ * reads are indexed, and the load per node and the drained set are kept in memory.
  */
 export class FleetStore {
   private readonly sql: SqlStorage;
+  private readonly persistListedEveryMs: number;
   private drainedCache: Set<string> | undefined;
   private loadCache: Map<string, number> | undefined;
+  /** When each session was last listed (exact), and the time its row holds. */
+  private listedCache = new Map<string, { at: number; stored: number }>();
 
-  constructor(sql: SqlStorage) {
+  /**
+   * `persistListedEveryMs`: a session's row takes a new listing time at most this often,
+   * so heartbeats cost no write each, and a Fleet that restarts knows every session's
+   * last listing to within this much.
+   */
+  constructor(sql: SqlStorage, persistListedEveryMs: number) {
     this.sql = sql;
+    this.persistListedEveryMs = persistListedEveryMs;
     this.createSchema();
   }
 
@@ -19,14 +28,39 @@ export class FleetStore {
     this.sql.exec(`create index if not exists placements_node on placements (node_id)`);
     this.sql.exec(`create index if not exists placements_tenant on placements (tenant_id, node_id)`);
     this.sql.exec(`create table if not exists drained (node_id text primary key)`);
+    this.sql.exec(`create table if not exists listed (session_id text primary key, at integer not null)`);
     this.drainedCache = undefined;
     this.loadCache = undefined;
+    this.listedCache = new Map();
   }
 
-  place(sessionId: string, nodeId: string, tenantId: string): void {
+  /** Places a session on a node at `at`, which counts as its first listing. */
+  place(sessionId: string, nodeId: string, tenantId: string, at: number): void {
     this.release(sessionId);
     this.sql.exec(`insert into placements (session_id, node_id, tenant_id) values (?, ?, ?)`, sessionId, nodeId, tenantId);
     if (this.loadCache) this.loadCache.set(nodeId, (this.loadCache.get(nodeId) ?? 0) + 1);
+    this.storeListed(sessionId, at);
+  }
+
+  /** The session's node listed it in a heartbeat at `at`. */
+  listed(sessionId: string, at: number): void {
+    const stored = this.listedCache.get(sessionId)?.stored ?? this.storedListing(sessionId) ?? 0;
+    if (at - stored >= this.persistListedEveryMs) this.storeListed(sessionId, at);
+    else this.listedCache.set(sessionId, { at, stored });
+  }
+
+  /** When the session was last listed (or placed); after a restart, to within `persistListedEveryMs`. */
+  lastListed(sessionId: string): number | null {
+    return this.listedCache.get(sessionId)?.at ?? this.storedListing(sessionId);
+  }
+
+  private storeListed(sessionId: string, at: number): void {
+    this.sql.exec(`insert or replace into listed (session_id, at) values (?, ?)`, sessionId, at);
+    this.listedCache.set(sessionId, { at, stored: at });
+  }
+
+  private storedListing(sessionId: string): number | null {
+    return this.sql.exec<{ at: number }>(`select at from listed where session_id = ?`, sessionId).toArray()[0]?.at ?? null;
   }
 
   placement(sessionId: string): { nodeId: string; tenantId: string } | null {
@@ -37,6 +71,8 @@ export class FleetStore {
   }
 
   release(sessionId: string): void {
+    this.sql.exec(`delete from listed where session_id = ?`, sessionId);
+    this.listedCache.delete(sessionId);
     const [gone] = this.sql.exec<{ node_id: string }>(`delete from placements where session_id = ? returning node_id`, sessionId).toArray();
     if (gone && this.loadCache) {
       const left = (this.loadCache.get(gone.node_id) ?? 1) - 1;

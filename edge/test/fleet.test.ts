@@ -1,0 +1,151 @@
+import { env } from 'cloudflare:workers';
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorOf, fleetOf } from '../src/durable/stubs.ts';
+import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { eventually } from './helpers/eventually.ts';
+import { TestNode } from './helpers/test-node.ts';
+
+// The test Worker's heartbeat timeout (vitest.config.ts); the Fleet stores listings a third of it apart.
+const TIMEOUT_MS = 1500;
+
+const start = async (tenantId: string) => {
+  const res = await admin('POST', `/tenants/${tenantId}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+  return res;
+};
+
+async function connectNodes(pool: string, capacities: number[]): Promise<TestNode[]> {
+  const nodes: TestNode[] = [];
+  for (const capacity of capacities) nodes.push(await TestNode.connect((await admin('POST', '/nodes', { pool })).body.token, { capacity }));
+  return nodes;
+}
+
+/** Sessions placed per node of the pool, as operators see them. */
+async function loads(pool: string): Promise<Record<string, number>> {
+  const nodes = (await admin('GET', '/nodes')).body.nodes as Array<{ node_id: string; pool: string; load: number }>;
+  return Object.fromEntries(nodes.filter((n) => n.pool === pool).map((n) => [n.node_id, n.load]));
+}
+
+describe('placement across the nodes of a pool', () => {
+  const tenant = uniqueTenantId('spread');
+  let nodes: TestNode[];
+
+  beforeAll(async () => {
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated', max_concurrent_sessions: 10 });
+    nodes = await connectNodes(tenant, [1, 2, 2]);
+  });
+  afterAll(() => nodes.forEach((n) => n.close()));
+
+  it('fills the least loaded node first, skips a draining one, and refuses once the rest are full', async () => {
+    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    for (let i = 0; i < 3; i++) expect((await start(tenant)).status).toBe(201);
+    // However the first went, three starts on nodes of capacity 1, 2 and 2 leave one on each.
+    expect(await loads(tenant)).toEqual({ [a.nodeId]: 1, [b.nodeId]: 1, [c.nodeId]: 1 });
+
+    await admin('POST', `/nodes/${c.nodeId}/drain`);
+    const fourth = await start(tenant);
+    expect(fourth.body.session.node_id).toBe(b.nodeId);
+    expect(await loads(tenant)).toEqual({ [a.nodeId]: 1, [b.nodeId]: 2, [c.nodeId]: 1 });
+
+    // The draining node still has room; nothing else has.
+    const fifth = await start(tenant);
+    expect(fifth.status).toBe(503);
+    expect(fifth.body.error.code).toBe('no_voice_capacity');
+    expect(c.received.filter((m) => m.type === 'start_session')).toHaveLength(1);
+  });
+});
+
+describe("placement keeps a tenant's sessions together on a tie", () => {
+  let nodes: TestNode[];
+  beforeAll(async () => {
+    nodes = await connectNodes('shared', [3, 3]);
+  });
+  afterAll(() => nodes.forEach((n) => n.close()));
+
+  it("puts each tenant's sessions on the node already holding its bot, where loads are equal", async () => {
+    const one = uniqueTenantId('tie-1');
+    const two = uniqueTenantId('tie-2');
+    await admin('POST', '/tenants', { id: one, tier: 'dungeon_master' });
+    await admin('POST', '/tenants', { id: two, tier: 'dungeon_master' });
+    // one, two: a node each; then one and two again, alternately meeting a tie and the least loaded.
+    const placed: Record<string, string[]> = { [one]: [], [two]: [] };
+    for (const tenantId of [one, two, one, two, two]) {
+      const res = await start(tenantId);
+      expect(res.status).toBe(201);
+      placed[tenantId]!.push(res.body.session.node_id);
+    }
+    expect(new Set(placed[one]).size).toBe(1);
+    expect(new Set(placed[two]).size).toBe(1);
+    expect(placed[one]![0]).not.toBe(placed[two]![0]);
+  });
+});
+
+describe('a Fleet that restarts', () => {
+  const tenant = uniqueTenantId('restart');
+  let token: string;
+  let node: TestNode;
+  beforeAll(async () => {
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated' });
+    token = (await admin('POST', '/nodes', { pool: tenant })).body.token;
+    node = await TestNode.connect(token);
+  });
+  afterAll(() => node.close());
+
+  /** A heartbeat, and proof the Fleet handled it: it also names a session nobody placed, which the Fleet stops. */
+  async function heartbeat(sessionIds: string[]) {
+    const stray = crypto.randomUUID();
+    node.send({ type: 'heartbeat', sessions: [...sessionIds, stray] });
+    await node.next((m) => m.type === 'stop_session' && m.session_id === stray);
+    return Date.now();
+  }
+
+  const storedListing = (sessionId: string) =>
+    runInDurableObject(fleetOf(env, tenant), (_fleet, state) => state.storage.sql.exec<{ at: number }>('select at from listed where session_id = ?', sessionId).toArray()[0]?.at ?? null);
+
+  it('knows when each session was last listed, to within a third of the timeout, without a write per heartbeat', async () => {
+    const id = (await start(tenant)).body.session.id as string;
+    const coordinator = coordinatorOf(env, tenant);
+    await eventually('the session active', async () => (await coordinator.liveSessions())[0]?.state === 'active');
+    // The placement is the first listing.
+    const placedAt = (await storedListing(id))!;
+    expect(placedAt).not.toBeNull();
+    let sentAt = Date.now();
+    let heartbeatAt = await heartbeat([id]);
+    while (heartbeatAt - placedAt < TIMEOUT_MS / 3) {
+      expect(await storedListing(id)).toBe(placedAt);
+      sentAt = Date.now();
+      heartbeatAt = await heartbeat([id]);
+    }
+    // The heartbeat a third of the timeout after the last stored listing is stored.
+    const stored = (await storedListing(id))!;
+    expect(stored).toBeGreaterThanOrEqual(sentAt);
+    expect(stored).toBeLessThanOrEqual(heartbeatAt);
+    // Heartbeats for most of the next third change nothing stored.
+    while (Date.now() - stored < TIMEOUT_MS / 3 - 100) heartbeatAt = await heartbeat([id]);
+    expect(await storedListing(id)).toBe(stored);
+
+    // Every object restarts (a deploy): the node's socket drops; it comes back without the session (it restarted too).
+    const dropped = new Promise((resolve) => node.ws.addEventListener('close', resolve));
+    const restartedAt = Date.now();
+    await abortAllDurableObjects();
+    await dropped;
+    node = await TestNode.connect(token);
+    await heartbeat([]);
+
+    const ended = await eventually(
+      'the session ended',
+      async () => {
+        await runDurableObjectAlarm(coordinatorOf(env, tenant));
+        const session = (await admin('GET', `/tenants/${tenant}/sessions`)).body.sessions.find((s: { id: string }) => s.id === id);
+        return session.state === 'ended' ? session : undefined;
+      },
+      { timeoutMs: 4 * TIMEOUT_MS },
+    );
+    expect(ended.end_reason).toBe('node_lost');
+    const endedAt = Date.parse(ended.ended_at);
+    // Not before the deadline of the listing the Fleet stored (a later sign than the coordinator's own) ...
+    expect(endedAt).toBeGreaterThanOrEqual(stored + TIMEOUT_MS);
+    // ... and counted from it: the restarted Fleet did not start the session's clock again.
+    expect(endedAt).toBeLessThan(restartedAt + TIMEOUT_MS);
+  });
+});
