@@ -1,7 +1,10 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { eventually } from './helpers/eventually.ts';
 import { startActiveSession, TestNode } from './helpers/test-node.ts';
+
+const QUOTA_SECONDS = 2;
 
 describe('quota while a session runs', () => {
   let node: TestNode;
@@ -10,10 +13,10 @@ describe('quota while a session runs', () => {
   });
   afterAll(() => node.close());
 
-  it('warns the table, then ends the session as quota when the hours run out', async () => {
+  it('warns the table, then ends the session as quota when the hours run out, not before', async () => {
     const tenant = uniqueTenantId('quota');
     // 2 seconds of session time this month; the warning comes with under 5 minutes left.
-    await admin('POST', '/tenants', { id: tenant, monthly_session_hours: 2 / 3600 });
+    await admin('POST', '/tenants', { id: tenant, monthly_session_hours: QUOTA_SECONDS / 3600 });
     const { id, coordinator } = await startActiveSession(node, tenant);
 
     await runDurableObjectAlarm(coordinator);
@@ -22,15 +25,24 @@ describe('quota while a session runs', () => {
     expect((notice as { message: string }).message).toMatch(/session time are left/);
     expect((await coordinator.liveSessions())[0]?.state).toBe('active');
 
-    await new Promise((r) => setTimeout(r, 1200));
-    node.send({ type: 'heartbeat', sessions: [id] });
-    await new Promise((r) => setTimeout(r, 1000));
-    node.send({ type: 'heartbeat', sessions: [id] });
-    await new Promise((r) => setTimeout(r, 100));
-    await runDurableObjectAlarm(coordinator);
-    expect(await node.next((m) => m.type === 'stop_session' && m.session_id === id)).toMatchObject({ reason: 'quota' });
+    // The node keeps the session alive; each alarm checks the quota, until it ends it.
+    const stopped = await eventually(
+      'the session stopped for quota',
+      async () => {
+        node.send({ type: 'heartbeat', sessions: [id] });
+        await runDurableObjectAlarm(coordinator);
+        return node.received.find((m) => m.type === 'stop_session' && m.session_id === id);
+      },
+      { timeoutMs: 5 * QUOTA_SECONDS * 1000, everyMs: 100 },
+    );
+    expect(stopped).toMatchObject({ reason: 'quota' });
     const listed = await admin('GET', `/tenants/${tenant}/sessions`);
     expect(listed.body.sessions[0]).toMatchObject({ id, state: 'ended', end_reason: 'quota' });
+    // It ran for its hours: the month's usage holds them all, and little more.
+    const month = (await admin('GET', `/tenants/${tenant}/usage`)).body.periods[0];
+    expect(month.session_hours * 3600).toBeGreaterThanOrEqual(QUOTA_SECONDS);
+    expect(month.session_hours * 3600).toBeLessThan(QUOTA_SECONDS + 1);
+    expect(month.remaining_hours).toBe(0);
     // And the next start is refused with 402.
     expect((await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() })).status).toBe(402);
   });

@@ -4,7 +4,7 @@ import { startOpenAiStandIn, type Prompt, type StandIn } from '../../providers/t
 import { SILENCE_FRAME } from '../src/audio/opus.ts';
 import { connectAudioClient, type AudioClient } from '../src/transport/websocket-audio-client.ts';
 import { npc, npcCommand, startSession } from './helpers/messages.ts';
-import { killAll, startNode, startPeer, type Line, type Peer } from './helpers/processes.ts';
+import { killAll, startNode, startPeer, type Line, type Peer, type VoiceNode } from './helpers/processes.ts';
 import { readFixture } from './audio/signals.ts';
 import { fixtureOpusFrames } from './transport/fixture-frames.ts';
 
@@ -80,15 +80,16 @@ afterEach(async () => {
 
 interface Running {
   peer: Peer;
+  node: VoiceNode;
   start: StartSession;
   speak(speakerId: string, fixture: Fixture): Promise<AudioClient>;
   client(speakerId: string): Promise<AudioClient>;
 }
 
 /** A node checked in to a stand-in edge, running one browser-audio session with Grimjaw and Elara. */
-async function session(): Promise<Running> {
+async function session(nodeArgs: string[] = []): Promise<Running> {
   const peer = await startPeer();
-  startNode(peer);
+  const node = startNode(peer, nodeArgs);
   const hello = await peer.line((l) => l.message?.type === 'hello', 'hello');
   const endpoint = (provider: StandIn) => ({ kind: 'openai', base_url: provider.url, api_key: 'sk-test', model: 'test-model' });
   const start = startSession({
@@ -115,6 +116,7 @@ async function session(): Promise<Running> {
   };
   return {
     peer,
+    node,
     start,
     client,
     async speak(speakerId, fixture) {
@@ -192,7 +194,8 @@ describe('a voice session through the WebSocket transport', () => {
   });
 
   it('keeps a muted NPC silent, and lets it answer again once unmuted', async () => {
-    const { peer, start, speak } = await session();
+    // At debug level the node logs whom it decided should answer each utterance.
+    const { peer, node, start, speak } = await session(['--log-level', 'debug']);
     const mute = npcCommand(start.session_id, { action: 'mute', name: 'Elara' });
     peer.send(mute);
     await peer.line((l) => l.message?.type === 'reply' && l.message.request_id === mute.request_id, 'mute reply');
@@ -200,7 +203,8 @@ describe('a voice session through the WebSocket transport', () => {
     const player = await speak(PLAYER, 'elara-tell-me-about-the-tower');
     // Heard and written down, but never answered.
     await until('the player line', () => transcriptLines(peer).some((l: Line) => l.text === 'Elara, tell me about the tower.'));
-    await new Promise((r) => setTimeout(r, 800));
+    // The node decided nobody answers, because the NPC spoken to is muted; nothing follows that.
+    await node.line((l) => l.msg === 'addressee' && l.reason === 'muted', 'the muted decision');
     expect(audible(player)).toEqual([]);
     expect(chatRequestsFor('Elara')).toEqual([]);
 
