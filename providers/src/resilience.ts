@@ -58,9 +58,14 @@ export class Resilience {
    * become `ProviderError`s; a caller's abort ends the stream with the signal's
    * reason instead and counts against nothing. `ready`, if given, holds the timeout
    * back until it settles (a transcript is only due once the utterance ended; a
-   * lazily loaded SDK is not the vendor's delay).
+   * lazily loaded SDK is not the vendor's delay). `retries` overrides the provider's for this call.
    */
-  async *stream<T>(signal: AbortSignal | undefined, attempt: (signal: AbortSignal) => AsyncIterable<T>, ready?: Promise<unknown>): AsyncGenerator<T> {
+  async *stream<T>(
+    signal: AbortSignal | undefined,
+    attempt: (signal: AbortSignal) => AsyncIterable<T>,
+    ready?: Promise<unknown>,
+    retries = this.options.retries,
+  ): AsyncGenerator<T> {
     for (let retry = 0; ; retry++) {
       if (this.breaker.isOpen(this.provider)) throw this.error('temporarily unavailable after repeated failures', false);
       const guard = new AttemptGuard(signal, this.options.timeoutMs, ready);
@@ -82,36 +87,36 @@ export class Resilience {
         }
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        const { message, transient } = guard.timedOut
-          ? { message: `no response within ${this.options.timeoutMs} ms`, transient: true }
+        const { message, transient, status } = guard.timedOut
+          ? { message: `no response within ${this.options.timeoutMs} ms`, transient: true, status: undefined }
           : classify(error);
         if (transient) this.breaker.failure(this.provider);
         // Output already went to the caller: a second attempt would repeat it.
-        if (delivered || !transient || retry >= this.options.retries) throw this.error(message, transient && !delivered);
+        if (delivered || !transient || retry >= retries) throw this.error(message, transient && !delivered, status);
         await sleep(this.options.backoffMs * 2 ** retry * (0.5 + Math.random() / 2), signal);
       }
     }
   }
 
   /** One result (a transcript), under the same rules as `stream`. */
-  async call<T>(signal: AbortSignal | undefined, attempt: (signal: AbortSignal) => Promise<T>, ready?: Promise<unknown>): Promise<T> {
-    for await (const result of this.stream(signal, async function* (inner) { yield await attempt(inner); }, ready)) return result;
+  async call<T>(signal: AbortSignal | undefined, attempt: (signal: AbortSignal) => Promise<T>, ready?: Promise<unknown>, retries?: number): Promise<T> {
+    for await (const result of this.stream(signal, async function* (inner) { yield await attempt(inner); }, ready, retries)) return result;
     throw this.error('no result', false);
   }
 
-  private error(message: string, retryable: boolean): ProviderError {
+  private error(message: string, retryable: boolean, status?: number): ProviderError {
     const safe = this.secret ? message.replaceAll(this.secret, '[key]') : message;
-    return new ProviderError(this.provider, safe.replace(/\s+/g, ' ').slice(0, MAX_MESSAGE), retryable);
+    return new ProviderError(this.provider, safe.replace(/\s+/g, ' ').slice(0, MAX_MESSAGE), retryable, status);
   }
 }
 
 /** A vendor failure in words safe to show, and whether it may pass if tried again. */
-function classify(error: unknown): { message: string; transient: boolean } {
+function classify(error: unknown): { message: string; transient: boolean; status?: number } {
   if (error instanceof VendorFailure) return { message: error.message, transient: error.transient };
   const message = error instanceof Error ? error.message : String(error);
   const status = httpStatus(error);
   if (status !== undefined) {
-    return { message: `HTTP ${status}: ${vendorMessage(message)}`, transient: status === 408 || status === 429 || status >= 500 };
+    return { message: `HTTP ${status}: ${vendorMessage(message)}`, transient: status === 408 || status === 429 || status >= 500, status };
   }
   // No status: the request never got an answer (refused, reset, cut off mid-stream).
   return { message: `network error: ${message}`, transient: true };

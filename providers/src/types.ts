@@ -35,9 +35,15 @@ export type LlmEvent = { type: 'text'; text: string } | { type: 'usage'; inputTo
 export interface LlmProvider {
   readonly name: string;
   stream(request: LlmRequest): AsyncIterable<LlmEvent>;
+  /** Opens (or keeps) a connection to the vendor, so the next call pays no connection set-up. */
+  warm?(): void;
 }
 
-/** One utterance's recognition. Streaming vendors get audio as it arrives; batch ones upload at `finish`. */
+/**
+ * One utterance's recognition. Streaming vendors get audio as it arrives and report
+ * partial transcripts while the speaker talks; batch ones upload at `finish`. A
+ * streaming attempt that fails is finished by the vendor's batch API on the same audio.
+ */
 export interface SttStream {
   /** 16 kHz mono PCM, in order; copied, so the caller may reuse its buffer. Ignored after `finish` or `abort`. */
   write(samples: Int16Array): void;
@@ -53,9 +59,18 @@ export interface SttResult {
   seconds: number;
 }
 
+export interface SttOpenOptions {
+  signal?: AbortSignal;
+  language?: string;
+  /** The whole utterance's transcript so far, each time a streaming vendor revises it (never after the final). */
+  onPartial?: (text: string) => void;
+}
+
 export interface SttProvider {
   readonly name: string;
-  open(options: { signal?: AbortSignal; language?: string }): SttStream;
+  /** Whether partial transcripts arrive while the speaker talks (until streaming falls back to batch for good). */
+  readonly streaming: boolean;
+  open(options: SttOpenOptions): SttStream;
 }
 
 export interface TtsRequest {
@@ -68,6 +83,8 @@ export interface TtsProvider {
   readonly name: string;
   /** Mono PCM as the vendor streams it (any rate; the pipeline resamples). */
   synthesize(request: TtsRequest): AsyncIterable<PcmChunk>;
+  /** Opens (or keeps) a connection to the vendor, so the next sentence pays no connection set-up. */
+  warm?(): void;
 }
 
 /** A provider call that failed in a way the table should hear about (timeout, 5xx, open circuit). */
@@ -76,9 +93,12 @@ export class ProviderError extends Error {
   readonly provider: string;
   /** Safe to try again: a timeout, 429 or 5xx before any output was used. */
   readonly retryable: boolean;
-  constructor(provider: string, message: string, retryable: boolean) {
+  /** The vendor's HTTP status, when it answered with one. */
+  readonly status: number | undefined;
+  constructor(provider: string, message: string, retryable: boolean, status?: number) {
     super(`${provider}: ${message}`);
     this.provider = provider;
     this.retryable = retryable;
+    this.status = status;
   }
 }

@@ -28,7 +28,7 @@ describe('Resilience', () => {
 
     const exhausted = scripted(['a'], [httpError(408), new TypeError('fetch failed'), httpError(500)]);
     const error = await collect(guard().stream(undefined, exhausted.attempt)).catch((reason: unknown) => reason);
-    expect(error).toEqual(new ProviderError('vendor', 'HTTP 500: vendor says no', true));
+    expect(error).toEqual(new ProviderError('vendor', 'HTTP 500: vendor says no', true, 500));
     expect(exhausted.calls).toHaveLength(3);
   });
 
@@ -139,7 +139,7 @@ describe('Resilience', () => {
     const leaky = httpError(401, `401 {"error":{"message":"Incorrect API key provided: ${secret}.","type":"invalid_request_error"}}`);
     const error = await resilience.call(undefined, () => Promise.reject(leaky)).catch((reason: unknown) => reason);
 
-    expect(error).toEqual(new ProviderError('vendor', 'HTTP 401: Incorrect API key provided: [key].', false));
+    expect(error).toEqual(new ProviderError('vendor', 'HTTP 401: Incorrect API key provided: [key].', false, 401));
     const network = await resilience.call(undefined, () => Promise.reject(new Error(`connect to https://x?key=${secret} failed`))).catch((reason: unknown) => reason);
     expect((network as Error).message).toBe('vendor: network error: connect to https://x?key=[key] failed');
   });

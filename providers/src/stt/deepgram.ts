@@ -4,78 +4,100 @@ import { requireKey } from '../endpoint.ts';
 import { pcmToBytes } from '../pcm.ts';
 import { Resilience, type ResilienceOptions, VendorFailure } from '../resilience.ts';
 import type { SttProvider } from '../types.ts';
-import { openUtterance, STT_SAMPLE_RATE, type Utterance } from './utterance.ts';
+import { wsUpgradeFailure } from '../ws-upgrade.ts';
+import { sttProvider } from './recognition.ts';
+import { STT_SAMPLE_RATE, uploadWhenEnded, type Utterance } from './utterance.ts';
 
 type Listen = DeepgramClient['listen']['v1'];
 
 /**
- * Deepgram live transcription over its WebSocket (`/v1/listen`): audio goes out as it is
- * written, `CloseStream` at the end, and the transcript is the final `Results` joined.
+ * Deepgram, streamed: live transcription over its WebSocket (`/v1/listen` with
+ * interim results), audio sent as it is written, `Finalize` at the end (the final
+ * for the audio so far comes back at once) and then `CloseStream`. The batch
+ * fallback is the same endpoint's REST form (`POST /v1/listen`, a WAV).
  * `base_url` is the API root, `https://api.deepgram.com` or its `wss://` form.
  */
 export function deepgramStt(endpoint: ProviderEndpoint, options?: ResilienceOptions): SttProvider {
   const name = 'deepgram-stt';
   const apiKey = requireKey(endpoint, name);
-  // The SDK's own reconnects are off: a retry must replay the utterance, which only `Resilience` does.
-  const client = new DeepgramClient({ apiKey, baseUrl: endpoint.base_url.replace(/^http/, 'ws'), reconnect: false });
+  const root = endpoint.base_url.replace(/\/+$/, '');
+  const rest = root.replace(/^ws/, 'http');
+  const socket = root.replace(/^http/, 'ws');
+  // The SDK's own reconnects are off: a retry must replay the utterance, which only `sttProvider` does.
+  const client = new DeepgramClient({ apiKey, environment: { base: rest, production: socket, agent: socket, agentRest: rest }, reconnect: false });
   const resilience = new Resilience(name, options, apiKey);
-  return {
-    name,
-    open: ({ signal, language }) =>
-      openUtterance(resilience, signal, (utterance, attempt) => listen(client.listen.v1, endpoint.model, language, utterance, attempt)),
-  };
+  const language = (utterance: Utterance) => (utterance.language ? { language: utterance.language } : {});
+  return sttProvider(name, resilience, {
+    stream: (utterance, signal, partial) => listen(client.listen.v1, { model: endpoint.model, ...language(utterance) }, utterance, signal, partial),
+    batch: uploadWhenEnded(async (wav, signal, utterance) => {
+      const reply = await client.listen.v1.media.transcribeFile(
+        wav,
+        { model: endpoint.model, punctuate: true, ...language(utterance) },
+        { abortSignal: signal, maxRetries: 0 },
+      );
+      if (!('results' in reply)) throw new VendorFailure('reply without a transcript', false);
+      return reply.results.channels.map((channel) => channel.alternatives?.[0]?.transcript ?? '').filter(Boolean).join(' ');
+    }),
+  });
 }
 
-async function listen(client: Listen, model: string, language: string | undefined, utterance: Utterance, signal: AbortSignal): Promise<string> {
+const listen = async (
+  client: Listen,
+  settings: { model: string; language?: string },
+  utterance: Utterance,
+  signal: AbortSignal,
+  partial: (text: string) => void,
+): Promise<string> => {
   const connection = await client.connect({
-    model,
+    ...settings,
+    punctuate: 'true',
     encoding: 'linear16',
     sample_rate: STT_SAMPLE_RATE,
     channels: 1,
-    ...(language ? { language } : {}),
+    interim_results: 'true',
     reconnectAttempts: 0,
     abortSignal: signal,
   });
   const finals: string[] = [];
   let opened = false;
-  let closing = false;
+  let finalizing = false;
   const transcript = new Promise<string>((resolve, reject) => {
+    const text = () => finals.filter(Boolean).join(' ');
     connection.on('message', (message) => {
+      if (message.type !== 'Results') return;
       // Defensive reads: the SDK parses the JSON but does not check it.
-      if (message.type === 'Results' && message.is_final) finals.push(message.channel?.alternatives?.[0]?.transcript ?? '');
+      const heard = message.channel?.alternatives?.[0]?.transcript ?? '';
+      if (!message.is_final) return partial([text(), heard].filter(Boolean).join(' '));
+      finals.push(heard);
+      partial(text());
+      // The answer to our Finalize: everything sent so far is final.
+      if (message.from_finalize) resolve(text());
     });
     // Before the open, `waitForOpen` reports failures (with the HTTP status) and nobody awaits this promise yet.
     connection.on('error', (error) => opened && reject(error));
     connection.on('close', (event) => {
       if (!opened) return;
-      // 1000 after our CloseStream is the normal end; anything else lost (part of) the utterance.
-      if (closing && event.code === 1000) resolve(finals.filter(Boolean).join(' '));
+      // A close after our Finalize (1000) leaves the finals as they are; anything else lost (part of) the utterance.
+      if (finalizing && event.code === 1000) resolve(text());
       else reject(new VendorFailure(`connection closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`, true));
     });
   });
   connection.connect();
   await connection.waitForOpen().catch((event: unknown) => {
-    throw upgradeFailure(event);
+    throw wsUpgradeFailure(event);
   });
   opened = true;
   const sent = (async () => {
     for await (const samples of utterance.read(signal)) connection.sendMedia(pcmToBytes(samples));
     if (signal.aborted) return;
-    closing = true;
-    connection.sendCloseStream({ type: 'CloseStream' });
+    finalizing = true;
+    connection.sendFinalize({ type: 'Finalize' });
   })();
   // A connection lost mid-utterance fails the attempt now, not when the speaker stops.
   await Promise.race([sent, transcript]);
-  return await transcript;
-}
-
-/**
- * A refused WebSocket upgrade, with its HTTP status when the socket library reports
- * it (`ws`, in Node and Bun: "Unexpected server response: 401"), so a bad key is not retried.
- */
-function upgradeFailure(event: unknown): Error {
-  const message = (event as { message?: unknown } | undefined)?.message;
-  const status = typeof message === 'string' ? /server response: (\d{3})/.exec(message)?.[1] : undefined;
-  if (status) return Object.assign(new Error('WebSocket upgrade refused'), { status: Number(status) });
-  return new Error(typeof message === 'string' && message ? message : 'WebSocket upgrade failed');
-}
+  try {
+    return await transcript;
+  } finally {
+    if (connection.readyState === 1) connection.sendCloseStream({ type: 'CloseStream' });
+  }
+};

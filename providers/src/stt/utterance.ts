@@ -1,5 +1,3 @@
-import type { Resilience } from '../resilience.ts';
-import type { SttResult, SttStream } from '../types.ts';
 import { encodeWav } from '../wav.ts';
 
 export const STT_SAMPLE_RATE = 16_000;
@@ -9,11 +7,17 @@ export const STT_SAMPLE_RATE = 16_000;
  * so a retry (a new connection, a new upload) replays what the speaker already said.
  */
 export class Utterance {
+  /** The language the speaker is expected to use, if the caller knows it. */
+  readonly language: string | undefined;
   private readonly chunks: Int16Array[] = [];
   private length = 0;
   private ended = false;
   private changed = signal();
   private readonly ending = signal();
+
+  constructor(language?: string) {
+    this.language = language;
+  }
 
   /** Resolves once no more audio will come. */
   get done(): Promise<void> {
@@ -73,42 +77,13 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** A vendor's recognition of one utterance: streamed as it is written, or uploaded once it ended. */
+/** A vendor's recognition of one utterance, uploaded once it ended. */
 export type Recognise = (utterance: Utterance, signal: AbortSignal) => Promise<string>;
 
-/**
- * An `SttStream` over a vendor's `recognise`: the attempt starts at once (a
- * streaming vendor connects while the speaker talks), its timeout only once the
- * utterance ended (and `loaded`, a lazily loaded SDK, resolved), and a failed
- * attempt is retried on the same audio.
- */
-export function openUtterance(resilience: Resilience, signal: AbortSignal | undefined, recognise: Recognise, loaded?: Promise<unknown>): SttStream {
-  const utterance = new Utterance();
-  const dropped = new AbortController();
-  const stop = signal ? AbortSignal.any([signal, dropped.signal]) : dropped.signal;
-  const ready = loaded ? Promise.all([utterance.done, loaded]) : utterance.done;
-  const result: Promise<SttResult> = resilience
-    .call(stop, (attempt) => recognise(utterance, attempt), ready)
-    .then((text) => ({ text, seconds: utterance.seconds }));
-  // Reported by `finish()`; until then (or after `abort()`) nobody is waiting for it.
-  result.catch(() => {});
-  return {
-    write: (samples) => utterance.write(samples),
-    finish: () => {
-      utterance.end();
-      return result;
-    },
-    abort: () => {
-      dropped.abort();
-      utterance.end();
-    },
-  };
-}
-
 /** A batch vendor's `recognise`: the whole utterance as a WAV upload; silence is not sent. */
-export function uploadWhenEnded(upload: (wav: Uint8Array<ArrayBuffer>, signal: AbortSignal) => Promise<string>): Recognise {
+export function uploadWhenEnded(upload: (wav: Uint8Array<ArrayBuffer>, signal: AbortSignal, utterance: Utterance) => Promise<string>): Recognise {
   return async (utterance, signal) => {
     const samples = await utterance.all();
-    return samples.length === 0 ? '' : upload(encodeWav(samples, STT_SAMPLE_RATE), signal);
+    return samples.length === 0 ? '' : upload(encodeWav(samples, STT_SAMPLE_RATE), signal, utterance);
   };
 }

@@ -46,7 +46,7 @@ function recognition(request: RecordedRequest, transcript: TranscriptScript): Re
   const form = request.body as MultipartBody | undefined;
   const file = form?.files.file;
   if (!form?.fields.model_id || !file) throw new Error('model_id and file are required');
-  const text = transcript(readWav(file.bytes));
+  const text = transcript(readWav(file.bytes), { final: true });
   const words = text.split(' ').map((word, index) => ({ text: word, start: index * 0.3, end: index * 0.3 + 0.25, type: 'word', logprob: 0 }));
   return { json: { language_code: form.fields.language_code ?? 'en', language_probability: 1, text, words } };
 }

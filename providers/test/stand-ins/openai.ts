@@ -92,7 +92,7 @@ function transcription(request: RecordedRequest, transcript: TranscriptScript): 
   const form = request.body as MultipartBody | undefined;
   const file = form?.files.file;
   if (!form?.fields.model || !file) throw new Error('model and file are required');
-  return { json: { text: transcript(readWav(file.bytes)) } };
+  return { json: { text: transcript(readWav(file.bytes), { final: true }) } };
 }
 
 function speech(body: SpeechBody): Reply {

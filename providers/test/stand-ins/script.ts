@@ -15,8 +15,11 @@ export interface Prompt {
 }
 
 export type ReplyScript = (prompt: Prompt) => string;
-/** From the utterance's 16 kHz samples to its transcript. */
-export type TranscriptScript = (samples: Int16Array) => string;
+/**
+ * From the utterance's 16 kHz samples to its transcript. Streaming stand-ins also ask
+ * for interim transcripts (`final: false`) of the audio heard so far.
+ */
+export type TranscriptScript = (samples: Int16Array, progress: { final: boolean }) => string;
 
 export const echoReply: ReplyScript = (prompt) => `You said: ${prompt.messages.at(-1)?.content ?? ''}`;
 

@@ -41,8 +41,19 @@ export interface MultipartBody {
 /** What a vendor handler answers: a JSON document or a stream of chunks (SSE events, PCM bytes). */
 export type Reply = { json: unknown } | { chunks: Array<string | Uint8Array>; contentType: string };
 
+/** How a streaming recognizer (Deepgram live, ElevenLabs realtime, OpenAI realtime) paces its transcripts. */
+export interface StreamingLatency {
+  /** From the end of the audio (Finalize, commit) to its final transcript. */
+  finalMs: number;
+  /** An interim transcript after each this much new audio (vendors without interims ignore it). */
+  interimEveryMs: number;
+}
+
+export const DEFAULT_STREAMING: StreamingLatency = { finalMs: 150, interimEveryMs: 100 };
+
 export interface StandInOptions {
   latency?: Partial<Latency>;
+  streaming?: Partial<StreamingLatency>;
   /** When set, requests without this key (in the vendor's header) get the vendor's 401, which quotes the key received. */
   apiKey?: string;
 }
@@ -79,15 +90,17 @@ export class StandIn {
   readonly origin: string;
   readonly requests: RecordedRequest[] = [];
   latency: Latency;
+  streaming: StreamingLatency;
   private readonly faults: Fault[] = [];
   private readonly server: ReturnType<typeof createServer>;
   private readonly sockets = new Set<Duplex>();
 
-  private constructor(server: ReturnType<typeof createServer>, url: string, latency: Latency) {
+  private constructor(server: ReturnType<typeof createServer>, url: string, latency: Latency, streaming: StreamingLatency) {
     this.server = server;
     this.url = url;
     this.origin = new URL(url).origin;
     this.latency = latency;
+    this.streaming = streaming;
     server.on('connection', (socket) => this.track(socket));
   }
 
@@ -96,7 +109,7 @@ export class StandIn {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const url = `${vendor.scheme ?? 'http'}://127.0.0.1:${port}${vendor.basePath ?? ''}`;
-    const standIn = new StandIn(server, url, { firstByteMs: 0, chunkMs: 0, ...options.latency });
+    const standIn = new StandIn(server, url, { firstByteMs: 0, chunkMs: 0, ...options.latency }, { ...DEFAULT_STREAMING, ...options.streaming });
     server.on('request', (req, res) => {
       // A request the vendor would refuse (bad JSON, missing fields, unknown route) gets its 400.
       standIn.serve(vendor, options, req, res).catch((error: unknown) => {
