@@ -83,6 +83,8 @@ export const TurnSchema = v.object({
   session_id: SessionIdSchema,
   npc: IdSchema,
   timings: TurnTimingsSchema,
+  /** The answer was started on the partial transcript, before the final was in. */
+  prepared_early: v.optional(v.boolean()),
 });
 export type Turn = v.InferOutput<typeof TurnSchema>;
 

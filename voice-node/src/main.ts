@@ -46,6 +46,7 @@ const registry = createSessionRegistry({
     audioSessions,
     discordClients: createDiscordClientRegistry({ log }),
     outputStats,
+    countEvent: (event) => metrics.countVoiceEvent(event),
   }),
   send: (message) => connection?.send(message),
   log,

@@ -21,6 +21,8 @@ export function createMetrics() {
   let latencySum = 0;
   let latencyCount = 0;
   let reconnects = 0;
+  /** Voice events by name (turn-taking, Discord receive); names come from code, so labels stay bounded. */
+  const voiceEvents = new Map<string, number>();
 
   return {
     /** `type` must come from a validated message (or be `invalid`), keeping label values bounded. */
@@ -33,6 +35,10 @@ export function createMetrics() {
 
     countReconnect() {
       reconnects += 1;
+    },
+
+    countVoiceEvent(event: string) {
+      voiceEvents.set(event, (voiceEvents.get(event) ?? 0) + 1);
     },
 
     observeCommandLatency(seconds: number) {
@@ -67,6 +73,12 @@ export function createMetrics() {
           ['', status.output.underruns],
         ]),
         ...metric('glyphoxa_node_audio_max_late_ms', 'gauge', 'Largest lateness of an outbound frame, in ms.', [['', status.output.maxLateMs]]),
+        ...metric(
+          'glyphoxa_node_voice_events_total',
+          'counter',
+          'Voice pipeline events: answers started early and wasted, Discord receive drops and recoveries.',
+          [...voiceEvents].map(([event, count]) => [`{event="${escapeLabel(event)}"}`, count]),
+        ),
         ...metric('glyphoxa_node_request_latency_seconds', 'histogram', 'Time to handle an npc_command.', [
           ...LATENCY_BUCKETS.map((bound, i): Sample => [`_bucket{le="${bound}"}`, latencyBuckets[i] ?? 0]),
           ['_bucket{le="+Inf"}', latencyCount],

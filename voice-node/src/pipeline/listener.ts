@@ -31,8 +31,14 @@ interface Chain {
 }
 
 export interface ListenerEvents {
-  /** Someone started talking: barge-in and utterance merging key off this. */
-  onSpeechStart(speaker: Speaker): void;
+  /** Someone started talking: barge-in and utterance merging key off this. `samples`: the speech so far, with context before it. */
+  onSpeechStart(speaker: Speaker, samples: Int16Array): void;
+  /** The rest of the utterance as it is heard, 16 kHz mono, in order. */
+  onSpeechAudio(speaker: Speaker, samples: Int16Array): void;
+  /** Their voice stopped for a moment (`endedAt`: when, performance.now()); maybe the end of their turn. */
+  onSpeechPause(speaker: Speaker, endedAt: number): void;
+  /** ...and came back before the utterance ended. */
+  onSpeechResume(speaker: Speaker): void;
   onUtterance(utterance: HeardUtterance): void;
 }
 
@@ -57,17 +63,15 @@ export function listenToSpeakers(
     const existing = chains.get(speaker.id);
     if (existing) return existing;
     const chain: Chain = { downsampler: createSpeechDownsampler(), detector: undefined!, pushedMs: 0, lastPushAt: 0 };
+    // Stream time -> wall time: the stream is pushed as it arrives, in real time.
+    const wallTime = (streamMs: number) => chain.lastPushAt - Math.max(0, chain.pushedMs - streamMs);
     chain.detector = vad.createDetector(
       {
-        onSpeechStart: () => events.onSpeechStart(speaker),
-        // Stream time -> wall time: the stream is pushed as it arrives, in real time.
-        onSpeechEnd: (end) =>
-          events.onUtterance({
-            speaker,
-            samples: end.samples,
-            endedAt: chain.lastPushAt - Math.max(0, chain.pushedMs - end.endMs),
-            detectedAt: performance.now(),
-          }),
+        onSpeechStart: (start) => events.onSpeechStart(speaker, start.samples),
+        onSpeechAudio: (samples) => events.onSpeechAudio(speaker, samples),
+        onSpeechPause: (pause) => events.onSpeechPause(speaker, wallTime(pause.endMs)),
+        onSpeechResume: () => events.onSpeechResume(speaker),
+        onSpeechEnd: (end) => events.onUtterance({ speaker, samples: end.samples, endedAt: wallTime(end.endMs), detectedAt: performance.now() }),
         onError: (error) => log.warn('vad failed on a window', { speaker_id: speaker.id, error: String(error) }),
       },
       vadOptions,

@@ -3,6 +3,7 @@ import type { LlmProvider, LlmRequest, TtsProvider } from '@glyphoxa/providers';
 import type { Mixer } from '../audio/mixer.ts';
 import { OPUS_CHANNELS, OPUS_SAMPLE_RATE } from '../audio/format.ts';
 import { createOutputUpsampler } from '../audio/resample.ts';
+import { createUsageCount } from './llm-usage.ts';
 import { createSentenceSplitter } from './sentence-splitter.ts';
 
 /** What an NPC says in one turn: a reply the LLM writes, or given text (`/npc speak`, recaps, apologies). */
@@ -14,8 +15,8 @@ export interface TurnInput {
   tts: TtsProvider;
   mixer: Mixer;
   signal: AbortSignal;
-  /** performance.now() before which no audio may play (a speculative answer waits out a pause). */
-  holdUntil?: number;
+  /** No audio plays until this resolves (an answer prepared early waits until the player is surely done). */
+  release?: Promise<void>;
 }
 
 /** Milliseconds after the turn began (performance.now() at start), per stage; unset if never reached. */
@@ -66,20 +67,18 @@ export async function runNpcTurn(input: TurnInput): Promise<TurnResult> {
       result.marks.firstAudio = event.sentAt - began;
     } else played.to = event.at;
   });
-  // Audio ready before `holdUntil` waits; released at once when the hold ends.
+  // Audio ready before the release waits; it all goes out at once when the release comes.
   const held: Int16Array[] = [];
+  let released = input.release === undefined;
   const release = () => {
+    released = true;
     for (const pcm of held.splice(0)) utterance.write(pcm);
   };
-  const holdMs = (input.holdUntil ?? 0) - performance.now();
-  const holdTimer = holdMs > 0 ? setTimeout(release, holdMs) : undefined;
+  void input.release?.then(release, () => {});
   const write = (pcm: Int16Array) => {
     samplesWritten += pcm.length / OPUS_CHANNELS;
-    if (input.holdUntil !== undefined && performance.now() < input.holdUntil) held.push(pcm);
-    else {
-      release();
-      utterance.write(pcm);
-    }
+    if (released) utterance.write(pcm);
+    else held.push(pcm);
   };
 
   const sentences = createSentenceQueue();
@@ -95,8 +94,8 @@ export async function runNpcTurn(input: TurnInput): Promise<TurnResult> {
       });
     }
     await writing;
-    await holdEnds(input.holdUntil, signal);
-    release();
+    await releaseOrAbort(input.release, signal);
+    if (!signal.aborted) release();
     utterance.end();
     if (!signal.aborted) await playedOut(mixer, utterance.id, signal);
     result.completed = !signal.aborted && !utterance.stopped;
@@ -109,7 +108,6 @@ export async function runNpcTurn(input: TurnInput): Promise<TurnResult> {
     if (signal.aborted) return result;
     throw error;
   } finally {
-    clearTimeout(holdTimer);
     signal.removeEventListener('abort', stop);
     offMixer();
     result.spoken = heard(synthesized, played);
@@ -132,6 +130,7 @@ async function writeSentences(
   since: () => number,
 ): Promise<void> {
   const splitter = createSentenceSplitter();
+  const usage = createUsageCount(script.kind === 'reply' ? script.request : undefined);
   try {
     if (script.kind === 'verbatim') {
       queue.push(...splitter.push(script.text), ...splitter.flush());
@@ -139,10 +138,8 @@ async function writeSentences(
     }
     for await (const event of script.llm.stream({ ...script.request, signal })) {
       if (signal.aborted) return;
-      if (event.type === 'usage') {
-        result.llmTokens += event.inputTokens + event.outputTokens;
-        continue;
-      }
+      usage.add(event);
+      if (event.type === 'usage') continue;
       result.marks.llmFirstToken ??= since();
       queue.push(...splitter.push(event.text));
     }
@@ -150,6 +147,7 @@ async function writeSentences(
   } catch (error) {
     queue.fail(error);
   } finally {
+    result.llmTokens += usage.tokens();
     queue.close();
   }
 }
@@ -177,15 +175,13 @@ async function speakSentence(
   if (upsampler && !signal.aborted) write(upsampler.flush());
 }
 
-/** Resolves at `until` (performance.now()), or at once if it has passed or the turn is aborted. */
-function holdEnds(until: number | undefined, signal: AbortSignal): Promise<void> {
-  const wait = (until ?? 0) - performance.now();
-  if (wait <= 0 || signal.aborted) return Promise.resolve();
+/** Resolves once `release` does, or at once without one, or when the turn is aborted. */
+function releaseOrAbort(release: Promise<void> | undefined, signal: AbortSignal): Promise<void> {
+  if (!release || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(done, wait);
+    void release.then(done, done);
     signal.addEventListener('abort', done, { once: true });
     function done() {
-      clearTimeout(timer);
       signal.removeEventListener('abort', done);
       resolve();
     }

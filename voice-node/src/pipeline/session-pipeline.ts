@@ -2,28 +2,22 @@ import { errorMessage, type Logger, type NpcDefinition, type StartSession, type 
 import type { LlmProvider, SttProvider, TtsProvider } from '@glyphoxa/providers';
 import type { Mixer } from '../audio/mixer.ts';
 import { detectAddressee } from './addressee.ts';
+import { Answer } from './answer.ts';
 import { createConversationTracker } from './conversation-tracker.ts';
 import type { HeardUtterance, Speaker } from './listener.ts';
 import type { NpcRoster } from './npc-roster.ts';
 import { runNpcTurn, type TurnResult, type TurnScript } from './npc-turn.ts';
+import { PlayerTurn, type TurnWords } from './player-turn.ts';
 import type { SessionReporter } from './session-reporter.ts';
 import { parseSpokenCommand } from './spoken-commands.ts';
+import { assessTurn, PREPARE_CONFIDENCE, sameWords } from './turn-completion.ts';
 import { buildTurnRequest, createConversationMemory } from './turn-context.ts';
 
 /**
- * Silence that ends an utterance. Short, so answers start early: a longer pause is
- * caught by the merge below rather than by waiting on every turn.
+ * Silence that ends an utterance (the VAD's hangover): one stretch of speech, recognized
+ * as one. Short pauses stay inside it; longer ones end it, and the turn goes on across them.
  */
 export const END_OF_SPEECH_SILENCE_MS = 128;
-
-/**
- * Speech that resumes this soon after an utterance ended continues it: the
- * utterance's turn, started speculatively the moment the speech paused, is
- * cancelled and the two are heard as one. Its audio is held until the window
- * has passed, so an NPC never answers into a pause (with real providers the
- * answer takes longer than this anyway).
- */
-export const MERGE_WINDOW_MS = 600;
 
 /** What the table hears when a provider fails mid-turn. */
 const APOLOGY = 'Forgive me, my thoughts wandered. Could you say that again?';
@@ -37,6 +31,9 @@ export interface PipelineProviders {
   fallbackTts: TtsProvider;
 }
 
+/** Answers started on a partial transcript: how many, and how many were dropped unheard. */
+export type TurnEvent = 'early_answer_started' | 'early_answer_wasted';
+
 export interface SessionPipelineOptions {
   assignment: StartSession;
   roster: NpcRoster;
@@ -44,32 +41,32 @@ export interface SessionPipelineOptions {
   providers: PipelineProviders;
   reporter: SessionReporter;
   log: Logger;
+  count?: (event: TurnEvent) => void;
 }
 
-/** One speaker's utterance in flight: heard, being understood and answered, not yet final. */
-interface Pending {
-  samples: Int16Array[];
-  /** When the speech ended, and when the VAD knew it: stage timings count from the latter. */
-  endedAt: number;
-  detectedAt: number;
-  controller: AbortController;
-  confirmTimer?: ReturnType<typeof setTimeout>;
-  /** No longer open to merging: the silence lasted, or the answer is being heard. */
-  final: boolean;
-  text?: string;
-  recorded: boolean;
+/** A player's turn in progress and the answers it has under way (none, one, later several NPCs). */
+interface OpenTurn {
+  turn: PlayerTurn;
+  answers: Answer[];
+  /** Closes an unanswered turn once its hold has passed in silence. */
+  settleTimer?: ReturnType<typeof setTimeout>;
 }
 
 /**
- * The conversation of one session: what each player says is transcribed, checked
- * for the DM's spoken commands, given to the NPC it is meant for, and answered in
- * that NPC's voice. Players talking over an NPC cut it off (barge-in).
+ * The conversation of one session. Each player's turn is heard as they speak
+ * (player-turn.ts); when their voice pauses, the NPC they address starts answering
+ * on the words so far, but is only heard once the final transcript agrees and the
+ * silence has lasted as long as the words warrant (turn-completion.ts). If they go
+ * on, or the final says something else, the early answer is dropped unheard and,
+ * where needed, started again. DM spoken commands act on final words; players
+ * talking over an NPC cut it off (barge-in).
  */
 export function createSessionPipeline(options: SessionPipelineOptions) {
   const { assignment, roster, mixer, providers, reporter, log } = options;
+  const count = options.count ?? (() => {});
   const memory = createConversationMemory();
   const tracker = createConversationTracker();
-  const pending = new Map<string, Pending>();
+  const open = new Map<string, OpenTurn>();
   const turns = new Set<AbortController>();
   let sttMissingLogged = false;
   let closed = false;
@@ -92,21 +89,16 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     if (!npc) for (const turn of turns) turn.abort();
   };
 
-  /** Runs one NPC turn and reports it; `heard` is the utterance it answers, if any. */
-  const speak = async (
-    npc: NpcDefinition,
-    script: TurnScript,
-    controller: AbortController,
-    heard?: Pick<Pending, 'endedAt' | 'detectedAt'> & { holdUntil?: number },
-    sttMs?: number,
-    onAudible?: () => void,
-  ) => {
+  /** Runs one NPC turn and reports it; `answering` times it from the player's last sound. */
+  const speak = async (npc: NpcDefinition, script: TurnScript, controller: AbortController, answering?: { open: OpenTurn; answer: Answer }) => {
     turns.add(controller);
     const began = performance.now();
-    const offAudible = onAudible ? mixer.onEvent((e) => e.type === 'npc-start' && e.npc === npc.name && onAudible()) : () => {};
+    const offAudible = answering
+      ? mixer.onEvent((e) => e.type === 'npc-start' && e.npc === npc.name && !controller.signal.aborted && heard(answering.open, answering.answer))
+      : () => {};
     let result: TurnResult | undefined;
     try {
-      result = await runNpcTurn({ npc, script, tts: providers.ttsFor(npc), mixer, signal: controller.signal, holdUntil: heard?.holdUntil });
+      result = await runNpcTurn({ npc, script, tts: providers.ttsFor(npc), mixer, signal: controller.signal, release: answering?.answer.release });
     } catch (error) {
       log.warn('npc turn failed', { npc: npc.name, error: errorMessage(error) });
       if (!controller.signal.aborted) await apologize(npc, controller);
@@ -114,24 +106,29 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       offAudible();
       turns.delete(controller);
     }
+    if (answering && !answering.answer.heard) {
+      if (answering.answer.early) count('early_answer_wasted');
+      // Confirmed but silent (an empty reply): the turn is over all the same.
+      if (!controller.signal.aborted && open.get(answering.open.turn.speaker.id) === answering.open) close(answering.open);
+    }
     if (!result) return;
     reporter.usage({ llmTokens: result.llmTokens, ttsChars: result.ttsChars });
-    // A speculative answer cancelled before it was heard was never said.
+    // An answer dropped before it was heard was never said.
     if (result.spoken.length > 0 && result.marks.firstAudio !== undefined) record({ speaker_id: npc.id, speaker_name: npc.name, npc: true, text: result.spoken.join(' ') });
     const { llmFirstToken, ttsFirstByte, firstAudio } = result.marks;
-    if (heard && sttMs !== undefined && llmFirstToken !== undefined && ttsFirstByte !== undefined && firstAudio !== undefined) {
-      const offset = began - heard.detectedAt;
+    const { turn } = answering?.open ?? {};
+    if (turn?.finalAt !== undefined && llmFirstToken !== undefined && ttsFirstByte !== undefined && firstAudio !== undefined) {
+      const offset = began - turn.lastSoundAt;
       const timings = {
-        stt_final_ms: round(sttMs),
+        stt_final_ms: round(turn.finalAt - turn.lastSoundAt),
         llm_first_token_ms: round(offset + llmFirstToken),
         tts_first_byte_ms: round(offset + ttsFirstByte),
         first_audio_ms: round(offset + firstAudio),
       };
-      // The end-of-speech silence the VAD waited out comes before every stage.
-      const endOfSpeechWaitMs = round(heard.detectedAt - heard.endedAt);
-      log.info('npc turn', { npc: npc.name, completed: result.completed, end_of_speech_wait_ms: endOfSpeechWaitMs, ...timings });
-      reporter.turn(npc.name, timings);
+      log.info('npc turn', { npc: npc.name, completed: result.completed, prepared_early: answering!.answer.early, ...timings });
+      reporter.turn(npc.name, timings, answering!.answer.early);
     }
+    if (answering && !controller.signal.aborted) tracker.spokeWith(answering.open.turn.speaker.id, npc.id, Date.now());
   };
 
   const apologize = async (npc: NpcDefinition, controller: AbortController) => {
@@ -146,67 +143,80 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     }
   };
 
-  /** The utterance stands as heard: it goes into the transcript once its text is known. */
-  const settle = (speaker: Speaker, utterance: Pending) => {
-    clearTimeout(utterance.confirmTimer);
-    utterance.final = true;
-    if (pending.get(speaker.id) === utterance) pending.delete(speaker.id);
-    if (utterance.text && !utterance.recorded && !utterance.controller.signal.aborted) {
-      utterance.recorded = true;
-      record({ speaker_id: speaker.id, speaker_name: speaker.name, text: utterance.text });
-    }
+
+  /** The turn is over: its words go into the transcript once, and nothing more of it is recognized. */
+  const close = (entry: OpenTurn) => {
+    clearTimeout(entry.settleTimer);
+    entry.turn.close();
+    const { speaker, text } = entry.turn;
+    if (open.get(speaker.id) === entry) open.delete(speaker.id);
+    if (text.trim()) record({ speaker_id: speaker.id, speaker_name: speaker.name, text: text.trim() });
   };
 
-  /** Transcribes, then acts: a DM command, an NPC's answer, or nothing. */
-  const understand = async (speaker: Speaker, utterance: Pending) => {
-    const { controller } = utterance;
-    if (!providers.stt) {
-      if (!sttMissingLogged) log.warn('no speech-to-text provider: the session cannot hear players');
-      sttMissingLogged = true;
-      return;
-    }
-    let text: string;
-    const sttStarted = performance.now();
-    try {
-      const stream = providers.stt.open({ signal: controller.signal });
-      for (const samples of utterance.samples) stream.write(samples);
-      const heard = await stream.finish();
-      text = heard.text.trim();
-      reporter.usage({ sttSeconds: heard.seconds });
-    } catch (error) {
-      if (!controller.signal.aborted) log.warn('speech-to-text failed', { speaker_id: speaker.id, error: errorMessage(error) });
-      return;
-    }
-    if (controller.signal.aborted || !text) return;
-    utterance.text = text;
-    if (utterance.final) settle(speaker, utterance);
-    const sttMs = performance.now() - utterance.detectedAt;
+  /** An answer's first audio went out: the turn it answers is over. */
+  const heard = (entry: OpenTurn, answer: Answer) => {
+    if (answer.heard) return;
+    answer.heard = true;
+    if (open.get(entry.turn.speaker.id) === entry) close(entry);
+  };
 
-    const command = parseSpokenCommand({ text, speakerId: speaker.id, dmUserId: assignment.started_by, npcs: roster.npcs() });
-    if (command) {
-      settle(speaker, utterance);
-      const outcome = roster.command({ type: 'npc_command', request_id: 'spoken', session_id: assignment.session_id, ...command });
-      log.info('spoken command', { action: command.action, ok: outcome.ok });
-      return;
-    }
-
-    const now = Date.now();
-    const decision = detectAddressee({
-      text,
-      speakerId: speaker.id,
-      npcs: roster.npcs(),
-      lastExchange: tracker.lastExchange(speaker.id),
-      dmUserId: assignment.started_by,
-      nowMs: now,
+  /** Drops the answers not yet heard: the player went on, or the words changed. */
+  const dropAnswers = (entry: OpenTurn, keep: (answer: Answer) => boolean = () => false) => {
+    entry.answers = entry.answers.filter((answer) => {
+      if (answer.heard || keep(answer)) return true;
+      answer.drop();
+      return false;
     });
-    log.debug('addressee', { speaker_id: speaker.id, reason: decision.reason, detail: decision.detail, seconds: utterance.samples.reduce((n, s) => n + s.length, 0) / 16_000 });
-    tracker.observe(speaker.id, decision, now);
-    const npc = decision.npc;
-    if (!npc) return;
-    if (!providers.llm) {
-      log.warn('no language model provider: NPCs cannot answer');
-      return;
+  };
+
+  /** The turn's words changed at a moment that matters: prepare, confirm, move or drop its answers. */
+  const consider = (entry: OpenTurn, { text, final }: TurnWords) => {
+    if (closed || open.get(entry.turn.speaker.id) !== entry) return;
+    const { speaker } = entry.turn;
+    if (final) {
+      const command = text && parseSpokenCommand({ text, speakerId: speaker.id, dmUserId: assignment.started_by, npcs: roster.npcs() });
+      if (command) {
+        dropAnswers(entry);
+        close(entry);
+        const outcome = roster.command({ type: 'npc_command', request_id: 'spoken', session_id: assignment.session_id, ...command });
+        log.info('spoken command', { action: command.action, ok: outcome.ok });
+        return;
+      }
     }
+    const now = Date.now();
+    const decision = text
+      ? detectAddressee({ text, speakerId: speaker.id, npcs: roster.npcs(), lastExchange: tracker.lastExchange(speaker.id), dmUserId: assignment.started_by, nowMs: now })
+      : undefined;
+    const assessment = assessTurn({ text, pitchRise: entry.turn.pitchRise });
+    if (final && decision) {
+      log.debug('addressee', { speaker_id: speaker.id, reason: decision.reason, detail: decision.detail, confidence: assessment.confidence });
+      tracker.observe(speaker.id, decision, now);
+    }
+    // Several NPCs may answer one turn in time; today the addressee is one at most.
+    const responders = decision?.npc && providers.llm ? [decision.npc] : [];
+    if (decision?.npc && !providers.llm) log.warn('no language model provider: NPCs cannot answer');
+    const worthPreparing = final || assessment.confidence >= PREPARE_CONFIDENCE;
+    dropAnswers(entry, (answer) => worthPreparing && responders.includes(answer.npc) && sameWords(answer.basis, text));
+    const holdUntil = entry.turn.lastSoundAt + assessment.holdMs;
+    if (worthPreparing) {
+      for (const npc of responders) {
+        if (!entry.answers.some((answer) => answer.npc === npc)) answer(entry, npc, text, !final);
+      }
+    }
+    for (const answer of entry.answers) {
+      answer.holdTill(holdUntil);
+      if (final) answer.confirm();
+    }
+    clearTimeout(entry.settleTimer);
+    // Nobody answers: the words stand once the player has been silent for the turn's hold.
+    if (final && entry.answers.length === 0) entry.settleTimer = setTimeout(() => close(entry), Math.max(0, holdUntil - performance.now()));
+  };
+
+  const answer = (entry: OpenTurn, npc: NpcDefinition, text: string, early: boolean) => {
+    const { speaker } = entry.turn;
+    const started = new Answer(npc, text, early);
+    entry.answers.push(started);
+    if (early) count('early_answer_started');
     const request = buildTurnRequest({
       npc,
       entities: assignment.entities,
@@ -214,49 +224,57 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       dmUserId: assignment.started_by,
       heard: { speaker_id: speaker.id, speaker_name: speaker.name, text, at: new Date().toISOString() },
     });
-    const heardAs = { ...utterance, holdUntil: utterance.detectedAt + MERGE_WINDOW_MS };
-    await speak(npc, { kind: 'reply', request, llm: providers.llm }, controller, heardAs, sttMs, () => {
-      // The answer is being heard: the utterance is final.
-      settle(speaker, utterance);
-    });
-    if (!controller.signal.aborted) tracker.spokeWith(speaker.id, npc.id, Date.now());
+    void speak(npc, { kind: 'reply', request, llm: providers.llm! }, started.controller, { open: entry, answer: started }).catch((error) =>
+      log.error('answer failed', { error: errorMessage(error) }),
+    );
+  };
+
+  /** Someone's voice is (back) on: a turn in progress goes on; otherwise a new one starts, cutting any NPC off. */
+  const goOn = (speaker: Speaker): OpenTurn | undefined => {
+    const entry = open.get(speaker.id);
+    if (entry) {
+      clearTimeout(entry.settleTimer);
+      dropAnswers(entry);
+      return entry;
+    }
+    if (audible.size > 0) {
+      log.info('barge-in', { speaker_id: speaker.id });
+      silence();
+    }
+    if (!providers.stt) {
+      if (!sttMissingLogged) log.warn('no speech-to-text provider: the session cannot hear players');
+      sttMissingLogged = true;
+      return undefined;
+    }
+    const created: OpenTurn = { answers: [], turn: undefined! };
+    created.turn = new PlayerTurn(speaker, providers.stt, { words: (_, words) => consider(created, words), sttSeconds: (sttSeconds) => reporter.usage({ sttSeconds }) }, log);
+    open.set(speaker.id, created);
+    return created;
   };
 
   return {
-    /** Someone started talking. */
-    onSpeechStart(speaker: Speaker) {
+    onSpeechStart(speaker: Speaker, samples: Int16Array) {
       if (closed) return;
-      // Only utterances still open to merging are pending; a settled one has left the map.
-      const open = pending.get(speaker.id);
-      if (open) {
-        // They paused, not finished: drop the speculative answer and keep listening.
-        open.controller.abort();
-        clearTimeout(open.confirmTimer);
-      } else if (audible.size > 0) {
-        log.info('barge-in', { speaker_id: speaker.id });
-        silence();
-      }
+      goOn(speaker)?.turn.start(samples);
     },
-
-    /** An utterance ended: answer it at once, speculatively until MERGE_WINDOW_MS passes in silence. */
-    onUtterance({ speaker, samples, endedAt, detectedAt }: HeardUtterance) {
+    onSpeechAudio(speaker: Speaker, samples: Int16Array) {
+      open.get(speaker.id)?.turn.audio(samples);
+    },
+    onSpeechPause(speaker: Speaker, endedAt: number) {
+      open.get(speaker.id)?.turn.pause(endedAt);
+    },
+    onSpeechResume(speaker: Speaker) {
       if (closed) return;
-      const open = pending.get(speaker.id);
-      const utterance: Pending = {
-        samples: open ? [...open.samples, samples] : [samples],
-        endedAt,
-        detectedAt,
-        controller: new AbortController(),
-        final: false,
-        recorded: false,
-      };
-      if (open) {
-        open.controller.abort();
-        clearTimeout(open.confirmTimer);
-      }
-      pending.set(speaker.id, utterance);
-      utterance.confirmTimer = setTimeout(() => settle(speaker, utterance), MERGE_WINDOW_MS);
-      void understand(speaker, utterance).catch((error) => log.error('utterance failed', { error: errorMessage(error) }));
+      const entry = goOn(speaker);
+      // Their turn was answered while they paused: what they say now starts the next one.
+      if (entry && !entry.turn.speaking) entry.turn.start(new Int16Array(0));
+      else entry?.turn.resume();
+    },
+    onUtterance({ speaker, endedAt }: HeardUtterance) {
+      const entry = open.get(speaker.id);
+      if (!entry) return;
+      entry.turn.lastSoundAt = endedAt;
+      entry.turn.end();
     },
 
     /** The roster's effects: `/npc speak`, recaps, and mutes cutting playback. */
@@ -267,11 +285,12 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
 
     close() {
       closed = true;
-      for (const utterance of pending.values()) {
-        utterance.controller.abort();
-        clearTimeout(utterance.confirmTimer);
+      for (const entry of open.values()) {
+        dropAnswers(entry);
+        clearTimeout(entry.settleTimer);
+        entry.turn.close();
       }
-      pending.clear();
+      open.clear();
       silence();
       offMixer();
     },

@@ -54,8 +54,8 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
       usageTimer ??= setTimeout(flushUsage, FLUSH_MS);
     },
 
-    turn(npc: string, timings: TurnTimings): void {
-      send({ type: 'turn', session_id: sessionId, npc, timings });
+    turn(npc: string, timings: TurnTimings, preparedEarly = false): void {
+      send({ type: 'turn', session_id: sessionId, npc, timings, ...(preparedEarly ? { prepared_early: true } : {}) });
     },
 
     close(): void {

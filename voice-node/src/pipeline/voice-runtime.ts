@@ -24,6 +24,8 @@ export interface VoiceRuntimeOptions {
   audioSessions: Map<string, AudioSessionEntry>;
   discordClients: DiscordClientRegistry;
   outputStats: OutputStats;
+  /** Counts voice events for /metrics (early answers, Discord receive trouble). */
+  countEvent?: (event: string) => void;
 }
 
 /**
@@ -51,7 +53,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
       speak: (npc, text) => pipeline?.say(npc, text),
       silence: (npc) => pipeline?.silence(npc),
     });
-    pipeline = createSessionPipeline({ assignment, roster, mixer, providers, reporter, log });
+    pipeline = createSessionPipeline({ assignment, roster, mixer, providers, reporter, log, count: options.countEvent });
     const listener = listenToSpeakers(transport, options.vad, pipeline, log, { hangoverMs: END_OF_SPEECH_SILENCE_MS });
 
     const close = async () => {

@@ -5,12 +5,16 @@ import { DEFAULT_VAD_OPTIONS, type VadOptions } from '../../src/audio/vad/voice-
 // 160-sample windows are 10 ms at 16 kHz: round numbers for the expectations below.
 const WINDOW = 160;
 
-/** Runs probabilities through a segmenter; window i's samples are all i, so kept windows are visible. */
-function run(probabilities: number[], options: Partial<VadOptions> = {}, end = false): SegmentEvent[] {
+/** Every event for the probabilities; window i's samples are all i, so kept windows are visible. */
+function runAll(probabilities: number[], options: Partial<VadOptions> = {}, end = false): SegmentEvent[] {
   const segmenter = createSegmenter({ ...DEFAULT_VAD_OPTIONS, ...options }, WINDOW);
   const events = probabilities.flatMap((p, i) => segmenter.window(new Int16Array(WINDOW).fill(i), p));
   return end ? [...events, ...segmenter.end()] : events;
 }
+
+/** Utterance starts and ends only. */
+const run = (probabilities: number[], options: Partial<VadOptions> = {}, end = false) =>
+  runAll(probabilities, options, end).filter((event) => event.type === 'start' || event.type === 'end');
 
 const windowsOf = (event: SegmentEvent | undefined) =>
   event?.type === 'end' ? [...new Set(event.samples)] : [];
@@ -22,7 +26,7 @@ const options = { minSpeechMs: 30, hangoverMs: 50, padMs: 20, maxUtteranceMs: 10
 describe('VAD segmenter', () => {
   it('starts after minSpeechMs of speech, ends after hangoverMs of silence, with padMs of context', () => {
     const events = run([...silence(10), ...speech(20), ...silence(10)], options);
-    expect(events[0]).toEqual({ type: 'start', startMs: 100, detectedMs: 130 });
+    expect(events[0]).toMatchObject({ type: 'start', startMs: 100, detectedMs: 130 });
     const end = events[1];
     expect(end).toMatchObject({ type: 'end', startMs: 100, endMs: 300, reason: 'silence' });
     // Speech windows 10..29 plus two windows of context either side.
@@ -70,6 +74,29 @@ describe('VAD segmenter', () => {
     expect(events.at(-1)).toMatchObject({ type: 'end', reason: 'stream-end', startMs: 30, endMs: 80 });
     expect(windowsOf(events.at(-1))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(run(silence(20), options, true)).toEqual([]);
+  });
+
+  it('streams the utterance as it goes: context and the first speech at the start, then each window', () => {
+    const events = runAll([...silence(10), ...speech(20), ...silence(10)], options);
+    const start = events[0];
+    // Two windows of context, then the three speech windows that made it sure.
+    expect(start?.type === 'start' && [...new Set(start.samples)]).toEqual([8, 9, 10, 11, 12]);
+    const streamed = events.flatMap((e) => (e.type === 'audio' ? [e.samples[0]] : []));
+    expect(streamed).toEqual(Array.from({ length: 40 - 13 }, (_, i) => 13 + i).slice(0, streamed.length));
+    expect(streamed.at(-1)).toBe(34);
+  });
+
+  it('reports a pause at the first window that is not speech, and a resume when speech comes back', () => {
+    const events = runAll([...speech(10), 0.4, ...speech(3), ...silence(2), ...speech(3), ...silence(6)], options);
+    expect(events.filter((e) => e.type !== 'audio')).toEqual([
+      expect.objectContaining({ type: 'start' }),
+      { type: 'pause', endMs: 100 },
+      { type: 'resume' },
+      { type: 'pause', endMs: 140 },
+      { type: 'resume' },
+      { type: 'pause', endMs: 190 },
+      expect.objectContaining({ type: 'end', endMs: 190 }),
+    ]);
   });
 
   it('works without context padding', () => {

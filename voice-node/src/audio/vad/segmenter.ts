@@ -1,6 +1,6 @@
 import { SPEECH_SAMPLE_RATE } from '../format.ts';
 import { concatPcm } from '../pcm.ts';
-import type { SpeechEnd, SpeechStart, VadOptions } from './voice-activity-detector.ts';
+import type { SpeechEnd, SpeechPause, SpeechStart, VadOptions } from './voice-activity-detector.ts';
 
 /**
  * Turns per-window speech probabilities into utterances: the state machine shared by
@@ -13,7 +13,12 @@ export interface Segmenter {
   end(): Array<SegmentEvent>;
 }
 
-export type SegmentEvent = ({ type: 'start' } & SpeechStart) | ({ type: 'end' } & SpeechEnd);
+export type SegmentEvent =
+  | ({ type: 'start' } & SpeechStart)
+  | { type: 'audio'; samples: Int16Array }
+  | ({ type: 'pause' } & SpeechPause)
+  | { type: 'resume' }
+  | ({ type: 'end' } & SpeechEnd);
 
 export function createSegmenter(options: VadOptions, windowSamples: number): Segmenter {
   const windowMs = (windowSamples * 1000) / SPEECH_SAMPLE_RATE;
@@ -36,6 +41,8 @@ export function createSegmenter(options: VadOptions, windowSamples: number): Seg
   let speechStart = 0;
   let lastSpeech = 0;
   let silentRun = 0;
+  /** Speaking: the last window was not speech (a `pause` went out); the next speech window resumes. */
+  let paused = false;
 
   const ms = (windowIndex: number) => windowIndex * windowMs;
   const keepLast = (count: number) => {
@@ -47,7 +54,8 @@ export function createSegmenter(options: VadOptions, windowSamples: number): Seg
     speechStart = from;
     lastSpeech = detectedAt;
     silentRun = 0;
-    return { type: 'start', startMs: ms(from), detectedMs: ms(detectedAt + 1) };
+    paused = false;
+    return { type: 'start', startMs: ms(from), detectedMs: ms(detectedAt + 1), samples: concatPcm(windows) };
   };
 
   const endUtterance = (reason: SpeechEnd['reason'], keepTrailing: boolean): SegmentEvent => {
@@ -98,11 +106,17 @@ export function createSegmenter(options: VadOptions, windowSamples: number): Seg
         return events;
       }
 
+      events.push({ type: 'audio', samples });
       if (isSpeech) {
         lastSpeech = index;
         silentRun = 0;
-      } else if (isSilence) {
-        silentRun += 1;
+        if (paused) events.push({ type: 'resume' });
+        paused = false;
+      } else {
+        if (isSilence) silentRun += 1;
+        // The first window that is not speech: the speaker may have finished (callers act early, and undo on `resume`).
+        if (!paused) events.push({ type: 'pause', endMs: ms(lastSpeech + 1) });
+        paused = true;
       }
       if (silentRun >= hangoverWindows) {
         events.push(endUtterance('silence', false));

@@ -10,6 +10,14 @@ export interface SpeechStart {
   startMs: number;
   /** Where in the stream the detector was sure: detection latency is `detectedMs - startMs`. */
   detectedMs: number;
+  /** The utterance so far: `padMs` of context and the speech that made the detector sure. */
+  samples: Int16Array;
+}
+
+/** Speech stopped for a window: maybe the end, maybe a breath; `onSpeechResume` follows if it was the latter. */
+export interface SpeechPause {
+  /** End of the last speech window. */
+  endMs: number;
 }
 
 export interface SpeechEnd {
@@ -24,6 +32,10 @@ export interface SpeechEnd {
 
 export interface VadListener {
   onSpeechStart(event: SpeechStart): void;
+  /** Each window of the utterance after the start, as it is scored (trailing silence included). */
+  onSpeechAudio?(samples: Int16Array): void;
+  onSpeechPause?(event: SpeechPause): void;
+  onSpeechResume?(): void;
   onSpeechEnd(event: SpeechEnd): void;
   /** The model failed on a window (which then counts as silence); the stream goes on. */
   onError?(error: unknown): void;

@@ -36,7 +36,10 @@ export function createWindowedDetector(
   const emit = (events: ReturnType<typeof segmenter.end>) => {
     for (const event of events) {
       if (closed) return;
-      if (event.type === 'start') listener.onSpeechStart({ startMs: event.startMs, detectedMs: event.detectedMs });
+      if (event.type === 'start') listener.onSpeechStart({ startMs: event.startMs, detectedMs: event.detectedMs, samples: event.samples });
+      else if (event.type === 'audio') listener.onSpeechAudio?.(event.samples);
+      else if (event.type === 'pause') listener.onSpeechPause?.({ endMs: event.endMs });
+      else if (event.type === 'resume') listener.onSpeechResume?.();
       else listener.onSpeechEnd({ startMs: event.startMs, endMs: event.endMs, samples: event.samples, reason: event.reason });
     }
   };
