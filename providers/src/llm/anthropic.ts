@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderEndpoint } from '@glyphoxa/protocol';
 import { requireKey } from '../endpoint.ts';
+import { createWarmer } from '../preconnect.ts';
 import { Resilience, type ResilienceOptions } from '../resilience.ts';
 import type { LlmEvent, LlmProvider, LlmRequest } from '../types.ts';
 
@@ -10,7 +11,7 @@ export function anthropicLlm(endpoint: ProviderEndpoint, options?: ResilienceOpt
   // Explicit key and token: nothing from the node's environment (ANTHROPIC_API_KEY...) reaches a tenant's calls.
   const client = new Anthropic({ baseURL: endpoint.base_url, apiKey: requireKey(endpoint, name), authToken: null, maxRetries: 0, logLevel: 'off' });
   const resilience = new Resilience(name, options, endpoint.api_key);
-  return { name, stream: (request) => resilience.stream(request.signal, (signal) => messages(client, endpoint.model, request, signal)) };
+  return { name, warm: createWarmer(endpoint.base_url), stream: (request) => resilience.stream(request.signal, (signal) => messages(client, endpoint.model, request, signal)) };
 }
 
 interface Usage {

@@ -1,6 +1,7 @@
 import { GoogleGenAI, type GenerateContentResponseUsageMetadata } from '@google/genai';
 import type { ProviderEndpoint } from '@glyphoxa/protocol';
 import { requireKey } from '../endpoint.ts';
+import { createWarmer } from '../preconnect.ts';
 import { Resilience, type ResilienceOptions } from '../resilience.ts';
 import type { LlmEvent, LlmProvider, LlmRequest } from '../types.ts';
 
@@ -14,7 +15,7 @@ export function geminiLlm(endpoint: ProviderEndpoint, options?: ResilienceOption
     httpOptions: { baseUrl: endpoint.base_url, retryOptions: { attempts: 1 } },
   });
   const resilience = new Resilience(name, options, endpoint.api_key);
-  return { name, stream: (request) => resilience.stream(request.signal, (signal) => generate(client, endpoint.model, request, signal)) };
+  return { name, warm: createWarmer(endpoint.base_url), stream: (request) => resilience.stream(request.signal, (signal) => generate(client, endpoint.model, request, signal)) };
 }
 
 async function* generate(client: GoogleGenAI, model: string, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {

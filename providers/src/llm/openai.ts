@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import type { ProviderEndpoint } from '@glyphoxa/protocol';
 import { openAiClient } from '../openai-client.ts';
+import { createWarmer } from '../preconnect.ts';
 import { Resilience, type ResilienceOptions } from '../resilience.ts';
 import type { LlmEvent, LlmProvider, LlmRequest } from '../types.ts';
 
@@ -9,7 +10,7 @@ export function openAiLlm(endpoint: ProviderEndpoint, options?: ResilienceOption
   const name = 'openai-llm';
   const client = openAiClient(endpoint);
   const resilience = new Resilience(name, options, endpoint.api_key);
-  return { name, stream: (request) => resilience.stream(request.signal, (signal) => chat(client, endpoint.model, request, signal)) };
+  return { name, warm: createWarmer(endpoint.base_url), stream: (request) => resilience.stream(request.signal, (signal) => chat(client, endpoint.model, request, signal)) };
 }
 
 async function* chat(client: OpenAI, model: string, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {

@@ -2,6 +2,7 @@ import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ProviderEndpoint } from '@glyphoxa/protocol';
 import { elevenLabsClient } from '../elevenlabs-client.ts';
 import { pcmChunks } from '../pcm.ts';
+import { createWarmer } from '../preconnect.ts';
 import { Resilience, type ResilienceOptions } from '../resilience.ts';
 import type { PcmChunk, TtsProvider, TtsRequest } from '../types.ts';
 
@@ -15,7 +16,7 @@ export function elevenLabsTts(endpoint: ProviderEndpoint, options?: ResilienceOp
   const name = 'elevenlabs-tts';
   const client = elevenLabsClient(endpoint, name);
   const resilience = new Resilience(name, options, endpoint.api_key);
-  return { name, synthesize: (request) => resilience.stream(request.signal, (signal) => speak(client, endpoint.model, request, signal), client) };
+  return { name, warm: createWarmer(endpoint.base_url), synthesize: (request) => resilience.stream(request.signal, (signal) => speak(client, endpoint.model, request, signal), client) };
 }
 
 async function* speak(client: Promise<ElevenLabsClient>, model: string, request: TtsRequest, signal: AbortSignal): AsyncGenerator<PcmChunk> {

@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import type { ProviderEndpoint } from '@glyphoxa/protocol';
 import { openAiClient } from '../openai-client.ts';
 import { pcmChunks } from '../pcm.ts';
+import { createWarmer } from '../preconnect.ts';
 import { Resilience, type ResilienceOptions, VendorFailure } from '../resilience.ts';
 import type { PcmChunk, TtsProvider, TtsRequest } from '../types.ts';
 
@@ -13,7 +14,7 @@ export function openAiTts(endpoint: ProviderEndpoint, options?: ResilienceOption
   const name = 'openai-tts';
   const client = openAiClient(endpoint);
   const resilience = new Resilience(name, options, endpoint.api_key);
-  return { name, synthesize: (request) => resilience.stream(request.signal, (signal) => speak(client, endpoint.model, request, signal)) };
+  return { name, warm: createWarmer(endpoint.base_url), synthesize: (request) => resilience.stream(request.signal, (signal) => speak(client, endpoint.model, request, signal)) };
 }
 
 async function* speak(client: OpenAI, model: string, request: TtsRequest, signal: AbortSignal): AsyncGenerator<PcmChunk> {

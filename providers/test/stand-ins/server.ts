@@ -31,6 +31,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON, a multipart form, or (WebSocket) what the client sent. */
   body: unknown;
+  /** How long the request's connection had been open when it arrived: near 0 for a connection opened for it. */
+  connectionAgeMs: number;
 }
 
 export interface MultipartBody {
@@ -94,6 +96,7 @@ export class StandIn {
   private readonly faults: Fault[] = [];
   private readonly server: ReturnType<typeof createServer>;
   private readonly sockets = new Set<Duplex>();
+  private readonly openedAt = new WeakMap<object, number>();
 
   private constructor(server: ReturnType<typeof createServer>, url: string, latency: Latency, streaming: StreamingLatency) {
     this.server = server;
@@ -133,6 +136,7 @@ export class StandIn {
   }
 
   private track(socket: Duplex): void {
+    this.openedAt.set(socket, performance.now());
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
   }
@@ -141,7 +145,8 @@ export class StandIn {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = String(value);
-    const recorded = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body };
+    const connectionAgeMs = performance.now() - (this.openedAt.get(req.socket) ?? performance.now());
+    const recorded = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body, connectionAgeMs };
     this.requests.push(recorded);
     return recorded;
   }

@@ -246,6 +246,9 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       sttMissingLogged = true;
       return undefined;
     }
+    // An answer may follow: have its providers' connections open by then.
+    providers.llm?.warm?.();
+    for (const tts of new Set(roster.npcs().map((npc) => providers.ttsFor(npc)))) tts.warm?.();
     const created: OpenTurn = { answers: [], turn: undefined! };
     created.turn = new PlayerTurn(speaker, providers.stt, { words: (_, words) => consider(created, words), sttSeconds: (sttSeconds) => reporter.usage({ sttSeconds }) }, log);
     open.set(speaker.id, created);
