@@ -15,15 +15,13 @@
  * - barge-in: from the first frame of a second player's speech to the last NPC frame;
  * - 20 sessions x 5 players talking on one node: 20 ms output frames sent > 5 ms late.
  */
-import { readFileSync } from 'node:fs';
-import { startDeepgramStandIn, startOpenAiStandIn, type StandIn, type TranscriptScript } from '../providers/test/stand-ins/index.ts';
+import { startDeepgramStandIn, startOpenAiStandIn, type StandIn } from '../providers/test/stand-ins/index.ts';
 import { createFrameClock } from '../voice-node/src/audio/frame-clock.ts';
 import { SILENCE_FRAME } from '../voice-node/src/audio/opus.ts';
 import { connectAudioClient, type AudioClient } from '../voice-node/src/transport/websocket-audio-client.ts';
 import { npc, startSession } from '../voice-node/test/helpers/messages.ts';
 import { killAll, startNode, startPeer, type Peer } from '../voice-node/test/helpers/processes.ts';
-import { FIXTURES, readFixture, rms } from '../voice-node/test/audio/signals.ts';
-import { fixtureOpusFrames } from '../voice-node/test/transport/fixture-frames.ts';
+import { createSpeechTimeline, PAUSED_SENTENCES, sentencePart, spoken, type Spoken } from '../voice-node/test/helpers/spoken.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
 
 const LATENCY = { sttBatch: 250, sttFinal: 150, llmFirstToken: 300, llmPerToken: 10, ttsFirstByte: 150 };
@@ -39,33 +37,20 @@ const CONCURRENT_SESSIONS = 20;
 const PLAYERS_PER_SESSION = 5;
 const LOAD_SECONDS = 30;
 
-/** A stretch of speech as a client sends it, with the frames where its speech begins and ends. */
-interface Spoken {
-  frames: Uint8Array[];
-  first: number;
-  last: number;
-  /** Seconds from the first loud frame to the end of the last. */
-  seconds: number;
-}
+const LATENCY = { sttBatch: 250, sttFinal: 150, llmFirstToken: 300, llmPerToken: 10, ttsFirstByte: 150 };
+/** Grimjaw's answer; its first sentence is what the voice starts with. */
+const REPLY = 'Aye, traveler. Axes, hammers and the odd horseshoe, all forged right here in the valley.';
+const LONG_REPLY = Array.from({ length: 20 }, (_, i) => `This is sentence ${i + 1} of a very long story about the forge.`).join(' ');
+const QUESTION = { fixture: 'grimjaw-what-do-you-sell', text: 'Grimjaw, what do you sell?' };
+const PAUSES_MS = [300, 500, 700, 900];
 
-/**
- * What the player is saying, for the STT stand-ins' scripts: the parts of the sentence
- * and which one is being spoken. A streaming STT hears each part on its own connection
- * (a pause of 300 ms or more ends a VAD utterance); a batch STT is sent the whole turn.
- */
-const saying = { parts: [QUESTION.text], seconds: [0], phase: 0 };
+const TURNS = 30;
+const BARGE_INS = 10;
+const CONCURRENT_SESSIONS = 20;
+const PLAYERS_PER_SESSION = 5;
+const LOAD_SECONDS = 30;
 
-/** Interims grow word by word with the audio heard (less the VAD's ~250 ms of context before the speech). */
-const prefix = (text: string, heardSeconds: number, speechSeconds: number) => {
-  const words = text.split(' ');
-  const share = (heardSeconds - 0.25) / Math.max(0.1, speechSeconds);
-  return share >= 0.9 ? text : words.slice(0, Math.max(0, Math.floor(share * words.length))).join(' ');
-};
-const streamingScript: TranscriptScript = (samples, { final }) => {
-  const part = saying.parts[saying.phase]!;
-  return final ? part : prefix(part, samples.length / 16_000, saying.seconds[saying.phase]!);
-};
-const batchScript: TranscriptScript = () => saying.parts.slice(0, saying.phase + 1).join(' ');
+const timeline = createSpeechTimeline();
 
 export async function voiceBenchmarks(): Promise<Row[]> {
   const rows: Row[] = [];
@@ -74,8 +59,8 @@ export async function voiceBenchmarks(): Promise<Row[]> {
     console.log(`  ${row.benchmark}: ${row.result}`);
   };
   let long = false;
-  const streamingStt = await startDeepgramStandIn({ transcript: streamingScript, streaming: { finalMs: LATENCY.sttFinal, interimEveryMs: 100 } });
-  const batchStt = await startOpenAiStandIn({ transcript: batchScript, latency: { firstByteMs: LATENCY.sttBatch, chunkMs: 0 } });
+  const streamingStt = await startDeepgramStandIn({ transcript: timeline.streaming, streaming: { finalMs: LATENCY.sttFinal, interimEveryMs: 100 } });
+  const batchStt = await startOpenAiStandIn({ transcript: timeline.batch, latency: { firstByteMs: LATENCY.sttBatch, chunkMs: 0 } });
   const llm = await startOpenAiStandIn({
     reply: () => (long ? LONG_REPLY : REPLY),
     latency: { firstByteMs: LATENCY.llmFirstToken, chunkMs: LATENCY.llmPerToken },
@@ -87,7 +72,7 @@ export async function voiceBenchmarks(): Promise<Row[]> {
     const hello = await peer.line((l) => l.message?.type === 'hello', 'hello', 20_000);
     const healthPort = Number(new URL(hello.message.audio_url).port);
     const open = (id: number, stt: { standIn: StandIn; kind: string }, players = 1) => openSession(peer, hello.message.audio_url, id, { stt, llm, tts }, players);
-    const question = spoken(QUESTION.fixture);
+    const question = spoken(QUESTION.fixture, QUESTION.text);
     const streaming = { standIn: streamingStt, kind: 'deepgram' };
 
     console.log('voice: first NPC audio, streaming STT');
@@ -221,9 +206,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One question after another; returns first NPC audio after each, from its last sound. */
 async function turns(player: AudioClient, question: Spoken): Promise<number[]> {
-  saying.parts = [QUESTION.text];
-  saying.seconds = [question.seconds];
-  saying.phase = 0;
   const latencies: number[] = [];
   for (let i = 0; i < TURNS; i++) {
     const { lastSounds, firstAudio } = await speakAndListen(player, [question]);
@@ -236,18 +218,12 @@ async function turns(player: AudioClient, question: Spoken): Promise<number[]> {
 
 /** Each paused sentence at each pause: is NPC audio heard before its end, and how soon after it? */
 async function falseCutoffs(player: AudioClient): Promise<{ trials: number; cut: string[]; latencies: number[] }> {
-  const utterances = JSON.parse(readFileSync(new URL('pauses/utterances.json', FIXTURES), 'utf8')) as Array<{ name: string; parts: [string, string] }>;
   const cut: string[] = [];
   const latencies: number[] = [];
   let trials = 0;
   for (const pauseMs of PAUSES_MS) {
-    for (const { name, parts } of utterances) {
-      const first = spoken(`pauses/${name}-1`);
-      const second = spoken(`pauses/${name}-2`);
-      saying.parts = parts;
-      saying.seconds = [first.seconds, second.seconds];
-      saying.phase = 0;
-      const { lastSounds, firstAudio } = await speakAndListen(player, [first, second], pauseMs, () => (saying.phase = 1));
+    for (const { name } of PAUSED_SENTENCES) {
+      const { lastSounds, firstAudio } = await speakAndListen(player, [sentencePart(name, 1), sentencePart(name, 2)], pauseMs);
       trials += 1;
       if (firstAudio !== undefined && firstAudio < lastSounds[1]!) cut.push(`${name} @${pauseMs}`);
       const answer = audible(player).find((f) => f.at > lastSounds[1]!);
@@ -263,24 +239,16 @@ async function falseCutoffs(player: AudioClient): Promise<{ trials: number; cut:
  * microphone open (silence frames, as a browser sends them) until the NPC is heard.
  * Returns when each stretch's speech ended and when NPC audio was first heard.
  */
-async function speakAndListen(player: AudioClient, stretches: Spoken[], pauseMs = 0, onSecond?: () => void): Promise<{ lastSounds: number[]; firstAudio?: number }> {
+async function speakAndListen(player: AudioClient, stretches: Spoken[], pauseMs = 0): Promise<{ lastSounds: number[]; firstAudio?: number }> {
   const heardBefore = audible(player).length;
-  const frames: Uint8Array[] = [];
-  const lastFrames: number[] = [];
-  const firstFrames: number[] = [];
-  for (const [i, stretch] of stretches.entries()) {
-    if (i > 0) frames.push(...silence(Math.round(pauseMs / 20)));
-    firstFrames.push(frames.length + stretch.first);
-    lastFrames.push(frames.length + stretch.last);
-    frames.push(...stretch.frames);
-  }
+  const { frames, lastFrames, started } = timeline.say(stretches, pauseMs);
   const lastSounds: number[] = [];
   const spokenUntil = lastFrames.at(-1)!;
   return new Promise((resolve) => {
     const clock = createFrameClock((tick) => {
+      if (tick.index === 0) started();
       player.sendFrame(frames[tick.index] ?? SILENCE_FRAME);
       if (lastFrames.includes(tick.index)) lastSounds.push(performance.now());
-      if (onSecond && tick.index === firstFrames[1]) onSecond();
       const heard = audible(player)[heardBefore];
       if (tick.index > spokenUntil && heard) {
         clock.stop();
@@ -372,13 +340,3 @@ async function voiceEvents(healthPort: number): Promise<Events> {
 
 const delta = (before: Events, after: Events): Events => Object.fromEntries(EVENTS.map((e) => [e, after[e] - before[e]])) as Events;
 
-/** A fixture as the client sends it, with its first and last frames of speech (espeak-ng pads its own silence). */
-function spoken(fixture: string): Spoken {
-  const { samples, sampleRate } = readFixture(fixture);
-  const size = (sampleRate * 20) / 1000;
-  const loud: number[] = [];
-  for (let frame = 0; frame * size < samples.length; frame++) {
-    if (rms(samples.subarray(frame * size, (frame + 1) * size)) > 0.006) loud.push(frame);
-  }
-  return { frames: fixtureOpusFrames(fixture), first: loud[0]!, last: loud.at(-1)!, seconds: ((loud.at(-1)! - loud[0]! + 1) * 20) / 1000 };
-}

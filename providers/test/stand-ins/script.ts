@@ -17,9 +17,10 @@ export interface Prompt {
 export type ReplyScript = (prompt: Prompt) => string;
 /**
  * From the utterance's 16 kHz samples to its transcript. Streaming stand-ins also ask
- * for interim transcripts (`final: false`) of the audio heard so far.
+ * for interim transcripts (`final: false`) of the audio heard so far, and say when
+ * (performance.now()) the first of that audio arrived.
  */
-export type TranscriptScript = (samples: Int16Array, progress: { final: boolean }) => string;
+export type TranscriptScript = (samples: Int16Array, progress: { final: boolean; startedAt?: number }) => string;
 
 export const echoReply: ReplyScript = (prompt) => `You said: ${prompt.messages.at(-1)?.content ?? ''}`;
 

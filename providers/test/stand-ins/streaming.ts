@@ -13,6 +13,7 @@ export class StreamingTranscriber {
   private samples: Int16Array[] = [];
   private length = 0;
   private sinceInterim = 0;
+  private startedAt: number | undefined;
 
   constructor(script: TranscriptScript, standIn: StandIn) {
     this.script = script;
@@ -26,22 +27,25 @@ export class StreamingTranscriber {
 
   /** Adds audio; returns an interim transcript when one is due. */
   push(samples: Int16Array): string | undefined {
+    this.startedAt ??= performance.now();
     this.samples.push(samples);
     this.length += samples.length;
     this.sinceInterim += samples.length;
     if ((this.sinceInterim * 1000) / STT_SAMPLE_RATE < this.standIn.streaming.interimEveryMs) return undefined;
     this.sinceInterim = 0;
-    return this.script(this.all(), { final: false });
+    return this.script(this.all(), { final: false, startedAt: this.startedAt });
   }
 
   /** The segment's final transcript, after the configured delay; the next segment starts empty. */
   async final(): Promise<{ text: string; seconds: number }> {
     const audio = this.all();
+    const text = audio.length === 0 ? '' : this.script(audio, { final: true, startedAt: this.startedAt });
     this.samples = [];
     this.length = 0;
     this.sinceInterim = 0;
+    this.startedAt = undefined;
     await sleep(this.standIn.streaming.finalMs);
-    return { text: audio.length === 0 ? '' : this.script(audio, { final: true }), seconds: audio.length / STT_SAMPLE_RATE };
+    return { text, seconds: audio.length / STT_SAMPLE_RATE };
   }
 
   private all(): Int16Array {

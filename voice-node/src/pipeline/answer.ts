@@ -37,9 +37,12 @@ export class Answer {
     this.arm();
   }
 
-  confirm(): void {
+  /** The words are final; with no hold set, the audio may play at once. */
+  confirm(): this {
     this.confirmed = true;
+    if (!Number.isFinite(this.holdUntil)) this.holdUntil = 0;
     this.arm();
+    return this;
   }
 
   drop(): void {

@@ -195,10 +195,11 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     // Several NPCs may answer one turn in time; today the addressee is one at most.
     const responders = decision?.npc && providers.llm ? [decision.npc] : [];
     if (decision?.npc && !providers.llm) log.warn('no language model provider: NPCs cannot answer');
-    const worthPreparing = final || assessment.confidence >= PREPARE_CONFIDENCE;
-    dropAnswers(entry, (answer) => worthPreparing && responders.includes(answer.npc) && sameWords(answer.basis, text));
+    // Words that sound unfinished are not answered yet, final or not: only if the silence outlasts their hold.
+    const sure = assessment.confidence >= PREPARE_CONFIDENCE;
+    dropAnswers(entry, (answer) => sure && responders.includes(answer.npc) && sameWords(answer.basis, text));
     const holdUntil = entry.turn.lastSoundAt + assessment.holdMs;
-    if (worthPreparing) {
+    if (sure) {
       for (const npc of responders) {
         if (!entry.answers.some((answer) => answer.npc === npc)) answer(entry, npc, text, !final);
       }
@@ -208,11 +209,15 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       if (final) answer.confirm();
     }
     clearTimeout(entry.settleTimer);
-    // Nobody answers: the words stand once the player has been silent for the turn's hold.
-    if (final && entry.answers.length === 0) entry.settleTimer = setTimeout(() => close(entry), Math.max(0, holdUntil - performance.now()));
+    if (!final || entry.answers.length > 0) return;
+    // The silence lasted the hold: the player is done after all. Answer them, or let the words stand.
+    entry.settleTimer = setTimeout(() => {
+      if (responders.length === 0) return close(entry);
+      for (const npc of responders) answer(entry, npc, text, false).confirm();
+    }, Math.max(0, holdUntil - performance.now()));
   };
 
-  const answer = (entry: OpenTurn, npc: NpcDefinition, text: string, early: boolean) => {
+  const answer = (entry: OpenTurn, npc: NpcDefinition, text: string, early: boolean): Answer => {
     const { speaker } = entry.turn;
     const started = new Answer(npc, text, early);
     entry.answers.push(started);
@@ -227,6 +232,7 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     void speak(npc, { kind: 'reply', request, llm: providers.llm! }, started.controller, { open: entry, answer: started }).catch((error) =>
       log.error('answer failed', { error: errorMessage(error) }),
     );
+    return started;
   };
 
   /** Someone's voice is (back) on: a turn in progress goes on; otherwise a new one starts, cutting any NPC off. */
