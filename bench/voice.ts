@@ -37,18 +37,6 @@ const CONCURRENT_SESSIONS = 20;
 const PLAYERS_PER_SESSION = 5;
 const LOAD_SECONDS = 30;
 
-const LATENCY = { sttBatch: 250, sttFinal: 150, llmFirstToken: 300, llmPerToken: 10, ttsFirstByte: 150 };
-/** Grimjaw's answer; its first sentence is what the voice starts with. */
-const REPLY = 'Aye, traveler. Axes, hammers and the odd horseshoe, all forged right here in the valley.';
-const LONG_REPLY = Array.from({ length: 20 }, (_, i) => `This is sentence ${i + 1} of a very long story about the forge.`).join(' ');
-const QUESTION = { fixture: 'grimjaw-what-do-you-sell', text: 'Grimjaw, what do you sell?' };
-const PAUSES_MS = [300, 500, 700, 900];
-
-const TURNS = 30;
-const BARGE_INS = 10;
-const CONCURRENT_SESSIONS = 20;
-const PLAYERS_PER_SESSION = 5;
-const LOAD_SECONDS = 30;
 
 const timeline = createSpeechTimeline();
 
