@@ -100,7 +100,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
 function openTransport(assignment: StartSession, target: TransportTarget, options: VoiceRuntimeOptions): AudioTransport {
   const { audio } = assignment;
   if (audio.transport === 'discord') {
-    return createDiscordTransport({ target, botToken: audio.bot_token, clients: options.discordClients });
+    return createDiscordTransport({ target, botToken: audio.bot_token, clients: options.discordClients, countEvent: options.countEvent });
   }
   const transport = createWebSocketTransport(target);
   options.audioSessions.set(assignment.session_id, { token: audio.token, transport });

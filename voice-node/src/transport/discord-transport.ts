@@ -11,8 +11,11 @@ import {
   VoiceConnectionStatus,
   type AudioPlayer,
   type AudioResource,
+  type DAVESession,
   type DiscordGatewayAdapterCreator,
+  type Networking,
   type VoiceConnection,
+  type VoiceUDPSocket,
 } from '@discordjs/voice';
 import { createBackoff } from '../backoff.ts';
 import {
@@ -21,6 +24,7 @@ import {
   type InboundFrame,
   type TransportTarget,
 } from './audio-transport.ts';
+import { createDaveReceiveGuard, type DaveGuardTimings } from './dave-receive-guard.ts';
 import type { DiscordClientLease, DiscordClientRegistry } from './discord-clients.ts';
 
 /**
@@ -32,6 +36,8 @@ import type { DiscordClientLease, DiscordClientRegistry } from './discord-client
  * Recovery: on Disconnected, a move or region change shows up as Signalling/Connecting
  * within reconnectGraceMs and the library reconnects by itself; otherwise the
  * transport rejoins, up to maxRejoins times, then reports the transport lost.
+ * Receive under DAVE is guarded (dave-receive-guard.ts): undecryptable audio is dropped,
+ * and a session that stays broken is re-keyed, then the channel rejoined.
  */
 
 export interface DiscordTransportTimings {
@@ -56,6 +62,9 @@ export interface DiscordTransportOptions {
   botToken: string;
   clients: DiscordClientRegistry;
   timings?: Partial<DiscordTransportTimings>;
+  dave?: Partial<DaveGuardTimings>;
+  /** Counts receive drops and recoveries for /metrics. */
+  countEvent?: (event: string) => void;
 }
 
 export function createDiscordTransport(options: DiscordTransportOptions): AudioTransport {
@@ -127,6 +136,33 @@ export function createDiscordTransport(options: DiscordTransportOptions): AudioT
     });
   };
 
+  const guard = createDaveReceiveGuard({
+    log,
+    count: (event) => options.countEvent?.(event),
+    rejoin: () => {
+      if (!leaving && connection && connection.state.status !== VoiceConnectionStatus.Destroyed) connection.rejoin();
+    },
+    timings: options.dave,
+  });
+
+  /** Every networking the connection goes through (reconnects make new ones) gets its DAVE session and UDP socket guarded. */
+  const watchReceive = (voice: VoiceConnection) => {
+    const guardState = (state: object) => {
+      const dave = Reflect.get(state, 'dave') as DAVESession | undefined;
+      const udp = Reflect.get(state, 'udp') as VoiceUDPSocket | undefined;
+      if (dave) guard.session(dave);
+      if (udp) guard.udp(udp, voice.receiver);
+    };
+    const watched = new WeakSet<Networking>();
+    voice.on('stateChange', (_, to) => {
+      const networking = Reflect.get(to, 'networking') as Networking | undefined;
+      if (!networking || watched.has(networking)) return;
+      watched.add(networking);
+      guardState(networking.state);
+      networking.on('stateChange', (__, state) => guardState(state));
+    });
+  };
+
   const recover = async (voice: VoiceConnection) => {
     if (recovering) return;
     recovering = true;
@@ -181,6 +217,7 @@ export function createDiscordTransport(options: DiscordTransportOptions): AudioT
         daveEncryption: true,
       });
       connection = voice;
+      watchReceive(voice);
       voice.on('error', (error) => log.warn('discord voice error', { error: String(error) }));
       voice.on('stateChange', (from, to) => {
         if (from.status !== to.status) log.debug('discord voice state', { from: from.status, to: to.status });

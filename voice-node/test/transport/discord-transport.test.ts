@@ -1,8 +1,20 @@
-import { getGroups, VoiceConnectionStatus, type VoiceConnection } from '@discordjs/voice';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import {
+  type DAVESession,
+  getGroups,
+  type Networking,
+  NetworkingStatusCode,
+  VoiceConnectionStatus,
+  VoiceUDPSocket,
+  type VoiceConnection,
+} from '@discordjs/voice';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@glyphoxa/protocol';
 import type { AudioTransport, InboundFrame, TransportTarget } from '../../src/transport/audio-transport.ts';
 import { createDiscordClientRegistry, type DiscordClientRegistry } from '../../src/transport/discord-clients.ts';
+import type { DaveGuardTimings } from '../../src/transport/dave-receive-guard.ts';
 import { createDiscordTransport, type DiscordTransportTimings } from '../../src/transport/discord-transport.ts';
 import { startFakeDiscord, type FakeDiscord } from './fake-discord.ts';
 
@@ -32,9 +44,22 @@ let discord: FakeDiscord;
 let registry: DiscordClientRegistry;
 const transports: AudioTransport[] = [];
 
+/** Receive events the transports counted, and the warnings they logged, for the DAVE tests. */
+let counted: string[] = [];
+let logged: Array<{ level: string; msg: string }> = [];
+const watchedLog = createLogger({}, { sink: (line) => logged.push(JSON.parse(line) as { level: string; msg: string }) });
+const daveTimings: Partial<DaveGuardTimings> = { failureStreak: 40, notReadyMs: 200, rekeyCooldownMs: 300, rejoinAfterMs: 100, rejoinCooldownMs: 5000, epochGraceMs: 300 };
+
 function transport(guildId: string, channelId: string, overrides: Partial<DiscordTransportTimings> = {}) {
-  const target: TransportTarget = { sessionId: `session-${guildId}`, tenantId: 'tenant-one', guildId, channelId, log };
-  const created = createDiscordTransport({ target, botToken: TOKEN, clients: registry, timings: { ...timings, ...overrides } });
+  const target: TransportTarget = { sessionId: `session-${guildId}`, tenantId: 'tenant-one', guildId, channelId, log: watchedLog };
+  const created = createDiscordTransport({
+    target,
+    botToken: TOKEN,
+    clients: registry,
+    timings: { ...timings, ...overrides },
+    dave: daveTimings,
+    countEvent: (event) => counted.push(event),
+  });
   transports.push(created);
   return created;
 }
@@ -71,6 +96,8 @@ async function joined(guildId: string, channelId: string, overrides: Partial<Dis
 }
 
 beforeEach(async () => {
+  counted = [];
+  logged = [];
   discord = await startFakeDiscord([
     { id: GUILD_A, channels: [CHANNEL_A, CHANNEL_A2] },
     { id: GUILD_B, channels: [CHANNEL_B] },
@@ -213,5 +240,146 @@ describe('Discord transport', () => {
     const target: TransportTarget = { sessionId: 's', tenantId: 't', guildId: GUILD_A, channelId: CHANNEL_A, log };
     await expect(createDiscordTransport({ target, botToken: TOKEN, clients: broken, timings }).join()).rejects.toThrow();
     expect(broken.size).toBe(0);
+  });
+});
+
+/**
+ * A voice connection as Discord's voice server leaves it once its handshake is done:
+ * networking Ready with a UDP socket (real, to a local UDP server), an AES-256-GCM
+ * transport key, and a real DAVE session (@snazzah/davey through @discordjs/voice)
+ * that has no MLS group, so it is not ready. Packets go in where the UDP socket's own
+ * handler puts them, through the real receiver and the real DAVE session.
+ */
+async function daveConnection(guildId: string) {
+  const { transport: session, connection } = await joined(guildId, CHANNEL_A);
+  const state = connection.state;
+  if (state.status !== VoiceConnectionStatus.Ready) throw new Error('not ready');
+  const networking = state.networking as Networking;
+  const server: Socket = createSocket('udp4');
+  await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+  sockets.push(server);
+  const udp = new VoiceUDPSocket({ ip: '127.0.0.1', port: server.address().port });
+  // Its first keep-alive goes out on the next turn of the loop; a socket torn down before then would throw.
+  await new Promise((resolve) => setImmediate(resolve));
+  const secretKey = randomBytes(32);
+  const previous = networking.state as unknown as Record<string, unknown>;
+  networking.state = {
+    ...previous,
+    code: NetworkingStatusCode.Ready,
+    udp,
+    connectionData: { ssrc: 1, encryptionMode: 'aead_aes256_gcm_rtpsize', secretKey, nonceBuffer: Buffer.alloc(12), sequence: 0, timestamp: 0, nonce: 0, speaking: false, packetsPlayed: 0, connectedClients: new Set() },
+  } as never;
+  const dave = (networking as unknown as { createDaveSession(version: number): DAVESession }).createDaveSession(1);
+  networking.state = { ...(networking.state as object), dave } as never;
+  let sequence = 0;
+  /** One RTP packet from `ssrc` carrying `opus`, encrypted as the voice server does (rtpsize AES-GCM, 4-byte nonce at the end). */
+  const packet = (ssrc: number, opus: Buffer) => {
+    const header = Buffer.alloc(12);
+    header.writeUInt8(0x80, 0);
+    header.writeUInt8(120, 1);
+    header.writeUInt16BE(++sequence & 0xffff, 2);
+    header.writeUInt32BE(sequence * 960, 4);
+    header.writeUInt32BE(ssrc, 8);
+    const nonce = Buffer.alloc(12);
+    nonce.writeUInt32BE(sequence, 0);
+    const cipher = createCipheriv('aes-256-gcm', secretKey, nonce);
+    cipher.setAAD(header);
+    const encrypted = Buffer.concat([cipher.update(opus), cipher.final()]);
+    return Buffer.concat([header, encrypted, cipher.getAuthTag(), nonce.subarray(0, 4)]);
+  };
+  const frames: InboundFrame[] = [];
+  const ended: string[] = [];
+  session.onAudio((frame) => frames.push(frame));
+  session.onSpeakerEnd((speakerId) => ended.push(speakerId));
+  return {
+    connection,
+    networking,
+    dave,
+    frames,
+    ended,
+    /** A user the voice server announced (op 5 speaking maps their SSRC). */
+    speaker(userId: string, ssrc: number) {
+      connection.receiver.ssrcMap.update({ userId, audioSSRC: ssrc });
+      return { send: (opus = Buffer.from([0xfc, 0xff, 0xfe])) => udp.emit('message', packet(ssrc, opus)) };
+    },
+    raw: (ssrc: number) => udp.emit('message', packet(ssrc, Buffer.from([0xfc, 1, 2]))),
+  };
+}
+
+const sockets: Socket[] = [];
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+/** Voice gateway opcode 24: a new MLS group is coming (DAVE protocol). */
+const DAVE_PREPARE_EPOCH = 24;
+const times = (event: string) => counted.filter((e) => e === event).length;
+const pace = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('Discord receive with DAVE', () => {
+  it('drops audio a DAVE session that never becomes ready cannot decrypt, re-keys, then rejoins, each once per cooldown', async () => {
+    const voice = await daveConnection(GUILD_A);
+    const player = voice.speaker('700000000000000001', 1111);
+    const requestsBefore = discord.voiceStateRequests.length;
+    // 0.6 s of a player's packets: past the not-ready wait, the re-key, and the wait before rejoining.
+    for (let i = 0; i < 120; i++) {
+      player.send();
+      await pace();
+    }
+
+    // Nothing still end-to-end encrypted reached the Opus decoder, and the speaker's stream was never torn down.
+    expect(voice.frames).toEqual([]);
+    expect(voice.ended).toEqual([]);
+    expect(times('dave_packet_dropped_not_ready')).toBeGreaterThan(60);
+    expect(times('dave_rekey')).toBe(1);
+    expect(times('dave_rejoin')).toBe(1);
+    await discord.waitFor(() => discord.voiceStateRequests.length === requestsBefore + 1);
+    expect(discord.voiceStateRequests.at(-1)).toMatchObject({ guild_id: GUILD_A, channel_id: CHANNEL_A });
+    expect(logged.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['discord voice: DAVE re-keyed', 'discord voice: DAVE still failing after a re-key; rejoining the channel']),
+    );
+    // Drops are counted, not logged one by one.
+    expect(logged.length).toBeLessThan(20);
+  });
+
+  it('survives a streak of decryption failures after transition 0, which the library alone turns into a throw per packet', async () => {
+    const voice = await daveConnection(GUILD_A);
+    const { dave } = voice;
+    // As if the group were established (davey has no MLS group to offer a test): its decrypt then runs for real, and fails.
+    Object.defineProperty(dave.session, 'ready', { get: () => true });
+    dave.prepareTransition({ transition_id: 0, protocol_version: 1 });
+    expect(dave.lastTransitionId).toBe(0);
+    const player = voice.speaker('700000000000000001', 2222);
+    for (let i = 0; i < 60; i++) player.send();
+
+    expect(voice.frames).toEqual([]);
+    expect(voice.ended).toEqual([]);
+    expect(times('dave_packet_dropped_undecryptable')).toBe(60);
+    // Re-keyed despite the transition id 0: the session invalidated it and is re-initializing.
+    expect(times('dave_rekey')).toBe(1);
+    expect(dave.reinitializing).toBe(true);
+  });
+
+  it('lets a new group form after a prepare epoch (the channel emptied and refilled) without counting its failures', async () => {
+    const voice = await daveConnection(GUILD_A);
+    Object.defineProperty(voice.dave.session, 'ready', { get: () => true });
+    const player = voice.speaker('700000000000000001', 3333);
+    // Opcode 24 from the voice gateway, through the networking's own handler.
+    (voice.networking as unknown as { onWsPacket(packet: unknown): void }).onWsPacket({ op: DAVE_PREPARE_EPOCH, d: { epoch: 1, protocol_version: 1, transition_id: 7 } });
+    for (let i = 0; i < 60; i++) player.send();
+
+    expect(times('dave_prepare_epoch')).toBe(1);
+    expect(times('dave_packet_dropped_undecryptable')).toBe(60);
+    expect(times('dave_rekey')).toBe(0);
+    expect(voice.ended).toEqual([]);
+  });
+
+  it('drops and counts packets from an SSRC no user is known for', async () => {
+    const voice = await daveConnection(GUILD_A);
+    for (let i = 0; i < 30; i++) voice.raw(4444);
+
+    expect(times('voice_packet_unknown_ssrc')).toBe(30);
+    expect(voice.frames).toEqual([]);
+    expect(logged.filter((line) => line.msg.includes('no known user'))).toHaveLength(1);
   });
 });
