@@ -6,6 +6,7 @@ import {
   type DeepgramSession,
   type MultipartBody,
   type RecordedRequest,
+  type ScribeSession,
   type StandIn,
   type StandInOptions,
   startDeepgramStandIn,
@@ -23,8 +24,9 @@ const vendors: Array<{
   kind: string;
   start: Start;
   keyOf: (request: RecordedRequest) => string | undefined;
-  /** Where the utterance's language and model went on the wire. */
+  /** Where the utterance's language and model went on the wire (the first request: streamed where the vendor streams). */
   settings: (request: RecordedRequest) => { language: string | undefined; model: string | undefined };
+  model: string;
 }> = [
   {
     kind: 'openai',
@@ -34,21 +36,22 @@ const vendors: Array<{
       const { fields } = r.body as MultipartBody;
       return { language: fields.language, model: fields.model };
     },
+    model: 'model-under-test',
   },
   {
     kind: 'deepgram',
     start: startDeepgramStandIn,
     keyOf: (r) => r.headers.authorization,
     settings: (r) => ({ language: r.query.language, model: r.query.model }),
+    model: 'model-under-test',
   },
   {
     kind: 'elevenlabs',
     start: startElevenLabsStandIn,
     keyOf: (r) => r.headers['xi-api-key'],
-    settings: (r) => {
-      const { fields } = r.body as MultipartBody;
-      return { language: fields.language_code, model: fields.model_id };
-    },
+    settings: (r) => ({ language: r.query.language_code, model: r.query.model_id }),
+    // The realtime sibling of the configured model.
+    model: 'model-under-test_realtime',
   },
 ];
 
@@ -59,7 +62,7 @@ function speak(stream: SttStream, audio = AUDIO): void {
   for (let offset = 0; offset < audio.length; offset += 320) stream.write(audio.subarray(offset, offset + 320));
 }
 
-describe.each(vendors)('$kind STT', ({ kind, start, keyOf, settings }) => {
+describe.each(vendors)('$kind STT', ({ kind, start, keyOf, settings, model }) => {
   let standIn: StandIn;
   let heard: Int16Array[];
   const open = async (options: StandInOptions = {}, resilience = FAST) => {
@@ -86,7 +89,7 @@ describe.each(vendors)('$kind STT', ({ kind, start, keyOf, settings }) => {
     expect(heard).toHaveLength(1);
     expect(sameSamples(heard[0]!, AUDIO)).toBe(true);
     expect(standIn.requests).toHaveLength(1);
-    expect(settings(standIn.requests[0]!)).toEqual({ language: 'de', model: 'model-under-test' });
+    expect(settings(standIn.requests[0]!)).toEqual({ language: 'de', model });
     expect(keyOf(standIn.requests[0]!)).toMatch(new RegExp(`^(Bearer |Token )?${KEY}$`));
   });
 
@@ -160,9 +163,9 @@ describe.each(vendors)('$kind STT', ({ kind, start, keyOf, settings }) => {
 });
 
 describe('batch STT uploads', () => {
-  it.each(['openai', 'elevenlabs'])('%s sends nothing for an empty utterance', async (kind) => {
-    const standIn = await (kind === 'openai' ? startOpenAiStandIn() : startElevenLabsStandIn());
-    const stream = createStt(endpoint(kind, standIn.url), FAST).open({});
+  it('sends nothing for an empty utterance', async () => {
+    const standIn = await startOpenAiStandIn();
+    const stream = createStt(endpoint('openai', standIn.url), FAST).open({});
 
     expect(await stream.finish()).toEqual({ text: '', seconds: 0 });
     expect(standIn.requests).toHaveLength(0);
@@ -254,6 +257,48 @@ describe('Deepgram streaming', () => {
     speak(stream);
 
     expect((await stream.finish()).text).toBe('Aye.');
+  });
+});
+
+describe('ElevenLabs realtime', () => {
+  let standIn: StandIn;
+  afterEach(() => standIn.close());
+
+  it('streams audio as it is written, with partial transcripts, and one commit at the end', async () => {
+    standIn = await startElevenLabsStandIn({ transcript: (samples, { final }) => (final ? 'Well met, traveller.' : `heard ${samples.length}`) });
+    const partials: string[] = [];
+    const stt = createStt(endpoint('elevenlabs', standIn.url, { model: 'scribe_v2' }), FAST);
+    const stream = stt.open({ onPartial: (text) => partials.push(text) });
+    speak(stream, AUDIO.subarray(0, 8000));
+    await expect.poll(() => partials.length, { timeout: 3_000, interval: 10 }).toBe(5);
+    const scribe = () => standIn.requests[0]!.body as ScribeSession;
+    expect(scribe().commits).toBe(0);
+    speak(stream, AUDIO.subarray(8000));
+
+    expect(await stream.finish()).toEqual({ text: 'Well met, traveller.', seconds: 1.5 });
+    expect(scribe()).toMatchObject({ audioBytes: AUDIO.length * 2, commits: 1 });
+    expect(standIn.requests[0]!.query).toMatchObject({ model_id: 'scribe_v2_realtime', audio_format: 'pcm_16000', commit_strategy: 'manual' });
+    expect(partials[0]).toBe('heard 1600');
+  });
+
+  it('finishes with the batch API, from the first sample, when the connection drops mid-utterance', async () => {
+    const finals: Int16Array[] = [];
+    standIn = await startElevenLabsStandIn({
+      transcript: (samples, { final }) => {
+        if (final) finals.push(samples);
+        return 'Well met.';
+      },
+    });
+    standIn.fail({ dropAfterChunks: 5 });
+    const stream = createStt(endpoint('elevenlabs', standIn.url, { model: 'scribe_v2_realtime' }), FAST).open({});
+    speak(stream, AUDIO.subarray(0, 3200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    speak(stream, AUDIO.subarray(3200));
+
+    expect(await stream.finish()).toEqual({ text: 'Well met.', seconds: 1.5 });
+    expect(standIn.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/speech-to-text/realtime', 'POST /v1/speech-to-text']);
+    expect((standIn.requests[1]!.body as MultipartBody).fields.model_id).toBe('scribe_v2');
+    expect(sameSamples(finals.at(-1)!, AUDIO)).toBe(true);
   });
 });
 

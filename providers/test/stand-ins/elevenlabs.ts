@@ -1,11 +1,24 @@
 /**
  * ElevenLabs: streamed text to speech (`POST /v1/text-to-speech/{voice_id}/stream?output_format=pcm_24000`,
- * raw 24 kHz s16le bytes as they are made) and speech to text (`POST /v1/speech-to-text`,
- * multipart with `model_id` and `file`). Keys come in the `xi-api-key` header.
+ * raw 24 kHz s16le bytes as they are made), speech to text (`POST /v1/speech-to-text`,
+ * multipart with `model_id` and `file`) and realtime speech to text (WebSocket
+ * `/v1/speech-to-text/realtime`: `session_started` on open, `input_audio_chunk`
+ * messages of base64 PCM in, `partial_transcript` as audio comes, `committed_transcript`
+ * after a chunk with `commit: true`). Keys come in the `xi-api-key` header.
  */
+import { WebSocketServer, type WebSocket } from 'ws';
+import { bytesToPcm } from '../../src/pcm.ts';
 import { durationTranscript, oddChunks, toneFor, type TranscriptScript } from './script.ts';
-import { type MultipartBody, type RecordedRequest, type Reply, StandIn, type StandInOptions } from './server.ts';
+import { type MultipartBody, type RecordedRequest, type Reply, StandIn, type StandInOptions, type Upgrade } from './server.ts';
+import { StreamingTranscriber } from './streaming.ts';
 import { readWav } from './wav-reader.ts';
+
+/** What a realtime connection sent, in the request's record (`body`), kept up to date while it is open. */
+export interface ScribeSession {
+  audioBytes: number;
+  commits: number;
+  partials: string[];
+}
 
 export interface ElevenLabsStandInOptions extends StandInOptions {
   transcript?: TranscriptScript;
@@ -21,8 +34,17 @@ const TTS_ROUTE = /^\/v1\/text-to-speech\/([^/]+)\/stream$/;
 
 export function startElevenLabsStandIn(options: ElevenLabsStandInOptions = {}): Promise<StandIn> {
   const transcript = options.transcript ?? durationTranscript;
+  const server = new WebSocketServer({ noServer: true });
   return StandIn.start(
     {
+      upgrade(upgrade) {
+        const { path, query } = upgrade.request;
+        if (path !== '/v1/speech-to-text/realtime' || !query.model_id || query.audio_format !== 'pcm_16000') {
+          upgrade.socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+          return;
+        }
+        server.handleUpgrade(upgrade.req, upgrade.socket, upgrade.head, (ws) => realtime(ws, upgrade, transcript));
+      },
       keyOf: (request) => request.headers['xi-api-key'],
       errorBody: (status, message) => ({ detail: { status: status === 401 ? 'invalid_api_key' : 'error', message } }),
       handle(request) {
@@ -49,4 +71,36 @@ function recognition(request: RecordedRequest, transcript: TranscriptScript): Re
   const text = transcript(readWav(file.bytes), { final: true });
   const words = text.split(' ').map((word, index) => ({ text: word, start: index * 0.3, end: index * 0.3 + 0.25, type: 'word', logprob: 0 }));
   return { json: { language_code: form.fields.language_code ?? 'en', language_probability: 1, text, words } };
+}
+
+function realtime(ws: WebSocket, { request, fault, standIn }: Upgrade, transcript: TranscriptScript): void {
+  const session: ScribeSession = { audioBytes: 0, commits: 0, partials: [] };
+  request.body = session;
+  const heard = new StreamingTranscriber(transcript, standIn);
+  let chunks = 0;
+  let last = Promise.resolve();
+  const then = (work: () => Promise<void>) => (last = last.then(work).catch(() => {}));
+  ws.send(JSON.stringify({ message_type: 'session_started', session_id: 'stand-in', config: { sample_rate: 16_000, audio_format: 'pcm_16000', model_id: request.query.model_id } }));
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { message_type?: string; audio_base_64?: string; commit?: boolean };
+    if (message.message_type !== 'input_audio_chunk') {
+      ws.send(JSON.stringify({ message_type: 'input_error', error: `unknown message ${message.message_type}` }));
+      return;
+    }
+    const bytes = Buffer.from(message.audio_base_64 ?? '', 'base64');
+    if (bytes.length > 0) {
+      if (fault && 'dropAfterChunks' in fault && chunks === fault.dropAfterChunks) return void ws.terminate();
+      chunks += 1;
+      session.audioBytes += bytes.length;
+      const interim = heard.push(bytesToPcm(new Uint8Array(bytes)));
+      if (interim !== undefined) {
+        session.partials.push(interim);
+        then(async () => ws.send(JSON.stringify({ message_type: 'partial_transcript', text: interim })));
+      }
+    }
+    if (message.commit && !(fault && 'hang' in fault)) {
+      session.commits += 1;
+      then(async () => ws.send(JSON.stringify({ message_type: 'committed_transcript', text: (await heard.final()).text })));
+    }
+  });
 }

@@ -7,7 +7,7 @@
  */
 export { startAnthropicStandIn, type AnthropicStandInOptions } from './anthropic.ts';
 export { startDeepgramStandIn, type DeepgramSession, type DeepgramStandInOptions } from './deepgram.ts';
-export { startElevenLabsStandIn, type ElevenLabsStandInOptions } from './elevenlabs.ts';
+export { type ScribeSession, startElevenLabsStandIn, type ElevenLabsStandInOptions } from './elevenlabs.ts';
 export { startGeminiStandIn, type GeminiStandInOptions } from './gemini.ts';
 export { startOpenAiStandIn, type OpenAiStandInOptions } from './openai.ts';
 export {
