@@ -54,6 +54,8 @@ export async function voiceBenchmarks(): Promise<Row[]> {
     latency: { firstByteMs: LATENCY.llmFirstToken, chunkMs: LATENCY.llmPerToken },
   });
   const tts = await startOpenAiStandIn({ latency: { firstByteMs: LATENCY.ttsFirstByte, chunkMs: 2 } });
+  // A hundred players at once: every one of them asks the question, whatever the stretch.
+  const loadStt = await startDeepgramStandIn({ transcript: () => QUESTION.text, streaming: { finalMs: LATENCY.sttFinal, interimEveryMs: 100 } });
   try {
     const peer = await startPeer();
     const node = startNode(peer, ['--capacity', String(CONCURRENT_SESSIONS + 4), '--log-level', 'warn']);
@@ -135,7 +137,7 @@ export async function voiceBenchmarks(): Promise<Row[]> {
 
     console.log(`voice: ${CONCURRENT_SESSIONS} sessions x ${PLAYERS_PER_SESSION} players talking for ${LOAD_SECONDS} s`);
     const framesBefore = await outputFrames(healthPort);
-    const sessions = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, (_, i) => open(i + 2, streaming, PLAYERS_PER_SESSION)));
+    const sessions = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, (_, i) => open(i + 2, { standIn: loadStt, kind: 'deepgram' }, PLAYERS_PER_SESSION)));
     const until = performance.now() + LOAD_SECONDS * 1000;
     await Promise.all(
       sessions.flatMap(({ players }, s) =>
@@ -164,7 +166,7 @@ export async function voiceBenchmarks(): Promise<Row[]> {
     await node.exited;
   } finally {
     await killAll();
-    await Promise.all([streamingStt.close(), batchStt.close(), llm.close(), tts.close()]);
+    await Promise.all([streamingStt.close(), batchStt.close(), loadStt.close(), llm.close(), tts.close()]);
   }
   return rows;
 }
@@ -250,10 +252,11 @@ async function speakAndListen(player: AudioClient, stretches: Spoken[], pauseMs 
   });
 }
 
-/** Sends frames paced at 20 ms. */
-function paced(player: AudioClient, frames: Uint8Array[]): Promise<void> {
+/** Sends frames paced at 20 ms; `onStart` as the first goes out. */
+function paced(player: AudioClient, frames: Uint8Array[], onStart?: () => void): Promise<void> {
   return new Promise((resolve) => {
     const clock = createFrameClock((tick) => {
+      if (tick.index === 0) onStart?.();
       player.sendFrame(frames[tick.index] ?? SILENCE_FRAME);
       if (tick.index >= frames.length - 1) {
         clock.stop();
@@ -267,7 +270,7 @@ function paced(player: AudioClient, frames: Uint8Array[]): Promise<void> {
 /** While the NPC tells its long story, another player talks: how long until the story stops. */
 async function bargeIn(player: AudioClient, other: AudioClient, question: Spoken, setLong: (long: boolean) => void): Promise<number> {
   const heardBefore = audible(player).length;
-  await paced(player, question.frames);
+  await paced(player, question.frames, timeline.say([question]).started);
   const started = performance.now();
   while (audible(player).length < heardBefore + 25) {
     if (performance.now() - started > 15_000) throw new Error('the NPC never started its story');
@@ -276,8 +279,10 @@ async function bargeIn(player: AudioClient, other: AudioClient, question: Spoken
   // The interruption gets a short answer, so the next trial need not wait out a story.
   setLong(false);
   let onsetAt = 0;
+  const said = timeline.say([question]);
   await new Promise<void>((resolve) => {
     const clock = createFrameClock((tick) => {
+      if (tick.index === 0) said.started();
       other.sendFrame(question.frames[tick.index]!);
       if (tick.index === question.first) onsetAt = performance.now();
       if (tick.index === question.frames.length - 1) {

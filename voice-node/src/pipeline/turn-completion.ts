@@ -6,7 +6,8 @@ import { splitWords } from './words.ts';
  * turn after a short silence; words that promise more ("and...", "I want to...", a
  * trailing comma) or a voice that rose into the pause hold the answer back longer.
  * The hold is how long after the last sound an answer may be heard; it scales with
- * the confidence between `MIN_HOLD_MS` and `MAX_HOLD_MS`. No turn-detection model
+ * the confidence between `MIN_HOLD_MS` and `MAX_HOLD_MS`. STTs are asked to punctuate,
+ * so a clause without a closing mark counts as probably unfinished. No turn-detection model
  * ships in a registry package, so this is rules over the transcript and the pitch.
  */
 
@@ -48,7 +49,7 @@ const OPEN_PHRASES = [
   'what about', 'how about', 'the thing is', 'you know', 'kind of', 'sort of',
 ].map((phrase) => phrase.split(' '));
 
-/** Openers of a question: with a few words after them, the clause is usually complete when the voice stops. */
+/** Openers of a question: a clause shaped like one may be done even when the STT left off its mark. */
 const QUESTION_OPENERS = new Set(
   'what where who whom whose why how which when do does did is are was were can could will would should shall may have has'.split(' '),
 );
@@ -72,10 +73,10 @@ function wordConfidence(text: string): number {
   if (OPEN_ENDINGS.has(last) || OPEN_PHRASES.some((phrase) => endsWith(words, phrase))) return 0.1;
   if (mark === '?' || mark === '!') return 0.95;
   if (mark === '.') return words.length >= 2 ? 0.85 : 0.6;
-  // No punctuation (STT partials often have none): judge by the shape of the clause.
-  if (words.length >= 3 && QUESTION_OPENERS.has(words[0]!)) return 0.75;
-  if (words.length >= 3 && words.slice(1, 3).some((word) => QUESTION_OPENERS.has(word))) return 0.7;
-  if (words.length >= 3) return 0.6;
+  // No mark: a punctuating STT ends a finished sentence with one, so this one is likely still going;
+  // a question's shape leaves a little more hope, but neither is worth answering early.
+  if (words.length >= 3 && words.slice(0, 3).some((word) => QUESTION_OPENERS.has(word))) return 0.45;
+  if (words.length >= 3) return 0.4;
   return 0.3;
 }
 
