@@ -44,9 +44,16 @@ export const sentencePart = (name: string, part: 1 | 2): Spoken =>
 
 export function createSpeechTimeline() {
   let words: Array<{ word: string; at: number }> = [];
+  /** Words up to here went into a streaming final already: a later stretch does not hear them again. */
+  let finalUntil = 0;
   const between = (from: number, to: number) => words.filter((w) => w.at > from && w.at <= to).map((w) => w.word).join(' ');
   return {
-    streaming: ((_, { final, startedAt = 0 }) => between(startedAt - CONTEXT_MS, performance.now() - (final ? 0 : INTERIM_LAG_MS))) as TranscriptScript,
+    streaming: ((_, { final, startedAt = 0 }) => {
+      const now = performance.now();
+      const text = between(Math.max(startedAt - CONTEXT_MS, finalUntil), now - (final ? 0 : INTERIM_LAG_MS));
+      if (final) finalUntil = now;
+      return text;
+    }) as TranscriptScript,
     batch: (() => between(0, performance.now())) as TranscriptScript,
     /**
      * The frames of the stretches with `pauseMs` of silence between them, and when each
@@ -69,6 +76,7 @@ export function createSpeechTimeline() {
         lastFrames,
         started: (at = performance.now()) => {
           words = placed.map(({ word, frame }) => ({ word, at: at + frame * 20 }));
+          finalUntil = 0;
         },
       };
     },
