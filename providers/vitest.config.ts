@@ -1,4 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The TLS stand-ins' certificate (OpenAI's realtime SDK reaches its server over TLS only):
+// the test workers, forked from here, read it as they start.
+process.env.NODE_EXTRA_CA_CERTS = fileURLToPath(new URL('test/stand-ins/tls/cert.pem', import.meta.url));
 
 export default defineConfig({
   test: {

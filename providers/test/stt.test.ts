@@ -5,6 +5,7 @@ import { elapsed, endpoint, FAST, KEY, loadElevenLabs, providerError, SHORT_TIME
 import {
   type DeepgramSession,
   type MultipartBody,
+  type RealtimeTranscriptionSession,
   type RecordedRequest,
   type ScribeSession,
   type StandIn,
@@ -299,6 +300,65 @@ describe('ElevenLabs realtime', () => {
     expect(standIn.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/speech-to-text/realtime', 'POST /v1/speech-to-text']);
     expect((standIn.requests[1]!.body as MultipartBody).fields.model_id).toBe('scribe_v2');
     expect(sameSamples(finals.at(-1)!, AUDIO)).toBe(true);
+  });
+});
+
+/** The SDK reaches the Realtime API over TLS only: the stand-in serves it with a certificate vitest.config.ts trusts. */
+describe('OpenAI realtime transcription', () => {
+  let standIn: StandIn;
+  afterEach(() => standIn.close());
+  const realtimeSession = () => standIn.requests[0]!.body as RealtimeTranscriptionSession;
+
+  it('streams 24 kHz audio as it is written, commits at the end, and passes the deltas on as partials', async () => {
+    standIn = await startOpenAiStandIn({ tls: true, apiKey: KEY, transcript: () => 'Greetings, weary one.' });
+    const partials: string[] = [];
+    const stt = createStt(endpoint('openai', standIn.url, { model: 'gpt-4o-mini-transcribe' }), FAST);
+    const stream = stt.open({ language: 'en', onPartial: (text) => partials.push(text) });
+    speak(stream, AUDIO.subarray(0, 8000));
+    // 16 kHz in, 24 kHz out (the resampler holds back at most one sample until the next input).
+    await expect.poll(() => standIn.requests[0] && realtimeSession().audioBytes, { timeout: 5_000, interval: 10 }).toBeGreaterThanOrEqual(8000 * 3 - 2);
+    speak(stream, AUDIO.subarray(8000));
+
+    expect(await stream.finish()).toEqual({ text: 'Greetings, weary one.', seconds: 1.5 });
+    expect(stt.streaming).toBe(true);
+    expect(partials).toEqual(['Greetings,', 'Greetings, weary', 'Greetings, weary one.']);
+    expect(realtimeSession().audioBytes).toBeGreaterThanOrEqual(AUDIO.length * 3 - 2);
+    expect(realtimeSession()).toMatchObject({
+      commits: 1,
+      session: { type: 'transcription', audio: { input: { format: { type: 'audio/pcm', rate: 24_000 }, transcription: { model: 'gpt-4o-mini-transcribe', language: 'en' }, turn_detection: null } } },
+    });
+    expect(standIn.requests[0]).toMatchObject({ path: '/v1/realtime', query: { intent: 'transcription' }, headers: { authorization: `Bearer ${KEY}` } });
+  });
+
+  it('finishes with /audio/transcriptions, every sample kept, when the connection drops mid-utterance', async () => {
+    const finals: Int16Array[] = [];
+    standIn = await startOpenAiStandIn({
+      tls: true,
+      transcript: (samples, { final }) => {
+        if (final) finals.push(samples);
+        return 'Greetings.';
+      },
+    });
+    standIn.fail({ dropAfterChunks: 5 });
+    const stream = createStt(endpoint('openai', standIn.url, { model: 'gpt-4o-transcribe' }), FAST).open({});
+    speak(stream, AUDIO.subarray(0, 3200));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    speak(stream, AUDIO.subarray(3200));
+
+    expect(await stream.finish()).toEqual({ text: 'Greetings.', seconds: 1.5 });
+    expect(standIn.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/realtime', 'POST /v1/audio/transcriptions']);
+    expect(sameSamples(finals.at(-1)!, AUDIO)).toBe(true);
+  });
+
+  it('uploads straight away for models that only a batch server has (whisper-1, compatible servers)', async () => {
+    standIn = await startOpenAiStandIn({ tls: true, transcript: () => 'Hm.' });
+    const stt = createStt(endpoint('openai', standIn.url, { model: 'whisper-1' }), FAST);
+    const stream = stt.open({});
+    speak(stream);
+
+    expect((await stream.finish()).text).toBe('Hm.');
+    expect(stt.streaming).toBe(false);
+    expect(standIn.requests.map((r) => r.path)).toEqual(['/v1/audio/transcriptions']);
   });
 });
 

@@ -9,7 +9,7 @@ export { startAnthropicStandIn, type AnthropicStandInOptions } from './anthropic
 export { startDeepgramStandIn, type DeepgramSession, type DeepgramStandInOptions } from './deepgram.ts';
 export { type ScribeSession, startElevenLabsStandIn, type ElevenLabsStandInOptions } from './elevenlabs.ts';
 export { startGeminiStandIn, type GeminiStandInOptions } from './gemini.ts';
-export { startOpenAiStandIn, type OpenAiStandInOptions } from './openai.ts';
+export { type RealtimeTranscriptionSession, startOpenAiStandIn, type OpenAiStandInOptions } from './openai.ts';
 export {
   durationTranscript,
   echoReply,
@@ -22,4 +22,5 @@ export {
   type TranscriptScript,
   TTS_SAMPLE_RATE,
 } from './script.ts';
-export type { Fault, Latency, MultipartBody, RecordedRequest, StandIn, StandInOptions } from './server.ts';
+export { STAND_IN_CA } from './server.ts';
+export type { Fault, Latency, MultipartBody, RecordedRequest, StandIn, StandInOptions, StreamingLatency } from './server.ts';

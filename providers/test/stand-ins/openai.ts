@@ -3,6 +3,11 @@
  * whisper.cpp speak): streamed chat completions with `stream_options.include_usage`,
  * `/audio/transcriptions` (multipart WAV, JSON reply) and `/audio/speech` (raw
  * 24 kHz s16le with `response_format: "pcm"`). The base URL ends in `/v1`, as for the real one.
+ * Started with `tls`, it also serves the Realtime API's transcription sessions
+ * (`wss://…/v1/realtime?intent=transcription`, which the SDK only reaches over TLS):
+ * `session.created` on open, `session.update`, `input_audio_buffer.append` (base64 24 kHz
+ * PCM) and `.commit`, then the transcript as `…input_audio_transcription.delta` events
+ * (a word each) and `.completed`, `streaming.finalMs` after the commit.
  */
 import type { ChatMessage } from '../../src/types.ts';
 import {
@@ -16,7 +21,10 @@ import {
   toneFor,
   type TranscriptScript,
 } from './script.ts';
-import { type MultipartBody, type RecordedRequest, type Reply, StandIn, type StandInOptions } from './server.ts';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { bytesToPcm } from '../../src/pcm.ts';
+import { type MultipartBody, type RecordedRequest, type Reply, StandIn, type StandInOptions, type Upgrade } from './server.ts';
+import { StreamingTranscriber } from './streaming.ts';
 import { readWav } from './wav-reader.ts';
 
 export interface OpenAiStandInOptions extends StandInOptions {
@@ -40,12 +48,28 @@ interface SpeechBody {
   response_format?: unknown;
 }
 
+/** What a realtime transcription session sent, in the request's record (`body`), kept up to date while it is open. */
+export interface RealtimeTranscriptionSession {
+  /** The `session` of the last `session.update`. */
+  session: unknown;
+  audioBytes: number;
+  commits: number;
+}
+
 export function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Promise<StandIn> {
   const reply = options.reply ?? echoReply;
   const transcript = options.transcript ?? durationTranscript;
+  const sockets = new WebSocketServer({ noServer: true });
   return StandIn.start(
     {
       basePath: '/v1',
+      upgrade(upgrade) {
+        if (upgrade.request.path !== '/v1/realtime' || upgrade.request.query.intent !== 'transcription') {
+          upgrade.socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+          return;
+        }
+        sockets.handleUpgrade(upgrade.req, upgrade.socket, upgrade.head, (ws) => realtimeTranscription(ws, upgrade, transcript));
+      },
       keyOf: (request) => request.headers.authorization?.replace(/^Bearer /, ''),
       errorBody: (status, message) => ({
         error: { message, type: status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null },
@@ -101,4 +125,43 @@ function speech(body: SpeechBody): Reply {
   }
   if (body.response_format !== 'pcm') throw new Error('this stand-in speaks response_format "pcm" only');
   return { chunks: oddChunks(toneFor(body.input)), contentType: 'audio/pcm' };
+}
+
+function realtimeTranscription(ws: WebSocket, { request, fault, standIn }: Upgrade, transcript: TranscriptScript): void {
+  const record: RealtimeTranscriptionSession = { session: undefined, audioBytes: 0, commits: 0 };
+  request.body = record;
+  const heard = new StreamingTranscriber(transcript, standIn);
+  let events = 0;
+  let chunks = 0;
+  let last = Promise.resolve();
+  const then = (work: () => Promise<void>) => (last = last.then(work).catch(() => {}));
+  const send = (type: string, body: object = {}) => ws.send(JSON.stringify({ type, event_id: `event_${++events}`, ...body }));
+  send('session.created', { session: { type: 'transcription', id: 'sess_stand_in' } });
+  ws.on('message', (data) => {
+    const event = JSON.parse(String(data)) as { type?: string; session?: unknown; audio?: string };
+    if (event.type === 'session.update') {
+      record.session = event.session;
+      send('session.updated', { session: event.session });
+    } else if (event.type === 'input_audio_buffer.append') {
+      if (fault && 'dropAfterChunks' in fault && chunks === fault.dropAfterChunks) return void ws.terminate();
+      chunks += 1;
+      const bytes = Buffer.from(event.audio ?? '', 'base64');
+      record.audioBytes += bytes.length;
+      // The script hears 16 kHz, as every other stand-in's does: every third 24 kHz sample is left out.
+      const at24 = bytesToPcm(new Uint8Array(bytes));
+      heard.push(Int16Array.from({ length: Math.floor((at24.length * 2) / 3) }, (_, i) => at24[Math.floor((i * 3) / 2)]!));
+    } else if (event.type === 'input_audio_buffer.commit') {
+      record.commits += 1;
+      const item_id = `item_${record.commits}`;
+      send('input_audio_buffer.committed', { item_id, previous_item_id: null });
+      if (fault && 'hang' in fault) return;
+      then(async () => {
+        const { text } = await heard.final();
+        for (const delta of tokens(text)) send('conversation.item.input_audio_transcription.delta', { item_id, content_index: 0, delta });
+        send('conversation.item.input_audio_transcription.completed', { item_id, content_index: 0, transcript: text, usage: { type: 'duration', seconds: 1 } });
+      });
+    } else {
+      send('error', { error: { type: 'invalid_request_error', code: 'unknown_event', message: `unknown event ${event.type}`, param: null, event_id: null } });
+    }
+  });
 }

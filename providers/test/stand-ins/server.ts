@@ -4,7 +4,9 @@
  * one request at a time. A vendor module only turns a request into its wire
  * format's reply; this module decides when (and whether) the bytes go out.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -53,7 +55,12 @@ export interface StreamingLatency {
 
 export const DEFAULT_STREAMING: StreamingLatency = { finalMs: 150, interimEveryMs: 100 };
 
+/** The certificate TLS stand-ins serve (self-signed, for 127.0.0.1): trust it to reach them. */
+export const STAND_IN_CA = readFileSync(new URL('tls/cert.pem', import.meta.url), 'utf8');
+
 export interface StandInOptions {
+  /** Serve https/wss (clients that insist on TLS, like OpenAI's realtime WebSocket); trust `STAND_IN_CA`. */
+  tls?: boolean;
   latency?: Partial<Latency>;
   streaming?: Partial<StreamingLatency>;
   /** When set, requests without this key (in the vendor's header) get the vendor's 401, which quotes the key received. */
@@ -94,24 +101,27 @@ export class StandIn {
   latency: Latency;
   streaming: StreamingLatency;
   private readonly faults: Fault[] = [];
-  private readonly server: ReturnType<typeof createServer>;
+  private readonly server: Server;
   private readonly sockets = new Set<Duplex>();
   private readonly openedAt = new WeakMap<object, number>();
 
-  private constructor(server: ReturnType<typeof createServer>, url: string, latency: Latency, streaming: StreamingLatency) {
+  private constructor(server: Server, url: string, latency: Latency, streaming: StreamingLatency) {
     this.server = server;
     this.url = url;
     this.origin = new URL(url).origin;
     this.latency = latency;
     this.streaming = streaming;
     server.on('connection', (socket) => this.track(socket));
+    // A TLS request arrives on the TLS socket, not the TCP one beneath it.
+    server.on('secureConnection', (socket) => this.openedAt.set(socket, performance.now()));
   }
 
   static async start(vendor: Vendor, options: StandInOptions): Promise<StandIn> {
-    const server = createServer();
+    const server = options.tls ? createTlsServer({ cert: STAND_IN_CA, key: readFileSync(new URL('tls/key.pem', import.meta.url)) }) : createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const url = `${vendor.scheme ?? 'http'}://127.0.0.1:${port}${vendor.basePath ?? ''}`;
+    const scheme = vendor.scheme ?? 'http';
+    const url = `${options.tls ? `${scheme}s` : scheme}://127.0.0.1:${port}${vendor.basePath ?? ''}`;
     const standIn = new StandIn(server, url, { firstByteMs: 0, chunkMs: 0, ...options.latency }, { ...DEFAULT_STREAMING, ...options.streaming });
     server.on('request', (req, res) => {
       // A request the vendor would refuse (bad JSON, missing fields, unknown route) gets its 400.
