@@ -10,6 +10,7 @@ import {
 import { SILENCE_FRAME } from '../src/audio/opus.ts';
 import { connectAudioClient, type AudioClient } from '../src/transport/websocket-audio-client.ts';
 import { npc, startSession } from './helpers/messages.ts';
+import { until } from './helpers/until.ts';
 import { killAll, startNode, startPeer, type Line, type Peer } from './helpers/processes.ts';
 import { createSpeechTimeline, sentencePart, spoken, type Spoken } from './helpers/spoken.ts';
 
@@ -87,16 +88,6 @@ async function say(player: AudioClient, stretches: Spoken[], pauseMs = 0): Promi
 }
 const chats = (running: Running) => llm.requests.slice(running.marks.llm).map((r) => JSON.stringify((r.body as { messages: unknown[] }).messages.at(-1)));
 const transcriptLines = (peer: Peer) => peer.messages('transcript').flatMap((m: Line) => m.entries);
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function voiceEvents(healthPort: number, event: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();

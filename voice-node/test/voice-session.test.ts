@@ -4,6 +4,7 @@ import { startOpenAiStandIn, type Prompt, type StandIn } from '../../providers/t
 import { SILENCE_FRAME } from '../src/audio/opus.ts';
 import { connectAudioClient, type AudioClient } from '../src/transport/websocket-audio-client.ts';
 import { npc, npcCommand, startSession } from './helpers/messages.ts';
+import { until } from './helpers/until.ts';
 import { killAll, startNode, startPeer, type Line, type Peer, type VoiceNode } from './helpers/processes.ts';
 import { readFixture, rms } from './audio/signals.ts';
 import { fixtureOpusFrames } from './transport/fixture-frames.ts';
@@ -135,16 +136,6 @@ async function session(nodeArgs: string[] = []): Promise<Running> {
 }
 
 const audible = (client: AudioClient) => client.frames.filter((f) => f.value.length > SILENCE_FRAME.length);
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const transcriptLines = (peer: Peer) => peer.messages('transcript').flatMap((m: Line) => m.entries);
 /** Requests since the current test began (the stand-ins outlive tests). */
