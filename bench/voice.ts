@@ -108,7 +108,7 @@ export async function voiceBenchmarks(): Promise<Row[]> {
     });
     record({
       benchmark: '... beside it: first NPC audio after those sentences ended, p50 / p95',
-      result: `${ms(percentile(cutoffs.latencies, 50))} / ${ms(percentile(cutoffs.latencies, 95))}`,
+      result: `${ms(percentile(cutoffs.latencies, 50))} / ${ms(percentile(cutoffs.latencies, 95))} (slowest: ${cutoffs.slowest.join(', ')})`,
       target: '-',
       met: null,
     });
@@ -214,9 +214,10 @@ async function turns(player: AudioClient, question: Spoken): Promise<number[]> {
 }
 
 /** Each paused sentence at each pause: is NPC audio heard before its end, and how soon after it? */
-async function falseCutoffs(player: AudioClient): Promise<{ trials: number; cut: string[]; latencies: number[] }> {
+async function falseCutoffs(player: AudioClient): Promise<{ trials: number; cut: string[]; latencies: number[]; slowest: string[] }> {
   const cut: string[] = [];
   const latencies: number[] = [];
+  const named: Array<[number, string]> = [];
   let trials = 0;
   for (const pauseMs of PAUSES_MS) {
     for (const { name } of PAUSED_SENTENCES) {
@@ -224,11 +225,15 @@ async function falseCutoffs(player: AudioClient): Promise<{ trials: number; cut:
       trials += 1;
       if (firstAudio !== undefined && firstAudio < lastSounds[1]!) cut.push(`${name} @${pauseMs}`);
       const answer = audible(player).find((f) => f.at > lastSounds[1]!);
-      if (answer) latencies.push(answer.at - lastSounds[1]!);
+      if (answer) {
+        latencies.push(answer.at - lastSounds[1]!);
+        named.push([answer.at - lastSounds[1]!, `${name} @${pauseMs}`]);
+      }
       await quiet(player, 400);
     }
   }
-  return { trials, cut, latencies };
+  const slowest = named.sort((a, b) => b[0] - a[0]).slice(0, 3).map(([latency, trial]) => `${trial} ${latency.toFixed(0)} ms`);
+  return { trials, cut, latencies, slowest };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface TurnWords {
   text: string;
   /** No audio of the turn is still being recognized (the player may still go on). */
   final: boolean;
+  /** A streaming STT revised its partial while the player is still talking. */
+  speaking?: boolean;
 }
 
 export interface PlayerTurnEvents {
@@ -91,8 +93,8 @@ export class PlayerTurn {
         signal: this.controller.signal,
         onPartial: (text) => {
           stretch.partial = text;
-          // A revision that arrives while they pause changes what an early answer would answer.
-          if (stretch.paused && this.current === stretch) this.report(false);
+          // A revision changes what an early answer would answer; one while they talk may already sound finished.
+          if (this.current === stretch) this.report(false, !stretch.paused);
         },
       });
     }
@@ -166,9 +168,9 @@ export class PlayerTurn {
     this.current?.early?.controller.abort();
   }
 
-  private report(final: boolean): void {
+  private report(final: boolean, speaking = false): void {
     if (this.controller.signal.aborted) return;
-    this.events.words(this, { text: this.text.trim(), final });
+    this.events.words(this, { text: this.text.trim(), final, speaking });
   }
 
   private async finish(stream: SttStream): Promise<string | undefined> {

@@ -10,7 +10,7 @@ import { runNpcTurn, type TurnResult, type TurnScript } from './npc-turn.ts';
 import { PlayerTurn, type TurnWords } from './player-turn.ts';
 import type { SessionReporter } from './session-reporter.ts';
 import { parseSpokenCommand } from './spoken-commands.ts';
-import { assessTurn, PREPARE_CONFIDENCE, sameWords } from './turn-completion.ts';
+import { assessTurn, PREPARE_CONFIDENCE, PREPARE_WHILE_SPEAKING, sameWords } from './turn-completion.ts';
 import { buildTurnRequest, createConversationMemory } from './turn-context.ts';
 
 /**
@@ -170,7 +170,7 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
   };
 
   /** The turn's words changed at a moment that matters: prepare, confirm, move or drop its answers. */
-  const consider = (entry: OpenTurn, { text, final }: TurnWords) => {
+  const consider = (entry: OpenTurn, { text, final, speaking = false }: TurnWords) => {
     if (closed || open.get(entry.turn.speaker.id) !== entry) return;
     const { speaker } = entry.turn;
     if (final) {
@@ -196,7 +196,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     const responders = decision?.npc && providers.llm ? [decision.npc] : [];
     if (decision?.npc && !providers.llm) log.warn('no language model provider: NPCs cannot answer');
     // Words that sound unfinished are not answered yet, final or not: only if the silence outlasts their hold.
-    const sure = assessment.confidence >= PREPARE_CONFIDENCE;
+    // While the player still talks, only a finished sentence is worth starting on (its audio waits for the pause).
+    const sure = assessment.confidence >= (speaking ? PREPARE_WHILE_SPEAKING : PREPARE_CONFIDENCE);
     dropAnswers(entry, (answer) => sure && responders.includes(answer.npc) && sameWords(answer.basis, text));
     const holdUntil = entry.turn.lastSoundAt + assessment.holdMs;
     if (sure) {
@@ -204,6 +205,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
         if (!entry.answers.some((answer) => answer.npc === npc)) answer(entry, npc, text, !final);
       }
     }
+    // Their last sound is only known once they pause.
+    if (speaking) return;
     for (const answer of entry.answers) {
       answer.holdTill(holdUntil);
       if (final) answer.confirm();

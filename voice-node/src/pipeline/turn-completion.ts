@@ -17,6 +17,8 @@ export const MIN_HOLD_MS = 250;
 export const MAX_HOLD_MS = 1600;
 /** Below this an answer is not even prepared before the final transcript (it would likely be wasted). */
 export const PREPARE_CONFIDENCE = 0.5;
+/** While the player is still talking, only a sentence with its closing mark is worth preparing an answer to. */
+export const PREPARE_WHILE_SPEAKING = 0.8;
 
 export interface TurnCues {
   /** The turn's words so far (partial or final), punctuation as the STT wrote it. */
