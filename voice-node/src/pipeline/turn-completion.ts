@@ -72,9 +72,10 @@ function wordConfidence(text: string): number {
   const last = words.at(-1)!;
   const mark = /[.!?…,;:-]$/.exec(trimmed)?.[0];
   if (mark === ',' || mark === ';' || mark === ':' || mark === '-' || mark === '…') return 0.15;
-  if (OPEN_ENDINGS.has(last) || OPEN_PHRASES.some((phrase) => endsWith(words, phrase))) return 0.1;
+  // A closing mark is the STT's own judgement, and "Can you help me?" ends on an open word.
   if (mark === '?' || mark === '!') return 0.95;
   if (mark === '.') return words.length >= 2 ? 0.85 : 0.6;
+  if (OPEN_ENDINGS.has(last) || OPEN_PHRASES.some((phrase) => endsWith(words, phrase))) return 0.1;
   // No mark: a punctuating STT ends a finished sentence with one, so this one is likely still going;
   // a question's shape leaves a little more hope, but neither is worth answering early.
   if (words.length >= 3 && words.slice(0, 3).some((word) => QUESTION_OPENERS.has(word))) return 0.45;

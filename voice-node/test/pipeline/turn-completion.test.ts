@@ -8,6 +8,8 @@ describe('turn completion', () => {
     ['Grimjaw, what do you sell?', 'done'],
     ['Elara, tell me about the tower.', 'done'],
     ['Everyone stop!', 'done'],
+    ['Elara, can you read this map for me?', 'done'],
+    ['What are you looking at?', 'done'],
     // Words that promise more.
     ['Grimjaw, I want to', 'unfinished'],
     ['Elara, tell me about the', 'unfinished'],
