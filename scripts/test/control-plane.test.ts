@@ -207,7 +207,8 @@ describe('a voice session through the real edge', () => {
   it("carries a player's question and the NPC's spoken answer into Postgres, with the session's usage", async () => {
     const { tenant } = await tenantWithNode();
     const { db, close } = createDb(databaseUrl, { max: 1 });
-    const stt = await startOpenAiStandIn({ transcript: () => 'Grimjaw, what do you sell?' });
+    // The node sends the turn for recognition at each pause (after "Grimjaw," too): only the whole question is heard as one.
+    const stt = await startOpenAiStandIn({ transcript: (samples) => (samples.length / 16_000 > 1.2 ? 'Grimjaw, what do you sell?' : '') });
     const llm = await startOpenAiStandIn({ reply: () => 'Axes and hammers, friend. Finest in Ironhold.' });
     try {
       // The demo campaign: Grimjaw speaks with the keyless espeak-ng voice, so no TTS provider is set.
