@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { endsUnit, FrameReader, leavesQueryOpen } from './wire-framing.ts';
+import { endsUnit, FrameReader, leavesQueryOpen } from '../wire/framing.ts';
 import { SessionMultiplexer } from './multiplexer.ts';
 
 export interface EmbeddedPostgresOptions {

@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
-import { FrameReader, type Frame } from '../embedded/wire-framing.ts';
-import { authenticationOk, backendKeyData, errorResponse, readyForQuery } from './messages.ts';
+import { FrameReader, type Frame } from '../wire/framing.ts';
+import { authenticationOk, backendKeyData, errorResponse, readyForQuery } from '../wire/messages.ts';
 import { Upstream, type Message, type ServerGreeting } from './upstream.ts';
 
 export interface TransactionPooler {

@@ -1,7 +1,7 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { FrameReader, type Frame } from '../embedded/wire-framing.ts';
-import { readErrorFields, startupMessage, typedMessage } from './messages.ts';
+import { FrameReader, type Frame } from '../wire/framing.ts';
+import { readErrorFields, startupMessage, typedMessage } from '../wire/messages.ts';
 
 /** How the pooler's server connections show in `pg_stat_activity`. */
 export const POOLER_APPLICATION_NAME = 'glyphoxa-pooler';

@@ -1,6 +1,6 @@
-/** Postgres wire protocol framing, just enough to multiplex clients onto shared sessions. */
+/** Postgres wire protocol framing, just enough to multiplex and pool clients onto shared sessions. */
 
-const PROTOCOL_V3 = 196608;
+export const PROTOCOL_V3 = 196608;
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;

@@ -1,6 +1,6 @@
-/** The few Postgres wire messages the pooler writes or reads itself. */
+/** The few Postgres wire messages the embedded server and the pooler write or read themselves. */
 
-const PROTOCOL_V3 = 196608;
+import { PROTOCOL_V3 } from './framing.ts';
 
 /** A typed message: type byte, int32 length (itself included), body. */
 export function typedMessage(type: string, body: Uint8Array = new Uint8Array(0)): Buffer {
