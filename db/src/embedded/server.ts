@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { endsUnit, FrameReader, leavesQueryOpen } from '../wire/framing.ts';
-import { SessionMultiplexer } from './multiplexer.ts';
+import { errorResponse, readStartupParameters } from '../wire/messages.ts';
+import { SessionMultiplexer, type Client } from './multiplexer.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that keeps the data across restarts; omitted means in memory. */
@@ -17,6 +18,8 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgres {
   url: string;
   port: number;
+  /** Settles with the reason if the database fails while running (its clients are cut off then); never otherwise. */
+  failure: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -28,8 +31,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-  const multiplexer = new SessionMultiplexer(pglite, options.idleInTransactionTimeoutMs);
+  const {
+    rows: [self],
+  } = await pglite.query<{ user: string; database: string }>('select current_user as user, current_database() as database');
   const sockets = new Set<Socket>();
+  let failed: Error | undefined;
+  let reportFailure!: (error: Error) => void;
+  const failure = new Promise<Error>((resolve) => (reportFailure = resolve));
+  const multiplexer = new SessionMultiplexer(pglite, {
+    bootstrapUser: self!.user,
+    database: self!.database,
+    idleOwnerTimeoutMs: options.idleInTransactionTimeoutMs,
+    onFailure: (error) => {
+      if (server.listening) server.close();
+      // What Postgres tells every other session when one backend's failure takes the server down.
+      const crashed = errorResponse('57P02', 'terminating connection because of crash of another server process');
+      for (const socket of sockets) {
+        socket.end(crashed);
+        setTimeout(() => socket.destroy(), 1000).unref();
+      }
+      failed = error;
+      reportFailure(error);
+    },
+  });
   const server = createServer((socket) => serve(socket, multiplexer, sockets));
   try {
     await listen(server, host, options.port ?? 0);
@@ -40,14 +64,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `postgres://postgres:postgres@${host}:${port}/postgres`,
+    url: `postgres://${self!.user}:postgres@${host}:${port}/${self!.database}`,
     port,
+    failure,
     async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
-      // A unit cut off mid-way may still hold PGlite's lock: do not wait forever to close.
-      await Promise.race([pglite.close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      // A failed PGlite has nothing left to write; a unit cut off mid-way may still hold
+      // the lock of a healthy one: do not wait forever to close.
+      if (!failed) await Promise.race([pglite.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     },
   };
 }
@@ -66,8 +92,9 @@ function serve(socket: Socket, multiplexer: SessionMultiplexer, sockets: Set<Soc
   sockets.add(socket);
   socket.setNoDelay(true);
   const reader = new FrameReader();
-  const client = {
-    write: (bytes: Uint8Array) => void (socket.writable && socket.write(bytes)),
+  const client: Client = {
+    write: (bytes) => void (socket.writable && socket.write(bytes)),
+    end: (bytes) => void (bytes ? socket.end(bytes) : socket.end()),
     terminate: () => socket.destroy(),
   };
   let pending: Uint8Array[] = [];
@@ -93,8 +120,9 @@ function serve(socket: Socket, multiplexer: SessionMultiplexer, sockets: Set<Soc
       if (endsUnit(frame)) {
         const unit = pending;
         const holds = leavesQueryOpen(frame);
+        const startup = frame.kind === 'startup' ? readStartupParameters(frame.bytes) : undefined;
         pending = [];
-        previous = previous.then(() => multiplexer.submit(client, unit, holds));
+        previous = previous.then(() => multiplexer.submit(client, unit, holds, startup));
       }
     }
   });

@@ -18,6 +18,21 @@ export function startupMessage(parameters: Record<string, string>): Buffer {
   return Buffer.concat([head, pairs]);
 }
 
+/** A startup message's parameters (user, database, application_name, …), as the client sent them. */
+export function readStartupParameters(bytes: Uint8Array): Record<string, string> {
+  const parts = Buffer.from(bytes.subarray(8)).toString('utf8').split('\0');
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i + 1 < parts.length && parts[i] !== ''; i += 2) parameters[parts[i]!] = parts[i + 1]!;
+  return parameters;
+}
+
+/** The NUL-terminated string at `at` in a message body, and where the next field starts. */
+export function readCString(body: Uint8Array, at = 0): { value: string; next: number } {
+  let end = body.indexOf(0, at);
+  if (end < 0) end = body.length;
+  return { value: Buffer.from(body.subarray(at, end)).toString('utf8'), next: end + 1 };
+}
+
 export const authenticationOk = () => typedMessage('R', Buffer.from([0, 0, 0, 0]));
 export const readyForQuery = () => typedMessage('Z', Buffer.from('I'));
 
