@@ -89,6 +89,30 @@ describe('embedded Postgres', () => {
     }
   });
 
+  it('ends a client whose error is FATAL, and says so if PGlite cannot go on after it', async () => {
+    const server = await startEmbeddedPostgres();
+    const bystander = postgres(server.url, { max: 1, prepare: false, onnotice: () => {} });
+    const culprit = postgres(server.url, { max: 1, prepare: false, onnotice: () => {} });
+    try {
+      await bystander`select 1`;
+      // exit_on_error makes an ERROR FATAL; a FATAL error leaves PGlite's one session unusable.
+      await culprit.unsafe('set exit_on_error = on');
+      // Postgres closes the connection after a FATAL error; postgres.js reports it closed, as it does there.
+      await expect(culprit.unsafe('select 1/0')).rejects.toThrow();
+      const reason = await Promise.race([server.failure, new Promise((r) => setTimeout(() => r('no failure reported'), 5000))]);
+      expect(String(reason)).toMatch(/FATAL error ended PGlite's only session: division by zero \(SQLSTATE 22012\)/);
+      // Everyone is cut off, and nothing new is served from the broken database.
+      await expect(bystander`select 1`).rejects.toThrow();
+      const late = postgres(server.url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+      await expect(late`select 1`).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await late.end({ timeout: 0 });
+    } finally {
+      await bystander.end({ timeout: 0 });
+      await culprit.end({ timeout: 0 });
+      await server.stop();
+    }
+  });
+
   it('refuses a port that is taken with EADDRINUSE', async () => {
     const server = await startEmbeddedPostgres();
     try {

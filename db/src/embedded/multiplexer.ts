@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { FatalErrorWatch } from '../wire/fatal-watch.ts';
 import { errorResponse } from '../wire/messages.ts';
 import { admit, startupSettings, type Refusal } from './admission.ts';
 import { applySessionSettings, ClientSession, readSessionSettings, sameSettings, type SessionSettings } from './client-session.ts';
@@ -151,13 +152,18 @@ export class SessionMultiplexer {
     const session = unit.startup ? await this.admit(unit.client, unit.startup) : this.sessions.get(unit.client);
     if (!session || !(await this.switchTo(unit.client, session))) return;
     session.observe(unit.messages);
+    const watch = new FatalErrorWatch();
     await this.pglite.runExclusive(async () => {
       for (const message of unit.messages) {
         await this.pglite.execProtocolRawStream(message, {
-          onRawData: (data) => unit.client.write(data),
+          onRawData: (data) => {
+            watch.feed(data);
+            unit.client.write(data);
+          },
         });
       }
     });
+    if (watch.fatal) await this.afterFatal(unit.client, watch.fatal);
   }
 
   private async admit(client: Client, parameters: Record<string, string>): Promise<ClientSession | undefined> {
@@ -189,6 +195,19 @@ export class SessionMultiplexer {
     }
     this.current = session;
     return true;
+  }
+
+  /**
+   * Postgres ends a session after a FATAL error. PGlite has only the one, so
+   * unless it still answers, the embedded database has failed for everyone.
+   */
+  private async afterFatal(client: Client, fields: Record<string, string>): Promise<void> {
+    client.end();
+    try {
+      await this.pglite.query('select 1');
+    } catch {
+      this.fail(new Error(`a FATAL error ended PGlite's only session: ${fields.M ?? 'unknown'} (SQLSTATE ${fields.C ?? 'XX000'})`));
+    }
   }
 
   private refuse(client: Client, refusal: Refusal): void {
