@@ -29,6 +29,7 @@ readonly PREFIX_DIR=/opt/glyphoxa
 readonly BUN_DIR=$PREFIX_DIR/bun
 readonly APP_DIR=$PREFIX_DIR/voice-node
 readonly MAIN_TS=$APP_DIR/voice-node/src/main.ts
+readonly BUNFIG=$APP_DIR/bunfig.toml # the repository's Bun settings, read by the service
 readonly CONF_DIR=/etc/glyphoxa
 readonly ENV_FILE=$CONF_DIR/voice-node.env
 readonly STATE_DIR=/var/lib/glyphoxa
@@ -323,8 +324,8 @@ EOF
 # What the unit runs, as one command line for another supervisor: as root, it reads the env
 # file (root-only), then drops to the service user in the state directory, like the unit.
 supervisor_command() {
-  printf "sh -c 'umask 027 && cd %s && set -a && . %s && exec setpriv --reuid=%s --regid=%s --init-groups --no-new-privs env HOME=%s XDG_CACHE_HOME=%s/cache %s --no-install %s'" \
-    "$STATE_DIR" "$ENV_FILE" "$SERVICE_USER" "$SERVICE_USER" "$STATE_DIR" "$STATE_DIR" "$BUN_DIR/bun" "$MAIN_TS"
+  printf "sh -c 'umask 027 && cd %s && set -a && . %s && exec setpriv --reuid=%s --regid=%s --init-groups --no-new-privs env HOME=%s XDG_CACHE_HOME=%s/cache %s --config=%s %s'" \
+    "$STATE_DIR" "$ENV_FILE" "$SERVICE_USER" "$SERVICE_USER" "$STATE_DIR" "$STATE_DIR" "$BUN_DIR/bun" "$BUNFIG" "$MAIN_TS"
 }
 
 print_supervisor_help() {
@@ -499,7 +500,7 @@ source_files() {
   (
     cd -- "$SOURCE_ROOT"
     {
-      for f in package.json package-lock.json bun.lock bun.lockb .npmrc tsconfig.base.json; do
+      for f in package.json package-lock.json bun.lock bun.lockb bunfig.toml .npmrc tsconfig.base.json; do
         if [[ -f $f ]]; then printf '%s\0' "$f"; fi
       done
       for f in */package.json; do printf '%s\0' "$f"; done
@@ -613,7 +614,7 @@ UNIT_EXISTED=0
 install_unit() {
   local file=$ROOT$UNIT_FILE rendered
   rendered=$(sed -e "s|@USER@|$SERVICE_USER|g" -e "s|@ENV_FILE@|$ENV_FILE|g" -e "s|@STATE_DIR@|$STATE_DIR|g" \
-    -e "s|@STATE_NAME@|${STATE_DIR#/var/lib/}|g" -e "s|@BUN@|$BUN_DIR/bun|g" -e "s|@MAIN@|$MAIN_TS|g" \
+    -e "s|@STATE_NAME@|${STATE_DIR#/var/lib/}|g" -e "s|@BUN@|$BUN_DIR/bun|g" -e "s|@BUNFIG@|$BUNFIG|g" -e "s|@MAIN@|$MAIN_TS|g" \
     "$SCRIPT_DIR/deploy/$SERVICE.service.in")
   if [[ -f $file ]]; then UNIT_EXISTED=1; fi
   if [[ -f $file && "$(cat -- "$file")" == "$rendered" ]]; then

@@ -31,7 +31,7 @@ export function pinnedBunChecksums(script: string): Map<string, string> {
  */
 export function snapshotSource(dest: string): void {
   mkdirSync(dest, { recursive: true });
-  for (const file of ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.base.json']) {
+  for (const file of ['package.json', 'package-lock.json', 'bunfig.toml', '.npmrc', 'tsconfig.base.json']) {
     if (existsSync(join(REPO, file))) cpSync(join(REPO, file), join(dest, file));
   }
   for (const entry of readdirSync(REPO, { withFileTypes: true })) {
@@ -127,7 +127,7 @@ export function readCalls(file: string): string[][] {
 export function fakeBun(version: string): string {
   return `#!/bin/sh
 if [ "$1" = --version ]; then echo ${version}; exit 0; fi
-if [ "$1" = --no-install ]; then
+if [ "\${1%%=*}" = --config ]; then
   printf 'node\\t%s\\tcwd=%s\\thome=%s\\tumask=%s\\tEDGE_URL=%s\\tNODE_TOKEN=%s\\n' "$2" "$PWD" "$HOME" "$(umask)" "$EDGE_URL" "$NODE_TOKEN" >>"$GLYPHOXA_TEST_CALLS"
   exit 0
 fi

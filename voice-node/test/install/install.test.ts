@@ -147,7 +147,7 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
 
       // The node: its workspaces without tests, dependencies installed by the installed Bun.
       const app = join(root, 'opt/glyphoxa/voice-node');
-      for (const file of ['voice-node/src/main.ts', 'voice-node/src/config.ts', 'protocol/src/index.ts', 'providers/package.json', 'package.json', 'package-lock.json', 'edge/package.json']) {
+      for (const file of ['voice-node/src/main.ts', 'voice-node/src/config.ts', 'protocol/src/index.ts', 'providers/package.json', 'package.json', 'package-lock.json', 'bunfig.toml', 'edge/package.json']) {
         expect(existsSync(join(app, file)), file).toBe(true);
       }
       expect(readFileSync(join(app, 'voice-node/src/main.ts'), 'utf8')).toBe(readFileSync(join(REPO, 'voice-node/src/main.ts'), 'utf8'));
@@ -193,7 +193,7 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
       const unit = readFileSync(join(root, 'etc/systemd/system', SERVICE), 'utf8');
       const lines = unit.split('\n');
       const value = (key: string) => lines.filter((line) => line.startsWith(`${key}=`)).map((line) => line.slice(key.length + 1));
-      expect(value('ExecStart')).toEqual(['/opt/glyphoxa/bun/bun --no-install /opt/glyphoxa/voice-node/voice-node/src/main.ts']);
+      expect(value('ExecStart')).toEqual(['/opt/glyphoxa/bun/bun --config=/opt/glyphoxa/voice-node/bunfig.toml /opt/glyphoxa/voice-node/voice-node/src/main.ts']);
       expect(value('EnvironmentFile')).toEqual(['/etc/glyphoxa/voice-node.env']);
       expect(value('User')).toEqual(['glyphoxa']);
       expect(value('Restart')).toEqual(['always']);
@@ -505,7 +505,7 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
 
   describe('on a machine without systemd as init', () => {
     const supervisorCommand =
-      "sh -c 'umask 027 && cd /var/lib/glyphoxa && set -a && . /etc/glyphoxa/voice-node.env && exec setpriv --reuid=glyphoxa --regid=glyphoxa --init-groups --no-new-privs env HOME=/var/lib/glyphoxa XDG_CACHE_HOME=/var/lib/glyphoxa/cache /opt/glyphoxa/bun/bun --no-install /opt/glyphoxa/voice-node/voice-node/src/main.ts'";
+      "sh -c 'umask 027 && cd /var/lib/glyphoxa && set -a && . /etc/glyphoxa/voice-node.env && exec setpriv --reuid=glyphoxa --regid=glyphoxa --init-groups --no-new-privs env HOME=/var/lib/glyphoxa XDG_CACHE_HOME=/var/lib/glyphoxa/cache /opt/glyphoxa/bun/bun --config=/opt/glyphoxa/voice-node/bunfig.toml /opt/glyphoxa/voice-node/voice-node/src/main.ts'";
 
     it('says so before doing anything, with the command line and env file for another supervisor', async () => {
       for (const [systemd, env, reason] of [
