@@ -1,4 +1,7 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface Child {
   name: string;
@@ -64,11 +67,27 @@ export async function waitForHttp(url: string, timeoutMs: number, alive: () => b
 }
 
 /**
- * The environment for the project's own tools: node_modules/.bin first, so
- * their `#!/usr/bin/env node` finds the Node 22 the project installs
- * (wrangler refuses older ones), whatever the machine's own node is.
+ * The environment for the project's own tools: first a folder holding only `node`, the
+ * Node running this script (scripts/with-node.sh chose it: the machine's own when it is
+ * 22.18 or newer, else the one npm installed), then node_modules/.bin; so every
+ * `#!/usr/bin/env node` tool runs on that Node (wrangler refuses older ones).
  */
 export function localToolsEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const bin = `${root}/node_modules/.bin`;
-  return { ...process.env, ...extra, PATH: `${bin}:${process.env.PATH ?? ''}` };
+  return { ...process.env, ...extra, PATH: `${thisNodeDir(root)}:${bin}:${process.env.PATH ?? ''}` };
+}
+
+function thisNodeDir(root: string): string {
+  const id = createHash('sha256').update(process.execPath).digest('hex').slice(0, 16);
+  const dir = join(root, 'node_modules', '.cache', 'glyphoxa-node', id);
+  const link = join(dir, 'node');
+  if (!existsSync(link)) {
+    mkdirSync(dir, { recursive: true });
+    // Made aside and renamed into place: processes starting at once never see half a link.
+    const aside = `${link}.${process.pid}`;
+    rmSync(aside, { force: true });
+    symlinkSync(process.execPath, aside);
+    renameSync(aside, link);
+  }
+  return dir;
 }
