@@ -4,6 +4,8 @@ import { migrate } from '../../db/src/migrate.ts';
 export interface ProvisionedDatabase {
   url: string;
   embedded: boolean;
+  /** Settles if the embedded Postgres fails while running; an external one is not ours to watch. */
+  failure: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -15,7 +17,7 @@ export async function provisionDatabase(options: { dataDir?: string; port?: numb
   const external = process.env.DATABASE_URL;
   if (external) {
     await migrate(external);
-    return { url: external, embedded: false, stop: async () => {} };
+    return { url: external, embedded: false, failure: new Promise(() => {}), stop: async () => {} };
   }
   const server = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.port ?? 0 });
   try {
@@ -24,5 +26,5 @@ export async function provisionDatabase(options: { dataDir?: string; port?: numb
     await server.stop();
     throw error;
   }
-  return { url: server.url, embedded: true, stop: () => server.stop() };
+  return { url: server.url, embedded: true, failure: server.failure, stop: () => server.stop() };
 }

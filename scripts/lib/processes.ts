@@ -1,4 +1,4 @@
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,22 +8,49 @@ export interface Child {
   pid: number;
   /** Resolves with the exit code (or 128+signal) once the child is gone. */
   exited: Promise<number>;
+  /** Resolves, once it is gone or cannot serve, with why: "was killed by SIGKILL", say, and its last lines. */
+  down: Promise<string>;
   /** SIGTERM to the child's whole process group, SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<number>;
 }
+
+export interface ChildOptions extends SpawnOptions {
+  /** Each line the child writes, instead of inheriting our output; the last few are kept for `down`. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/** How many of a child's last output lines `down` repeats. */
+const LAST_LINES = 15;
 
 /**
  * Starts a child in its own process group, so stopping it also stops what it
  * started (wrangler's workerd, say), and a Ctrl-C meant for us reaches it only
  * through our own orderly shutdown.
  */
-export function startChild(name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
-  const child = spawn(command, args, { stdio: 'inherit', ...options, detached: true });
+export function startChild(name: string, command: string, args: string[], options: ChildOptions = {}): Child {
+  const { onLine, ...spawnOptions } = options;
+  const stdio: StdioOptions = onLine ? ['ignore', 'pipe', 'pipe'] : (spawnOptions.stdio ?? 'inherit');
+  const child: ChildProcess = spawn(command, args, { ...spawnOptions, stdio, detached: true });
   if (child.pid === undefined) throw new Error(`${name} did not start`);
   const pid = child.pid;
-  const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? signalNumber(signal) : 0)));
-    child.once('error', () => resolve(127));
+  const last: string[] = [];
+  if (onLine) {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      eachLine(child[stream]!, (line) => {
+        last.push(line);
+        if (last.length > LAST_LINES) last.shift();
+        onLine(line, stream);
+      });
+    }
+  }
+  const status = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (error) => resolve({ code: 127, signal: null, error }));
+  });
+  const exited = status.then(({ code, signal }) => code ?? 128 + (signal ? signalNumber(signal) : 0));
+  const down = status.then(({ code, signal, error }) => {
+    const how = error ? `could not run (${error.message})` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    return last.length > 0 ? `${how}; its last lines:\n${last.map((line) => `  ${line}`).join('\n')}` : how;
   });
   let stopping: Promise<number> | undefined;
   const stop = (graceMs = 8000) =>
@@ -36,7 +63,19 @@ export function startChild(name: string, command: string, args: string[], option
       signalGroup(pid, 'SIGKILL');
       return code;
     })());
-  return { name, pid, exited, stop };
+  return { name, pid, exited, down, stop };
+}
+
+/** Calls `each` with every whole line of `stream` (and a last unterminated one at its end). */
+function eachLine(stream: NodeJS.ReadableStream, each: (line: string) => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) each(line.replace(/\r$/, ''));
+  });
+  stream.on('end', () => pending && each(pending));
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { hyperdriveConnectionString } from '../../db/src/connection-url.ts';
 import { startTransactionPooler } from '../../db/src/pooler/transaction-pooler.ts';
-import { localToolsEnv, startChild, waitForHttp, type Child } from './processes.ts';
+import type { LogLevel } from '../../protocol/src/log.ts';
+import { edgeOutput } from './edge-output.ts';
+import { localToolsEnv, startChild, waitForHttp, type Child, type ChildOptions } from './processes.ts';
 
 /** The running pieces `npm start` and the whole-system tests share. */
 export interface EdgeOptions {
@@ -16,6 +18,8 @@ export interface EdgeOptions {
   vars?: Record<string, string>;
   /** 'inherit' for npm start; tests keep the output to themselves. */
   stdio?: 'inherit' | 'ignore';
+  /** What npm start shows of the Worker's log lines (edge-output.ts); default info. */
+  logLevel?: LogLevel;
 }
 
 /**
@@ -35,8 +39,20 @@ export async function startEdge(options: EdgeOptions, isAlive: () => boolean = (
   const pooler = await startTransactionPooler({ upstream: options.databaseUrl, size: LOCAL_POOL_SIZE });
   // Idle Durable Objects still let go of their (pooler) connections: 10,000 of them would hold as many sockets.
   const vars = Object.entries({ DB_IDLE_TIMEOUT_S: '0.5', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const shown = options.stdio !== 'ignore';
+  const output = edgeOutput(options.logLevel ?? 'info');
+  let crashed!: (why: string) => void;
+  const runtimeCrash = new Promise<string>((resolve) => (crashed = resolve));
+  const lines: ChildOptions = shown
+    ? {
+        onLine: (line, stream) => {
+          output.show(line, stream);
+          if (output.crashed(line)) crashed('lost its runtime: workerd crashed under wrangler (its output is above)');
+        },
+      }
+    : { stdio: 'ignore' };
   const edge = startChild(
-    'wrangler',
+    'Worker (wrangler dev)',
     join(options.root, 'node_modules', '.bin', 'wrangler'),
     [
       'dev',
@@ -46,12 +62,13 @@ export async function startEdge(options: EdgeOptions, isAlive: () => boolean = (
       '--persist-to', options.stateDir,
       '--env-file', options.envFile,
       '--show-interactive-dev-session=false',
-      '--log-level', process.env.WRANGLER_LOG_LEVEL ?? 'warn',
+      // `log` lets the Worker's console lines through; output.show picks what is shown.
+      '--log-level', shown ? 'log' : 'warn',
       ...vars,
     ],
     {
       cwd: options.root,
-      stdio: options.stdio ?? 'inherit',
+      ...lines,
       env: localToolsEnv(options.root, {
         CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveConnectionString(pooler.url),
         WRANGLER_SEND_METRICS: 'false',
@@ -73,9 +90,9 @@ export async function startEdge(options: EdgeOptions, isAlive: () => boolean = (
   const url = `http://127.0.0.1:${options.port}`;
   if (!(await waitForHttp(`${url}/healthz`, 120_000, () => !exited && isAlive()))) {
     await edge.stop();
-    throw new Error(`the Worker did not answer ${url}/healthz within 120 s`);
+    throw new Error(exited ? `the Worker (wrangler dev) ${await edge.down}` : `the Worker did not answer ${url}/healthz within 120 s`);
   }
-  return edge;
+  return { ...edge, down: Promise.race([edge.down, runtimeCrash]) };
 }
 
 export interface VoiceNodeOptions {
@@ -95,7 +112,7 @@ export function startVoiceNode(options: VoiceNodeOptions): Child {
     [join(options.root, 'voice-node', 'src', 'main.ts')],
     {
       cwd: options.root,
-      stdio: options.stdio ?? 'inherit',
+      ...(options.stdio === 'ignore' ? { stdio: 'ignore' } : { onLine: passLine }),
       env: localToolsEnv(options.root, {
         EDGE_URL: options.edgeUrl,
         NODE_TOKEN: options.token,
@@ -104,6 +121,11 @@ export function startVoiceNode(options: VoiceNodeOptions): Child {
       }),
     },
   );
+}
+
+/** Shows a child's line where it wrote it. */
+function passLine(line: string, stream: 'stdout' | 'stderr'): void {
+  process[stream].write(`${line}\n`);
 }
 
 /** Calls the admin API. */

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../lib/ports.ts';
 import { localToolsEnv } from '../lib/processes.ts';
@@ -61,6 +62,19 @@ function descendants(pid: number): number[] {
   return found;
 }
 
+/** The one process below `pid` whose command line contains `part`. */
+function descendantRunning(pid: number, part: string): number {
+  const found = descendants(pid).filter((child) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(part);
+    } catch {
+      return false;
+    }
+  });
+  expect(found, part).toHaveLength(1);
+  return found[0]!;
+}
+
 function alive(pid: number): boolean {
   try {
     const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
@@ -82,6 +96,32 @@ async function expectCleanStop(started: Started, signal: NodeJS.Signals): Promis
   while (children.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(children.filter(alive)).toEqual([]);
 }
+
+/** Started and ready: its two lines printed. */
+async function startReady(extraEnv: Record<string, string> = {}) {
+  const port = await freePort();
+  const started = npmStart(port, extraEnv);
+  const adminKey = await waitFor('the admin key line', () => started.output().match(/^Admin key: (\S+)$/m)?.[1], 150_000, started);
+  return { started, port, url: `http://127.0.0.1:${port}`, headers: { authorization: `Bearer ${adminKey}` } };
+}
+
+/** `npm start` ends by itself, non-zero, saying `reason`, with every process it started gone. */
+async function expectStopsWhole(started: Started, children: number[], reason: RegExp): Promise<void> {
+  const outcome = await Promise.race([started.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 45_000))]);
+  expect(outcome, started.output()).toBe(1);
+  expect(started.output()).toMatch(reason);
+  expect(started.output()).toContain('npm start: stopping everything');
+  const deadline = Date.now() + 10_000;
+  while (children.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(children.filter(alive)).toEqual([]);
+}
+
+/** The edge's structured log lines in the output. */
+const edgeLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: string; msg: string });
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -146,5 +186,65 @@ describe('npm start', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("shows the Worker's warnings and errors as its JSON lines, keeps a database tool's session to itself, and stops whole when the voice node dies", async () => {
+    const pgPort = await freePort();
+    const { started, url, headers } = await startReady({ PG_PORT: String(pgPort) });
+    // A tool on the embedded Postgres, set up as pg_dump sets up its session.
+    const tool = postgres(`postgres://postgres@127.0.0.1:${pgPort}/postgres`, { max: 1, onnotice: () => {} });
+    try {
+      await tool.unsafe(`set search_path to drizzle; set row_security = off`);
+      expect((await fetch(`${url}/admin/tenants`, { headers })).status).toBe(200);
+
+      // A warning (a node with a bad token) and an error (a table gone under the Worker).
+      expect((await fetch(`${url}/nodes/connect`, { headers: { authorization: 'Bearer node-x.wrong' } })).status).toBe(401);
+      await tool.unsafe('alter table public.tenants rename to tenants_away');
+      try {
+        expect((await fetch(`${url}/admin/tenants`, { headers })).status).toBe(500);
+      } finally {
+        await tool.unsafe('alter table public.tenants_away rename to tenants');
+      }
+      const lines = await waitFor(
+        'the edge warning and error lines',
+        () => {
+          const all = edgeLines(started.output());
+          const warning = all.find((l) => l.level === 'warn' && l.msg === 'node token refused');
+          const error = all.find((l) => l.level === 'error' && l.msg === 'unhandled error');
+          return warning && error ? { warning, error } : undefined;
+        },
+        10_000,
+        started,
+      );
+      expect(lines.error).toMatchObject({ request_id: expect.any(String), error: expect.stringContaining('tenants') });
+      // wrangler's own line per request stays out of the default output.
+      expect(started.output()).not.toMatch(/\[wrangler:info\] GET/);
+    } finally {
+      await tool.end({ timeout: 1 });
+    }
+
+    await waitFor('the voice node checking in', () => edgeLines(started.output()).find((l) => l.msg === 'connected to edge'), 60_000, started);
+    const children = descendants(started.child.pid!);
+    process.kill(descendantRunning(started.child.pid!, 'voice-node/src/main.ts'), 'SIGKILL');
+    await expectStopsWhole(started, children, /^npm start: the voice node was killed by SIGKILL; its last lines:\n {2}\{.*"msg":"voice node started"/m);
+  });
+
+  it('stops whole when workerd dies under wrangler', async () => {
+    const { started, port } = await startReady();
+    const children = descendants(started.child.pid!);
+    process.kill(descendantRunning(started.child.pid!, `--socket-addr=entry=127.0.0.1:${port}`), 'SIGKILL');
+    await expectStopsWhole(started, children, /^npm start: the Worker \(wrangler dev\) lost its runtime: workerd crashed/m);
+  });
+
+  it('stops whole when the embedded Postgres fails', async () => {
+    const pgPort = await freePort();
+    const { started } = await startReady({ PG_PORT: String(pgPort) });
+    const children = descendants(started.child.pid!);
+    // An ERROR made FATAL leaves PGlite's one session unusable (db/test/embedded.test.ts).
+    const culprit = postgres(`postgres://postgres@127.0.0.1:${pgPort}/postgres`, { max: 1, onnotice: () => {} });
+    await culprit.unsafe('set exit_on_error = on');
+    await culprit.unsafe('select 1/0').catch(() => {});
+    await culprit.end({ timeout: 0 });
+    await expectStopsWhole(started, children, /^npm start: the embedded Postgres failed: a FATAL error ended PGlite's only session: division by zero/m);
   });
 });
