@@ -17,7 +17,10 @@ const WORKSPACES = ['protocol', 'providers', 'db', 'edge', 'voice-node', 'ui', '
 /** Vitest roots, in the order they run; the whole-system suite last. */
 const SUITES = ['protocol', 'providers', 'db', 'edge', 'voice-node', 'scripts'];
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+/** Suites named on the command line (`db`), or single files of one (`scripts/test/npm-start.test.ts`). */
 const only = process.argv.slice(2);
+const filesOf = (suite: string) => only.filter((name) => name.startsWith(`${suite}/`)).map((name) => name.slice(suite.length + 1));
+const selected = (suite: string) => only.length === 0 || only.includes(suite) || filesOf(suite).length > 0;
 
 interface Tally {
   passed: number;
@@ -41,7 +44,8 @@ async function typecheck(): Promise<void> {
 
 async function vitest(suite: string, env: NodeJS.ProcessEnv, reportDir: string): Promise<void> {
   const report = join(reportDir, `${suite}.json`);
-  const code = await run(`tests ${suite}`, bin('vitest'), ['run', '--root', suite, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  const files = filesOf(suite);
+  const code = await run(`tests ${[suite, ...files].join(' ')}`, bin('vitest'), ['run', '--root', suite, ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
   if (!existsSync(report)) {
     // The runner died before reporting: count the whole suite as one failure.
     total.failed++;
@@ -63,7 +67,7 @@ async function main(): Promise<number> {
   try {
     const env = { DATABASE_URL: database.url, GLYPHOXA_TEST_DB: database.embedded ? 'embedded' : 'external' };
     for (const suite of SUITES) {
-      if (only.length > 0 && !only.includes(suite)) continue;
+      if (!selected(suite)) continue;
       if (!existsSync(join(ROOT, suite, 'vitest.config.ts'))) continue;
       await vitest(suite, env, reportDir);
     }
