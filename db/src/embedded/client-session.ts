@@ -9,6 +9,7 @@ const START = String.raw`(?:^|;)\s*(?:(?:--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/)\s*)*`;
 /** SET (not LOCAL, TRANSACTION or CONSTRAINTS), RESET and DISCARD change the session's settings. */
 const SESSION_COMMAND = new RegExp(`${START}(?:set\\s+(?!local\\b|transaction\\b|constraints\\b)|reset\\b|discard\\b)`, 'i');
 const SET_CONFIG = /\bset_config\s*\(/gi;
+const MAY_MATTER = /set|discard|prepare|deallocate/i;
 /** Dotted (extension or application) setting names: Postgres lists none of them in pg_settings. */
 const CUSTOM_NAME = /\b(?:set\s+(?:session\s+)?|set_config\s*\(\s*')("?[a-z_][\w$]*"?\s*\.\s*"?[a-z_][\w$]*"?)/gi;
 const PREPARE = new RegExp(`${START}prepare\\s+(?!transaction\\b)("[^"]+"|[a-z_][\\w$]*)`, 'gi');
@@ -53,6 +54,8 @@ export class ClientSession {
   }
 
   private observeSql(sql: string): void {
+    // Every statement that could matter holds one of these words; most hold none.
+    if (!MAY_MATTER.test(sql)) return;
     if (SESSION_COMMAND.test(sql) || changesSessionSetting(sql)) {
       this.dirty = true;
       for (const [, name] of sql.matchAll(CUSTOM_NAME)) this.customNames.add(identifier(name!.replace(/\s+/g, '')));

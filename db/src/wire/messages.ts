@@ -30,7 +30,7 @@ export function readStartupParameters(bytes: Uint8Array): Record<string, string>
 export function readCString(body: Uint8Array, at = 0): { value: string; next: number } {
   let end = body.indexOf(0, at);
   if (end < 0) end = body.length;
-  return { value: Buffer.from(body.subarray(at, end)).toString('utf8'), next: end + 1 };
+  return { value: Buffer.from(body.buffer, body.byteOffset + at, end - at).toString('utf8'), next: end + 1 };
 }
 
 export const authenticationOk = () => typedMessage('R', Buffer.from([0, 0, 0, 0]));
