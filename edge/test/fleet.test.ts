@@ -148,4 +148,28 @@ describe('a Fleet that restarts', () => {
     // ... and counted from it: the restarted Fleet did not start the session's clock again.
     expect(endedAt).toBeLessThan(restartedAt + TIMEOUT_MS);
   });
+
+  it('gives a node a moment to reconnect after the restart before its sessions count as lost', async () => {
+    const id = (await start(tenant)).body.session.id as string;
+    // A stub does not outlive the restart: each call takes a fresh one.
+    const coordinator = () => coordinatorOf(env, tenant);
+    await eventually('the session active', async () => (await coordinator().liveSessions()).some((s) => s.id === id && s.state === 'active'));
+    await heartbeat([id]);
+    const dropped = new Promise((resolve) => node.ws.addEventListener('close', resolve));
+    await abortAllDurableObjects();
+    await dropped;
+    // The edge took longer than the timeout to come back: every stored sign of the session is stale.
+    const stale = (await storedListing(id))! + TIMEOUT_MS;
+    while (Date.now() <= stale) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // The coordinator's deadline check wakes the Fleet before the node is back: the session stays.
+    await runDurableObjectAlarm(coordinator());
+    expect((await coordinator().liveSessions()).find((s) => s.id === id)?.state).toBe('active');
+    // The node is back within the grace, still running it: the session lives on.
+    node = await TestNode.connect(token);
+    const heartbeatsUntil = (await heartbeat([id])) + TIMEOUT_MS / 2;
+    while (Date.now() < heartbeatsUntil) await heartbeat([id]);
+    await runDurableObjectAlarm(coordinator());
+    expect((await coordinator().liveSessions()).find((s) => s.id === id)?.state).toBe('active');
+  });
 });

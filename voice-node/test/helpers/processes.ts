@@ -47,7 +47,8 @@ function launch(args: string[]): Child {
   const child: Child = {
     lines,
     stderr: () => stderr,
-    waitFor(find, what, timeoutMs = 5000) {
+    // A bound, not a speed check: a process starting on a loaded 2-core machine may print nothing for seconds.
+    waitFor(find, what, timeoutMs = 15_000) {
       return new Promise((resolveFind, reject) => {
         const check = () => {
           const found = find(lines);

@@ -19,6 +19,9 @@ import { GreetedNodes, type NodeAttachment } from './greeted-nodes.ts';
 import { chooseNode } from './placement.ts';
 import { FleetStore } from './store.ts';
 
+/** How long nodes may take to reconnect after a Fleet restart: a node's reconnect backoff is capped at 30 s. */
+const RECONNECT_GRACE_MS = 35_000;
+
 /** Where a session was placed. */
 export interface Placement {
   nodeId: string;
@@ -59,6 +62,8 @@ const LISTED_PERSIST_SHARE = 1 / 3;
  */
 export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly store: FleetStore;
+  /** When this object last started: nodes reconnect after it, see `lastListed`. */
+  private readonly wokeAt = Date.now();
   private readonly greeted = new GreetedNodes(() => this.sockets().map((ws) => ({ ws, node: this.stateOf(ws) })));
   private readonly requests: SocketRequests<Outcome<unknown>>;
   private readonly lastSeen = new Map<string, number>();
@@ -152,7 +157,19 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
    * object restarted, to within a third of the timeout. Null for one not placed here.
    */
   lastListed(sessionIds: string[]): Record<string, number | null> {
-    return Object.fromEntries(sessionIds.map((id) => [id, this.store.placement(id) ? this.store.lastListed(id) : null]));
+    // After this object restarted (a deploy, a crash), a node that has not said hello again
+    // gets a moment to reconnect before its sessions count as lost: bounded, so a dead node's
+    // session outlives its deadline by at most the grace, not by another whole timeout.
+    const grace = Math.min(RECONNECT_GRACE_MS, this.config.heartbeatTimeoutMs);
+    const reconnectFloor = this.wokeAt + grace - this.config.heartbeatTimeoutMs;
+    return Object.fromEntries(
+      sessionIds.map((id) => {
+        const placement = this.store.placement(id);
+        if (!placement) return [id, null];
+        const at = this.store.lastListed(id);
+        return [id, this.greeted.has(placement.nodeId) || at === null ? at : Math.max(at, reconnectFloor)];
+      }),
+    );
   }
 
   /** Sends a request to a node and waits for its `reply`, at most the configured timeout. */
