@@ -30,11 +30,30 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const sockets = new Set<Socket>();
+  // The port is claimed before PGlite's slow start, so a taken port fails at once; a client
+  // that connects meanwhile waits, paused, until the multiplexer can serve it.
+  let serveReady!: (multiplexer: SessionMultiplexer) => void;
+  const ready = new Promise<SessionMultiplexer>((resolve) => (serveReady = resolve));
+  const server = createServer({ pauseOnConnect: true }, (socket) => {
+    sockets.add(socket);
+    void ready.then((multiplexer) => {
+      serve(socket, multiplexer, sockets);
+      socket.resume();
+    });
+  });
+  await listen(server, host, options.port ?? 0);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  } catch (error) {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+    throw error;
+  }
   const {
     rows: [self],
   } = await pglite.query<{ user: string; database: string }>('select current_user as user, current_database() as database');
-  const sockets = new Set<Socket>();
   let failed: Error | undefined;
   let reportFailure!: (error: Error) => void;
   const failure = new Promise<Error>((resolve) => (reportFailure = resolve));
@@ -54,13 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       reportFailure(error);
     },
   });
-  const server = createServer((socket) => serve(socket, multiplexer, sockets));
-  try {
-    await listen(server, host, options.port ?? 0);
-  } catch (error) {
-    await pglite.close();
-    throw error;
-  }
+  serveReady(multiplexer);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
@@ -89,7 +102,6 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 }
 
 function serve(socket: Socket, multiplexer: SessionMultiplexer, sockets: Set<Socket>): void {
-  sockets.add(socket);
   socket.setNoDelay(true);
   const reader = new FrameReader();
   const client: Client = {
