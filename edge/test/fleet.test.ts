@@ -120,9 +120,12 @@ describe('a Fleet that restarts', () => {
     const stored = (await storedListing(id))!;
     expect(stored).toBeGreaterThanOrEqual(sentAt);
     expect(stored).toBeLessThanOrEqual(heartbeatAt);
-    // Heartbeats for most of the next third change nothing stored.
-    while (Date.now() - stored < TIMEOUT_MS / 3 - 100) heartbeatAt = await heartbeat([id]);
-    expect(await storedListing(id)).toBe(stored);
+    // Heartbeats for the next third change nothing stored (one handled late, past the third, may).
+    while (Date.now() - stored < TIMEOUT_MS / 3 - 100) {
+      await heartbeat([id]);
+      const listed = (await storedListing(id))!;
+      if (listed !== stored) expect(listed).toBeGreaterThanOrEqual(stored + TIMEOUT_MS / 3);
+    }
 
     // Every object restarts (a deploy): the node's socket drops; it comes back without the session (it restarted too).
     const dropped = new Promise((resolve) => node.ws.addEventListener('close', resolve));
