@@ -204,7 +204,9 @@ describe('Discord transport', () => {
     discord.removeVoiceServer(GUILD_A);
     await discord.waitFor(() => lost.length === 1, 5000);
     expect(lost[0]?.message).toMatch(/2 rejoins failed/);
-    // Two rejoin requests, then the leave (channel null) as the connection is destroyed.
+    // Two rejoin requests, then the leave (channel null) as the connection is destroyed; the
+    // leave travels the gateway after the loss is reported.
+    await discord.waitFor(() => discord.voiceStateRequests.slice(requestsBefore).some((request) => request.channel_id === null), 5000);
     expect(discord.voiceStateRequests.slice(requestsBefore).map((request) => request.channel_id)).toEqual([CHANNEL_A, CHANNEL_A, null]);
     expect(connection.state.status).toBe(VoiceConnectionStatus.Destroyed);
     await discord.waitFor(() => registry.size === 0);
