@@ -5,6 +5,9 @@ import { isPostgresSocketClose } from './src/postgres-socket-close.ts';
 import { startOpenAiStandIn } from '../providers/test/stand-ins/index.ts';
 import { DISCORD_STAND_IN_BASE, DISCORD_STAND_IN_HOST, discordStandIn } from './test/discord-stand-in.ts';
 import { LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, llmStandInRoute } from './test/llm-stand-in.ts';
+import { DISCORD_OAUTH_CLIENT } from './test/oauth/discord-oauth.ts';
+import { GITHUB_API_HOST, GITHUB_HOST, GITHUB_OAUTH_CLIENT, githubStandIn } from './test/oauth/github-stand-in.ts';
+import { GOOGLE_OAUTH_CLIENT, startGoogleStandIn } from './test/oauth/google-stand-in.ts';
 
 // Edge tests run inside workerd with the real wrangler.toml; Hyperdrive points at
 // the database `npm test` provisioned (embedded PGlite or DATABASE_URL).
@@ -13,6 +16,18 @@ if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the edge tests t
 
 // Recaps ask the tenant's LLM: a real OpenAI-compatible server with a scripted answer.
 const llm = await startOpenAiStandIn({ apiKey: LLM_STAND_IN_KEY, reply: () => LLM_STAND_IN_REPLY });
+// Sign-in with Google: a real OpenID Connect server (Discord's and GitHub's sign-in are stand-ins on their hosts).
+const google = await startGoogleStandIn();
+
+/**
+ * A request for a real server (the Google stand-in, the providers' stand-ins). Miniflare's
+ * Request is not Node's, so it is copied; redirects go back to workerd, which follows them
+ * (or not) as the caller asked.
+ */
+async function passThrough(request: Request): Promise<Response> {
+  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+  return fetch(request.url, { method: request.method, headers: [...request.headers], body, redirect: 'manual' });
+}
 
 /** The Worker and its Durable Objects, inside workerd. */
 const workerd = defineProject({
@@ -27,7 +42,8 @@ const workerd = defineProject({
           const host = new URL(request.url).hostname;
           if (host === DISCORD_STAND_IN_HOST) return discordStandIn(request);
           if (host === LLM_STAND_IN_HOST) return llmStandInRoute(llm, request);
-          return fetch(request);
+          if (host === GITHUB_HOST || host === GITHUB_API_HOST) return githubStandIn(request);
+          return passThrough(request);
         },
         bindings: {
           ADMIN_KEY: 'test-admin-key',
@@ -38,6 +54,23 @@ const workerd = defineProject({
           ALARM_INTERVAL_MS: '60000',
           NODE_REQUEST_TIMEOUT_MS: '1000',
           USAGE_FLUSH_INTERVAL_MS: '1',
+          // Sign-in: every provider configured, each endpoint pointed at its local server.
+          PUBLIC_BASE_URL: 'http://edge.test',
+          DISCORD_OAUTH_CLIENT_ID: DISCORD_OAUTH_CLIENT.id,
+          DISCORD_OAUTH_CLIENT_SECRET: DISCORD_OAUTH_CLIENT.secret,
+          DISCORD_OAUTH_AUTHORIZE_URL: `http://${DISCORD_STAND_IN_HOST}/oauth2/authorize`,
+          DISCORD_OAUTH_TOKEN_URL: `${DISCORD_STAND_IN_BASE}/oauth2/token`,
+          GOOGLE_OAUTH_CLIENT_ID: GOOGLE_OAUTH_CLIENT.id,
+          GOOGLE_OAUTH_CLIENT_SECRET: GOOGLE_OAUTH_CLIENT.secret,
+          GOOGLE_OAUTH_AUTHORIZE_URL: `${google.issuer}/authorize`,
+          GOOGLE_OAUTH_TOKEN_URL: `${google.issuer}/token`,
+          GOOGLE_OAUTH_JWKS_URL: `${google.issuer}/jwks`,
+          GOOGLE_OAUTH_ISSUER: google.issuer,
+          GITHUB_OAUTH_CLIENT_ID: GITHUB_OAUTH_CLIENT.id,
+          GITHUB_OAUTH_CLIENT_SECRET: GITHUB_OAUTH_CLIENT.secret,
+          GITHUB_OAUTH_AUTHORIZE_URL: `http://${GITHUB_HOST}/login/oauth/authorize`,
+          GITHUB_OAUTH_TOKEN_URL: `http://${GITHUB_HOST}/login/oauth/access_token`,
+          GITHUB_API_BASE: `http://${GITHUB_API_HOST}`,
           // Two keys: k2 seals, k1 still opens what it sealed (rotation).
           SECRET_KEYS:
             'k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=,k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=',
@@ -61,8 +94,8 @@ const workerd = defineProject({
 const policies = defineProject({ test: { name: 'edge-policies', include: ['src/**/*.test.ts'], environment: 'node' } });
 
 export default defineConfig({
-  // The stand-in's server would keep vitest from exiting.
-  plugins: [{ name: 'llm-stand-in', closeBundle: () => llm.close() }],
+  // The stand-ins' servers would keep vitest from exiting.
+  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), google.close()]).then(() => {}) }],
   test: {
     projects: [workerd, policies],
     // As the Worker does (src/index.ts): a Durable Object dropping a stalled connection triggers it.

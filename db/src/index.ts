@@ -18,3 +18,4 @@ export * from './repos/recaps.ts';
 export * from './repos/tenant-providers.ts';
 export * from './repos/session-setup.ts';
 export * from './schema/index.ts';
+export * from './repos/voice-samples.ts';

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database } from '../src/client.ts';
 import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from '../src/repos/tenants.ts';
 import { asOperator, InvalidTenantIdError, withTenant } from '../src/tenant-isolation/transactions.ts';
-import { auditLog, campaigns, entities, npcs, recaps, sessionEntries, sessions, tenantProviders, tenants, usageRecords } from '../src/schema/index.ts';
+import { auditLog, campaigns, entities, npcs, recaps, sessionEntries, sessions, tenantProviders, tenants, usageRecords, voiceSamples } from '../src/schema/index.ts';
 import { backends, databaseError, uniqueId } from './backends.ts';
 
 /** The campaign-data tables, each carrying `tenant_id` under the same two policies. */
-const CAMPAIGN_TABLES = [campaigns, npcs, entities, sessionEntries, recaps, tenantProviders] as const;
+const CAMPAIGN_TABLES = [campaigns, npcs, entities, sessionEntries, recaps, tenantProviders, voiceSamples] as const;
 
 describe.each(backends())('tenant isolation on $name', (backend) => {
   let db: Database;
@@ -31,6 +31,7 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
         await tx.insert(sessionEntries).values({ tenantId: id, sessionId: session!.id, campaignId: campaign!.id, speakerId: 's1', speakerName: 'Grimjaw', text: 'Hello', spokenAt: new Date() });
         await tx.insert(recaps).values({ tenantId: id, sessionId: session!.id, text: 'They met.', source: 'extractive' });
         await tx.insert(tenantProviders).values({ tenantId: id, role: 'llm', kind: 'openai', baseUrl: 'http://llm.test/v1', model: 'gpt' });
+        await tx.insert(voiceSamples).values({ tenantId: id, name: 'Grimjaw', fileKey: `voice-samples/${id}/s1.wav`, fileSize: 44, durationMs: 1000, format: 'wav', sampleRate: 16000, channels: 1 });
       });
     }
   });

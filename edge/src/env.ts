@@ -25,6 +25,29 @@ export interface Bindings {
   DB_IDLE_TIMEOUT_S?: string;
   /** Discord's REST API base URL; unset means https://discord.com/api/v10 (tests: a stand-in). */
   DISCORD_API_BASE?: string;
+  /** Where users reach the dashboard (`https://app.example.com`): OAuth redirect URIs are `<it>/auth/<provider>/callback`. */
+  PUBLIC_BASE_URL?: string;
+  /**
+   * OAuth sign-in (auth/oauth/): a provider is offered when its client id and secret are set
+   * (secrets with `wrangler secret put`). Each endpoint unset means the vendor's own; Discord's
+   * user API is `DISCORD_API_BASE`.
+   */
+  DISCORD_OAUTH_CLIENT_ID?: string;
+  DISCORD_OAUTH_CLIENT_SECRET?: string;
+  DISCORD_OAUTH_AUTHORIZE_URL?: string;
+  DISCORD_OAUTH_TOKEN_URL?: string;
+  GOOGLE_OAUTH_CLIENT_ID?: string;
+  GOOGLE_OAUTH_CLIENT_SECRET?: string;
+  GOOGLE_OAUTH_AUTHORIZE_URL?: string;
+  GOOGLE_OAUTH_TOKEN_URL?: string;
+  GOOGLE_OAUTH_JWKS_URL?: string;
+  /** The `iss` Google's ID tokens must carry. */
+  GOOGLE_OAUTH_ISSUER?: string;
+  GITHUB_OAUTH_CLIENT_ID?: string;
+  GITHUB_OAUTH_CLIENT_SECRET?: string;
+  GITHUB_OAUTH_AUTHORIZE_URL?: string;
+  GITHUB_OAUTH_TOKEN_URL?: string;
+  GITHUB_API_BASE?: string;
 }
 
 export interface Variables {

@@ -11,7 +11,10 @@
  *   PUT  /__stand-in/missing-access/:guild           the bot is not in that guild: 403 50001
  *   PUT  /__stand-in/attachments/:name               {content, repeat?} an uploaded file: answers the
  *                                                    attachment as Discord resolves it, its `url` on this host
+ *
+ * Sign-in with Discord (OAuth2 and the user's own API) is oauth/discord-oauth.ts.
  */
+import { discordOAuth, isDiscordOAuthPath } from './oauth/discord-oauth.ts';
 
 export const DISCORD_STAND_IN_HOST = 'discord.test';
 export const DISCORD_STAND_IN_BASE = `http://${DISCORD_STAND_IN_HOST}/api/v10`;
@@ -135,6 +138,7 @@ function isBot(request: Request): boolean {
 /** Answers one request addressed to the stand-in's host. */
 export async function discordStandIn(request: Request): Promise<Response> {
   const url = new URL(request.url);
+  if (isDiscordOAuthPath(url.pathname)) return discordOAuth(request);
   const text = await request.text();
   const body: unknown = text ? JSON.parse(text) : null;
   if (url.pathname.startsWith('/__stand-in/')) return route(control, url.pathname.slice('/__stand-in'.length), request, body);

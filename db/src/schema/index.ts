@@ -12,3 +12,4 @@ export * from './entities.ts';
 export * from './session-entries.ts';
 export * from './recaps.ts';
 export * from './tenant-providers.ts';
+export * from './voice-samples.ts';

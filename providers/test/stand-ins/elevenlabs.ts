@@ -4,12 +4,16 @@
  * multipart with `model_id` and `file`) and realtime speech to text (WebSocket
  * `/v1/speech-to-text/realtime`: `session_started` on open, `input_audio_chunk`
  * messages of base64 PCM in, `partial_transcript` as audio comes, `committed_transcript`
- * after a chunk with `commit: true`). Keys come in the `xi-api-key` header.
+ * after a chunk with `commit: true`) and instant voice cloning (`POST /v1/voices/add`,
+ * multipart with `name` and `files`, answering `{voice_id}`; `GET` and `DELETE
+ * /v1/voices/{voice_id}`, 404 `voice_not_found` for a voice it never made or already
+ * deleted). Keys come in the `xi-api-key` header.
  */
+import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { bytesToPcm } from '../../src/pcm.ts';
 import { durationTranscript, oddChunks, toneFor, type TranscriptScript } from './script.ts';
-import { type MultipartBody, type RecordedRequest, type Reply, StandIn, type StandInOptions, type Upgrade } from './server.ts';
+import { type MultipartBody, type RecordedRequest, type Reply, StandIn, type StandInOptions, type Upgrade, VendorError } from './server.ts';
 import { StreamingTranscriber } from './streaming.ts';
 import { readWav } from './wav-reader.ts';
 
@@ -31,10 +35,12 @@ interface SpeechBody {
 }
 
 const TTS_ROUTE = /^\/v1\/text-to-speech\/([^/]+)\/stream$/;
+const VOICE_ROUTE = /^\/v1\/voices\/([^/]+)$/;
 
 export function startElevenLabsStandIn(options: ElevenLabsStandInOptions = {}): Promise<StandIn> {
   const transcript = options.transcript ?? durationTranscript;
   const server = new WebSocketServer({ noServer: true });
+  const voices = new Map<string, string>();
   return StandIn.start(
     {
       upgrade(upgrade) {
@@ -50,6 +56,9 @@ export function startElevenLabsStandIn(options: ElevenLabsStandInOptions = {}): 
       handle(request) {
         if (request.method === 'POST' && TTS_ROUTE.test(request.path)) return speech(request);
         if (request.method === 'POST' && request.path === '/v1/speech-to-text') return recognition(request, transcript);
+        if (request.method === 'POST' && request.path === '/v1/voices/add') return cloneVoice(request, voices);
+        const voice = VOICE_ROUTE.exec(request.path);
+        if (voice && (request.method === 'GET' || request.method === 'DELETE')) return voiceById(request.method, voice[1]!, voices);
         throw new Error(`unknown route ${request.method} ${request.path}`);
       },
     },
@@ -71,6 +80,23 @@ function recognition(request: RecordedRequest, transcript: TranscriptScript): Re
   const text = transcript(readWav(file.bytes), { final: true });
   const words = text.split(' ').map((word, index) => ({ text: word, start: index * 0.3, end: index * 0.3 + 0.25, type: 'word', logprob: 0 }));
   return { json: { language_code: form.fields.language_code ?? 'en', language_probability: 1, text, words } };
+}
+
+function cloneVoice(request: RecordedRequest, voices: Map<string, string>): Reply {
+  const form = request.body as MultipartBody | undefined;
+  const file = form?.files.files;
+  if (!form?.fields.name || !file || file.bytes.length === 0) throw new Error('name and files are required');
+  const voiceId = randomBytes(10).toString('base64url');
+  voices.set(voiceId, form.fields.name);
+  return { json: { voice_id: voiceId, requires_verification: false } };
+}
+
+function voiceById(method: string, voiceId: string, voices: Map<string, string>): Reply {
+  const name = voices.get(voiceId);
+  if (name === undefined) throw new VendorError(404, { detail: { status: 'voice_not_found', message: `A voice with the voice_id ${voiceId} was not found.` } });
+  if (method === 'GET') return { json: { voice_id: voiceId, name, category: 'cloned', samples: [] } };
+  voices.delete(voiceId);
+  return { json: { status: 'ok' } };
 }
 
 function realtime(ws: WebSocket, { request, fault, standIn }: Upgrade, transcript: TranscriptScript): void {

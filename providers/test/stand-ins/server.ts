@@ -42,6 +42,17 @@ export interface MultipartBody {
   files: Record<string, { name: string; type: string; bytes: Uint8Array }>;
 }
 
+/** A vendor handler's refusal with a status of its own (a 404 for what does not exist); anything else thrown is a 400. */
+export class VendorError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
+    super(`vendor error ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
 /** What a vendor handler answers: a JSON document or a stream of chunks (SSE events, PCM bytes). */
 export type Reply = { json: unknown } | { chunks: Array<string | Uint8Array>; contentType: string };
 
@@ -127,6 +138,7 @@ export class StandIn {
       // A request the vendor would refuse (bad JSON, missing fields, unknown route) gets its 400.
       standIn.serve(vendor, options, req, res).catch((error: unknown) => {
         if (res.headersSent) res.destroy();
+        else if (error instanceof VendorError) sendJson(res, error.status, error.body);
         else sendJson(res, 400, vendor.errorBody(400, error instanceof Error ? error.message : String(error)));
       });
     });
