@@ -7,6 +7,8 @@ import { notFound, onError } from '../src/errors.ts';
 import { createLogger } from '@glyphoxa/protocol';
 import { readJson } from '../src/validation.ts';
 
+const JSON_BODY = { 'content-type': 'application/json' };
+
 // A route group as later issues write them, to exercise the shared error path.
 function echoApp() {
   const app = new Hono<AppEnv>();
@@ -32,13 +34,13 @@ describe('error shape', () => {
   });
 
   it('a body that is not JSON is a 400', async () => {
-    const res = await echoApp().request('/echo', { method: 'POST', body: '{"name": ', headers: { 'content-type': 'application/json' } });
+    const res = await echoApp().request('/echo', { method: 'POST', body: '{"name": ', headers: JSON_BODY });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: { code: 'invalid_json', message: 'Request body must be valid JSON' } });
   });
 
   it('an invalid field is a 400 naming the field', async () => {
-    const res = await echoApp().request('/echo', { method: 'POST', body: JSON.stringify({ name: 'ok', guild_ids: ['1', 'x'] }) });
+    const res = await echoApp().request('/echo', { method: 'POST', body: JSON.stringify({ name: 'ok', guild_ids: ['1', 'x'] }), headers: JSON_BODY });
     expect(res.status).toBe(400);
     const body = await res.json<{ error: { code: string; field: string; message: string } }>();
     expect(body.error.code).toBe('invalid_request');
@@ -47,7 +49,7 @@ describe('error shape', () => {
   });
 
   it('valid input passes through', async () => {
-    const res = await echoApp().request('/echo', { method: 'POST', body: JSON.stringify({ name: 'ok', guild_ids: ['1'] }) });
+    const res = await echoApp().request('/echo', { method: 'POST', body: JSON.stringify({ name: 'ok', guild_ids: ['1'] }), headers: JSON_BODY });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ name: 'ok', guild_ids: ['1'] });
   });

@@ -6,5 +6,6 @@ export * from './campaign.ts';
 export * from './audio.ts';
 export * from './node-messages.ts';
 export * from './edge-messages.ts';
+export * from './json-bounds.ts';
 export * from './parse.ts';
 export * from './log.ts';

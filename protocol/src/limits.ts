@@ -20,3 +20,9 @@ export const MAX_TRANSCRIPT_ENTRIES = 100;
 
 /** Sessions a node may report in one heartbeat, and NPCs in one assignment. */
 export const MAX_LIST_LENGTH = 1000;
+
+/** How deep JSON may nest (each object or array a level), in a message, a request body or a campaign file. */
+export const MAX_JSON_DEPTH = 32;
+
+/** A free-form JSON field (provider options, entity properties, campaign settings), as UTF-8 JSON. */
+export const MAX_JSON_FIELD_BYTES = 16 * 1024;

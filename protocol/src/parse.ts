@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { EdgeMessageSchema } from './edge-messages.ts';
+import { describeJsonProblem, exceedsUtf8Bytes, jsonProblem } from './json-bounds.ts';
 import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from './limits.ts';
 import { NodeMessageSchema } from './node-messages.ts';
 
@@ -41,7 +42,7 @@ export function issuePath(issue: v.BaseIssue<unknown>): string | undefined {
 
 function parseWith<S extends v.GenericSchema>(schema: S, raw: unknown): ParseResult<v.InferOutput<S>> {
   if (typeof raw !== 'string') return reject('invalid_message', 'Message must be a text frame');
-  if (isTooLarge(raw)) {
+  if (exceedsUtf8Bytes(raw, MAX_MESSAGE_BYTES)) {
     return reject('invalid_message', `Message exceeds ${MAX_MESSAGE_BYTES} bytes`);
   }
   let data: unknown;
@@ -50,6 +51,8 @@ function parseWith<S extends v.GenericSchema>(schema: S, raw: unknown): ParseRes
   } catch {
     return reject('invalid_json', 'Message is not valid JSON');
   }
+  const bad = jsonProblem(data);
+  if (bad) return reject('invalid_message', describeJsonProblem(bad), bad.field, readContext(data));
   const result = v.safeParse(schema, data);
   if (result.success) return { ok: true, message: result.output };
   const issue = result.issues[0];
@@ -73,13 +76,5 @@ function readContext(data: unknown): RejectedContext {
 }
 
 function isShortString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
-}
-
-/** Whether the frame's UTF-8 size exceeds the cap, encoding only when length cannot tell. */
-function isTooLarge(raw: string): boolean {
-  // Each UTF-16 unit is 1 to 3 UTF-8 bytes, so length alone decides most frames.
-  if (raw.length > MAX_MESSAGE_BYTES) return true;
-  if (raw.length * 3 <= MAX_MESSAGE_BYTES) return false;
-  return new TextEncoder().encode(raw).byteLength > MAX_MESSAGE_BYTES;
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH && !value.includes('\0');
 }

@@ -1,5 +1,8 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
+  boundedJsonObject,
+  MAX_JSON_DEPTH,
   MAX_MESSAGE_BYTES,
   MAX_TEXT_LENGTH,
   PROTOCOL_VERSION,
@@ -227,5 +230,35 @@ describe('bad frames', () => {
   it('rejects binary frames as invalid messages', () => {
     const result = parseEdgeMessage(new ArrayBuffer(8));
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_message', message: /text frame/ } });
+  });
+
+  it('refuses NUL in any string or key, on both ends, naming where', () => {
+    const transcript = nodeMessages.transcript as Extract<NodeMessage, { type: 'transcript' }>;
+    const line = { ...transcript.entries[0]!, text: 'a\u0000b' };
+    expect(parseNodeMessage(JSON.stringify({ ...transcript, entries: [line] }))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_message', field: 'entries.0.text', message: 'entries.0.text: must not contain NUL characters (U+0000)' },
+      context: { type: 'transcript' },
+    });
+    const reply = { type: 'reply', request_id: 'r1', ok: true, data: { 'k\u0000': 1 } };
+    expect(parseNodeMessage(JSON.stringify(reply))).toMatchObject({ ok: false, error: { field: 'data.k\\u0000' } });
+    expect(parseEdgeMessage(JSON.stringify({ ...edgeMessages.npc_command_speak, text: '\u0000' }))).toMatchObject({ ok: false, error: { field: 'text' } });
+  });
+
+  it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels`, () => {
+    const reply = (depth: number) => `{"type":"reply","request_id":"r1","ok":true,"data":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    expect(parseNodeMessage(reply(10_000))).toMatchObject({ ok: false, error: { message: /nests deeper than 32 levels$/ }, context: { request_id: 'r1' } });
+    expect(parseNodeMessage(reply(MAX_JSON_DEPTH - 1)).ok).toBe(true);
+  });
+});
+
+describe('free-form JSON fields', () => {
+  it('take an object of at most the given size, never an array', () => {
+    const field = boundedJsonObject(32);
+    expect(v.is(field, { a: 1 })).toBe(true);
+    expect(v.is(field, [])).toBe(false);
+    expect(v.is(field, null)).toBe(false);
+    expect(v.safeParse(field, { a: 'x'.repeat(30) }).issues?.[0]?.message).toBe('must be at most 32 bytes as JSON');
+    expect(v.is(field, { a: '€'.repeat(9) })).toBe(false);
   });
 });

@@ -6,6 +6,9 @@ import { randomToken } from './random-token.ts';
  * secret is checked against its SHA-256. Only the hash is stored; the token is
  * shown once, when the node is created.
  */
+/** A node's id: `node-` and 8 hex digits. */
+export const NODE_ID_PATTERN = /^node-[a-f0-9]{8}$/;
+
 export interface IssuedNodeToken {
   nodeId: string;
   token: string;
@@ -20,8 +23,10 @@ export async function issueNodeToken(): Promise<IssuedNodeToken> {
 
 /** Splits a presented token; null when it cannot be one of ours. */
 export function readNodeToken(token: string): { nodeId: string; secret: string } | null {
-  const match = token.match(/^(node-[a-f0-9]{8})\.([A-Za-z0-9_-]{20,})$/);
-  return match ? { nodeId: match[1]!, secret: match[2]! } : null;
+  const dot = token.indexOf('.');
+  const nodeId = token.slice(0, dot);
+  const secret = token.slice(dot + 1);
+  return dot > 0 && NODE_ID_PATTERN.test(nodeId) && /^[A-Za-z0-9_-]{20,}$/.test(secret) ? { nodeId, secret } : null;
 }
 
 export async function nodeSecretMatches(secret: string, tokenHash: string): Promise<boolean> {

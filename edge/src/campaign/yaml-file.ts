@@ -1,4 +1,4 @@
-import { issuePath } from '@glyphoxa/protocol';
+import { issuePath, jsonProblem } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 import { parse } from 'yaml';
 
@@ -10,13 +10,22 @@ import { parse } from 'yaml';
 /** Anchors and aliases a file may use: enough for real files, too few for a "billion laughs". */
 const MAX_ALIASES = 100;
 
+/** The file's data, or its first problem: not YAML, text with NUL, nesting deeper than any campaign needs. */
 export function readYaml(text: string): { data: unknown } | { problem: string } {
+  let data: unknown;
   try {
-    return { data: parse(text, { maxAliasCount: MAX_ALIASES, uniqueKeys: true }) };
+    data = parse(text, { maxAliasCount: MAX_ALIASES, uniqueKeys: true });
   } catch (error) {
     // The parser's first line names the line and column; the rest quotes the file.
     return { problem: `It is not valid YAML: ${String(error instanceof Error ? error.message : error).split('\n')[0]}` };
   }
+  const bad = jsonProblem(data);
+  return bad ? { problem: bad.field ? `${placeOf(bad.field)} ${bad.message}` : `The file ${bad.message}` } : { data };
+}
+
+/** A path as a DM counts the file's entries: `entities.2.tags` is `entities #3: tags`. */
+function placeOf(field: string): string {
+  return field.replace(/^(\w+)\.(\d+)(?:\.|$)/, (_, list: string, index: string) => `${list} #${Number(index) + 1}: `).replace(/: $/, '');
 }
 
 /** A problem as a DM reads it: `voice.pitch must be from -10 to 10`, `name is missing`. */

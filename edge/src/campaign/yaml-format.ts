@@ -1,5 +1,5 @@
 import { MAX_NAME_LENGTH, type CampaignFields, type EntityFields, type NpcFields } from '@glyphoxa/db';
-import { EntityTypeSchema, MAX_ID_LENGTH, MAX_TEXT_LENGTH, NpcDefinitionSchema, VoiceSchema } from '@glyphoxa/protocol';
+import { boundedJsonObject, EntityTypeSchema, MAX_ID_LENGTH, MAX_JSON_FIELD_BYTES, MAX_TEXT_LENGTH, NpcDefinitionSchema, VoiceSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 
 /**
@@ -31,7 +31,7 @@ export const EntityEntrySchema = v.pipe(
       type: EntityType,
       description: v.optional(Text, ''),
       tags: Labels,
-      properties: v.optional(v.record(v.string(), v.unknown(), 'must be a mapping of names to values'), {}),
+      properties: v.optional(boundedJsonObject(MAX_JSON_FIELD_BYTES), {}),
     },
     'must be a mapping with name and type',
   ),

@@ -1,3 +1,4 @@
+import { readAtMost } from '../bounded-read.ts';
 import type { CommandContext } from './command.ts';
 import type { Attachment } from './interaction.ts';
 import { stringOption, type OptionValues } from './options.ts';
@@ -28,27 +29,11 @@ export async function attachmentText(attachment: Attachment, maxBytes = MAX_ATTA
     return { problem: `Discord did not hand over ${attachment.filename}; try uploading it again.` };
   }
   if (!res.ok || !res.body) return { problem: `Discord did not hand over ${attachment.filename} (${res.status}); try uploading it again.` };
-  const chunks: Uint8Array[] = [];
-  let read = 0;
-  for await (const chunk of res.body) {
-    read += chunk.byteLength;
-    // Leaving the loop cancels the download.
-    if (read > maxBytes) return tooBig;
-    chunks.push(chunk);
-  }
+  const bytes = await readAtMost(res.body, maxBytes);
+  if (!bytes) return tooBig;
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(concat(chunks, read)) };
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
   } catch {
     return { problem: `${attachment.filename} is not a UTF-8 text file.` };
   }
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

@@ -5,6 +5,7 @@ import type { AppEnv } from '../env.ts';
 import { cachedTenant } from '../discord/tenant-cache.ts';
 import { ApiError } from '../errors.ts';
 import { TenantIdSchema } from '../routes/admin-schemas.ts';
+import { readBody } from '../validation.ts';
 
 /** Discord's interactions carry the tenant they were verified for. */
 export interface DiscordEnv extends AppEnv {
@@ -35,7 +36,7 @@ export const discordSignature = createMiddleware<DiscordEnv>(async (c, next) => 
   const publicKey = tenant?.discordPublicKey ? await importPublicKey(tenant.discordPublicKey) : null;
   if (!tenant || !publicKey) throw new ApiError(404, 'tenant_not_found', `No tenant ${tenantId} receives Discord interactions`);
 
-  const body = new Uint8Array(await c.req.arrayBuffer());
+  const body = new Uint8Array(await readBody(c));
   const signed = new Uint8Array(timestamp.length + body.byteLength);
   signed.set(new TextEncoder().encode(timestamp));
   signed.set(body, timestamp.length);

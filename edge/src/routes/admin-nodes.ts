@@ -5,8 +5,8 @@ import { issueNodeToken } from '../auth/node-token.ts';
 import { fleetOf } from '../durable/stubs.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { readJson } from '../validation.ts';
-import { CreateNodeSchema } from './admin-schemas.ts';
+import { readJson, readParams } from '../validation.ts';
+import { CreateNodeSchema, NodeParamsSchema } from './admin-schemas.ts';
 
 /** Operators' voice-node registry: tokens, the fleet view, drain and revoke. */
 export function adminNodeRoutes() {
@@ -49,18 +49,20 @@ export function adminNodeRoutes() {
   });
 
   app.post('/nodes/:id/drain', async (c) => {
+    const { id } = readParams(c, NodeParamsSchema);
     const db = c.var.db();
-    const node = await updateNode(db, c.req.param('id'), { draining: true });
-    if (!node) throw new ApiError(404, 'node_not_found', `No node ${c.req.param('id')}`);
+    const node = await updateNode(db, id, { draining: true });
+    if (!node) throw new ApiError(404, 'node_not_found', `No node ${id}`);
     await fleetOf(c.env, node.pool).setDraining(node.id, true);
     await auditAdmin(db, { action: 'node.drain', target: node.id, detail: { pool: node.pool } });
     return c.json({ node_id: node.id, draining: true });
   });
 
   app.delete('/nodes/:id', async (c) => {
+    const { id } = readParams(c, NodeParamsSchema);
     const db = c.var.db();
-    const node = await getNode(db, c.req.param('id'));
-    if (!node) throw new ApiError(404, 'node_not_found', `No node ${c.req.param('id')}`);
+    const node = await getNode(db, id);
+    if (!node) throw new ApiError(404, 'node_not_found', `No node ${id}`);
     await deleteNode(db, node.id);
     const dropped = await fleetOf(c.env, node.pool).disconnect(node.id);
     await auditAdmin(db, { action: 'node.revoke', target: node.id, detail: { pool: node.pool, dropped_connections: dropped } });

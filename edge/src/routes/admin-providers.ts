@@ -4,25 +4,23 @@ import { auditAdmin } from '../audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { sealProviderKey } from '../secrets/provider-keys.ts';
-import { parseOrThrow, readJson } from '../validation.ts';
+import { readJson, readParams } from '../validation.ts';
 import { viewProvider } from '../views/provider.ts';
-import { providerBodySchema, ProviderRoleSchema } from './admin-schemas.ts';
-import { mustGetTenant, tenantParam } from './admin-tenants.ts';
+import { ProviderParamsSchema, providerBodySchema, TenantParamsSchema } from './admin-schemas.ts';
+import { mustGetTenant } from './admin-tenants.ts';
 
 /** A tenant's own LLM, STT and TTS providers (bring your own key); keys go in, never out. */
 export function adminProviderRoutes() {
   const app = new Hono<AppEnv>();
-  const roleParam = (role: string) => parseOrThrow(ProviderRoleSchema, { role }).role;
 
   app.get('/tenants/:id/providers', async (c) => {
-    const id = tenantParam(c.req.param('id'));
+    const { id } = readParams(c, TenantParamsSchema);
     await mustGetTenant(c.var.db(), id);
     return c.json({ providers: (await listTenantProviders(c.var.db(), id)).map(viewProvider) });
   });
 
   app.put('/tenants/:id/providers/:role', async (c) => {
-    const id = tenantParam(c.req.param('id'));
-    const role = roleParam(c.req.param('role'));
+    const { id, role } = readParams(c, ProviderParamsSchema);
     const body = await readJson(c, providerBodySchema(role));
     await mustGetTenant(c.var.db(), id);
     const apiKeyEnc = typeof body.api_key === 'string' ? await sealProviderKey(c.env.SECRET_KEYS, id, role, body.api_key) : body.api_key;
@@ -32,8 +30,7 @@ export function adminProviderRoutes() {
   });
 
   app.delete('/tenants/:id/providers/:role', async (c) => {
-    const id = tenantParam(c.req.param('id'));
-    const role = roleParam(c.req.param('role'));
+    const { id, role } = readParams(c, ProviderParamsSchema);
     if (!(await deleteTenantProvider(c.var.db(), id, role))) throw new ApiError(404, 'provider_not_found', `Tenant ${id} has no ${role} provider`);
     await auditAdmin(c.var.db(), { tenantId: id, action: 'provider.delete', target: `${id}/${role}` });
     return c.json({ deleted: role });

@@ -1,6 +1,7 @@
 import { licenseTier, PROVIDER_KINDS, providerRole, RESERVED_TENANT_IDS, sessionState, TENANT_ID_PATTERN, tier, type ProviderRole } from '@glyphoxa/db';
-import { AUDIO_TRANSPORTS, ProviderEndpointSchema } from '@glyphoxa/protocol';
+import { AUDIO_TRANSPORTS, boundedJsonObject, MAX_ID_LENGTH, MAX_JSON_FIELD_BYTES, ProviderEndpointSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
+import { NODE_ID_PATTERN } from '../auth/node-token.ts';
 
 /** Wire schemas of the admin API's bodies and queries. Unknown fields are refused, by name. */
 
@@ -11,6 +12,15 @@ export const TenantIdSchema = v.pipe(
   v.regex(TENANT_ID_PATTERN, 'must be 2-63 characters: lowercase letters, digits and dashes, starting with a letter'),
   v.check((id) => !(RESERVED_TENANT_IDS as readonly string[]).includes(id), 'is reserved'),
 );
+
+/** `/tenants/:id/…` */
+export const TenantParamsSchema = v.object({ id: TenantIdSchema });
+
+/** `/sessions/:id/…` */
+export const SessionParamsSchema = v.object({ id: v.pipe(v.string(), v.uuid('must be a session id (a uuid)')) });
+
+/** `/nodes/:id/…` */
+export const NodeParamsSchema = v.object({ id: v.pipe(v.string(), v.regex(NODE_ID_PATTERN, 'must be a node id (node-…)')) });
 
 const tenantFields = {
   license_tier: v.optional(v.picklist(licenseTier.enumValues)),
@@ -34,7 +44,7 @@ export const UsageQuerySchema = v.object({ from: v.optional(Period), to: v.optio
 
 export const PageQuerySchema = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '50'),
-  after: v.optional(v.string()),
+  after: v.optional(v.pipe(v.string(), v.maxLength(MAX_ID_LENGTH))),
 });
 
 export const CreateNodeSchema = v.strictObject({ pool: v.union([v.literal('shared'), v.pipe(v.string(), v.regex(TENANT_ID_PATTERN, 'must be "shared" or a tenant id'))]) });
@@ -65,7 +75,11 @@ export const NpcCommandBodySchema = v.variant('action', [
   v.strictObject({ action: v.literal('speak'), name: NpcName, text: v.pipe(v.string(), v.nonEmpty(), v.maxLength(2000)) }),
 ]);
 
-export const ProviderRoleSchema = v.object({ role: v.picklist(providerRole.enumValues, `must be one of ${providerRole.enumValues.join(', ')}`) });
+/** `/tenants/:id/providers/:role` */
+export const ProviderParamsSchema = v.object({
+  id: TenantIdSchema,
+  role: v.picklist(providerRole.enumValues, `must be one of ${providerRole.enumValues.join(', ')}`),
+});
 
 /** A tenant's provider for `role`; the endpoint fields are the protocol's, so a session never gets one it would refuse. */
 export function providerBodySchema(role: ProviderRole) {
@@ -76,6 +90,6 @@ export function providerBodySchema(role: ProviderRole) {
     model,
     /** Omitted: keep the stored key; null: remove it. */
     api_key: v.optional(v.nullable(v.pipe(v.unwrap(api_key), v.nonEmpty()))),
-    options: v.optional(v.record(v.string(), v.unknown())),
+    options: v.optional(boundedJsonObject(MAX_JSON_FIELD_BYTES)),
   });
 }

@@ -1,23 +1,21 @@
 import { findSessionTenant, listSessions } from '@glyphoxa/db';
-import { Hono } from 'hono';
-import * as v from 'valibot';
+import { Hono, type Context } from 'hono';
 import { auditAdmin } from '../audit.ts';
 import { MAX_WAIT_ACTIVE_MS } from '../durable/config.ts';
 import { unwrap } from '../durable/outcome.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { parseOrThrow, readJson, readQuery } from '../validation.ts';
+import { readJson, readParams, readQuery } from '../validation.ts';
 import { viewSessionRow } from '../views/session.ts';
-import { NpcCommandBodySchema, SessionStateQuerySchema, StartSessionQuerySchema, StartSessionSchema } from './admin-schemas.ts';
-import { tenantParam } from './admin-tenants.ts';
+import { NpcCommandBodySchema, SessionParamsSchema, SessionStateQuerySchema, StartSessionQuerySchema, StartSessionSchema, TenantParamsSchema } from './admin-schemas.ts';
 
 /** Sessions for operators and tests; the dashboard and slash commands call the same coordinator. */
 export function adminSessionRoutes() {
   const app = new Hono<AppEnv>();
 
   app.post('/tenants/:id/sessions', async (c) => {
-    const tenantId = tenantParam(c.req.param('id'));
+    const { id: tenantId } = readParams(c, TenantParamsSchema);
     const body = await readJson(c, StartSessionSchema);
     const { wait } = readQuery(c, StartSessionQuerySchema);
     const options = wait === 'active' ? { waitActiveMs: MAX_WAIT_ACTIVE_MS } : {};
@@ -27,7 +25,7 @@ export function adminSessionRoutes() {
   });
 
   app.get('/tenants/:id/sessions', async (c) => {
-    const tenantId = tenantParam(c.req.param('id'));
+    const { id: tenantId } = readParams(c, TenantParamsSchema);
     const query = readQuery(c, SessionStateQuerySchema);
     const rows = await listSessions(c.var.db(), tenantId, { state: query.state, limit: query.limit });
     return c.json({ sessions: rows.map(viewSessionRow) });
@@ -59,8 +57,8 @@ export function adminSessionRoutes() {
 const SESSION_OWNERS_MAX = 10_000;
 const sessionOwners = new Map<string, string>();
 
-async function sessionOwner(c: { req: { param(name: 'id'): string }; var: AppEnv['Variables'] }) {
-  const sessionId = parseOrThrow(v.pipe(v.string(), v.uuid('session id must be a uuid')), c.req.param('id'));
+async function sessionOwner(c: Context<AppEnv>) {
+  const { id: sessionId } = readParams(c, SessionParamsSchema);
   let tenantId = sessionOwners.get(sessionId) ?? null;
   if (!tenantId) {
     tenantId = await findSessionTenant(c.var.db(), sessionId);

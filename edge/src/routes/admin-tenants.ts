@@ -21,9 +21,9 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { loadKeyring } from '../secrets/keyring.ts';
 import { sealSecret } from '../secrets/cipher.ts';
-import { parseOrThrow, readJson, readQuery } from '../validation.ts';
+import { readJson, readParams, readQuery } from '../validation.ts';
 import { viewTenant } from '../views/tenant.ts';
-import { CreateTenantSchema, PageQuerySchema, TenantIdSchema, UpdateTenantSchema, UsageQuerySchema, type TenantFields } from './admin-schemas.ts';
+import { CreateTenantSchema, PageQuerySchema, TenantParamsSchema, UpdateTenantSchema, UsageQuerySchema, type TenantFields } from './admin-schemas.ts';
 
 /** Operators' tenant administration: CRUD and usage. */
 export function adminTenantRoutes() {
@@ -47,10 +47,10 @@ export function adminTenantRoutes() {
     return c.json({ tenants: tenants.map(viewTenant), next_after: next });
   });
 
-  app.get('/tenants/:id', async (c) => c.json({ tenant: viewTenant(await mustGetTenant(c.var.db(), tenantParam(c.req.param('id')))) }));
+  app.get('/tenants/:id', async (c) => c.json({ tenant: viewTenant(await mustGetTenant(c.var.db(), readParams(c, TenantParamsSchema).id)) }));
 
   app.put('/tenants/:id', async (c) => {
-    const id = tenantParam(c.req.param('id'));
+    const { id } = readParams(c, TenantParamsSchema);
     const body = await readJson(c, UpdateTenantSchema);
     await mustOwnCampaign(c.var.db(), id, body.campaign_id);
     // Naming any of these (re)registers the commands, so the same value again is a retry.
@@ -65,7 +65,7 @@ export function adminTenantRoutes() {
   });
 
   app.delete('/tenants/:id', async (c) => {
-    const id = tenantParam(c.req.param('id'));
+    const { id } = readParams(c, TenantParamsSchema);
     const db = c.var.db();
     const tenant = await mustGetTenant(db, id);
     const endedSessions = await coordinatorOf(c.env, id).deleteTenant();
@@ -81,7 +81,7 @@ export function adminTenantRoutes() {
   });
 
   app.get('/tenants/:id/usage', async (c) => {
-    const id = tenantParam(c.req.param('id'));
+    const { id } = readParams(c, TenantParamsSchema);
     const query = readQuery(c, UsageQuerySchema);
     const current = periodOf(Date.now());
     const range = { from: query.from ?? current, to: query.to ?? query.from ?? current };
@@ -105,10 +105,6 @@ export function adminTenantRoutes() {
   });
 
   return app;
-}
-
-export function tenantParam(id: string): string {
-  return parseOrThrow(TenantIdSchema, id);
 }
 
 export async function mustGetTenant(db: Parameters<typeof getTenant>[0], id: string) {
