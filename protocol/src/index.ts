@@ -4,6 +4,7 @@ export * from './providers.ts';
 export * from './npc.ts';
 export * from './campaign.ts';
 export * from './audio.ts';
+export * from './audio-socket.ts';
 export * from './node-messages.ts';
 export * from './edge-messages.ts';
 export * from './json-bounds.ts';

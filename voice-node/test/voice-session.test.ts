@@ -139,9 +139,9 @@ const audible = (client: AudioClient) => client.frames.filter((f) => f.value.len
 
 const transcriptLines = (peer: Peer) => peer.messages('transcript').flatMap((m: Line) => m.entries);
 /** Requests since the current test began (the stand-ins outlive tests). */
-let marks = { llm: 0, tts: 0 };
+let marks = { llm: 0, tts: 0, stt: 0 };
 beforeEach(() => {
-  marks = { llm: llm.requests.length, tts: tts.requests.length };
+  marks = { llm: llm.requests.length, tts: tts.requests.length, stt: stt.requests.length };
 });
 const chatRequestsFor = (name: string) =>
   llm.requests.slice(marks.llm).filter((r) => JSON.stringify((r.body as { messages: unknown[] }).messages[0]).includes(name));
@@ -190,6 +190,42 @@ describe('a voice session through the WebSocket transport', () => {
     expect(usage.stt_seconds).toBeGreaterThan(1.5);
     // Characters sent to TTS: each sentence on its own.
     expect(usage.tts_chars).toBe('Axes and hammers, friend.'.length + 'The finest in the valley.'.length);
+  });
+
+  it('answers a typed line at once, and shows every client the transcript as it is spoken', async () => {
+    const { peer, client } = await session();
+    const player = await client(PLAYER);
+    const watcher = await client(OTHER_PLAYER);
+    player.sendText('  Elara, tell me about the tower.  ');
+
+    await until('Elara to be heard', () => audible(player).length > 10);
+    expect((await player.waitForEvent((e) => e.type === 'speaking' && e.speaking)).value).toMatchObject({ npc: 'Elara' });
+    // Nothing was spoken, so nothing was recognized: the typed words went to the LLM as they were.
+    expect(stt.requests.slice(marks.stt)).toEqual([]);
+    expect(JSON.stringify(chatRequestsFor('Elara')[0]!.body)).toContain('Elara, tell me about the tower.');
+
+    const expected = [
+      { speaker_id: PLAYER, speaker_name: `Player ${PLAYER.slice(0, 2)}`, text: 'Elara, tell me about the tower.' },
+      { speaker_id: elara.id, speaker_name: 'Elara', npc: true, text: 'The tower is older than the kingdom itself.' },
+    ];
+    for (const c of [player, watcher]) {
+      await c.waitForEvent((e) => e.type === 'transcript' && e.entry.npc === true, 10_000);
+      expect(c.events.flatMap((e) => (e.value.type === 'transcript' ? [e.value.entry] : []))).toMatchObject(expected);
+    }
+    // The same lines reach the edge, in its batches.
+    const lines = await until('both lines at the edge', () => (transcriptLines(peer).length >= 2 ? transcriptLines(peer) : undefined));
+    expect(lines).toMatchObject(expected);
+  });
+
+  it('ignores a typed line that is empty or not a text message, and keeps the connection', async () => {
+    const { client } = await session();
+    const player = await client(PLAYER);
+    player.sendText('   ');
+    player.sendFrame(new Uint8Array([1, 2, 3]));
+    player.sendText('Grimjaw, what do you sell?');
+    const line = await player.waitForEvent((e) => e.type === 'transcript', 10_000);
+    expect(line.value).toMatchObject({ entry: { speaker_id: PLAYER, text: 'Grimjaw, what do you sell?' } });
+    await until('Grimjaw to be heard', () => audible(player).length > 10);
   });
 
   it('keeps a muted NPC silent, and lets it answer again once unmuted', async () => {

@@ -173,15 +173,10 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
   const consider = (entry: OpenTurn, { text, final, speaking = false }: TurnWords) => {
     if (closed || open.get(entry.turn.speaker.id) !== entry) return;
     const { speaker } = entry.turn;
-    if (final) {
-      const command = text && parseSpokenCommand({ text, speakerId: speaker.id, dmUserId: assignment.started_by, npcs: roster.npcs() });
-      if (command) {
-        dropAnswers(entry);
-        close(entry);
-        const outcome = roster.command({ type: 'npc_command', request_id: 'spoken', session_id: assignment.session_id, ...command });
-        log.info('spoken command', { action: command.action, ok: outcome.ok });
-        return;
-      }
+    if (final && text && obey(speaker, text)) {
+      dropAnswers(entry);
+      close(entry);
+      return;
     }
     const now = Date.now();
     const decision = text
@@ -225,17 +220,31 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     const started = new Answer(npc, text, early);
     entry.answers.push(started);
     if (early) count('early_answer_started');
-    const request = buildTurnRequest({
+    void speak(npc, reply(npc, speaker, text), started.controller, { open: entry, answer: started }).catch((error) =>
+      log.error('answer failed', { error: errorMessage(error) }),
+    );
+    return started;
+  };
+
+  const reply = (npc: NpcDefinition, speaker: Speaker, text: string): TurnScript => ({
+    kind: 'reply',
+    llm: providers.llm!,
+    request: buildTurnRequest({
       npc,
       entities: assignment.entities,
       memory,
       dmUserId: assignment.started_by,
       heard: { speaker_id: speaker.id, speaker_name: speaker.name, text, at: new Date().toISOString() },
-    });
-    void speak(npc, { kind: 'reply', request, llm: providers.llm! }, started.controller, { open: entry, answer: started }).catch((error) =>
-      log.error('answer failed', { error: errorMessage(error) }),
-    );
-    return started;
+    }),
+  });
+
+  /** A spoken command from the DM, acted on instead of answered; false when `text` is none. */
+  const obey = (speaker: Speaker, text: string): boolean => {
+    const command = parseSpokenCommand({ text, speakerId: speaker.id, dmUserId: assignment.started_by, npcs: roster.npcs() });
+    if (!command) return false;
+    const outcome = roster.command({ type: 'npc_command', request_id: 'spoken', session_id: assignment.session_id, ...command });
+    log.info('spoken command', { action: command.action, ok: outcome.ok });
+    return true;
   };
 
   /** Someone's voice is (back) on: a turn in progress goes on; otherwise a new one starts, cutting any NPC off. */
@@ -287,6 +296,33 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       if (!entry) return;
       entry.turn.lastSoundAt = endedAt;
       entry.turn.end();
+    },
+
+    /**
+     * A line the player typed (the browser's text box): a finished turn with no pause to
+     * wait out, so the addressed NPC answers at once. It ends what they were saying, and
+     * cuts off an NPC talking, as speaking up would.
+     */
+    onTypedLine(speaker: Speaker, text: string) {
+      if (closed) return;
+      const entry = open.get(speaker.id);
+      if (entry) {
+        dropAnswers(entry);
+        close(entry);
+      }
+      if (audible.size > 0) silence();
+      record({ speaker_id: speaker.id, speaker_name: speaker.name, text });
+      if (obey(speaker, text)) return;
+      const now = Date.now();
+      const decision = detectAddressee({ text, speakerId: speaker.id, npcs: roster.npcs(), lastExchange: tracker.lastExchange(speaker.id), dmUserId: assignment.started_by, nowMs: now });
+      tracker.observe(speaker.id, decision, now);
+      if (!decision.npc) return;
+      if (!providers.llm) return log.warn('no language model provider: NPCs cannot answer');
+      const npc = decision.npc;
+      const controller = new AbortController();
+      void speak(npc, reply(npc, speaker, text), controller)
+        .then(() => controller.signal.aborted || tracker.spokeWith(speaker.id, npc.id, Date.now()))
+        .catch((error) => log.error('answer failed', { error: errorMessage(error) }));
     },
 
     /** The roster's effects: `/npc speak`, recaps, and mutes cutting playback. */

@@ -12,9 +12,10 @@ export interface UsageDelta {
 /**
  * What a session tells the edge about itself: transcript lines in small batches,
  * usage as numbered deltas (the edge drops a replayed `seq`), and each turn's
- * stage timings. `close` sends whatever is still held.
+ * stage timings. `close` sends whatever is still held. `live` gets each line at once
+ * (the session's browser clients), as the batch to the edge waits.
  */
-export function createSessionReporter(sessionId: string, send: (message: NodeMessage) => void) {
+export function createSessionReporter(sessionId: string, send: (message: NodeMessage) => void, live: (entry: TranscriptEntry) => void = () => {}) {
   let lines: TranscriptEntry[] = [];
   let usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0 };
   let seq = 0;
@@ -41,6 +42,7 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
 
   return {
     transcript(entry: TranscriptEntry): void {
+      live(entry);
       lines.push(entry);
       if (lines.length >= MAX_TRANSCRIPT_ENTRIES) flushTranscript();
       else transcriptTimer ??= setTimeout(flushTranscript, FLUSH_MS);

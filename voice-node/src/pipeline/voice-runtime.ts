@@ -45,7 +45,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
     };
     const providers = selectProviders(assignment, options.defaultProviders, localVoice);
     const transport = openTransport(assignment, target, options);
-    const reporter = createSessionReporter(assignment.session_id, send);
+    const reporter = createSessionReporter(assignment.session_id, send, (entry) => transport.transcript(entry));
     const mixer = createMixer(transport);
     const untrack = options.outputStats.track(mixer);
     let pipeline: ReturnType<typeof createSessionPipeline> | undefined;
@@ -55,6 +55,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
     });
     pipeline = createSessionPipeline({ assignment, roster, mixer, providers, reporter, log, count: options.countEvent });
     const listener = listenToSpeakers(transport, options.vad, pipeline, log, { hangoverMs: END_OF_SPEECH_SILENCE_MS });
+    transport.onText((speaker, text) => pipeline?.onTypedLine({ id: speaker.id, name: speaker.name ?? speaker.id }, text));
 
     const close = async () => {
       listener.close();

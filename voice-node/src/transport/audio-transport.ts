@@ -1,4 +1,4 @@
-import type { Logger } from '@glyphoxa/protocol';
+import type { Logger, TranscriptEntry } from '@glyphoxa/protocol';
 
 /**
  * All the pipeline knows of where audio comes from and goes to. Discord voice and
@@ -18,6 +18,10 @@ export interface AudioTransport {
   setSpeaking(speaking: boolean): void;
   /** Which NPC's audio is going out: WebSocket clients show it; Discord has no such signal. */
   npcSpeaking(npc: string, speaking: boolean): void;
+  /** A line of the transcript as it is spoken: WebSocket clients show it beside the audio. */
+  transcript(entry: TranscriptEntry): void;
+  /** A line a speaker typed instead of saying (WebSocket clients' text box). */
+  onText(listener: (speaker: { id: string; name?: string }, text: string) => void): void;
   /** The transport gave up (e.g. Discord rejoins exhausted): no more audio either way; end the session. */
   onLost(listener: (error: Error) => void): void;
   /** Leaves the channel and releases everything; safe to call twice. */

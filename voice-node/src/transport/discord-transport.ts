@@ -261,6 +261,9 @@ export function createDiscordTransport(options: DiscordTransportOptions): AudioT
     },
     // Discord shows who speaks by the bot's own indicator; NPC names have no place there.
     npcSpeaking() {},
+    // Discord members read the transcript on the dashboard, and talk rather than type.
+    transcript() {},
+    onText() {},
     onLost(listener) {
       lostListeners.push(listener);
     },

@@ -1,7 +1,6 @@
-import * as v from 'valibot';
 import { WebSocket } from 'ws';
 import { createFrameClock } from '../audio/frame-clock.ts';
-import { AudioServerEventSchema, type AudioJoinMessage, type AudioServerEvent } from './websocket-audio-messages.ts';
+import { AudioServerEventSchema, readAudioSocketText, type AudioClientMessage, type AudioJoinMessage, type AudioServerEvent } from '@glyphoxa/protocol';
 
 /**
  * A client of the node's WebSocket audio endpoint, for tests and benchmarks: joins as
@@ -27,6 +26,8 @@ export interface AudioClient {
   readonly frames: Array<Received<Uint8Array>>;
   readonly events: Array<Received<AudioServerEvent>>;
   sendFrame(opus: Uint8Array): void;
+  /** A line typed instead of said. */
+  sendText(text: string): void;
   /** Sends one frame every 20 ms, on a drift-free schedule; resolves after the last. */
   streamFrames(frames: Uint8Array[]): Promise<void>;
   /** The first event (already received or still to come) that matches. */
@@ -66,8 +67,8 @@ export function connectAudioClient(options: AudioClientOptions): Promise<AudioCl
       frames.push({ at, value: new Uint8Array(data as Buffer) });
       return;
     }
-    const parsed = v.safeParse(AudioServerEventSchema, parseJson(String(data)));
-    if (parsed.success) events.push({ at, value: parsed.output });
+    const event = readAudioSocketText(AudioServerEventSchema, String(data));
+    if (event) events.push({ at, value: event });
     for (const wake of waiters) wake();
   });
 
@@ -101,6 +102,9 @@ export function connectAudioClient(options: AudioClientOptions): Promise<AudioCl
     sendFrame(opus) {
       if (socket.readyState === socket.OPEN) socket.send(opus);
     },
+    sendText(text) {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'text', text } satisfies AudioClientMessage));
+    },
     streamFrames(toSend) {
       return new Promise((resolve) => {
         if (toSend.length === 0) return resolve();
@@ -133,12 +137,4 @@ export function connectAudioClient(options: AudioClientOptions): Promise<AudioCl
     });
     waitForEvent((event) => event.type === 'joined').then(() => resolve(client), reject);
   });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

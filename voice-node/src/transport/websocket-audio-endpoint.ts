@@ -2,9 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@glyphoxa/protocol';
-import * as v from 'valibot';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AUDIO_CLOSE, AudioJoinMessageSchema, MAX_AUDIO_MESSAGE_BYTES } from './websocket-audio-messages.ts';
+import { AUDIO_CLOSE, AudioJoinMessageSchema, MAX_AUDIO_MESSAGE_BYTES, readAudioSocketText } from '@glyphoxa/protocol';
 import type { WebSocketTransport } from './websocket-transport.ts';
 
 /**
@@ -61,16 +60,16 @@ export function attachAudioEndpoint(
     ws.once('message', (data, isBinary) => {
       clearTimeout(timer);
       if (isBinary) return ws.close(AUDIO_CLOSE.badMessage, 'send a join message first');
-      const parsed = v.safeParse(AudioJoinMessageSchema, parseJson(String(data)));
-      if (!parsed.success) return ws.close(AUDIO_CLOSE.badMessage, 'invalid join message');
+      const join = readAudioSocketText(AudioJoinMessageSchema, String(data));
+      if (!join) return ws.close(AUDIO_CLOSE.badMessage, 'invalid join message');
       const session = lookup(sessionId);
       if (!session) return ws.close(AUDIO_CLOSE.unknownSession, 'unknown session');
-      if (!sameSecret(parsed.output.token, session.token)) {
+      if (!sameSecret(join.token, session.token)) {
         log.warn('audio client rejected: wrong token', { session_id: sessionId });
         return ws.close(AUDIO_CLOSE.badToken, 'invalid token');
       }
-      const speaker: { id: string; name?: string } = { id: parsed.output.speaker_id };
-      if (parsed.output.speaker_name !== undefined) speaker.name = parsed.output.speaker_name;
+      const speaker: { id: string; name?: string } = { id: join.speaker_id };
+      if (join.speaker_name !== undefined) speaker.name = join.speaker_name;
       session.transport.addClient(ws, speaker);
     });
   };
@@ -89,14 +88,6 @@ function decodeSegment(segment: string): string | undefined {
   try {
     const decoded = decodeURIComponent(segment);
     return decoded && !decoded.includes('/') ? decoded : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
   } catch {
     return undefined;
   }

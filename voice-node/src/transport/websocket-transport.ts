@@ -6,7 +6,7 @@ import {
   type InboundFrame,
   type TransportTarget,
 } from './audio-transport.ts';
-import { AUDIO_CLOSE, type AudioServerEvent } from './websocket-audio-messages.ts';
+import { AUDIO_CLOSE, AudioClientMessageSchema, readAudioSocketText, type AudioServerEvent } from '@glyphoxa/protocol';
 
 /**
  * A `websocket` session's audio: browser (or test) clients that joined through the
@@ -34,6 +34,7 @@ export function createWebSocketTransport(target: TransportTarget): WebSocketTran
   const clients = new Map<string, Client>();
   const audioListeners: Array<(frame: InboundFrame) => void> = [];
   const endListeners: Array<(speakerId: string) => void> = [];
+  const textListeners: Array<(speaker: { id: string; name?: string }, text: string) => void> = [];
   let left = false;
 
   const endStream = (client: Client) => {
@@ -78,8 +79,11 @@ export function createWebSocketTransport(target: TransportTarget): WebSocketTran
         previous.socket.close(AUDIO_CLOSE.replaced, 'speaker joined on another connection');
       }
       socket.on('message', (data, isBinary) => {
-        // Text after the join is reserved for later client messages: ignored.
-        if (isBinary && clients.get(speaker.id) === client) onFrame(client, toBytes(data));
+        if (clients.get(speaker.id) !== client) return;
+        if (isBinary) return onFrame(client, toBytes(data));
+        // Text messages this node does not know (a newer client's) are ignored, not fatal.
+        const message = readAudioSocketText(AudioClientMessageSchema, String(data));
+        if (message) for (const listener of textListeners) listener(speaker, message.text);
       });
       socket.on('close', () => {
         endStream(client);
@@ -105,6 +109,12 @@ export function createWebSocketTransport(target: TransportTarget): WebSocketTran
     setSpeaking() {},
     npcSpeaking(npc, speaking) {
       sendEvent({ type: 'speaking', npc, speaking });
+    },
+    transcript(entry) {
+      sendEvent({ type: 'transcript', entry });
+    },
+    onText(listener) {
+      textListeners.push(listener);
     },
     // Nothing here can fail for good: clients reconnect by themselves.
     onLost() {},

@@ -12,7 +12,7 @@ import type { SpeechEnd } from '../../src/audio/vad/voice-activity-detector.ts';
 import type { InboundFrame, TransportTarget } from '../../src/transport/audio-transport.ts';
 import { AudioClientRejected, connectAudioClient, type AudioClient } from '../../src/transport/websocket-audio-client.ts';
 import { attachAudioEndpoint, type AudioEndpoint } from '../../src/transport/websocket-audio-endpoint.ts';
-import { AUDIO_CLOSE } from '../../src/transport/websocket-audio-messages.ts';
+import { AUDIO_CLOSE } from '@glyphoxa/protocol';
 import { createWebSocketTransport, type WebSocketTransport } from '../../src/transport/websocket-transport.ts';
 import { fixtureOpusFrames } from './fixture-frames.ts';
 
