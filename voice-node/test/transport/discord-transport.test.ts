@@ -323,8 +323,14 @@ describe('Discord receive with DAVE', () => {
     const voice = await daveConnection(GUILD_A);
     const player = voice.speaker('700000000000000001', 1111);
     const requestsBefore = discord.voiceStateRequests.length;
-    // 0.6 s of a player's packets: past the not-ready wait, the re-key, and the wait before rejoining.
-    for (let i = 0; i < 120; i++) {
+    // A player's packets until the node rejoins: past the not-ready wait, the re-key, and the
+    // wait before rejoining (a bound of time, so counted by what was sent in it, not a number).
+    let sentBeforeRejoin = 0;
+    for (let i = 0; i < 400 && times('dave_rejoin') === 0; i++, sentBeforeRejoin++) {
+      player.send();
+      await pace();
+    }
+    for (let i = 0; i < 20; i++) {
       player.send();
       await pace();
     }
@@ -332,7 +338,7 @@ describe('Discord receive with DAVE', () => {
     // Nothing still end-to-end encrypted reached the Opus decoder, and the speaker's stream was never torn down.
     expect(voice.frames).toEqual([]);
     expect(voice.ended).toEqual([]);
-    expect(times('dave_packet_dropped_not_ready')).toBeGreaterThan(60);
+    expect(times('dave_packet_dropped_not_ready')).toBeGreaterThan(sentBeforeRejoin / 2);
     expect(times('dave_rekey')).toBe(1);
     expect(times('dave_rejoin')).toBe(1);
     await discord.waitFor(() => discord.voiceStateRequests.length === requestsBefore + 1);
