@@ -56,12 +56,27 @@ function databaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** Unique indexes a caller can run into, by the field that holds the value and what taking it twice means. */
+const UNIQUE_FIELDS: Record<string, { field: string; message: string }> = {
+  tenants_discord_application_id_unique: { field: 'discord_application_id', message: 'This Discord application belongs to another tenant' },
+  tenants_discord_public_key_unique: { field: 'discord_public_key', message: 'This Discord public key belongs to another tenant' },
+};
+
+function uniqueConflict(err: unknown): ApiError | undefined {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const known = 'code' in e && e.code === '23505' && 'constraint_name' in e ? UNIQUE_FIELDS[String(e.constraint_name)] : undefined;
+    if (known) return new ApiError(409, 'conflict', `${known.field}: ${known.message}`, known.field);
+  }
+  return undefined;
+}
+
 /**
  * Never a stack trace on the wire: unexpected errors are logged and answered
  * 500; a database that is out of reach is a 503 the caller can retry.
  */
 export function onError(err: Error, c: Context<AppEnv>) {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.field), err.status);
+  const known = err instanceof ApiError ? err : uniqueConflict(err);
+  if (known) return c.json(errorBody(known.code, known.message, known.field), known.status);
   if (databaseUnavailable(err)) {
     c.var.log.warn('database unavailable', { error: err.message });
     c.header('retry-after', '1');
