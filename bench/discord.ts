@@ -33,7 +33,7 @@ export async function discordBenchmarks(databaseUrl: string): Promise<Row[]> {
     const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
     const publicKey = toHex(new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer));
     const tenant = 'bench-discord';
-    await adminCall(edgeUrl, ADMIN_KEY, 'POST', '/tenants', { id: tenant, discord_public_key: publicKey, dm_role_id: '100000000000000009' });
+    await adminCall(edgeUrl, ADMIN_KEY, 'POST', '/tenants', { id: tenant, discord_application_id: '100000000000000002', discord_public_key: publicKey, dm_role_id: '100000000000000009' });
 
     // A quick command: `/npc mute` from a member without the DM role is refused at once, never deferred.
     const body = JSON.stringify({

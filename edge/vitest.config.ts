@@ -3,6 +3,7 @@ import { defineConfig, defineProject } from 'vitest/config';
 import { hyperdriveConnectionString } from '../db/src/connection-url.ts';
 import { isPostgresSocketClose } from './src/postgres-socket-close.ts';
 import { startOpenAiStandIn } from '../providers/test/stand-ins/index.ts';
+import { DATABASE_DOOR_HOST, startDatabaseDoor } from './test/database-door.ts';
 import { DISCORD_STAND_IN_BASE, DISCORD_STAND_IN_HOST, discordStandIn } from './test/discord-stand-in.ts';
 import { LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, llmStandInRoute } from './test/llm-stand-in.ts';
 import { DISCORD_OAUTH_CLIENT } from './test/oauth/discord-oauth.ts';
@@ -28,6 +29,8 @@ async function passThrough(request: Request): Promise<Response> {
   const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
   return fetch(request.url, { method: request.method, headers: [...request.headers], body, redirect: 'manual' });
 }
+// Outage tests reach the same database through a door they can shut.
+const databaseDoor = await startDatabaseDoor(databaseUrl);
 
 /** The Worker and its Durable Objects, inside workerd. */
 const workerd = defineProject({
@@ -43,6 +46,7 @@ const workerd = defineProject({
           if (host === DISCORD_STAND_IN_HOST) return discordStandIn(request);
           if (host === LLM_STAND_IN_HOST) return llmStandInRoute(llm, request);
           if (host === GITHUB_HOST || host === GITHUB_API_HOST) return githubStandIn(request);
+          if (host === DATABASE_DOOR_HOST) return databaseDoor.route(request);
           return passThrough(request);
         },
         bindings: {
@@ -95,7 +99,7 @@ const policies = defineProject({ test: { name: 'edge-policies', include: ['src/*
 
 export default defineConfig({
   // The stand-ins' servers would keep vitest from exiting.
-  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), google.close()]).then(() => {}) }],
+  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), google.close(), databaseDoor.close()]).then(() => {}) }],
   test: {
     projects: [workerd, policies],
     // As the Worker does (src/index.ts): a Durable Object dropping a stalled connection triggers it.

@@ -21,14 +21,53 @@ export function errorBody(code: string, message: string, field?: string) {
   return { error: field === undefined ? { code, message } : { code, message, field } };
 }
 
-/** Postgres refusing or dropping connections (too many clients, starting up, unreachable). */
-const DATABASE_UNAVAILABLE = /too many clients|the database system is (starting up|shutting down)|ECONNREFUSED|ECONNRESET|connection (refused|terminated)|proxy request failed|CONNECT_TIMEOUT/i;
+/**
+ * How the database says it is gone or will not serve us, as postgres.js raises it: its own
+ * connection errors, the socket's (Node's errno codes; workerd's messages, which carry no
+ * code), and the SQLSTATEs of a server refusing or dropping a session (08 connection
+ * exceptions, 53300 too many clients, 57P01-57P03 shutting down or starting up).
+ */
+const UNAVAILABLE_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const UNAVAILABLE_MESSAGE = /proxy request failed|network connection lost|connection (refused|reset|terminated)|socket has been closed|stream was cancelled|too many clients|the database system is (starting up|shutting down)/i;
 
 function databaseUnavailable(err: unknown): boolean {
+  // Drizzle wraps the driver's error as the cause of its own.
   for (let e = err; e instanceof Error; e = e.cause) {
-    if (DATABASE_UNAVAILABLE.test(e.message) || ('code' in e && (e.code === '53300' || e.code === '57P03'))) return true;
+    const code = 'code' in e ? String(e.code) : '';
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_MESSAGE.test(e.message)) return true;
   }
   return false;
+}
+
+/** Unique indexes a caller can run into, by the field that holds the value and what taking it twice means. */
+const UNIQUE_FIELDS: Record<string, { field: string; message: string }> = {
+  tenants_discord_application_id_unique: { field: 'discord_application_id', message: 'This Discord application belongs to another tenant' },
+  tenants_discord_public_key_unique: { field: 'discord_public_key', message: 'This Discord public key belongs to another tenant' },
+};
+
+function uniqueConflict(err: unknown): ApiError | undefined {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const known = 'code' in e && e.code === '23505' && 'constraint_name' in e ? UNIQUE_FIELDS[String(e.constraint_name)] : undefined;
+    if (known) return new ApiError(409, 'conflict', `${known.field}: ${known.message}`, known.field);
+  }
+  return undefined;
 }
 
 /**
@@ -36,7 +75,8 @@ function databaseUnavailable(err: unknown): boolean {
  * 500; a database that is out of reach is a 503 the caller can retry.
  */
 export function onError(err: Error, c: Context<AppEnv>) {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.field), err.status);
+  const known = err instanceof ApiError ? err : uniqueConflict(err);
+  if (known) return c.json(errorBody(known.code, known.message, known.field), known.status);
   if (databaseUnavailable(err)) {
     c.var.log.warn('database unavailable', { error: err.message });
     c.header('retry-after', '1');

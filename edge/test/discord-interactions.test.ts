@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, uniqueTenantId } from './helpers/admin.ts';
 import { appKeys, discordTenant, interaction, postInteraction } from './helpers/discord.ts';
 
 const ping = (applicationId = '100000000000000009') => ({ id: '100000000000000010', application_id: applicationId, type: 1, token: 'ping-token', version: 1 });
 
 describe('signed Discord interactions', () => {
+  // The file's first request loads the Worker; on a busy machine that alone can outlast a test's timeout, not a hook's.
+  beforeAll(() => admin('GET', '/tenants?limit=1'));
+
   it('answers a PING signed with the tenant\'s key with a PONG', async () => {
     const t = await discordTenant();
     const res = await postInteraction(t.id, t.keys.privateKey, ping(t.applicationId));
@@ -30,7 +33,7 @@ describe('signed Discord interactions', () => {
     const now = () => Math.floor(Date.now() / 1000);
     expect((await postInteraction(t.id, t.keys.privateKey, ping(), { timestamp: now() - 310 })).status).toBe(401);
     expect((await postInteraction(t.id, t.keys.privateKey, ping(), { timestamp: now() + 310 })).status).toBe(401);
-    expect((await postInteraction(t.id, t.keys.privateKey, ping(), { timestamp: now() - 240 })).status).toBe(200);
+    expect((await postInteraction(t.id, t.keys.privateKey, ping(t.applicationId), { timestamp: now() - 240 })).status).toBe(200);
   });
 
   it('rejects a body altered after signing', async () => {
@@ -59,6 +62,26 @@ describe('signed Discord interactions', () => {
     await admin('POST', '/tenants', { id: keyless });
     expect((await postInteraction(keyless, keys.privateKey, ping())).status).toBe(404);
     expect((await postInteraction('Not A Tenant!', keys.privateKey, ping())).status).toBe(404);
+  });
+
+  it('refuses a correctly signed interaction for another application than the tenant\'s', async () => {
+    const t = await discordTenant();
+    const res = await postInteraction(t.id, t.keys.privateKey, ping('100000000000000999'));
+    expect([res.status, res.body.error.code, res.body.error.field]).toEqual([403, 'wrong_application', 'application_id']);
+  });
+
+  it('lets one Discord application and one public key belong to one tenant only, with a 409 naming the field', async () => {
+    const a = await discordTenant();
+    const b = await discordTenant();
+    const sameApp = await admin('POST', '/tenants', { id: uniqueTenantId(), discord_application_id: a.applicationId });
+    expect([sameApp.status, sameApp.body.error.code, sameApp.body.error.field]).toEqual([409, 'conflict', 'discord_application_id']);
+    // The same key in capitals is the same key.
+    const sameKey = await admin('PUT', `/tenants/${b.id}`, { discord_public_key: a.keys.publicKeyHex.toUpperCase() });
+    expect([sameKey.status, sameKey.body.error.field]).toEqual([409, 'discord_public_key']);
+    const moved = await admin('PUT', `/tenants/${b.id}`, { discord_application_id: a.applicationId });
+    expect([moved.status, moved.body.error.field]).toEqual([409, 'discord_application_id']);
+    // Nothing of the refused changes was kept: b still answers for its own application only.
+    expect((await postInteraction(b.id, b.keys.privateKey, ping(b.applicationId))).status).toBe(200);
   });
 
   it('refuses a signed body that is not an interaction, naming the field', async () => {

@@ -8,7 +8,8 @@ export type TenantChanges = Partial<Omit<NewTenant, 'id' | 'createdAt' | 'update
 /** Creates the tenant inside its own scope; an existing id yields `null`. */
 export function createTenant(db: Db, tenant: NewTenant): Promise<Tenant | null> {
   return withTenant(db, tenant.id, async (tx) => {
-    const [row] = await tx.insert(tenants).values(tenant).onConflictDoNothing().returning();
+    // Only a taken id is "exists"; a Discord application held by another tenant must surface as its own conflict.
+    const [row] = await tx.insert(tenants).values(tenant).onConflictDoNothing({ target: tenants.id }).returning();
     return row ?? null;
   });
 }

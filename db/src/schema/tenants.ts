@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgEnum, pgTable, real, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { check, integer, pgEnum, pgTable, real, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns.ts';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 
@@ -41,6 +41,9 @@ export const tenants = pgTable(
     check('tenants_id_not_reserved', sql`${t.id} <> 'shared'`),
     check('tenants_hours_nonnegative', sql`${t.monthlySessionHours} >= 0`),
     check('tenants_concurrency_positive', sql`${t.maxConcurrentSessions} >= 1`),
+    // One Discord application answers to one tenant: its key verifies that tenant's interactions only.
+    uniqueIndex('tenants_discord_application_id_unique').on(t.discordApplicationId),
+    uniqueIndex('tenants_discord_public_key_unique').on(t.discordPublicKey),
     ...tenantPolicies('tenants', 'id'),
   ],
 );

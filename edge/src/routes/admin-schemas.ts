@@ -27,7 +27,8 @@ const tenantFields = {
   tier: v.optional(v.picklist(tier.enumValues)),
   bot_token: v.optional(v.nullable(v.pipe(v.string(), v.minLength(20), v.maxLength(200), v.regex(/^[\w.-]+$/, 'must be a Discord bot token')))),
   discord_application_id: v.optional(v.nullable(Snowflake)),
-  discord_public_key: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters')))),
+  // Lowercased, so one key cannot be held twice in two spellings.
+  discord_public_key: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters'), v.toLowerCase()))),
   guild_ids: v.optional(v.pipe(v.array(Snowflake), v.maxLength(100))),
   dm_role_id: v.optional(v.nullable(Snowflake)),
   campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.uuid()))),

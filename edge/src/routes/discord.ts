@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { dispatch } from '../discord/dispatch.ts';
 import { InteractionSchema } from '../discord/interaction.ts';
+import { ApiError } from '../errors.ts';
 import { discordSignature, type DiscordEnv } from '../middleware/discord-signature.ts';
 import { readJson } from '../validation.ts';
 
@@ -10,6 +11,10 @@ export function discordRoutes() {
 
   app.post('/:tenantId/interactions', discordSignature, async (c) => {
     const interaction = await readJson(c, InteractionSchema);
+    // The key verified who signed; the application says for whom. Another application's interaction is not this tenant's.
+    if (interaction.application_id !== c.var.tenant.discordApplicationId) {
+      throw new ApiError(403, 'wrong_application', `application_id: ${interaction.application_id} is not tenant ${c.var.tenant.id}'s Discord application`, 'application_id');
+    }
     const response = await dispatch(
       { tenant: c.var.tenant, env: c.env, log: c.var.log, db: c.var.db, waitUntil: (work) => c.executionCtx.waitUntil(work) },
       interaction,

@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "tenants_discord_application_id_unique" ON "tenants" USING btree ("discord_application_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "tenants_discord_public_key_unique" ON "tenants" USING btree ("discord_public_key");
