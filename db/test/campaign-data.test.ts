@@ -103,9 +103,9 @@ describe.each(backends())('campaign data on $name', (backend) => {
       { speakerId: 'p1', speakerName: 'Vex', text: 'We search the abandoned forge.', spokenAt: at },
       { speakerId: 'n1', speakerName: 'Grimjaw', npc: true, text: 'Mind the anvil.', spokenAt: new Date(at.getTime() + 1000) },
     ];
-    expect(await appendSessionEntries(db, t, { id: session.id, campaignId: campaign.id }, lines)).toBe(2);
+    expect(await appendSessionEntries(db, t, { id: session.id, campaignId: campaign.id }, lines)).toHaveLength(2);
     // The node resends the batch after a reconnect: nothing new.
-    expect(await appendSessionEntries(db, t, { id: session.id, campaignId: campaign.id }, lines)).toBe(0);
+    expect(await appendSessionEntries(db, t, { id: session.id, campaignId: campaign.id }, lines)).toEqual([]);
     expect((await listSessionEntries(db, t, session.id, 10)).map((e) => e.speakerName)).toEqual(['Vex', 'Grimjaw']);
     const found = await withTenant(db, t, (tx) =>
       tx.select({ text: sessionEntries.text }).from(sessionEntries).where(sql`${sessionEntries.search} @@ plainto_tsquery('simple', 'forge')`),

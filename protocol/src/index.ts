@@ -8,5 +8,6 @@ export * from './audio-socket.ts';
 export * from './node-messages.ts';
 export * from './edge-messages.ts';
 export * from './json-bounds.ts';
+export * from './live-transcript.ts';
 export * from './parse.ts';
 export * from './log.ts';

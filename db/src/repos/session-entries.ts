@@ -8,19 +8,18 @@ export type TranscriptLine = Pick<NewSessionEntry, 'speakerId' | 'speakerName' |
 /**
  * Stores a batch of a session's transcript. A line already stored (same
  * session, time and speaker: a batch resent after a reconnect) is skipped.
- * Returns how many lines were new.
+ * Returns the lines that were new, as stored (a live transcript pushes only those).
  */
 export function appendSessionEntries(
   db: Db,
   tenantId: string,
   session: { id: string; campaignId: string | null },
   lines: TranscriptLine[],
-): Promise<number> {
-  if (lines.length === 0) return Promise.resolve(0);
+): Promise<SessionEntry[]> {
+  if (lines.length === 0) return Promise.resolve([]);
   return withTenant(db, tenantId, async (tx) => {
     const rows = lines.map((line) => ({ ...line, tenantId, sessionId: session.id, campaignId: session.campaignId }));
-    const inserted = await tx.insert(sessionEntries).values(rows).onConflictDoNothing().returning({ id: sessionEntries.id });
-    return inserted.length;
+    return tx.insert(sessionEntries).values(rows).onConflictDoNothing().returning();
   });
 }
 

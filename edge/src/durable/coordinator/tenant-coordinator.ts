@@ -1,9 +1,10 @@
 import { appendSessionEntries, insertSession, periodOf, updateSession, type SessionEndReason, type Tenant } from '@glyphoxa/db';
-import { createLogger, type AudioAssignment, type AudioTransportKind, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
+import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
 import { loadSessionContent } from '../../campaign/session-content.ts';
 import { tenantBotToken } from '../../discord/bot-token.ts';
 import type { Bindings } from '../../env.ts';
+import { errorBody } from '../../errors.ts';
 import { viewLiveSession, type SessionView } from '../../views/session.ts';
 import { MAX_WAIT_ACTIVE_MS } from '../config.ts';
 import { ControlObject } from '../control-object.ts';
@@ -14,6 +15,7 @@ import { admit } from './admission.ts';
 import { quotaStep } from './quota.ts';
 import { nextAlarm } from './schedule.ts';
 import { SettleWaiters } from './settle-waiters.ts';
+import { liveLine, liveSessionOf, type LiveListener } from './live-transcript.ts';
 import { CoordinatorStore, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
 import { UsageLedger } from './usage-ledger.ts';
 
@@ -34,9 +36,10 @@ const ENDED_RETENTION_MS = 24 * 3600_000;
  * It admits starts (one per guild, the plan's concurrency, the month's hours), ends sessions
  * whose node fell silent, accrues usage and flushes it to Postgres idempotently, warns and
  * then ends sessions at the quota, and writes every transition through to `sessions`.
+ * It also holds the dashboard's live transcript sockets, tagged by session (see live-transcript.ts).
  * The rules are plain modules beside it: admission, quota, schedule.
  */
-export class TenantCoordinator extends ControlObject {
+export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscriptMessage> {
   private readonly store: CoordinatorStore;
   private readonly ledger: UsageLedger;
   private readonly log: Logger = createLogger({ tenant_id: this.tenantId, component: 'tenant-coordinator' });
@@ -51,6 +54,20 @@ export class TenantCoordinator extends ControlObject {
   /** The tenant this coordinator serves: the name it is addressed by. */
   private get tenantId(): string {
     return this.name;
+  }
+
+  /**
+   * A live transcript listener connects (`openLiveTranscript`). A session that already ended
+   * gets `ended` at once, so a late listener learns why rather than waiting.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const sessionId = liveSessionOf(request);
+    if (!sessionId) return Response.json(errorBody('upgrade_required', 'Expected a live transcript WebSocket upgrade'), { status: 426 });
+    const session = this.store.get(sessionId);
+    if (!session) return Response.json(errorBody('session_not_found', `No session ${sessionId} is live or recently ended`), { status: 404 });
+    const response = this.accept([sessionId], { sessionId });
+    if (session.state === 'ended') this.endListeners(sessionId, session.endReason ?? 'failed');
+    return response;
   }
 
   /**
@@ -152,13 +169,19 @@ export class TenantCoordinator extends ControlObject {
 
   /**
    * Transcript lines from the node running the session, relayed by its Fleet,
-   * stored with the session's campaign. A batch resent after a reconnect adds nothing.
+   * stored with the session's campaign and pushed to its live listeners, if any. A batch
+   * resent after a reconnect adds nothing and pushes nothing.
    */
   async transcript(sessionId: string, entries: TranscriptEntry[]): Promise<void> {
     const session = this.store.get(sessionId);
     if (!session) return;
     const lines = entries.map((e) => ({ speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) }));
-    await this.database.run((db) => appendSessionEntries(db, this.tenantId, { id: sessionId, campaignId: session.campaignId }, lines));
+    const stored = await this.database.run((db) => appendSessionEntries(db, this.tenantId, { id: sessionId, campaignId: session.campaignId }, lines));
+    const listeners = this.sockets(sessionId);
+    for (const entry of listeners.length > 0 ? stored : []) {
+      const line = liveLine(entry);
+      for (const ws of listeners) this.send(ws, line);
+    }
   }
 
   /** Relays a DM's NPC command to the node running the session. */
@@ -261,6 +284,7 @@ export class TenantCoordinator extends ControlObject {
     this.ledger.accrue(session, now);
     this.store.update(sessionId, { state: 'ended', endedAt: now, endReason: reason });
     this.settling.settle(sessionId);
+    this.endListeners(sessionId, reason);
     this.log.info('session ended', { session_id: sessionId, reason, node_id: session.nodeId });
     if (session.nodeId) {
       await fleetOf(this.env, session.pool).release(sessionId, options.notifyNode ? { nodeId: session.nodeId, reason } : undefined);
@@ -268,6 +292,14 @@ export class TenantCoordinator extends ControlObject {
     if (options.writeThrough === false) return;
     await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
     await this.ledger.flush().catch(() => this.armAlarm());
+  }
+
+  /** Tells the session's live listeners why it ended and closes their sockets. */
+  private endListeners(sessionId: string, reason: SessionEndReason): void {
+    for (const ws of this.sockets(sessionId)) {
+      this.send(ws, { type: 'ended', reason });
+      ws.close(1000, 'session ended');
+    }
   }
 
   /** Ends the running sessions once the month's hours are gone; warns each once when they are nearly gone. */
