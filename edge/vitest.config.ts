@@ -2,13 +2,13 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig, defineProject } from 'vitest/config';
 import { hyperdriveConnectionString } from '../db/src/connection-url.ts';
 import { isPostgresSocketClose } from './src/postgres-socket-close.ts';
-import { startOpenAiStandIn } from '../providers/test/stand-ins/index.ts';
+import { startElevenLabsStandIn, startOpenAiStandIn } from '../providers/test/stand-ins/index.ts';
 import { DATABASE_DOOR_HOST, startDatabaseDoor } from './test/database-door.ts';
 import { DISCORD_STAND_IN_BASE, DISCORD_STAND_IN_HOST, discordStandIn } from './test/discord-stand-in.ts';
-import { LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, llmStandInRoute } from './test/llm-stand-in.ts';
 import { DISCORD_OAUTH_CLIENT } from './test/oauth/discord-oauth.ts';
 import { GITHUB_API_HOST, GITHUB_HOST, GITHUB_OAUTH_CLIENT, githubStandIn } from './test/oauth/github-stand-in.ts';
 import { GOOGLE_OAUTH_CLIENT, startGoogleStandIn } from './test/oauth/google-stand-in.ts';
+import { ELEVENLABS_STAND_IN_HOST, ELEVENLABS_STAND_IN_KEY, LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, forward, standInRoute } from './test/vendor-stand-ins.ts';
 
 // Edge tests run inside workerd with the real wrangler.toml; Hyperdrive points at
 // the database `npm test` provisioned (embedded PGlite or DATABASE_URL).
@@ -17,18 +17,11 @@ if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the edge tests t
 
 // Recaps ask the tenant's LLM: a real OpenAI-compatible server with a scripted answer.
 const llm = await startOpenAiStandIn({ apiKey: LLM_STAND_IN_KEY, reply: () => LLM_STAND_IN_REPLY });
+// Voice cloning asks the tenant's ElevenLabs.
+const elevenLabs = await startElevenLabsStandIn({ apiKey: ELEVENLABS_STAND_IN_KEY });
 // Sign-in with Google: a real OpenID Connect server (Discord's and GitHub's sign-in are stand-ins on their hosts).
 const google = await startGoogleStandIn();
 
-/**
- * A request for a real server (the Google stand-in, the providers' stand-ins). Miniflare's
- * Request is not Node's, so it is copied; redirects go back to workerd, which follows them
- * (or not) as the caller asked.
- */
-async function passThrough(request: Request): Promise<Response> {
-  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
-  return fetch(request.url, { method: request.method, headers: [...request.headers], body, redirect: 'manual' });
-}
 // Outage tests reach the same database through a door they can shut.
 const databaseDoor = await startDatabaseDoor(databaseUrl);
 
@@ -39,15 +32,16 @@ const workerd = defineProject({
       wrangler: { configPath: '../wrangler.toml' },
       miniflare: {
         hyperdrives: { HYPERDRIVE: hyperdriveConnectionString(databaseUrl) },
-        // The Worker's outbound requests: Discord's REST API and the tenants' LLM go to stand-ins, the rest out.
+        // The Worker's outbound requests: Discord's REST API, the sign-in providers and the tenants' vendors go to stand-ins.
         outboundService: (outbound) => {
           const request = outbound as unknown as Request;
           const host = new URL(request.url).hostname;
           if (host === DISCORD_STAND_IN_HOST) return discordStandIn(request);
-          if (host === LLM_STAND_IN_HOST) return llmStandInRoute(llm, request);
+          if (host === LLM_STAND_IN_HOST) return standInRoute(llm, request);
+          if (host === ELEVENLABS_STAND_IN_HOST) return standInRoute(elevenLabs, request);
           if (host === GITHUB_HOST || host === GITHUB_API_HOST) return githubStandIn(request);
           if (host === DATABASE_DOOR_HOST) return databaseDoor.route(request);
-          return passThrough(request);
+          return forward(request.url, request);
         },
         bindings: {
           ADMIN_KEY: 'test-admin-key',
@@ -75,6 +69,7 @@ const workerd = defineProject({
           GITHUB_OAUTH_AUTHORIZE_URL: `http://${GITHUB_HOST}/login/oauth/authorize`,
           GITHUB_OAUTH_TOKEN_URL: `http://${GITHUB_HOST}/login/oauth/access_token`,
           GITHUB_API_BASE: `http://${GITHUB_API_HOST}`,
+          MEDIA_URL_SECRET: 'test-media-url-secret',
           // Two keys: k2 seals, k1 still opens what it sealed (rotation).
           SECRET_KEYS:
             'k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=,k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=',
@@ -99,7 +94,7 @@ const policies = defineProject({ test: { name: 'edge-policies', include: ['src/*
 
 export default defineConfig({
   // The stand-ins' servers would keep vitest from exiting.
-  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), google.close(), databaseDoor.close()]).then(() => {}) }],
+  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), elevenLabs.close(), google.close(), databaseDoor.close()]).then(() => {}) }],
   test: {
     projects: [workerd, policies],
     // As the Worker does (src/index.ts): a Durable Object dropping a stalled connection triggers it.

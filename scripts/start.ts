@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   await ensureDashboardBuilt(ROOT);
 
   const envFile = join(dataDir, 'worker.env');
-  writeWorkerEnv(envFile, { ADMIN_KEY: secrets.adminKey, SECRET_KEYS: secrets.secretKeys });
+  writeWorkerEnv(envFile, { ADMIN_KEY: secrets.adminKey, SECRET_KEYS: secrets.secretKeys, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
   const dashboard = `http://127.0.0.1:${port}`;
   supervise(
     await startEdge(

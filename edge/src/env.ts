@@ -14,6 +14,8 @@ export interface Bindings {
   ADMIN_KEY: string;
   /** Secret-encryption keyring, see secrets/keyring.ts. */
   SECRET_KEYS: string;
+  /** Signs time-limited media URLs (voice samples), see voice-samples/signed-url.ts. */
+  MEDIA_URL_SECRET?: string;
   /** Control-plane timings in ms (see durable/config.ts); unset means the defaults. */
   HEARTBEAT_TIMEOUT_MS?: string;
   HEARTBEAT_INTERVAL_MS?: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, snowflake } from './helpers/admin.ts';
 import { discordTenant, editedMessage, editedReply, runCommand, type DiscordTenant } from './helpers/discord.ts';
 import { TestNode } from './helpers/test-node.ts';
-import { LLM_STAND_IN_BASE, LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, type RecordedRequest } from './llm-stand-in.ts';
+import { LLM_STAND_IN_BASE, LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, type RecordedRequest } from './vendor-stand-ins.ts';
 
 const DEFERRED_EPHEMERAL = { type: 5, data: { flags: 64 } };
 const DM_ROLE = '100000000000000777';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { TestNode } from './helpers/test-node.ts';
-import { LLM_STAND_IN_BASE } from './llm-stand-in.ts';
+import { LLM_STAND_IN_BASE } from './vendor-stand-ins.ts';
 
 const voice = { provider: 'elevenlabs', voice_id: 'pNInz6obpgDQGcFmaJgB', pitch: -2, speed: 0.9 };
 

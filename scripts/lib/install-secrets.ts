@@ -6,10 +6,11 @@ import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
 export interface InstallSecrets {
   adminKey: string;
   secretKeys: string;
+  mediaUrlSecret: string;
 }
 
 /**
- * This install's admin key and secret-encryption keyring: generated on first
+ * This install's admin key, secret-encryption keyring and media-URL signing secret: generated on first
  * start, kept under the data folder (readable by the owner only), never in the repo.
  */
 export function loadOrCreateInstallSecrets(dataDir: string): InstallSecrets {
@@ -17,6 +18,7 @@ export function loadOrCreateInstallSecrets(dataDir: string): InstallSecrets {
   return {
     adminKey: loadOrCreate(join(dataDir, 'admin-key'), () => `gx_admin_${randomBytes(24).toString('base64url')}`),
     secretKeys: loadOrCreate(join(dataDir, 'secret-keys'), () => generateKeySpec('k1')),
+    mediaUrlSecret: loadOrCreate(join(dataDir, 'media-url-secret'), () => randomBytes(32).toString('base64url')),
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
 import { voiceSamples, type NewVoiceSample, type VoiceSample } from '../schema/index.ts';
@@ -25,13 +25,16 @@ export function listVoiceSamples(db: Db, tenantId: string): Promise<VoiceSample[
   return withTenant(db, tenantId, (tx) => tx.select().from(voiceSamples).where(eq(voiceSamples.tenantId, tenantId)).orderBy(desc(voiceSamples.createdAt)));
 }
 
-/** Moves a sample's cloning on; `from`, when given, must be its status now (null if it was not, or is gone). */
-export function updateVoiceSample(db: Db, tenantId: string, id: string, change: VoiceSampleChange, from?: VoiceSample['status']): Promise<VoiceSample | null> {
+/**
+ * Moves a sample's cloning on; `from`, when given, lists the statuses it may be in now, so of
+ * two simultaneous moves one wins (null for the other, and for a sample that is gone).
+ */
+export function updateVoiceSample(db: Db, tenantId: string, id: string, change: VoiceSampleChange, from?: VoiceSample['status'][]): Promise<VoiceSample | null> {
   return withTenant(db, tenantId, async (tx) => {
     const [row] = await tx
       .update(voiceSamples)
       .set({ ...change, updatedAt: new Date() })
-      .where(and(eq(voiceSamples.tenantId, tenantId), eq(voiceSamples.id, id), from ? eq(voiceSamples.status, from) : undefined))
+      .where(and(eq(voiceSamples.tenantId, tenantId), eq(voiceSamples.id, id), from ? inArray(voiceSamples.status, from) : undefined))
       .returning();
     return row ?? null;
   });

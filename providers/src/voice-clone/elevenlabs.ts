@@ -53,3 +53,4 @@ export function elevenLabsVoiceCloner(endpoint: ProviderEndpoint, options: Resil
     },
   };
 }
+export { ProviderError } from '../types.ts';
