@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { name: 'db', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+  // PGlite boots in seconds on a quiet machine and took over 30 s on one shared with other suites: bounds, not speed checks.
+  test: { name: 'db', include: ['test/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 90_000 },
 });
