@@ -4,7 +4,7 @@
  * server of BENCH_DATABASE_URL (and dropped afterwards).
  * `npm run bench -- --quick` runs the tenant sweep at 1,000 only;
  * `--tenants=300,2000` picks the sweep's sizes; `--only=discord`, `--only=control-plane` or
- * `--only=voice` runs one group.
+ * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions.
  */
 import { resolve } from 'node:path';
 import postgres from 'postgres';
@@ -42,7 +42,7 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
-if (!only || only !== 'voice') await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
+if (!only || !only.startsWith('voice')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
 if (!only || only === 'control-plane' || only === 'discord') {
   const database = await scratchDatabase();
   try {
@@ -54,6 +54,6 @@ if (!only || only === 'control-plane' || only === 'discord') {
   }
 }
 // The voice pipeline needs no database: a stand-in edge and provider stand-ins.
-if (!only || only === 'voice') rows.push(...(await voiceBenchmarks()));
+if (!only || only === 'voice' || only === 'voice-load') rows.push(...(await voiceBenchmarks({ loadOnly: only === 'voice-load' })));
 console.log(`\nGlyphoxa Edge benchmarks (${server ? 'Postgres' : 'embedded PGlite'}, wrangler dev, ${new Date().toISOString().slice(0, 10)})\n`);
 printTable(rows);

@@ -40,7 +40,8 @@ const LOAD_SECONDS = 30;
 
 const timeline = createSpeechTimeline();
 
-export async function voiceBenchmarks(): Promise<Row[]> {
+/** `loadOnly`: just the many-sessions load (about a minute), to iterate on the node's output timing. */
+export async function voiceBenchmarks(options: { loadOnly?: boolean } = {}): Promise<Row[]> {
   const rows: Row[] = [];
   const record = (row: Row) => {
     rows.push(row);
@@ -65,6 +66,7 @@ export async function voiceBenchmarks(): Promise<Row[]> {
     const question = spoken(QUESTION.fixture, QUESTION.text);
     const streaming = { standIn: streamingStt, kind: 'deepgram' };
 
+    if (!options.loadOnly) {
     console.log('voice: first NPC audio, streaming STT');
     const before = await voiceEvents(healthPort);
     const ttsMark = tts.requests.length;
@@ -141,6 +143,7 @@ export async function voiceBenchmarks(): Promise<Row[]> {
       met: percentile(batched, 50) <= 850,
     });
     await batch.players[0]!.close();
+    }
 
     console.log(`voice: ${CONCURRENT_SESSIONS} sessions x ${PLAYERS_PER_SESSION} players talking for ${LOAD_SECONDS} s`);
     const framesBefore = await outputFrames(healthPort);
