@@ -102,10 +102,10 @@ describe.each(backends())('campaign data on $name', (backend) => {
     const lines = [
       { speakerId: 'p1', speakerName: 'Vex', text: 'We search the abandoned forge.', spokenAt: at },
       { speakerId: 'n1', speakerName: 'Grimjaw', npc: true, text: 'Mind the anvil.', spokenAt: new Date(at.getTime() + 1000) },
-    ];
-    expect(await appendSessionEntries(db, t, { id: session.id, campaignId: campaign.id }, lines)).toHaveLength(2);
+    ].map((line) => ({ ...line, sessionId: session.id, campaignId: campaign.id }));
+    expect(await appendSessionEntries(db, t, lines)).toHaveLength(2);
     // The node resends the batch after a reconnect: nothing new.
-    expect(await appendSessionEntries(db, t, { id: session.id, campaignId: campaign.id }, lines)).toEqual([]);
+    expect(await appendSessionEntries(db, t, lines)).toEqual([]);
     expect((await listSessionEntries(db, t, session.id, 10)).map((e) => e.speakerName)).toEqual(['Vex', 'Grimjaw']);
     const found = await withTenant(db, t, (tx) =>
       tx.select({ text: sessionEntries.text }).from(sessionEntries).where(sql`${sessionEntries.search} @@ plainto_tsquery('simple', 'forge')`),

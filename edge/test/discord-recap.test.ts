@@ -140,7 +140,7 @@ describe('/session recap and voice-recap', () => {
     const t = await discordTenant();
     try {
       const theirs = await insertSession(db, t.id, { id: crypto.randomUUID(), tenantId: t.id, guildId: snowflake(), channelId: snowflake(), startedBy: snowflake(), state: 'ended' });
-      await appendSessionEntries(db, t.id, { id: theirs.id, campaignId: null }, [{ speakerId: 's', speakerName: 'Spy', text: 'Their secret plan is afoot tonight.', spokenAt: new Date() }]);
+      await appendSessionEntries(db, t.id, [{ sessionId: theirs.id, campaignId: null, speakerId: 's', speakerName: 'Spy', text: 'Their secret plan is afoot tonight.', spokenAt: new Date() }]);
       const res = await runCommand(tenant, 'session', { subcommand: 'recap', options: sessionIdOption(theirs.id) });
       expect(await editedReply(res.token)).toBe(`You have no session ${theirs.id}.`);
       // Their own bot sees it.

@@ -77,6 +77,11 @@ export const EdgeErrorSchema = v.object({
   field: v.optional(TextSchema),
   /** `type` of the offending node message, when it had a readable one. */
   request_type: v.optional(IdSchema),
+  /** A refused `transcript`: its session and `seq`. */
+  session_id: v.optional(SessionIdSchema),
+  seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** Send the refused message again after this long (the edge is busy or the budget spent); absent: do not. */
+  retry_after_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000))),
 });
 export type EdgeError = v.InferOutput<typeof EdgeErrorSchema>;
 

@@ -9,5 +9,6 @@ export * from './node-messages.ts';
 export * from './edge-messages.ts';
 export * from './json-bounds.ts';
 export * from './live-transcript.ts';
+export * from './token-bucket.ts';
 export * from './parse.ts';
 export * from './log.ts';

@@ -18,6 +18,17 @@ export const MAX_TEXT_LENGTH = 4000;
 /** Transcript lines per `transcript` message. */
 export const MAX_TRANSCRIPT_ENTRIES = 100;
 
+/** A `transcript` message, in UTF-8 bytes: a node splits longer batches. */
+export const MAX_TRANSCRIPT_BATCH_BYTES = 64 * 1024;
+
+/**
+ * Transcript lines the edge takes from one session and from one node: a sustained rate
+ * a second and a burst (token buckets). A table speaks a line every few seconds; a node
+ * paces itself by these, and the edge refuses what exceeds them (docs/PROTOCOL.md).
+ */
+export const TRANSCRIPT_SESSION_BUDGET = { linesPerSecond: 20, burst: 300 } as const;
+export const TRANSCRIPT_NODE_BUDGET = { linesPerSecond: 200, burst: 1000 } as const;
+
 /** Sessions a node may report in one heartbeat, and NPCs in one assignment. */
 export const MAX_LIST_LENGTH = 1000;
 

@@ -55,9 +55,14 @@ export const TranscriptEntrySchema = v.object({
 });
 export type TranscriptEntry = v.InferOutput<typeof TranscriptEntrySchema>;
 
+/**
+ * A batch of transcript lines (at most MAX_TRANSCRIPT_BATCH_BYTES as a message). `seq` numbers
+ * a session's batches, so an `error` refusing one can name it and the node sends it again.
+ */
 export const TranscriptSchema = v.object({
   type: v.literal('transcript'),
   session_id: SessionIdSchema,
+  seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   entries: v.pipe(v.array(TranscriptEntrySchema), v.minLength(1), v.maxLength(MAX_TRANSCRIPT_ENTRIES)),
 });
 export type Transcript = v.InferOutput<typeof TranscriptSchema>;

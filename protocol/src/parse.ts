@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { EdgeMessageSchema } from './edge-messages.ts';
 import { describeJsonProblem, exceedsUtf8Bytes, jsonProblem } from './json-bounds.ts';
-import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from './limits.ts';
+import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES, MAX_TRANSCRIPT_BATCH_BYTES } from './limits.ts';
 import { NodeMessageSchema } from './node-messages.ts';
 
 export type ParseErrorCode = 'invalid_json' | 'invalid_message';
@@ -26,7 +26,11 @@ export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: Pars
 
 /** Parses and validates one node -> edge frame (anything but a string is rejected). Never throws. */
 export function parseNodeMessage(raw: unknown) {
-  return parseWith(NodeMessageSchema, raw);
+  const parsed = parseWith(NodeMessageSchema, raw);
+  if (parsed.ok && parsed.message.type === 'transcript' && exceedsUtf8Bytes(raw as string, MAX_TRANSCRIPT_BATCH_BYTES)) {
+    return reject('invalid_message', `A transcript message exceeds ${MAX_TRANSCRIPT_BATCH_BYTES} bytes; send its lines in smaller batches`, undefined, { type: 'transcript' });
+  }
+  return parsed;
 }
 
 /** Parses and validates one edge -> node frame (anything but a string is rejected). Never throws. */

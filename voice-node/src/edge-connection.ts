@@ -1,6 +1,7 @@
 import {
   parseEdgeMessage,
   PROTOCOL_VERSION,
+  type EdgeError,
   type EdgeMessage,
   type Hello,
   type NodeMessage,
@@ -28,6 +29,8 @@ export interface EdgeConnectionOptions {
   /** The running session ids, read for every heartbeat. */
   sessions: () => string[];
   onMessage: (message: SessionMessage) => void | Promise<void>;
+  /** An `error` from the edge; true when it was handled (a refused transcript batch), else it is logged. */
+  onError?: (error: EdgeError) => boolean;
   log: Logger;
   metrics: Metrics;
   backoff?: Backoff;
@@ -103,6 +106,7 @@ export function connectToEdge(options: EdgeConnectionOptions): EdgeConnection {
     metrics.countMessage('in', message.type);
     if (message.type === 'welcome') return onWelcome(message);
     if (message.type === 'error') {
+      if (options.onError?.(message)) return;
       // A refused hello (wrong node id for this token, unsupported protocol) needs the operator.
       const level = message.request_type === 'hello' ? 'error' : 'warn';
       const { code, message: error, field, request_type } = message;

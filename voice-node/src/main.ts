@@ -9,6 +9,7 @@ import { startHealthServer } from './health-server.ts';
 import { createMetrics } from './metrics.ts';
 import { createVoiceRuntime } from './pipeline/voice-runtime.ts';
 import { createSessionRegistry } from './sessions.ts';
+import { createTranscriptOutbox } from './transcript-outbox.ts';
 import { createDiscordClientRegistry } from './transport/discord-clients.ts';
 import { attachAudioEndpoint, AUDIO_PATH_PREFIX, type AudioSessionEntry } from './transport/websocket-audio-endpoint.ts';
 import { NODE_VERSION } from './version.ts';
@@ -38,6 +39,7 @@ const audioSessions = new Map<string, AudioSessionEntry>();
 const outputStats = createOutputStats();
 
 let connection: EdgeConnection | undefined;
+const transcripts = createTranscriptOutbox((message) => connection?.send(message), log, () => connection?.isConnected() ?? false);
 const registry = createSessionRegistry({
   capacity: config.capacity,
   startRuntime: createVoiceRuntime({
@@ -46,6 +48,7 @@ const registry = createSessionRegistry({
     audioSessions,
     discordClients: createDiscordClientRegistry({ log }),
     outputStats,
+    transcripts,
     countEvent: (event) => metrics.countVoiceEvent(event),
   }),
   send: (message) => connection?.send(message),
@@ -67,6 +70,7 @@ connection = connectToEdge({
   hello: { node_id: config.nodeId, version: NODE_VERSION, capacity: config.capacity, region: config.region, audio_url: audioUrl },
   sessions: registry.ids,
   onMessage: createDispatcher({ registry, send: (message) => connection?.send(message), metrics }),
+  onError: transcripts.refused,
   log,
   metrics,
 });

@@ -5,21 +5,27 @@ import { sessionEntries, type NewSessionEntry, type SessionEntry } from '../sche
 
 export type TranscriptLine = Pick<NewSessionEntry, 'speakerId' | 'speakerName' | 'npc' | 'text' | 'spokenAt'>;
 
+/** A transcript line with the session it was spoken in. */
+export type SessionLine = TranscriptLine & Pick<NewSessionEntry, 'sessionId' | 'campaignId'>;
+
+/** Rows per insert: well inside Postgres's 65,535 parameters a statement. */
+const ROWS_PER_INSERT = 500;
+
 /**
- * Stores a batch of a session's transcript. A line already stored (same
- * session, time and speaker: a batch resent after a reconnect) is skipped.
- * Returns the lines that were new, as stored (a live transcript pushes only those).
+ * Stores transcript lines, of one session or many of the tenant's, in one transaction.
+ * A line already stored (same session, time and speaker: a batch resent after a
+ * reconnect or a refusal) is skipped. Returns the lines that were new, as stored (a live
+ * transcript pushes only those).
  */
-export function appendSessionEntries(
-  db: Db,
-  tenantId: string,
-  session: { id: string; campaignId: string | null },
-  lines: TranscriptLine[],
-): Promise<SessionEntry[]> {
+export function appendSessionEntries(db: Db, tenantId: string, lines: SessionLine[]): Promise<SessionEntry[]> {
   if (lines.length === 0) return Promise.resolve([]);
   return withTenant(db, tenantId, async (tx) => {
-    const rows = lines.map((line) => ({ ...line, tenantId, sessionId: session.id, campaignId: session.campaignId }));
-    return tx.insert(sessionEntries).values(rows).onConflictDoNothing().returning();
+    const stored: SessionEntry[] = [];
+    for (let i = 0; i < lines.length; i += ROWS_PER_INSERT) {
+      const rows = lines.slice(i, i + ROWS_PER_INSERT).map((line) => ({ ...line, tenantId }));
+      stored.push(...(await tx.insert(sessionEntries).values(rows).onConflictDoNothing().returning()));
+    }
+    return stored;
   });
 }
 

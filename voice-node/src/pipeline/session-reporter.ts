@@ -1,6 +1,7 @@
-import { MAX_TRANSCRIPT_ENTRIES, type NodeMessage, type TranscriptEntry, type TurnTimings } from '@glyphoxa/protocol';
+import type { NodeMessage, TranscriptEntry, TurnTimings } from '@glyphoxa/protocol';
+import type { TranscriptOutbox } from '../transcript-outbox.ts';
 
-/** Transcript lines and usage wait at most this long before they are sent (batched, not delayed). */
+/** Usage waits at most this long before it is sent (batched, not delayed). */
 const FLUSH_MS = 1000;
 
 export interface UsageDelta {
@@ -10,26 +11,16 @@ export interface UsageDelta {
 }
 
 /**
- * What a session tells the edge about itself: transcript lines in small batches,
- * usage as numbered deltas (the edge drops a replayed `seq`), and each turn's
- * stage timings. `close` sends whatever is still held. `live` gets each line at once
- * (the session's browser clients), as the batch to the edge waits.
+ * What a session tells the edge about itself: transcript lines (through the node's
+ * transcript outbox, which batches, paces and resends them), usage as numbered deltas
+ * (the edge drops a replayed `seq`), and each turn's stage timings. `close` sends
+ * whatever is still held and resolves once the transcript is out. `live` gets each line at
+ * once (the session's browser clients), as the edge's copy waits in the outbox.
  */
-export function createSessionReporter(sessionId: string, send: (message: NodeMessage) => void, live: (entry: TranscriptEntry) => void = () => {}) {
-  let lines: TranscriptEntry[] = [];
+export function createSessionReporter(sessionId: string, send: (message: NodeMessage) => void, transcripts: TranscriptOutbox, live: (entry: TranscriptEntry) => void = () => {}) {
   let usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0 };
   let seq = 0;
-  let transcriptTimer: ReturnType<typeof setTimeout> | undefined;
   let usageTimer: ReturnType<typeof setTimeout> | undefined;
-
-  const flushTranscript = () => {
-    clearTimeout(transcriptTimer);
-    transcriptTimer = undefined;
-    while (lines.length > 0) {
-      send({ type: 'transcript', session_id: sessionId, entries: lines.slice(0, MAX_TRANSCRIPT_ENTRIES) });
-      lines = lines.slice(MAX_TRANSCRIPT_ENTRIES);
-    }
-  };
 
   const flushUsage = () => {
     clearTimeout(usageTimer);
@@ -43,9 +34,7 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
   return {
     transcript(entry: TranscriptEntry): void {
       live(entry);
-      lines.push(entry);
-      if (lines.length >= MAX_TRANSCRIPT_ENTRIES) flushTranscript();
-      else transcriptTimer ??= setTimeout(flushTranscript, FLUSH_MS);
+      transcripts.add(sessionId, entry);
     },
 
     usage(delta: UsageDelta): void {
@@ -60,9 +49,9 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
       send({ type: 'turn', session_id: sessionId, npc, timings, ...(preparedEarly ? { prepared_early: true } : {}) });
     },
 
-    close(): void {
-      flushTranscript();
+    close(): Promise<void> {
       flushUsage();
+      return transcripts.drain(sessionId);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { DiscordClientRegistry } from '../transport/discord-clients.ts';
 import { createDiscordTransport } from '../transport/discord-transport.ts';
 import type { AudioSessionEntry } from '../transport/websocket-audio-endpoint.ts';
 import { createWebSocketTransport } from '../transport/websocket-transport.ts';
+import type { TranscriptOutbox } from '../transcript-outbox.ts';
 import { createEspeakTts } from '../voices/espeak.ts';
 import { listenToSpeakers } from './listener.ts';
 import { createNpcRoster } from './npc-roster.ts';
@@ -24,6 +25,8 @@ export interface VoiceRuntimeOptions {
   audioSessions: Map<string, AudioSessionEntry>;
   discordClients: DiscordClientRegistry;
   outputStats: OutputStats;
+  /** Every session's transcript on its way to the edge. */
+  transcripts: TranscriptOutbox;
   /** Counts voice events for /metrics (early answers, Discord receive trouble). */
   countEvent?: (event: string) => void;
 }
@@ -45,7 +48,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
     };
     const providers = selectProviders(assignment, options.defaultProviders, localVoice);
     const transport = openTransport(assignment, target, options);
-    const reporter = createSessionReporter(assignment.session_id, send, (entry) => transport.transcript(entry));
+    const reporter = createSessionReporter(assignment.session_id, send, options.transcripts, (entry) => transport.transcript(entry));
     const mixer = createMixer(transport);
     const untrack = options.outputStats.track(mixer);
     let pipeline: ReturnType<typeof createSessionPipeline> | undefined;
@@ -62,9 +65,11 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
       pipeline?.close();
       mixer.close();
       untrack();
-      reporter.close();
+      const reported = reporter.close();
       options.audioSessions.delete(assignment.session_id);
       await transport.leave();
+      // Reported ended only once its transcript is out: the edge takes no lines after that.
+      await reported;
     };
     try {
       await transport.join();

@@ -1,6 +1,7 @@
-import type { NodeMessage } from '@glyphoxa/protocol';
+import { createLogger, type NodeMessage } from '@glyphoxa/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionReporter } from '../../src/pipeline/session-reporter.ts';
+import { createTranscriptOutbox } from '../../src/transcript-outbox.ts';
 
 const SESSION = '6f1c2a4e-1b7d-4c4e-9a53-0d2f0c8a9b11';
 const line = (text: string) => ({ speaker_id: 'u1', speaker_name: 'Ana', text, at: new Date().toISOString() });
@@ -13,22 +14,16 @@ describe('session reporter', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('batches transcript lines for a second, and never more than a message holds', () => {
-    const reporter = createSessionReporter(SESSION, (m) => sent.push(m));
+  it('hands transcript lines to the outbox, and at close resolves once they are out', async () => {
+    const reporter = createSessionReporter(SESSION, (m) => sent.push(m), createTranscriptOutbox((m) => sent.push(m), createLogger({}, { sink: () => {} })));
     reporter.transcript(line('one'));
-    reporter.transcript(line('two'));
-    expect(sent).toEqual([]);
-    vi.advanceTimersByTime(1000);
-    expect(sent).toEqual([{ type: 'transcript', session_id: SESSION, entries: [line('one'), line('two')].map((l) => ({ ...l, at: expect.any(String) })) }]);
-
-    for (let i = 0; i < 250; i++) reporter.transcript(line(`l${i}`));
-    reporter.close();
-    const batches = sent.slice(1).map((m) => (m.type === 'transcript' ? m.entries.length : 0));
-    expect(batches).toEqual([100, 100, 50]);
+    reporter.usage({ llmTokens: 3 });
+    await reporter.close();
+    expect(sent.map((m) => m.type).sort()).toEqual(['transcript', 'usage']);
   });
 
   it('sends usage as numbered deltas a second after use, nothing when nothing was used, and the rest at close', () => {
-    const reporter = createSessionReporter(SESSION, (m) => sent.push(m));
+    const reporter = createSessionReporter(SESSION, (m) => sent.push(m), createTranscriptOutbox((m) => sent.push(m), createLogger({}, { sink: () => {} })));
     reporter.usage({ llmTokens: 120, sttSeconds: 2.5 });
     reporter.usage({ ttsChars: 80 });
     vi.advanceTimersByTime(999);

@@ -1,4 +1,4 @@
-import { appendSessionEntries, insertSession, periodOf, updateSession, type SessionEndReason, type Tenant } from '@glyphoxa/db';
+import { appendSessionEntries, insertSession, periodOf, updateSession, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
 import { loadSessionContent } from '../../campaign/session-content.ts';
@@ -7,6 +7,7 @@ import type { Bindings } from '../../env.ts';
 import { errorBody } from '../../errors.ts';
 import { viewLiveSession, type SessionView } from '../../views/session.ts';
 import { MAX_WAIT_ACTIVE_MS } from '../config.ts';
+import { CoalescedWrites } from '../coalesced-writes.ts';
 import { ControlObject } from '../control-object.ts';
 import { poolOf } from '../fleet/placement.ts';
 import { refuse, succeed, type Outcome } from '../outcome.ts';
@@ -28,6 +29,9 @@ export interface StartRequest {
   transport?: AudioTransportKind;
 }
 
+/** Transcript lines in one database write (a few of the biggest batches). */
+const MAX_LINES_PER_WRITE = 1000;
+
 /** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
 const ENDED_RETENTION_MS = 24 * 3600_000;
 
@@ -44,6 +48,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   private readonly ledger: UsageLedger;
   private readonly log: Logger = createLogger({ tenant_id: this.tenantId, component: 'tenant-coordinator' });
   private readonly settling = new SettleWaiters();
+  private readonly transcripts = new CoalescedWrites<SessionLine>(async (lines) => this.pushLive(await this.database.run((db) => appendSessionEntries(db, this.tenantId, lines))), MAX_LINES_PER_WRITE);
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -168,17 +173,25 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   }
 
   /**
-   * Transcript lines from the node running the session, relayed by its Fleet,
-   * stored with the session's campaign and pushed to its live listeners, if any. A batch
-   * resent after a reconnect adds nothing and pushes nothing.
+   * Transcript lines from the node running the session, relayed by its Fleet, stored with
+   * the session's campaign and pushed to its live listeners, if any. Lines that arrive while
+   * a write runs go together in the next (one round however many batches came); the promise
+   * settles with the write that carried them, so the Fleet can ask the node to resend a
+   * batch that was not stored. A batch resent adds nothing and pushes nothing.
    */
   async transcript(sessionId: string, entries: TranscriptEntry[]): Promise<void> {
     const session = this.store.get(sessionId);
     if (!session) return;
-    const lines = entries.map((e) => ({ speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) }));
-    const stored = await this.database.run((db) => appendSessionEntries(db, this.tenantId, { id: sessionId, campaignId: session.campaignId }, lines));
-    const listeners = this.sockets(sessionId);
-    for (const entry of listeners.length > 0 ? stored : []) {
+    await this.transcripts.add(
+      entries.map((e) => ({ sessionId, campaignId: session.campaignId, speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) })),
+    );
+  }
+
+  /** Newly stored lines to their sessions' live listeners, if any. */
+  private pushLive(stored: SessionEntry[]): void {
+    for (const entry of stored) {
+      const listeners = this.sockets(entry.sessionId);
+      if (listeners.length === 0) continue;
       const line = liveLine(entry);
       for (const ws of listeners) this.send(ws, line);
     }

@@ -9,6 +9,7 @@ import {
   type NpcCommand,
   type SessionNotice,
   type StartSession,
+  type Transcript,
 } from '@glyphoxa/protocol';
 import type { Bindings } from '../../env.ts';
 import { ControlObject } from '../control-object.ts';
@@ -17,6 +18,7 @@ import { SocketRequests } from '../socket-requests.ts';
 import { coordinatorOf } from '../stubs.ts';
 import { GreetedNodes, type NodeAttachment } from './greeted-nodes.ts';
 import { chooseNode } from './placement.ts';
+import { TranscriptBudgets } from './transcript-budget.ts';
 import { FleetStore } from './store.ts';
 
 /** How long nodes may take to reconnect after a Fleet restart: a node's reconnect backoff is capped at 30 s. */
@@ -41,6 +43,11 @@ export interface NodeStatus {
 }
 
 type Hello = Extract<NodeMessage, { type: 'hello' }>;
+
+/** A transcript batch whose write failed is asked for again this much later. */
+const STORE_RETRY_MS = 1000;
+/** At most one "transcript refused" log line per node this often. */
+const REFUSAL_LOG_EVERY_MS = 10_000;
 
 /** Reply codes a node uses for things that do not exist. */
 const NOT_FOUND_CODES = new Set(['session_not_found', 'npc_not_found']);
@@ -67,6 +74,8 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly greeted = new GreetedNodes(() => this.sockets().map((ws) => ({ ws, node: this.stateOf(ws) })));
   private readonly requests: SocketRequests<Outcome<unknown>>;
   private readonly lastSeen = new Map<string, number>();
+  private readonly transcriptBudgets = new TranscriptBudgets();
+  private readonly refusalLoggedAt = new Map<string, number>();
   private readonly log: Logger = createLogger({ component: 'fleet', pool: this.name });
 
   constructor(ctx: DurableObjectState, env: Bindings) {
@@ -115,6 +124,8 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     // A newer connection of the same node may already have replaced this one.
     if (this.sockets(node.nodeId).some((other) => other !== ws)) return;
     this.log.warn('node dropped', { node_id: node.nodeId, why });
+    this.transcriptBudgets.forgetNode(node.nodeId);
+    this.refusalLoggedAt.delete(node.nodeId);
     for (const tenantId of this.store.tenantsOn(node.nodeId)) await coordinatorOf(this.env, tenantId).nodeDropped(node.nodeId);
     const lastSeenAt = new Date(this.lastSeen.get(node.nodeId) ?? Date.now());
     await this.database.run((db) => updateNode(db, node.nodeId, { lastSeenAt })).catch(() => {});
@@ -146,7 +157,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
 
   /** Forgets a session's placement; with `stop`, also tells its node to stop it. */
   release(sessionId: string, stop?: { nodeId: string; reason: SessionEndReason }): void {
-    this.store.release(sessionId);
+    this.forget(sessionId);
     if (stop) for (const ws of this.sockets(stop.nodeId)) this.send(ws, { type: 'stop_session', session_id: sessionId, reason: stop.reason });
   }
 
@@ -242,12 +253,12 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     const coordinator = coordinatorOf(this.env, placement.tenantId);
     switch (message.type) {
       case 'session_state':
-        if (message.state === 'ended') this.store.release(message.session_id);
+        if (message.state === 'ended') this.forget(message.session_id);
         return coordinator.sessionState(node.nodeId, message.session_id, message.state, message.reason);
       case 'usage':
         return coordinator.usage(message.session_id, message.seq, { llmTokens: message.llm_tokens, sttSeconds: message.stt_seconds, ttsChars: message.tts_chars });
       case 'transcript':
-        return coordinator.transcript(message.session_id, message.entries);
+        return this.transcript(ws, node, coordinator, message);
       case 'turn':
         // One line per NPC turn in the Worker's logs (Workers observability keeps and queries them).
         this.log.info('npc turn', { tenant_id: placement.tenantId, session_id: message.session_id, node_id: node.nodeId, npc: message.npc, ...message.timings });
@@ -276,6 +287,39 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
       if (this.placementOn(node, id)) this.store.listed(id, now);
       else this.send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
     }
+  }
+
+  /**
+   * A node's transcript batch, within its session's and its own budget, to the session's
+   * coordinator. Whatever is not stored is refused with `retry_after_ms`, naming the batch,
+   * so the node sends it again: over budget, or the write failed. Nothing is dropped unsaid.
+   */
+  private async transcript(ws: WebSocket, node: NodeAttachment, coordinator: ReturnType<typeof coordinatorOf>, message: Transcript): Promise<void> {
+    const { session_id, seq, entries } = message;
+    const refuse = (code: string, text: string, retryAfterMs: number) =>
+      this.send(ws, { type: 'error', code, message: text, request_type: 'transcript', session_id, ...(seq !== undefined && { seq }), retry_after_ms: retryAfterMs });
+    const now = Date.now();
+    const wait = this.transcriptBudgets.admit(node.nodeId, session_id, entries.length, now);
+    if (wait > 0) {
+      // One line a node per period, not one per refused batch: a flood would flood the log too.
+      if (now - (this.refusalLoggedAt.get(node.nodeId) ?? 0) >= REFUSAL_LOG_EVERY_MS) {
+        this.refusalLoggedAt.set(node.nodeId, now);
+        this.log.warn('transcript over budget; refused for resending', { node_id: node.nodeId, session_id, lines: entries.length, retry_after_ms: wait });
+      }
+      return refuse('rate_limited', `Over the transcript budget of this session or node; send the batch again in ${wait} ms`, wait);
+    }
+    try {
+      await coordinator.transcript(session_id, entries);
+    } catch (error) {
+      this.log.warn('transcript not stored; refused for resending', { node_id: node.nodeId, session_id, error: String(error) });
+      refuse('unavailable', 'The transcript could not be stored just now; send the batch again', STORE_RETRY_MS);
+    }
+  }
+
+  /** A session is no longer placed here. */
+  private forget(sessionId: string): void {
+    this.store.release(sessionId);
+    this.transcriptBudgets.forgetSession(sessionId);
   }
 
   /** A node may only speak for sessions placed on it. */
