@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, uniqueTenantId } from './helpers/admin.ts';
-import { appKeys, discordTenant, interaction, postInteraction } from './helpers/discord.ts';
+import { appKeys, discordTenant, editedReply, interaction, postInteraction, standInCalls } from './helpers/discord.ts';
 
 const ping = (applicationId = '100000000000000009') => ({ id: '100000000000000010', application_id: applicationId, type: 1, token: 'ping-token', version: 1 });
 
@@ -89,5 +89,21 @@ describe('signed Discord interactions', () => {
     const res = await postInteraction(t.id, t.keys.privateKey, { type: 1, id: 'x' });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('id');
+  });
+
+  it('runs an interaction once, however often the same signed request comes within its window', async () => {
+    const t = await discordTenant();
+    const body = interaction(t, 'campaign', { subcommand: 'info' });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await postInteraction(t.id, t.keys.privateKey, body));
+    expect(answers[0]!.body).toEqual({ type: 5, data: { flags: 64 } });
+    for (const again of answers.slice(1)) expect(again).toEqual({ status: 200, body: { type: 4, data: { content: 'That was already received; it is not run twice.', flags: 64 } } });
+    await editedReply(body.token);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await standInCalls()).filter((c) => c.method === 'PATCH' && c.path.includes(`/${body.token}/`))).toHaveLength(1);
+    // Another interaction, and another tenant's with the same id, run.
+    expect((await postInteraction(t.id, t.keys.privateKey, interaction(t, 'campaign', { subcommand: 'info' }))).body.type).toBe(5);
+    const other = await discordTenant();
+    expect((await postInteraction(other.id, other.keys.privateKey, { ...interaction(other, 'campaign', { subcommand: 'info' }), id: body.id })).body.type).toBe(5);
   });
 });

@@ -56,6 +56,9 @@ export interface UsageDelta {
 
 const SCHEMA = [
   `create table if not exists meta (key text primary key, value text not null)`,
+  // Discord interaction ids already run, with when; kept as long as a replay could still be signed in time.
+  `create table if not exists interactions (id text primary key, at integer not null)`,
+  `create index if not exists interactions_at on interactions (at)`,
   `create table if not exists sessions (
      id text primary key, guild_id text not null, channel_id text not null, campaign_id text,
      started_by text not null, state text not null, node_id text, pool text not null,
@@ -166,6 +169,12 @@ export class CoordinatorStore {
 
   setNpcNames(sessionId: string, names: readonly string[]): void {
     for (const name of names) this.sql.exec(`insert or ignore into session_npcs (session_id, name) values (?, ?)`, sessionId, name);
+  }
+
+  /** Claims an interaction id: true the first time within `keepMs`, false for a repeat. */
+  claimInteraction(id: string, now: number, keepMs: number): boolean {
+    this.sql.exec(`delete from interactions where at < ?`, now - keepMs);
+    return this.sql.exec(`insert into interactions (id, at) values (?, ?) on conflict (id) do nothing returning id`, id, now).toArray().length > 0;
   }
 
   npcNames(sessionId: string): string[] {

@@ -32,6 +32,9 @@ export interface StartRequest {
 /** Transcript lines in one database write (a few of the biggest batches). */
 const MAX_LINES_PER_WRITE = 1000;
 
+/** Interaction ids are remembered this long: Discord's signatures are good for five minutes either way of now. */
+const INTERACTION_MEMORY_MS = 15 * 60_000;
+
 /** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
 const ENDED_RETENTION_MS = 24 * 3600_000;
 
@@ -127,6 +130,14 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
 
   liveSessions(): SessionView[] {
     return this.store.live().map((s) => viewLiveSession(this.tenantId, s));
+  }
+
+  /**
+   * Whether this Discord interaction is new (then it is claimed): Discord may deliver one
+   * again, and a signed request replayed within its five minutes must not run twice.
+   */
+  claimInteraction(interactionId: string): boolean {
+    return this.store.claimInteraction(interactionId, Date.now(), INTERACTION_MEMORY_MS);
   }
 
   /** The NPC names of the guild's live session, cached at its start: autocomplete never waits on a node. */
