@@ -3,6 +3,7 @@ export * from './connection-url.ts';
 export * from './tenant-isolation/transactions.ts';
 export * from './plan-limits.ts';
 export * from './usage-period.ts';
+export * from './usage-bounds.ts';
 export * from './seed.ts';
 export * from './repos/tenants.ts';
 export * from './repos/sessions.ts';

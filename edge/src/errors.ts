@@ -47,7 +47,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 const UNAVAILABLE_MESSAGE = /proxy request failed|network connection lost|connection (refused|reset|terminated)|socket has been closed|stream was cancelled|too many clients|the database system is (starting up|shutting down)/i;
 
-function databaseUnavailable(err: unknown): boolean {
+export function databaseUnavailable(err: unknown): boolean {
   // Drizzle wraps the driver's error as the cause of its own.
   for (let e = err; e instanceof Error; e = e.cause) {
     const code = 'code' in e ? String(e.code) : '';

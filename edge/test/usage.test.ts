@@ -1,10 +1,11 @@
 import { env } from 'cloudflare:workers';
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { createDb, recordSessionUsage } from '@glyphoxa/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { eventually } from './helpers/eventually.ts';
 import { startActiveSession, TestNode } from './helpers/test-node.ts';
 
 async function usageRow(tenant: string) {
@@ -73,5 +74,64 @@ describe('usage metering', () => {
     const wall = (Date.parse(stop.body.session.ended_at) - Date.parse(stop.body.session.started_at)) / 1000;
     expect(total).toBeGreaterThanOrEqual(first);
     expect(total).toBeLessThanOrEqual(wall + 0.01);
+  });
+});
+
+describe("a node's usage numbers, taken as input", () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await TestNode.connect((await admin('POST', '/nodes', { pool: 'shared' })).body.token, { capacity: 20 });
+  });
+  afterAll(() => node.close());
+
+  const usageError = (id: string) => node.next((m) => m.type === 'error' && m.request_type === 'usage' && (m.session_id === id || m.session_id === undefined));
+
+  it('refuses a message past its caps or past what the session\'s time allows, naming the field, and counts the rest', async () => {
+    const tenant = uniqueTenantId('caps');
+    await admin('POST', '/tenants', { id: tenant });
+    const { id, coordinator } = await startActiveSession(node, tenant);
+    node.send({ type: 'usage', session_id: id, seq: 1, llm_tokens: 1e19, stt_seconds: 0, tts_chars: 0 });
+    expect(await usageError(id)).toMatchObject({ code: 'invalid_message', field: 'llm_tokens' });
+    // Within a message's cap, but no session uses that in its first minute.
+    node.send({ type: 'usage', session_id: id, seq: 2, llm_tokens: 900_000, stt_seconds: 0, tts_chars: 0 });
+    expect(await usageError(id)).toMatchObject({ code: 'usage_refused', field: 'llm_tokens', session_id: id });
+    node.send({ type: 'usage', session_id: id, seq: 3, llm_tokens: 120, stt_seconds: 1.5, tts_chars: 30 });
+    node.send({ type: 'heartbeat', sessions: [id] });
+    await eventually('the good usage flushed', async () => {
+      await runDurableObjectAlarm(coordinator);
+      return (await usageRow(tenant))?.tokens === 120;
+    });
+    const usage = (await admin('GET', `/tenants/${tenant}/usage`)).body;
+    expect(usage.anomalies).toEqual({ refused_usage_messages: 1, usage_set_aside: 0 });
+  });
+
+  it('sets aside a total Postgres cannot hold, so later usage still flushes and the quota still ends the session', async () => {
+    const tenant = uniqueTenantId('aside');
+    await admin('POST', '/tenants', { id: tenant, monthly_session_hours: 2 / 3600 });
+    const { id, coordinator } = await startActiveSession(node, tenant);
+    node.send({ type: 'usage', session_id: id, seq: 1, llm_tokens: 10, stt_seconds: 0, tts_chars: 0 });
+    node.send({ type: 'heartbeat', sessions: [id] });
+    await new Promise((r) => setTimeout(r, 200));
+    // As an edge without the bounds stored it: a total that overflows Postgres's bigint.
+    await runInDurableObject(coordinator, (_, state) => {
+      state.storage.sql.exec(`update usage set llm_tokens = 1e19 where session_id = ?`, id);
+    });
+    await runDurableObjectAlarm(coordinator);
+    expect((await admin('GET', `/tenants/${tenant}/usage`)).body.anomalies).toEqual({ refused_usage_messages: 0, usage_set_aside: 1 });
+    node.send({ type: 'usage', session_id: id, seq: 2, llm_tokens: 7, stt_seconds: 0, tts_chars: 0 });
+    const stopped = await eventually(
+      'the session stopped for quota',
+      async () => {
+        node.send({ type: 'heartbeat', sessions: [id] });
+        await runDurableObjectAlarm(coordinator);
+        return node.received.find((m) => m.type === 'stop_session' && m.session_id === id);
+      },
+      { timeoutMs: 10_000, everyMs: 100 },
+    );
+    expect(stopped).toMatchObject({ reason: 'quota' });
+    const row = (await usageRow(tenant))!;
+    // The bad total was set aside whole; what came after it counts, and so does the time.
+    expect(row.tokens).toBe(7);
+    expect(row.hours * 3600).toBeGreaterThanOrEqual(2);
   });
 });

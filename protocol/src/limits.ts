@@ -32,6 +32,13 @@ export const TRANSCRIPT_NODE_BUDGET = { linesPerSecond: 200, burst: 1000 } as co
 /** Sessions a node may report in one heartbeat, and NPCs in one assignment. */
 export const MAX_LIST_LENGTH = 1000;
 
+/**
+ * The most one `usage` message may report (it carries about a second of a session's use):
+ * far above what a session spends, far below what would overflow a counter. The edge also
+ * bounds a session's totals by its time (db/src/usage-bounds.ts).
+ */
+export const MAX_USAGE_PER_MESSAGE = { llm_tokens: 1_000_000, stt_seconds: 3600, tts_chars: 1_000_000 } as const;
+
 /** How deep JSON may nest (each object or array a level), in a message, a request body or a campaign file. */
 export const MAX_JSON_DEPTH = 32;
 

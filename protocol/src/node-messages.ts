@@ -8,7 +8,7 @@ import {
   TextSchema,
 } from './fields.ts';
 import { TurnTimingsSchema } from './audio.ts';
-import { MAX_ID_LENGTH, MAX_LIST_LENGTH, MAX_TRANSCRIPT_ENTRIES } from './limits.ts';
+import { MAX_ID_LENGTH, MAX_LIST_LENGTH, MAX_TRANSCRIPT_ENTRIES, MAX_USAGE_PER_MESSAGE } from './limits.ts';
 
 /** Messages a voice node sends to the edge. */
 
@@ -75,10 +75,10 @@ export type Transcript = v.InferOutput<typeof TranscriptSchema>;
 export const UsageSchema = v.object({
   type: v.literal('usage'),
   session_id: SessionIdSchema,
-  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  llm_tokens: CountSchema,
-  stt_seconds: v.pipe(v.number(), v.minValue(0)),
-  tts_chars: CountSchema,
+  seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  llm_tokens: v.pipe(CountSchema, v.maxValue(MAX_USAGE_PER_MESSAGE.llm_tokens)),
+  stt_seconds: v.pipe(v.number(), v.minValue(0), v.maxValue(MAX_USAGE_PER_MESSAGE.stt_seconds)),
+  tts_chars: v.pipe(CountSchema, v.maxValue(MAX_USAGE_PER_MESSAGE.tts_chars)),
 });
 export type Usage = v.InferOutput<typeof UsageSchema>;
 

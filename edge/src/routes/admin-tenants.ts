@@ -89,9 +89,12 @@ export function adminTenantRoutes() {
     const db = c.var.db();
     const limits = effectiveLimits(await mustGetTenant(db, id));
     const rows = await listUsage(db, id, range);
+    // What the coordinator would not count (node numbers past the session's time) or Postgres could not store (set aside).
+    const anomalies = await coordinatorOf(c.env, id).usageAnomalies();
     return c.json({
       tenant_id: id,
       quota: { monthly_session_hours: limits.monthlySessionHours, max_concurrent_sessions: limits.maxConcurrentSessions },
+      anomalies,
       periods: rows.map((r) => ({
         period: r.period,
         session_hours: r.sessionHours,

@@ -76,6 +76,10 @@ const SCHEMA = [
      flushed_session_seconds real not null default 0, flushed_llm_tokens integer not null default 0,
      flushed_stt_seconds real not null default 0, flushed_tts_chars integer not null default 0,
      primary key (session_id, period))`,
+  // Node-reported usage that Postgres refused (a value no column holds), kept out of the totals with why.
+  `create table if not exists usage_set_aside (
+     session_id text not null, period text not null, llm_tokens real not null, stt_seconds real not null,
+     tts_chars real not null, session_seconds real not null, error text not null, at integer not null)`,
 ];
 
 const UNFLUSHED = `session_seconds <> flushed_session_seconds or llm_tokens <> flushed_llm_tokens
@@ -198,6 +202,49 @@ export class CoordinatorStore {
     );
   }
 
+  /** A session's node-reported usage so far, over every month. */
+  sessionUsage(sessionId: string): UsageDelta {
+    const row = this.sql
+      .exec<{ t: number | null; s: number | null; c: number | null }>(
+        `select sum(llm_tokens) as t, sum(stt_seconds) as s, sum(tts_chars) as c from usage where session_id = ?`,
+        sessionId,
+      )
+      .toArray()[0];
+    return { llmTokens: row?.t ?? 0, sttSeconds: row?.s ?? 0, ttsChars: row?.c ?? 0 };
+  }
+
+  /**
+   * Takes what `totals` holds beyond what Postgres has out of the books (the node's counts;
+   * with `withTime`, the session time too) and keeps it aside with `error`: one value Postgres
+   * cannot store must not hold every later flush.
+   */
+  setAside(totals: SessionUsageTotals, error: string, withTime: boolean, now: number): void {
+    const { sessionId, period } = totals;
+    this.sql.exec(
+      `insert into usage_set_aside (session_id, period, llm_tokens, stt_seconds, tts_chars, session_seconds, error, at)
+       select session_id, period, llm_tokens - flushed_llm_tokens, stt_seconds - flushed_stt_seconds, tts_chars - flushed_tts_chars,
+         case when ? then session_seconds - flushed_session_seconds else 0 end, ?, ?
+       from usage where session_id = ? and period = ?`,
+      Number(withTime), error.slice(0, 500), now, sessionId, period,
+    );
+    this.sql.exec(
+      `update usage set llm_tokens = flushed_llm_tokens, stt_seconds = flushed_stt_seconds, tts_chars = flushed_tts_chars,
+         session_seconds = case when ? then flushed_session_seconds else session_seconds end
+       where session_id = ? and period = ?`,
+      Number(withTime), sessionId, period,
+    );
+    this.count('usage_set_aside');
+  }
+
+  /** How often usage was refused from a node (`usage_refused`) or set aside at a flush (`usage_set_aside`). */
+  counter(name: 'usage_refused' | 'usage_set_aside'): number {
+    return Number(this.meta(name) ?? 0);
+  }
+
+  count(name: 'usage_refused' | 'usage_set_aside'): void {
+    this.setMeta(name, String(this.counter(name) + 1));
+  }
+
   /** Totals Postgres does not have yet, as absolute values to record. */
   unflushed(): SessionUsageTotals[] {
     return this.sql
@@ -244,6 +291,7 @@ export class CoordinatorStore {
       before,
     );
     this.sql.exec(`delete from session_npcs where session_id not in (select id from sessions)`);
+    this.sql.exec(`delete from usage_set_aside where at < ?`, before);
   }
 }
 

@@ -1,4 +1,4 @@
-import { appendSessionEntries, insertSession, periodOf, updateSession, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
+import { appendSessionEntries, insertSession, periodOf, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
 import { loadSessionContent } from '../../campaign/session-content.ts';
@@ -35,6 +35,9 @@ const MAX_LINES_PER_WRITE = 1000;
 /** Interaction ids are remembered this long: Discord's signatures are good for five minutes either way of now. */
 const INTERACTION_MEMORY_MS = 15 * 60_000;
 
+/** The wire's name of each usage quantity. */
+const USAGE_FIELDS = { llmTokens: 'llm_tokens', sttSeconds: 'stt_seconds', ttsChars: 'tts_chars' } as const;
+
 /** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
 const ENDED_RETENTION_MS = 24 * 3600_000;
 
@@ -56,7 +59,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
-    this.ledger = new UsageLedger(this.store, this.database, this.tenantId);
+    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log);
   }
 
   /** The tenant this coordinator serves: the name it is addressed by. */
@@ -175,12 +178,32 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     await this.armAlarm();
   }
 
-  /** Usage deltas from the node; a replayed `seq` is ignored, so nothing counts twice. */
-  usage(sessionId: string, seq: number, delta: UsageDelta): void {
+  /**
+   * Usage deltas from the node; a replayed `seq` is ignored, so nothing counts twice. The
+   * node's numbers are input (a dedicated pool's node may be self-hosted): a delta that
+   * would take the session past what its time allows (`usageOverBound`) is refused,
+   * logged and counted, and the field it broke is returned for the node to hear.
+   */
+  usage(sessionId: string, seq: number, delta: UsageDelta): string | null {
     const session = this.store.get(sessionId);
-    if (!session || seq <= session.usageSeq) return;
-    this.store.addUsage(sessionId, periodOf(Date.now()), delta);
+    if (!session || seq <= session.usageSeq) return null;
+    const now = Date.now();
+    const sofar = this.store.sessionUsage(sessionId);
+    const totals = { llmTokens: sofar.llmTokens + delta.llmTokens, sttSeconds: sofar.sttSeconds + delta.sttSeconds, ttsChars: sofar.ttsChars + delta.ttsChars };
+    const over = usageOverBound(totals, (now - (session.activatedAt ?? session.createdAt)) / 3600_000);
+    if (over) {
+      this.store.count('usage_refused');
+      this.log.warn('usage beyond what the session\'s time allows refused', { session_id: sessionId, node_id: session.nodeId, seq, field: over, llm: delta.llmTokens, stt_seconds: delta.sttSeconds, tts_chars: delta.ttsChars });
+      return USAGE_FIELDS[over];
+    }
+    this.store.addUsage(sessionId, periodOf(now), delta);
     this.store.update(sessionId, { usageSeq: seq });
+    return null;
+  }
+
+  /** Usage the coordinator would not take from nodes, and usage Postgres could not store (set aside at a flush). */
+  usageAnomalies(): { refused_usage_messages: number; usage_set_aside: number } {
+    return { refused_usage_messages: this.store.counter('usage_refused'), usage_set_aside: this.store.counter('usage_set_aside') };
   }
 
   /**

@@ -1,4 +1,6 @@
-import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type Limits, type Tenant } from '@glyphoxa/db';
+import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type Limits, type SessionUsageTotals, type Tenant } from '@glyphoxa/db';
+import type { Logger } from '@glyphoxa/protocol';
+import { databaseUnavailable } from '../../errors.ts';
 import type { DurableDatabase } from '../database.ts';
 import type { CoordinatorStore, LiveSession } from './store.ts';
 
@@ -8,16 +10,21 @@ import type { CoordinatorStore, LiveSession } from './store.ts';
  * come back with the tenant's limit and are kept in SQLite, so a coordinator evicted
  * between alarms need not re-read them. This coordinator is the only writer of its
  * tenant's session hours, so what Postgres had plus what accrued here is the truth.
+ * A flush Postgres refuses for a value it cannot hold (not for being out of reach) is
+ * retried row by row, and the rows it still refuses have their node counts (then, if need
+ * be, their time) set aside, logged and counted: one bad value never holds the books.
  */
 export class UsageLedger {
   private readonly store: CoordinatorStore;
   private readonly database: DurableDatabase;
   private readonly tenantId: string;
+  private readonly log: Logger;
 
-  constructor(store: CoordinatorStore, database: DurableDatabase, tenantId: string) {
+  constructor(store: CoordinatorStore, database: DurableDatabase, tenantId: string, log: Logger) {
     this.store = store;
     this.database = database;
     this.tenantId = tenantId;
+    this.log = log;
   }
 
   /** Counts an active session's time up to `now`, in the month it was spent. */
@@ -65,9 +72,8 @@ export class UsageLedger {
 
   /** Writes the totals Postgres lacks (a session just ended). */
   async flush(): Promise<void> {
-    const totals = this.store.unflushed();
-    if (totals.length === 0) return;
-    await this.database.run((db) => recordSessionUsage(db, this.tenantId, totals));
+    if (this.store.unflushed().length === 0) return;
+    const { totals } = await this.write((t) => this.database.run((db) => recordSessionUsage(db, this.tenantId, t)));
     this.store.markFlushed(totals);
     this.store.recordedHours = null;
   }
@@ -77,16 +83,52 @@ export class UsageLedger {
    * heartbeats (the web's history view shows them), and the month's hours read back.
    */
   async flushAndRead(now: number): Promise<void> {
-    const totals = this.store.unflushed();
     const heartbeats = this.store
       .live()
       .filter((s) => s.state === 'active' && s.lastHeartbeatAt)
       .map((s) => ({ sessionId: s.id, at: new Date(s.lastHeartbeatAt!) }));
     const period = periodOf(now);
-    const found = await this.database.run((db) => flushCoordinator(db, this.tenantId, { totals, heartbeats, period }));
+    const { totals, result: found } = await this.write((t) => this.database.run((db) => flushCoordinator(db, this.tenantId, { totals: t, heartbeats, period })));
     this.store.markFlushed(totals);
     this.store.recordedHours = found ? { period, hours: found.sessionHours, limit: effectiveLimits(found.tenant).monthlySessionHours, readAt: now } : null;
     this.store.lastFlushAt = now;
+  }
+
+  /**
+   * Runs `write` with the unflushed totals. Refused for their values (not for being out of
+   * reach, which is thrown: the next flush tries again), the rows are tried one by one, what
+   * a row cannot hold is set aside (its node counts, then if need be its time), and `write`
+   * runs again with the rest.
+   */
+  private async write<T>(write: (totals: SessionUsageTotals[]) => Promise<T>): Promise<{ totals: SessionUsageTotals[]; result: T }> {
+    const totals = this.store.unflushed();
+    try {
+      return { totals, result: await write(totals) };
+    } catch (error) {
+      if (databaseUnavailable(error) || totals.length === 0) throw error;
+    }
+    for (const row of totals) await this.setAsideWhatCannotBeStored(row.sessionId, row.period);
+    const kept = this.store.unflushed();
+    return { totals: kept, result: await write(kept) };
+  }
+
+  /** Writes one row alone (absolute totals: writing it again moves nothing); what Postgres refuses of it is set aside. */
+  private async setAsideWhatCannotBeStored(sessionId: string, period: string): Promise<void> {
+    for (const withTime of [false, true]) {
+      const row = this.store.unflushed().find((t) => t.sessionId === sessionId && t.period === period);
+      if (!row) return;
+      try {
+        await this.database.run((db) => recordSessionUsage(db, this.tenantId, [row]));
+        return;
+      } catch (error) {
+        if (databaseUnavailable(error)) throw error;
+        // The driver's words, not the ORM's wrapper quoting the whole statement.
+        const why = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+        // `llm`, not `llm_tokens`: the logger redacts fields named like tokens.
+        this.log.error('usage Postgres cannot store was set aside', { session_id: sessionId, period, with_time: withTime, error: why, llm: row.llmTokens, stt_seconds: row.sttSeconds, tts_chars: row.ttsChars });
+        this.store.setAside(row, why, withTime, Date.now());
+      }
+    }
   }
 
   /** Whether a flush period has passed since the last one. */
