@@ -8,6 +8,8 @@ export class SimulatedNode {
   readonly ws: WebSocket;
   readonly nodeId: string;
   readonly sessions = new Set<string>();
+  /** `transcript` batches the edge refused (over budget, or not stored). */
+  transcriptRefusals = 0;
   private errorWaiters: Array<() => void> = [];
   private beat: ReturnType<typeof setInterval> | undefined;
 
@@ -36,6 +38,7 @@ export class SimulatedNode {
           node.send({ type: 'session_state', session_id: msg.session_id, state: 'active' });
         } else if (msg.type === 'stop_session') node.sessions.delete(msg.session_id);
         else if (msg.type === 'npc_command') node.send({ type: 'reply', request_id: msg.request_id, ok: true, data: { npcs: [] } });
+        else if (msg.type === 'error' && msg.request_type === 'transcript') node.transcriptRefusals++;
         else if (msg.type === 'error') for (const wake of node.errorWaiters.splice(0)) wake();
       });
     });

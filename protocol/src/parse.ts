@@ -33,6 +33,24 @@ export function parseNodeMessage(raw: unknown) {
   return parsed;
 }
 
+/**
+ * The session, `seq` and line count of a `transcript` frame, read without validating its
+ * lines (null for any other frame, or one not even that well formed): enough for a
+ * receiver to refuse a batch over its budget before paying to validate it.
+ */
+export function transcriptHead(raw: unknown): { session_id: string; seq: number | undefined; lines: number } | null {
+  if (typeof raw !== 'string' || exceedsUtf8Bytes(raw, MAX_TRANSCRIPT_BATCH_BYTES) || !raw.includes('"transcript"')) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const { type, session_id, seq, entries } = (data ?? {}) as Record<string, unknown>;
+  if (type !== 'transcript' || typeof session_id !== 'string' || !Array.isArray(entries)) return null;
+  return { session_id, seq: Number.isSafeInteger(seq) && (seq as number) > 0 ? (seq as number) : undefined, lines: entries.length };
+}
+
 /** Parses and validates one edge -> node frame (anything but a string is rejected). Never throws. */
 export function parseEdgeMessage(raw: unknown) {
   return parseWith(EdgeMessageSchema, raw);

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   boundedJsonObject,
+  transcriptHead,
   MAX_JSON_DEPTH,
   MAX_MESSAGE_BYTES,
   MAX_TEXT_LENGTH,
@@ -260,5 +261,15 @@ describe('free-form JSON fields', () => {
     expect(v.is(field, null)).toBe(false);
     expect(v.safeParse(field, { a: 'x'.repeat(30) }).issues?.[0]?.message).toBe('must be at most 32 bytes as JSON');
     expect(v.is(field, { a: '€'.repeat(9) })).toBe(false);
+  });
+});
+
+describe('a transcript frame read for its budget', () => {
+  it('gives the session, seq and line count without validating the lines, and nothing for other frames', () => {
+    const frame = JSON.stringify({ type: 'transcript', session_id: SESSION, seq: 7, entries: [{ text: 1 }, {}] });
+    expect(transcriptHead(frame)).toEqual({ session_id: SESSION, seq: 7, lines: 2 });
+    expect(transcriptHead(JSON.stringify({ type: 'transcript', session_id: SESSION, entries: [] }))).toEqual({ session_id: SESSION, seq: undefined, lines: 0 });
+    expect(transcriptHead(JSON.stringify(nodeMessages.heartbeat))).toBeNull();
+    expect(transcriptHead('{"type":"transcript"')).toBeNull();
   });
 });

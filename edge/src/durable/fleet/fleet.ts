@@ -3,6 +3,7 @@ import {
   createLogger,
   parseNodeMessage,
   PROTOCOL_VERSION,
+  transcriptHead,
   type EdgeMessage,
   type Logger,
   type NodeMessage,
@@ -104,6 +105,9 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
 
   protected override async onMessage(ws: WebSocket, node: NodeAttachment, raw: string | ArrayBuffer): Promise<void> {
     this.lastSeen.set(node.nodeId, Date.now());
+    // A transcript batch over budget is refused before its lines are validated: a flood costs a JSON parse a batch, no more.
+    const batch = transcriptHead(raw);
+    if (batch && this.placementOn(node, batch.session_id) && !this.admitTranscript(ws, node, batch)) return;
     const parsed = parseNodeMessage(raw);
     if (!parsed.ok) {
       this.log.warn('invalid node message', { node_id: node.nodeId, error: parsed.error.message });
@@ -296,30 +300,34 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   }
 
   /**
-   * A node's transcript batch, within its session's and its own budget, to the session's
-   * coordinator. Whatever is not stored is refused with `retry_after_ms`, naming the batch,
-   * so the node sends it again: over budget, or the write failed. Nothing is dropped unsaid.
+   * Takes a transcript batch's lines from its session's and its node's budget, or refuses it
+   * with `retry_after_ms`, naming the batch, so the node sends it again. Nothing is dropped unsaid.
    */
-  private async transcript(ws: WebSocket, node: NodeAttachment, coordinator: ReturnType<typeof coordinatorOf>, message: Transcript): Promise<void> {
-    const { session_id, seq, entries } = message;
-    const refuse = (code: string, text: string, retryAfterMs: number) =>
-      this.send(ws, { type: 'error', code, message: text, request_type: 'transcript', session_id, ...(seq !== undefined && { seq }), retry_after_ms: retryAfterMs });
+  private admitTranscript(ws: WebSocket, node: NodeAttachment, batch: { session_id: string; seq: number | undefined; lines: number }): boolean {
     const now = Date.now();
-    const wait = this.transcriptBudgets.admit(node.nodeId, session_id, entries.length, now);
-    if (wait > 0) {
-      // One line a node per period, not one per refused batch: a flood would flood the log too.
-      if (now - (this.refusalLoggedAt.get(node.nodeId) ?? 0) >= REFUSAL_LOG_EVERY_MS) {
-        this.refusalLoggedAt.set(node.nodeId, now);
-        this.log.warn('transcript over budget; refused for resending', { node_id: node.nodeId, session_id, lines: entries.length, retry_after_ms: wait });
-      }
-      return refuse('rate_limited', `Over the transcript budget of this session or node; send the batch again in ${wait} ms`, wait);
+    const wait = this.transcriptBudgets.admit(node.nodeId, batch.session_id, batch.lines, now);
+    if (wait === 0) return true;
+    // One line a node per period, not one per refused batch: a flood would flood the log too.
+    if (now - (this.refusalLoggedAt.get(node.nodeId) ?? 0) >= REFUSAL_LOG_EVERY_MS) {
+      this.refusalLoggedAt.set(node.nodeId, now);
+      this.log.warn('transcript over budget; refused for resending', { node_id: node.nodeId, session_id: batch.session_id, lines: batch.lines, retry_after_ms: wait });
     }
+    this.refuseTranscript(ws, batch, 'rate_limited', `Over the transcript budget of this session or node; send the batch again in ${wait} ms`, wait);
+    return false;
+  }
+
+  /** An admitted batch to the session's coordinator; one whose write failed is refused for resending too. */
+  private async transcript(ws: WebSocket, node: NodeAttachment, coordinator: ReturnType<typeof coordinatorOf>, message: Transcript): Promise<void> {
     try {
-      await coordinator.transcript(session_id, entries);
+      await coordinator.transcript(message.session_id, message.entries);
     } catch (error) {
-      this.log.warn('transcript not stored; refused for resending', { node_id: node.nodeId, session_id, error: String(error) });
-      refuse('unavailable', 'The transcript could not be stored just now; send the batch again', STORE_RETRY_MS);
+      this.log.warn('transcript not stored; refused for resending', { node_id: node.nodeId, session_id: message.session_id, error: String(error) });
+      this.refuseTranscript(ws, message, 'unavailable', 'The transcript could not be stored just now; send the batch again', STORE_RETRY_MS);
     }
+  }
+
+  private refuseTranscript(ws: WebSocket, batch: { session_id: string; seq?: number | undefined }, code: string, text: string, retryAfterMs: number): void {
+    this.send(ws, { type: 'error', code, message: text, request_type: 'transcript', session_id: batch.session_id, ...(batch.seq !== undefined && { seq: batch.seq }), retry_after_ms: retryAfterMs });
   }
 
   /** A session is no longer placed here. */
