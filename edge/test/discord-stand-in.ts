@@ -100,6 +100,14 @@ const api: Array<[string, RegExp, Route]> = [
         timestamp: new Date().toISOString(),
       }),
   ],
+  [
+    'POST',
+    /^\/channels\/(\d+)\/messages$/,
+    ([, channel], request, body) => {
+      if (!isBot(request)) return discordError(401, 0, '401: Unauthorized');
+      return json(200, { id: snowflake(), type: 0, channel_id: channel, content: (body as { content?: string }).content ?? '', timestamp: new Date().toISOString() });
+    },
+  ],
 ];
 
 const control: Array<[string, RegExp, Route]> = [

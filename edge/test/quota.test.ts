@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { discordTenant, waitForCall } from './helpers/discord.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startActiveSession, TestNode } from './helpers/test-node.ts';
 
@@ -45,5 +46,20 @@ describe('quota while a session runs', () => {
     expect(month.remaining_hours).toBe(0);
     // And the next start is refused with 402.
     expect((await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() })).status).toBe(402);
+  });
+
+  it('warns at activation when little is left, in the GM voice and in the session\'s Discord channel, before any alarm', async () => {
+    const t = await discordTenant({ monthly_session_hours: 20 / 3600 });
+    const channel = snowflake();
+    const res = await admin('POST', `/tenants/${t.id}/sessions`, { guild_id: t.guildId, channel_id: channel, started_by: snowflake() });
+    expect(res.status).toBe(201);
+    const id = res.body.session.id as string;
+    const notice = await node.next((m) => m.type === 'session_notice' && m.session_id === id);
+    expect(notice).toMatchObject({ level: 'warning', message: expect.stringMatching(/^About 1 minute\(s\) of this month's session time are left/) });
+    const posted = await waitForCall((c) => c.method === 'POST' && c.path === `/channels/${channel}/messages`);
+    expect(posted.authorization).toBe(`Bot ${t.botToken}`);
+    expect((posted.body as { content: string }).content).toContain("this month's session time are left");
+    await admin('POST', `/sessions/${id}/stop`);
+    await admin('DELETE', `/tenants/${t.id}`);
   });
 });

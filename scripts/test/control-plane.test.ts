@@ -203,6 +203,41 @@ describe('control plane with real voice nodes', () => {
   });
 });
 
+/** Session seconds recorded for the tenant in Postgres. */
+async function billedSeconds(tenant: string): Promise<number> {
+  const { db, close } = createDb(databaseUrl, { max: 1 });
+  try {
+    const rows = (await db.execute(sql`select coalesce(sum(session_hours), 0)::float8 as h from usage_records where tenant_id = ${tenant}`)) as unknown as Array<{ h: number }>;
+    return rows[0]!.h * 3600;
+  } finally {
+    await close();
+  }
+}
+
+async function endedSession(tenant: string, id: string, timeoutMs = 30_000) {
+  return until('the session to end', async () => {
+    const s = await sessionIn(tenant, id);
+    return s?.state === 'ended' ? s : undefined;
+  }, timeoutMs);
+}
+
+describe('hours are what was used', () => {
+  it('ends a session at its quota, set from the remaining hours when it became active', async () => {
+    const { tenant } = await tenantWithNode();
+    expect((await api('PUT', `/tenants/${tenant}`, { monthly_session_hours: 20 / 3600 })).status).toBe(200);
+    const id = await startActive(tenant);
+    const activeAt = Date.now();
+    const ended = await endedSession(tenant, id, 60_000);
+    expect(ended.end_reason).toBe('quota');
+    const ranFor = (Date.parse(ended.ended_at) - activeAt) / 1000;
+    expect(ranFor).toBeGreaterThan(19);
+    expect(ranFor).toBeLessThan(23);
+    const billed = await billedSeconds(tenant);
+    expect(billed).toBeGreaterThan(19);
+    expect(billed).toBeLessThan(21);
+  });
+});
+
 describe('a voice session through the real edge', () => {
   it("carries a player's question and the NPC's spoken answer into Postgres, with the session's usage", async () => {
     const { tenant } = await tenantWithNode();

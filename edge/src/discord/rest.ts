@@ -1,5 +1,6 @@
 import type {
   RESTPatchAPIWebhookWithTokenMessageJSONBody,
+  RESTPostAPIChannelMessageJSONBody,
   RESTPutAPIApplicationGuildCommandsJSONBody,
 } from 'discord-api-types/v10';
 import * as v from 'valibot';
@@ -83,6 +84,11 @@ export function discordRest(options: DiscordRestOptions) {
     /** Replaces the application's whole command set in the guild (an empty list removes them). */
     async putGuildCommands(applicationId: string, guildId: string, commands: RESTPutAPIApplicationGuildCommandsJSONBody): Promise<void> {
       await call('PUT /applications/:app/guilds/:guild/commands', 'PUT', `/applications/${applicationId}/guilds/${guildId}/commands`, commands);
+    },
+
+    /** Posts a message in a channel as the bot (a voice channel's text chat included). */
+    async createMessage(channelId: string, message: RESTPostAPIChannelMessageJSONBody): Promise<void> {
+      await call('POST /channels/:channel/messages', 'POST', `/channels/${channelId}/messages`, message);
     },
 
     /** Edits the reply to an interaction, the deferred one included. */

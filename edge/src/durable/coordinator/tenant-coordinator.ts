@@ -3,6 +3,7 @@ import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveT
 import { randomToken } from '../../auth/random-token.ts';
 import { loadSessionContent } from '../../campaign/session-content.ts';
 import { tenantBotToken } from '../../discord/bot-token.ts';
+import { discordRest } from '../../discord/rest.ts';
 import type { Bindings } from '../../env.ts';
 import { errorBody } from '../../errors.ts';
 import { viewLiveSession, type SessionView } from '../../views/session.ts';
@@ -161,6 +162,9 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       this.settling.settle(sessionId);
       await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) }));
       this.log.info('session active', { session_id: sessionId, node_id: nodeId });
+      // The month's hours start burning now: warn at once if little is left, and set the alarm for the warning and the end.
+      await this.enforceQuota(now);
+      await this.armAlarm();
     } else if (state === 'ended') {
       await this.end(sessionId, reason ?? 'failed', { notifyNode: false });
     }
@@ -363,16 +367,21 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     }
   }
 
+  /** Tells the table, once, that the month's hours are nearly gone: its node says it in the GM helper's voice, the bot in the session's channel. */
   private async warnQuota(session: LiveSession, remainingMs: number): Promise<void> {
     this.store.update(session.id, { quotaWarned: true });
     this.log.warn('session near quota', { session_id: session.id, remaining_ms: Math.round(remainingMs) });
-    if (!session.nodeId) return;
-    await fleetOf(this.env, session.pool).notify(session.nodeId, {
-      type: 'session_notice',
-      session_id: session.id,
-      level: 'warning',
-      message: `About ${Math.max(1, Math.round(remainingMs / 60_000))} minute(s) of this month's session time are left; the session ends when it runs out.`,
-    });
+    const message = `About ${Math.max(1, Math.round(remainingMs / 60_000))} minute(s) of this month's session time are left; the session ends when it runs out.`;
+    if (session.nodeId) await fleetOf(this.env, session.pool).notify(session.nodeId, { type: 'session_notice', session_id: session.id, level: 'warning', message });
+    const tenant = (await this.ledger.read(Date.now()))?.tenant;
+    const botToken = tenant && (await tenantBotToken(this.env.SECRET_KEYS, tenant));
+    if (!botToken) return;
+    try {
+      await discordRest({ baseUrl: this.env.DISCORD_API_BASE, botToken }).createMessage(session.channelId, { content: `⏳ ${message}`, allowed_mentions: { parse: [] } });
+    } catch (error) {
+      // The spoken warning went out; a channel the bot may not write to costs only this line.
+      this.log.warn('quota warning not posted in Discord', { session_id: session.id, channel_id: session.channelId, error: String(error) });
+    }
   }
 
   /**
