@@ -23,6 +23,31 @@ describe('usage metering', () => {
   });
   afterAll(() => node.close());
 
+  it('bills a session whose node fell silent up to its last heartbeat, not until it is found lost', async () => {
+    const tenant = uniqueTenantId('silent');
+    await admin('POST', '/tenants', { id: tenant });
+    const { id, coordinator } = await startActiveSession(node, tenant);
+    await new Promise((r) => setTimeout(r, 300));
+    node.send({ type: 'heartbeat', sessions: [id] });
+    await new Promise((r) => setTimeout(r, 50));
+    const aliveFor = 0.35;
+    // Then nothing: the node is gone; the timeout (1.5 s here) passes before anyone notices.
+    const ended = await eventually(
+      'the session found lost',
+      async () => {
+        await runDurableObjectAlarm(coordinator);
+        return node.received.find((m) => m.type === 'stop_session' && m.session_id === id);
+      },
+      { timeoutMs: 10_000, everyMs: 250 },
+    );
+    expect(ended).toMatchObject({ reason: 'node_lost' });
+    // Taken, so the next test on this node waits for its own.
+    node.received.splice(node.received.indexOf(ended), 1);
+    const billed = (await usageRow(tenant))!.hours * 3600;
+    expect(billed).toBeGreaterThan(aliveFor - 0.1);
+    expect(billed).toBeLessThan(aliveFor + 0.3);
+  });
+
   it('counts node usage once even when messages are replayed, and flushes it to Postgres', async () => {
     const tenant = uniqueTenantId('use');
     await admin('POST', '/tenants', { id: tenant });
@@ -57,13 +82,15 @@ describe('usage metering', () => {
     expect(rows[0]).toEqual({ h: 0.75, t: 10 });
   });
 
-  it('accrues session hours while active and settles them at stop', async () => {
+  it('accrues session hours while active, up to its last heartbeat, and settles them at stop', async () => {
     const tenant = uniqueTenantId('accrue');
     await admin('POST', '/tenants', { id: tenant });
     const { id, coordinator } = await startActiveSession(node, tenant);
     await new Promise((r) => setTimeout(r, 400));
     node.send({ type: 'heartbeat', sessions: [id] });
     await new Promise((r) => setTimeout(r, 400));
+    node.send({ type: 'heartbeat', sessions: [id] });
+    await new Promise((r) => setTimeout(r, 50));
     await runDurableObjectAlarm(coordinator);
     const first = (await usageRow(tenant))!.hours * 3600;
     expect(first).toBeGreaterThan(0.7);

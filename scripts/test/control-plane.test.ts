@@ -222,6 +222,41 @@ async function endedSession(tenant: string, id: string, timeoutMs = 30_000) {
 }
 
 describe('hours are what was used', () => {
+  it('bills a SIGKILLed node\'s session up to its last sign of life, not until it is found lost', async () => {
+    const { tenant, node } = await tenantWithNode();
+    const id = await startActive(tenant);
+    const activeAt = Date.now();
+    await sleep(3000);
+    process.kill(-node.pid, 'SIGKILL');
+    const alive = (Date.now() - activeAt) / 1000;
+    const ended = await endedSession(tenant, id);
+    expect(ended.end_reason).toBe('node_lost');
+    const billed = await until('the hours flushed', async () => ((await billedSeconds(tenant)) > 0 ? billedSeconds(tenant) : undefined));
+    // Heartbeats every 500 ms: the last sign is at most that before the kill (and activation came a little before `activeAt`).
+    expect(billed).toBeGreaterThan(alive - 1);
+    expect(billed).toBeLessThan(alive + 1);
+    // Not the timeout the edge took to notice.
+    expect((Date.parse(ended.ended_at) - activeAt) / 1000).toBeGreaterThan(alive + TIMEOUT_MS / 1000 - 1);
+  });
+
+  it('still bills up to the last sign of life when the edge went down too and came back', async () => {
+    const { tenant, node } = await tenantWithNode();
+    const id = await startActive(tenant);
+    const activeAt = Date.now();
+    await sleep(3000);
+    process.kill(-node.pid, 'SIGKILL');
+    const alive = (Date.now() - activeAt) / 1000;
+    await edge.stop();
+    await sleep(2000);
+    edge = await launchEdge();
+    const ended = await endedSession(tenant, id, 60_000);
+    expect(ended.end_reason).toBe('node_lost');
+    const billed = await until('the hours flushed', async () => ((await billedSeconds(tenant)) > 0 ? billedSeconds(tenant) : undefined));
+    // What survived the restart is the last listing stored, to within a third of the timeout.
+    expect(billed).toBeGreaterThan(alive - TIMEOUT_MS / 3000 - 1);
+    expect(billed).toBeLessThan(alive + 1);
+  });
+
   it('ends a session at its quota, set from the remaining hours when it became active', async () => {
     const { tenant } = await tenantWithNode();
     expect((await api('PUT', `/tenants/${tenant}`, { monthly_session_hours: 20 / 3600 })).status).toBe(200);

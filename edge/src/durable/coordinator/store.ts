@@ -22,6 +22,11 @@ export interface LiveSession {
   usageSeq: number;
 }
 
+/** A session's last sign of life known here: its last heartbeat (its node listing it), else its start. */
+export function lastSign(session: Pick<LiveSession, 'lastHeartbeatAt' | 'createdAt'>): number {
+  return session.lastHeartbeatAt ?? session.createdAt;
+}
+
 /** A session just reserved: pending, on no node yet. */
 export function pendingSession(fields: Pick<LiveSession, 'guildId' | 'channelId' | 'campaignId' | 'startedBy' | 'pool' | 'createdAt'>): LiveSession {
   return {

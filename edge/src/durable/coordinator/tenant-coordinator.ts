@@ -18,7 +18,7 @@ import { quotaStep } from './quota.ts';
 import { nextAlarm } from './schedule.ts';
 import { SettleWaiters } from './settle-waiters.ts';
 import { liveLine, liveSessionOf, type LiveListener } from './live-transcript.ts';
-import { CoordinatorStore, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
+import { CoordinatorStore, lastSign, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
 import { UsageLedger } from './usage-ledger.ts';
 
 export interface StartRequest {
@@ -257,12 +257,12 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   override async alarm(): Promise<void> {
     const now = Date.now();
     try {
-      await this.learnLiveness(now);
+      const deadlineFrom = await this.learnLiveness(this.store.live());
       for (const s of this.store.live()) {
-        const silentMs = now - lastSign(s);
+        const silentMs = now - Math.max(lastSign(s), deadlineFrom.get(s.id) ?? 0);
         if (silentMs >= this.config.heartbeatTimeoutMs) {
           this.log.warn('session lost its node', { session_id: s.id, node_id: s.nodeId, silent_ms: silentMs });
-          await this.end(s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true });
+          await this.end(s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true, signKnown: true });
         } else {
           this.ledger.accrue(s, now);
         }
@@ -328,9 +328,20 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     return succeed(audio.transport === 'websocket' ? { transport: 'websocket', url: audioUrl, token: audio.token } : null);
   }
 
-  private async end(sessionId: string, reason: SessionEndReason, options: { notifyNode: boolean; writeThrough?: boolean }): Promise<void> {
-    const session = this.store.get(sessionId);
-    if (!session || session.state === 'ended') return;
+  /**
+   * Ends a session. Its time is billed up to its last sign of life, asked of its Fleet
+   * first unless the caller just did (`signKnown`): a session whose node died is not
+   * billed until someone noticed.
+   */
+  private async end(sessionId: string, reason: SessionEndReason, options: { notifyNode: boolean; writeThrough?: boolean; signKnown?: boolean }): Promise<void> {
+    const found = this.store.get(sessionId);
+    if (!found || found.state === 'ended') return;
+    if (found.nodeId && !options.signKnown) {
+      // Without an answer, the last sign known here stands: billing errs for the tenant.
+      await this.learnLiveness([found]).catch((error: unknown) => this.log.warn('last sign of life not learned', { session_id: sessionId, error: String(error) }));
+    }
+    const session = this.store.get(sessionId)!;
+    if (session.state === 'ended') return;
     const now = Date.now();
     this.ledger.accrue(session, now);
     this.store.update(sessionId, { state: 'ended', endedAt: now, endReason: reason });
@@ -385,20 +396,29 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   }
 
   /**
-   * Sessions past their heartbeat deadline by what this coordinator knows: asks their
-   * pool's Fleet when their node last listed them (heartbeats stop at the Fleet, so a
-   * healthy session costs nothing here between deadlines) and keeps the later time.
+   * When these sessions' nodes last listed them, asked of their pools' Fleets (heartbeats
+   * stop at the Fleet): each later listing is kept as the session's last sign of life, in
+   * SQLite, so billing stops there even across a restart of the edge. Answers what each
+   * session's heartbeat timeout counts from (later than the listing while a restarted
+   * Fleet gives its nodes a moment to reconnect).
    */
-  private async learnLiveness(now: number): Promise<void> {
-    const due = this.store.live().filter((s) => s.nodeId && now - lastSign(s) >= this.config.heartbeatTimeoutMs);
-    for (const pool of new Set(due.map((s) => s.pool))) {
-      const sessions = due.filter((s) => s.pool === pool);
-      const listed = await fleetOf(this.env, pool).lastListed(sessions.map((s) => s.id));
-      for (const s of sessions) {
-        const at = listed[s.id];
-        if (at && at > lastSign(s)) this.store.update(s.id, { lastHeartbeatAt: at });
+  private async learnLiveness(sessions: LiveSession[]): Promise<Map<string, number>> {
+    const deadlineFrom = new Map<string, number>();
+    const placed = sessions.filter((s) => s.nodeId);
+    for (const pool of new Set(placed.map((s) => s.pool))) {
+      const inPool = placed.filter((s) => s.pool === pool);
+      const listed = await fleetOf(this.env, pool).lastListed(inPool.map((s) => s.id));
+      for (const s of inPool) {
+        const known = listed[s.id];
+        if (!known) continue;
+        deadlineFrom.set(s.id, known.deadlineFrom);
+        if (known.listed > lastSign(s)) {
+          this.store.update(s.id, { lastHeartbeatAt: known.listed });
+          s.lastHeartbeatAt = known.listed;
+        }
       }
     }
+    return deadlineFrom;
   }
 
   /** Sets the alarm for the next thing due (see `nextAlarm`), or clears it when nothing will be. */
@@ -424,7 +444,4 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   }
 }
 
-/** A session's last sign of life known here: its last heartbeat, else its start. */
-function lastSign(session: LiveSession): number {
-  return session.lastHeartbeatAt ?? session.createdAt;
-}
+

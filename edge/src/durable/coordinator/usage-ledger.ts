@@ -2,7 +2,7 @@ import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitB
 import type { Logger } from '@glyphoxa/protocol';
 import { databaseUnavailable } from '../../errors.ts';
 import type { DurableDatabase } from '../database.ts';
-import type { CoordinatorStore, LiveSession } from './store.ts';
+import { lastSign, type CoordinatorStore, type LiveSession } from './store.ts';
 
 /**
  * A coordinator's usage books. Session time accrues per UTC month in its SQLite; totals
@@ -27,13 +27,18 @@ export class UsageLedger {
     this.log = log;
   }
 
-  /** Counts an active session's time up to `now`, in the month it was spent. */
+  /**
+   * Counts an active session's time, in the month it was spent, up to `now` but never past
+   * its last sign of life: a node that died is not billed until its death was noticed.
+   */
   accrue(session: LiveSession, now: number): void {
     if (session.state !== 'active') return;
     const from = session.accruedUntil ?? session.activatedAt ?? now;
-    for (const part of splitByPeriod(from, now)) this.store.addSessionSeconds(session.id, part.period, part.seconds);
-    this.store.update(session.id, { accruedUntil: now });
-    session.accruedUntil = now;
+    const until = Math.min(now, lastSign(session));
+    if (until <= from) return;
+    for (const part of splitByPeriod(from, until)) this.store.addSessionSeconds(session.id, part.period, part.seconds);
+    this.store.update(session.id, { accruedUntil: until });
+    session.accruedUntil = until;
   }
 
   /** The tenant, its limits and this month's hours used, read from Postgres now; null if the tenant is gone. */

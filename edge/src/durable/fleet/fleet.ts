@@ -167,11 +167,13 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
 
   /**
    * When each of these sessions was last listed by the node it is placed on (its placement
-   * counts as the first listing), for its coordinator's deadline check; still known after
-   * the node dropped, so a node back within the timeout keeps its sessions, and after this
-   * object restarted, to within a third of the timeout. Null for one not placed here.
+   * counts as the first listing): its last sign of life, which billing stops at; still known
+   * after the node dropped, so a node back within the timeout keeps its sessions, and after
+   * this object restarted, to within a third of the timeout. `deadlineFrom` is what its
+   * coordinator counts the heartbeat timeout from: the listing, or later while a node has
+   * a moment to reconnect after this object restarted. Null for one not placed here.
    */
-  lastListed(sessionIds: string[]): Record<string, number | null> {
+  lastListed(sessionIds: string[]): Record<string, { listed: number; deadlineFrom: number } | null> {
     // After this object restarted (a deploy, a crash), a node that has not said hello again
     // gets a moment to reconnect before its sessions count as lost: bounded, so a dead node's
     // session outlives its deadline by at most the grace, not by another whole timeout.
@@ -180,9 +182,9 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     return Object.fromEntries(
       sessionIds.map((id) => {
         const placement = this.store.placement(id);
-        if (!placement) return [id, null];
-        const at = this.store.lastListed(id);
-        return [id, this.greeted.has(placement.nodeId) || at === null ? at : Math.max(at, reconnectFloor)];
+        const listed = placement ? this.store.lastListed(id) : null;
+        if (!placement || listed === null) return [id, null];
+        return [id, { listed, deadlineFrom: this.greeted.has(placement.nodeId) ? listed : Math.max(listed, reconnectFloor) }];
       }),
     );
   }
