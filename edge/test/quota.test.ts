@@ -2,8 +2,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { discordTenant, waitForCall } from './helpers/discord.ts';
-import { eventually } from './helpers/eventually.ts';
-import { startActiveSession, TestNode } from './helpers/test-node.ts';
+import { startActiveSession, TestNode, untilStopped } from './helpers/test-node.ts';
 
 const QUOTA_SECONDS = 2;
 
@@ -27,15 +26,7 @@ describe('quota while a session runs', () => {
     expect((await coordinator.liveSessions())[0]?.state).toBe('active');
 
     // The node keeps the session alive; each alarm checks the quota, until it ends it.
-    const stopped = await eventually(
-      'the session stopped for quota',
-      async () => {
-        node.send({ type: 'heartbeat', sessions: [id] });
-        await runDurableObjectAlarm(coordinator);
-        return node.received.find((m) => m.type === 'stop_session' && m.session_id === id);
-      },
-      { timeoutMs: 5 * QUOTA_SECONDS * 1000, everyMs: 100 },
-    );
+    const stopped = await untilStopped(node, coordinator, id, 5 * QUOTA_SECONDS * 1000);
     expect(stopped).toMatchObject({ reason: 'quota' });
     const listed = await admin('GET', `/tenants/${tenant}/sessions`);
     expect(listed.body.sessions[0]).toMatchObject({ id, state: 'ended', end_reason: 'quota' });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { eventually } from './helpers/eventually.ts';
-import { startActiveSession, TestNode } from './helpers/test-node.ts';
+import { startActiveSession, TestNode, untilStopped } from './helpers/test-node.ts';
 
 async function usageRow(tenant: string) {
   const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
@@ -146,15 +146,7 @@ describe("a node's usage numbers, taken as input", () => {
     await runDurableObjectAlarm(coordinator);
     expect((await admin('GET', `/tenants/${tenant}/usage`)).body.anomalies).toEqual({ refused_usage_messages: 0, usage_set_aside: 1 });
     node.send({ type: 'usage', session_id: id, seq: 2, llm_tokens: 7, stt_seconds: 0, tts_chars: 0 });
-    const stopped = await eventually(
-      'the session stopped for quota',
-      async () => {
-        node.send({ type: 'heartbeat', sessions: [id] });
-        await runDurableObjectAlarm(coordinator);
-        return node.received.find((m) => m.type === 'stop_session' && m.session_id === id);
-      },
-      { timeoutMs: 10_000, everyMs: 100 },
-    );
+    const stopped = await untilStopped(node, coordinator, id, 10_000);
     expect(stopped).toMatchObject({ reason: 'quota' });
     const row = (await usageRow(tenant))!;
     // The bad total was set aside whole; what came after it counts, and so does the time.

@@ -222,13 +222,18 @@ async function endedSession(tenant: string, id: string, timeoutMs = 30_000) {
 }
 
 describe('hours are what was used', () => {
-  it('bills a SIGKILLed node\'s session up to its last sign of life, not until it is found lost', async () => {
+  /** A real node's session, its node SIGKILLed 3 s after it became active. */
+  async function killedMidSession() {
     const { tenant, node } = await tenantWithNode();
     const id = await startActive(tenant);
     const activeAt = Date.now();
     await sleep(3000);
     process.kill(-node.pid, 'SIGKILL');
-    const alive = (Date.now() - activeAt) / 1000;
+    return { tenant, id, activeAt, alive: (Date.now() - activeAt) / 1000 };
+  }
+
+  it('bills a SIGKILLed node\'s session up to its last sign of life, not until it is found lost', async () => {
+    const { tenant, id, activeAt, alive } = await killedMidSession();
     const ended = await endedSession(tenant, id);
     expect(ended.end_reason).toBe('node_lost');
     const billed = await until('the hours flushed', async () => ((await billedSeconds(tenant)) > 0 ? billedSeconds(tenant) : undefined));
@@ -240,12 +245,7 @@ describe('hours are what was used', () => {
   });
 
   it('still bills up to the last sign of life when the edge went down too and came back', async () => {
-    const { tenant, node } = await tenantWithNode();
-    const id = await startActive(tenant);
-    const activeAt = Date.now();
-    await sleep(3000);
-    process.kill(-node.pid, 'SIGKILL');
-    const alive = (Date.now() - activeAt) / 1000;
+    const { tenant, id, alive } = await killedMidSession();
     await edge.stop();
     await sleep(2000);
     edge = await launchEdge();

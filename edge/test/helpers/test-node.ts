@@ -1,7 +1,9 @@
 import { env, exports } from 'cloudflare:workers';
+import { runDurableObjectAlarm } from 'cloudflare:test';
 import { PROTOCOL_VERSION, type EdgeMessage, type NodeMessage } from '@glyphoxa/protocol';
 import { coordinatorOf } from '../../src/durable/stubs.ts';
 import { admin, snowflake } from './admin.ts';
+import { eventually } from './eventually.ts';
 
 /**
  * A voice node as the edge sees one, driven by the test over a real WebSocket
@@ -87,4 +89,17 @@ export async function startActiveSession(node: TestNode, tenantId: string) {
     await new Promise((r) => setTimeout(r, 20));
   }
   return { id, coordinator };
+}
+
+/** Keeps the session alive (heartbeats) and runs its coordinator's alarm until its node is told to stop it, within `timeoutMs`. */
+export async function untilStopped(node: TestNode, coordinator: ReturnType<typeof coordinatorOf>, id: string, timeoutMs: number) {
+  return eventually(
+    'the session stopped',
+    async () => {
+      node.send({ type: 'heartbeat', sessions: [id] });
+      await runDurableObjectAlarm(coordinator);
+      return node.received.find((m) => m.type === 'stop_session' && m.session_id === id);
+    },
+    { timeoutMs, everyMs: 100 },
+  );
 }
