@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { LiveTranscriptMessageSchema, type LiveTranscriptMessage } from '@glyphoxa/protocol';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openLiveTranscript } from '../src/durable/coordinator/live-transcript.ts';
 import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
@@ -112,6 +112,31 @@ describe('a session\'s live transcript, pushed by the tenant\'s coordinator', ()
     await admin('POST', `/sessions/${other}/stop`);
     await eventually('the other listener closed', () => elsewhere.closed);
     expect(elsewhere.messages.at(-1)).toEqual({ type: 'ended', reason: 'stopped' });
+  });
+
+  it('pushes the lines of batches written together (one write, across sessions) to each session\'s listeners', async () => {
+    const [one, two] = [await startSession(), await startSession()];
+    const [hearsOne, hearsTwo] = [await Listener.open(tenant, one), await Listener.open(tenant, two)];
+    const at = Date.now();
+    const line = (who: string, text: string, ms: number) => ({ speaker_id: who.toLowerCase(), speaker_name: who, text, at: new Date(at + ms).toISOString() });
+    const rounds = await runInDurableObject(coordinatorOf(env, tenant), async (coordinator) => {
+      const run = vi.spyOn((coordinator as unknown as { database: { run: (...args: never[]) => unknown } }).database, 'run');
+      // Three batches in one turn: the first is written at once, the two that arrive during its write together in the next.
+      await Promise.all([
+        coordinator.transcript(one, [line('Vex', 'Open the gate.', 0)]),
+        coordinator.transcript(two, [line('Nim', 'Who goes there?', 100)]),
+        coordinator.transcript(one, [line('Vex', 'A friend.', 200)]),
+      ]);
+      const calls = run.mock.calls.length;
+      run.mockRestore();
+      return calls;
+    });
+    expect(rounds).toBe(2);
+    await eventually('the coalesced lines pushed', () => hearsOne.lines().length === 2 && hearsTwo.lines().length === 1);
+    expect(hearsOne.lines()).toEqual(['Open the gate.', 'A friend.']);
+    expect(hearsTwo.lines()).toEqual(['Who goes there?']);
+    await admin('POST', `/sessions/${one}/stop`);
+    await admin('POST', `/sessions/${two}/stop`);
   });
 
   it('tells a listener of a session that already ended why, and closes', async () => {
