@@ -49,6 +49,8 @@ const elara = npc('Elara', {
   personality: 'An elven archivist, precise and curious.',
   voice: { provider: 'openai', voice_id: 'nova', pitch: 2, speed: 1.2 },
 });
+/** The campaign's GM helper: the voice the edge's notices are spoken in. */
+const scribe = npc('Scribe', { gm_helper: true, voice: { provider: 'openai', voice_id: 'alloy', pitch: 0, speed: 1 } });
 
 /** Replies by the NPC the system prompt is for; `long` makes Grimjaw talk for seconds (barge-in). */
 let longReplies = false;
@@ -94,14 +96,14 @@ interface Running {
   client(speakerId: string): Promise<AudioClient>;
 }
 
-/** A node checked in to a stand-in edge, running one browser-audio session with Grimjaw and Elara. */
-async function session(nodeArgs: string[] = []): Promise<Running> {
+/** A node checked in to a stand-in edge, running one browser-audio session with these NPCs (Grimjaw and Elara). */
+async function session(nodeArgs: string[] = [], npcs = [grimjaw, elara]): Promise<Running> {
   const peer = await startPeer();
   const node = startNode(peer, nodeArgs);
   const hello = await peer.line((l) => l.message?.type === 'hello', 'hello');
   const endpoint = (provider: StandIn) => ({ kind: 'openai', base_url: provider.url, api_key: 'sk-test', model: 'test-model' });
   const start = startSession({
-    npcs: [grimjaw, elara],
+    npcs,
     providers: { stt: endpoint(stt), llm: endpoint(llm), tts: endpoint(tts) },
     audio: { transport: 'websocket', token: 'browser-token' },
     started_by: DM,
@@ -287,6 +289,20 @@ describe('a voice session through the WebSocket transport', () => {
       { name: 'Grimjaw', muted: true },
       { name: 'Elara', muted: true },
     ]);
+  });
+
+  it("speaks the edge's notice (the quota warning) to the table in the GM helper's voice", async () => {
+    const { peer, start, client } = await session([], [grimjaw, scribe]);
+    const player = await client(PLAYER);
+    const message = "About 1 minute(s) of this month's session time are left; the session ends when it runs out.";
+    peer.send({ type: 'session_notice', session_id: start.session_id, level: 'warning', message });
+    await until('the notice to be heard', () => audible(player).length > 5);
+    expect((await player.waitForEvent((e) => e.type === 'speaking' && e.speaking)).value).toMatchObject({ npc: 'Scribe' });
+    const spoken = speechRequests().map((r) => r.body as { input: string; voice: string });
+    expect(spoken.map((r) => r.input).join(' ')).toBe(message);
+    expect(new Set(spoken.map((r) => r.voice))).toEqual(new Set(['alloy']));
+    // Said, not asked: no language model turn.
+    expect(llm.requests.slice(marks.llm)).toEqual([]);
   });
 
   it('apologizes when the language model fails, and answers the next question', async () => {
