@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
-import { adminAuth } from './middleware/admin-auth.ts';
+import { authenticate } from './middleware/authenticate.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
@@ -18,7 +18,7 @@ export function createApp() {
   app.route('/', healthRoutes());
   app.route('/nodes', nodeRoutes());
   app.route('/discord', discordRoutes());
-  app.use('/admin/*', adminAuth);
+  app.use('/admin/*', authenticate);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());
   app.route('/admin', adminSessionRoutes());

@@ -2,6 +2,7 @@ import type { Database } from '@glyphoxa/db';
 import type { Fleet } from './durable/fleet/fleet.ts';
 import type { TenantCoordinator } from './durable/coordinator/tenant-coordinator.ts';
 import type { Logger } from '@glyphoxa/protocol';
+import type { Principal } from './principal.ts';
 
 /** Bindings declared in wrangler.toml, plus the secrets set with `wrangler secret put`. */
 export interface Bindings {
@@ -54,6 +55,8 @@ export interface Bindings {
 
 export interface Variables {
   log: Logger;
+  /** Who is asking, set by `authenticate` (or a door's own middleware). */
+  principal: Principal;
   /** Opens this request's Postgres client on first use. */
   db: () => Database;
 }
