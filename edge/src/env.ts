@@ -13,6 +13,11 @@ export interface Bindings {
   ASSETS: Fetcher;
   /** Operator bearer key for /admin. */
   ADMIN_KEY: string;
+  /** Access tokens (auth/access-token.ts): the private JWK that signs, the public JWKs (JSON array) that verify. */
+  ACCESS_TOKEN_SIGNING_KEY?: string;
+  ACCESS_TOKEN_PUBLIC_KEYS?: string;
+  /** `on`: POST /auth/local signs anyone in by email, for local development only (scripts/start.ts). */
+  LOCAL_SIGN_IN?: string;
   /** Secret-encryption keyring, see secrets/keyring.ts. */
   SECRET_KEYS: string;
   /** Signs time-limited media URLs (voice samples), see voice-samples/signed-url.ts. */
