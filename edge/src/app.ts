@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { operatorOnly } from './middleware/operator-only.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
@@ -24,7 +25,7 @@ export function createApp() {
   // Per route group, not /api/v1/*: an unknown route is a 404 for anyone, not a 401.
   app.use('/api/v1/me', authenticate);
   app.route('/api/v1', meRoutes());
-  app.use('/admin/*', authenticate);
+  app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());
   app.route('/admin', adminSessionRoutes());

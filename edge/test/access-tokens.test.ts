@@ -5,7 +5,7 @@ import { importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { signAccessToken } from '../src/auth/access-token.ts';
 import { TEST_SIGNING_KEYS } from './helpers/access-keys.ts';
-import { ADMIN_KEY } from './helpers/admin.ts';
+import { admin, ADMIN_KEY, uniqueTenantId } from './helpers/admin.ts';
 
 async function call(method: string, path: string, init: { token?: string; body?: unknown } = {}) {
   const res = await exports.default.fetch(`http://edge.test${path}`, {
@@ -80,5 +80,31 @@ describe('local sign-in and access tokens', () => {
   it('keeps /api/v1/me for people: the admin key has no account', async () => {
     const res = await call('GET', '/api/v1/me', { token: ADMIN_KEY });
     expect(res.status).toBe(403);
+  });
+
+  it('keeps /admin for the operator: a signed-in user, even a super admin, is refused and changes nothing', async () => {
+    const { body } = await call('POST', '/auth/local', { body: { email: uniqueEmail() } });
+    const ownTenant = body.memberships[0].tenant_id as string;
+    const superAdmin = await signAccessToken(env, { userId: body.user.id, superAdmin: true });
+    const newTenant = uniqueTenantId('op');
+    for (const token of [body.access_token as string, superAdmin]) {
+      for (const [method, path, payload] of [
+        ['POST', '/admin/tenants', { id: newTenant }],
+        ['GET', '/admin/tenants'],
+        ['GET', `/admin/tenants/${ownTenant}`],
+        ['PUT', `/admin/tenants/${ownTenant}`, { tier: 'guild', max_concurrent_sessions: 50 }],
+        ['DELETE', `/admin/tenants/${ownTenant}`],
+        ['GET', `/admin/tenants/${ownTenant}/providers`],
+        ['GET', `/admin/tenants/${ownTenant}/sessions`],
+        ['GET', '/admin/nodes'],
+      ] as const) {
+        const res = await call(method, path, { token, body: payload });
+        expect([method, path, res.status, res.body.error.code]).toEqual([method, path, 403, 'operator_only']);
+      }
+    }
+    expect((await admin('GET', `/tenants/${newTenant}`)).status).toBe(404);
+    const own = await admin('GET', `/tenants/${ownTenant}`);
+    expect(own.status).toBe(200);
+    expect(own.body.tenant).toMatchObject({ id: ownTenant, tier: 'apprentice' });
   });
 });
