@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, importJWK, jwtVerify, SignJWT, type CryptoKey } from 'jose';
+import { decodeProtectedHeader, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import * as v from 'valibot';
 import type { Bindings } from '../env.ts';
 
@@ -17,28 +17,35 @@ export interface AccessClaims {
   superAdmin: boolean;
 }
 
+/** One kind of JWT the edge signs with its key: its `typ` and audience keep each kind from passing for another. */
+export interface EdgeJwtKind {
+  typ: string;
+  audience: string;
+}
+
+const ACCESS: EdgeJwtKind = { typ: 'at+jwt', audience: AUDIENCE };
+
 /**
- * Access tokens are Ed25519 JWTs. `ACCESS_TOKEN_SIGNING_KEY` (a private JWK
- * with a `kid`) signs; `ACCESS_TOKEN_PUBLIC_KEYS` (a JSON array of public JWKs)
+ * The edge's JWTs are Ed25519. `ACCESS_TOKEN_SIGNING_KEY` (a private JWK with a
+ * `kid`) signs; `ACCESS_TOKEN_PUBLIC_KEYS` (a JSON array of public JWKs)
  * verifies, so a new signing key can start while tokens of the old one, whose
- * public key stays listed, live out their 15 minutes.
+ * public key stays listed, live out their time.
  */
-export async function signAccessToken(env: Bindings, claims: AccessClaims, now = Date.now()): Promise<string> {
+export async function signEdgeJwt(env: Bindings, kind: EdgeJwtKind, claims: JWTPayload & { sub: string }, ttlS: number, now = Date.now()): Promise<string> {
   const jwk = parseKeys(PrivateJwkSchema, 'ACCESS_TOKEN_SIGNING_KEY', env.ACCESS_TOKEN_SIGNING_KEY);
   const key = await importJWK(jwk, ALG);
   const iat = Math.floor(now / 1000);
-  return new SignJWT({ sa: claims.superAdmin || undefined })
-    .setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: 'at+jwt' })
-    .setSubject(claims.userId)
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: ALG, kid: jwk.kid, typ: kind.typ })
     .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
+    .setAudience(kind.audience)
     .setIssuedAt(iat)
-    .setExpirationTime(iat + ACCESS_TOKEN_TTL_S)
+    .setExpirationTime(iat + ttlS)
     .sign(key);
 }
 
-/** The token's claims, or null for one that is malformed, tampered with, expired or signed by a key not listed. */
-export async function verifyAccessToken(env: Bindings, token: string): Promise<AccessClaims | null> {
+/** The JWT's claims, or null for one that is malformed, tampered with, expired, of another kind or signed by a key not listed. */
+export async function verifyEdgeJwt(env: Bindings, kind: EdgeJwtKind, token: string): Promise<JWTPayload | null> {
   let kid: string | undefined;
   try {
     kid = decodeProtectedHeader(token).kid;
@@ -48,11 +55,20 @@ export async function verifyAccessToken(env: Bindings, token: string): Promise<A
   const key = kid ? (await publicKeys(env)).get(kid) : undefined;
   if (!key) return null;
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: [ALG], issuer: ISSUER, audience: AUDIENCE, typ: 'at+jwt' });
-    return typeof payload.sub === 'string' ? { userId: payload.sub, superAdmin: payload.sa === true } : null;
+    return (await jwtVerify(token, key, { algorithms: [ALG], issuer: ISSUER, audience: kind.audience, typ: kind.typ })).payload;
   } catch {
     return null;
   }
+}
+
+/** An access token: 15 minutes, held in the SPA's memory. */
+export function signAccessToken(env: Bindings, claims: AccessClaims, now = Date.now()): Promise<string> {
+  return signEdgeJwt(env, ACCESS, { sub: claims.userId, sa: claims.superAdmin || undefined }, ACCESS_TOKEN_TTL_S, now);
+}
+
+export async function verifyAccessToken(env: Bindings, token: string): Promise<AccessClaims | null> {
+  const payload = await verifyEdgeJwt(env, ACCESS, token);
+  return typeof payload?.sub === 'string' ? { userId: payload.sub, superAdmin: payload.sa === true } : null;
 }
 
 /** The verification keys by kid, imported once per isolate for a given configuration. */

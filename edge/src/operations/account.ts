@@ -6,6 +6,7 @@ import { SCOPES, type Principal } from '../principal.ts';
 import { viewAccount } from '../views/account.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
+import { startWebSession } from './web-sessions.ts';
 
 /** The signed-in user and their tenants. */
 export async function getMe(ctx: OperationContext, principal: Principal) {
@@ -18,7 +19,8 @@ export async function getMe(ctx: OperationContext, principal: Principal) {
 
 /**
  * Signs a person in from a provider's identity (first time: a user and their
- * own tenant), audits it, and issues an access token.
+ * own tenant), audits it, and issues an access token and the refresh token
+ * that opens this sign-in's web session (for its cookie, never a body).
  */
 export async function signInWith(ctx: OperationContext, identity: SignInIdentity) {
   const result = await signIn(ctx.db(), identity, firstTenantId());
@@ -26,11 +28,14 @@ export async function signInWith(ctx: OperationContext, identity: SignInIdentity
   const principal: Principal = { kind: 'user', id: user.id, userId: user.id, tenantId: null, role: 'viewer', scopes: [...SCOPES] };
   await audit(ctx, principal, { tenantId: null, action: result.created ? 'user.create' : 'user.sign_in', target: user.id, detail: { provider: identity.provider } });
   return {
-    access_token: await signAccessToken(ctx.env, { userId: user.id, superAdmin: user.superAdmin }),
-    token_type: 'Bearer' as const,
-    expires_in: ACCESS_TOKEN_TTL_S,
-    created: result.created,
-    ...viewAccount(result),
+    grant: await startWebSession(ctx, user.id),
+    body: {
+      access_token: await signAccessToken(ctx.env, { userId: user.id, superAdmin: user.superAdmin }),
+      token_type: 'Bearer' as const,
+      expires_in: ACCESS_TOKEN_TTL_S,
+      created: result.created,
+      ...viewAccount(result),
+    },
   };
 }
 
