@@ -4,6 +4,7 @@ import { hyperdriveConnectionString } from '../db/src/connection-url.ts';
 import { isPostgresSocketClose } from './src/postgres-socket-close.ts';
 import { startElevenLabsStandIn, startOpenAiStandIn } from '../providers/test/stand-ins/index.ts';
 import { DATABASE_DOOR_HOST, startDatabaseDoor } from './test/database-door.ts';
+import { ACCESS_TOKEN_BINDINGS } from './test/helpers/access-keys.ts';
 import { DISCORD_STAND_IN_BASE, DISCORD_STAND_IN_HOST, discordStandIn } from './test/discord-stand-in.ts';
 import { DISCORD_OAUTH_CLIENT } from './test/oauth/discord-oauth.ts';
 import { GITHUB_API_HOST, GITHUB_HOST, GITHUB_OAUTH_CLIENT, githubStandIn } from './test/oauth/github-stand-in.ts';
@@ -45,6 +46,8 @@ const workerd = defineProject({
         },
         bindings: {
           ADMIN_KEY: 'test-admin-key',
+          ...ACCESS_TOKEN_BINDINGS,
+          LOCAL_SIGN_IN: 'on',
           DISCORD_API_BASE: DISCORD_STAND_IN_BASE,
           // Fast control-plane timings, so timeouts happen within a test.
           HEARTBEAT_TIMEOUT_MS: '1500',

@@ -89,7 +89,15 @@ async function main(): Promise<void> {
   await ensureDashboardBuilt(ROOT);
 
   const envFile = join(dataDir, 'worker.env');
-  writeWorkerEnv(envFile, { ADMIN_KEY: secrets.adminKey, SECRET_KEYS: secrets.secretKeys, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
+  writeWorkerEnv(envFile, {
+    ADMIN_KEY: secrets.adminKey,
+    SECRET_KEYS: secrets.secretKeys,
+    MEDIA_URL_SECRET: secrets.mediaUrlSecret,
+    ACCESS_TOKEN_SIGNING_KEY: secrets.accessTokenSigningKey,
+    ACCESS_TOKEN_PUBLIC_KEYS: secrets.accessTokenPublicKeys,
+    // No OAuth app on a newcomer's machine: sign in by email (never set on a deployed Worker).
+    LOCAL_SIGN_IN: 'on',
+  });
   const dashboard = `http://127.0.0.1:${port}`;
   supervise(
     await startEdge(
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
 
   console.log(`Dashboard: ${dashboard}`);
   console.log(`Admin key: ${secrets.adminKey}`);
+  console.log(`Sign in (local, any email): curl -si -X POST ${dashboard}/auth/local -H 'content-type: application/json' -d '{"email":"you@example.com"}'`);
 }
 
 process.on('SIGINT', () => void shutdown(0));

@@ -6,7 +6,7 @@ import postgres from 'postgres';
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
 /** Any constant works; it only has to be the same for every process migrating. */
 const MIGRATION_LOCK_KEY = 0x67_6c_79_70;
-const APP_ROLES = ['app_user', 'app_operator'] as const;
+const APP_ROLES = ['app_user', 'app_operator', 'app_account'] as const;
 
 /**
  * Applies the committed migrations. Idempotent, and safe from several

@@ -1,12 +1,15 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
-import { adminAuth } from './middleware/admin-auth.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { operatorOnly } from './middleware/operator-only.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
 import { adminSessionRoutes } from './routes/admin-sessions.ts';
 import { adminTenantRoutes } from './routes/admin-tenants.ts';
+import { meRoutes } from './routes/api/me.ts';
+import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
 import { nodeRoutes } from './routes/nodes.ts';
@@ -18,7 +21,11 @@ export function createApp() {
   app.route('/', healthRoutes());
   app.route('/nodes', nodeRoutes());
   app.route('/discord', discordRoutes());
-  app.use('/admin/*', adminAuth);
+  app.route('/auth', authRoutes());
+  // Per route group, not /api/v1/*: an unknown route is a 404 for anyone, not a 401.
+  app.use('/api/v1/me', authenticate);
+  app.route('/api/v1', meRoutes());
+  app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());
   app.route('/admin', adminSessionRoutes());

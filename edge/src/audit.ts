@@ -1,9 +1,28 @@
-import { recordAudit, type Db } from '@glyphoxa/db';
+import { recordAudit } from '@glyphoxa/db';
+import type { OperationContext } from './operations/context.ts';
+import { actorOf, type Principal } from './principal.ts';
 
-/**
- * Writes an operator's mutation to the audit trail. `detail` names fields,
- * never their values: values may be secrets.
- */
-export function auditAdmin(db: Db, entry: { tenantId?: string | null; action: string; target: string; detail?: Record<string, unknown> }) {
-  return recordAudit(db, { tenantId: entry.tenantId ?? null, actor: 'admin', action: entry.action, target: entry.target, detail: entry.detail ?? {} });
+export interface AuditEntry {
+  tenantId: string | null;
+  action: string;
+  target: string;
+  /** Names fields and counts, never their values: values may be secrets. */
+  detail?: Record<string, unknown>;
+  /** The resource before and after, already redacted (views never carry secrets). */
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+/** Writes one change to the audit trail, naming the principal who made it. */
+export function audit(ctx: OperationContext, principal: Principal, entry: AuditEntry): Promise<void> {
+  return recordAudit(ctx.db(), {
+    tenantId: entry.tenantId,
+    actor: actorOf(principal),
+    action: entry.action,
+    target: entry.target,
+    detail: entry.detail ?? {},
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: ctx.ip,
+  });
 }

@@ -2,6 +2,7 @@ import type { Database } from '@glyphoxa/db';
 import type { Fleet } from './durable/fleet/fleet.ts';
 import type { TenantCoordinator } from './durable/coordinator/tenant-coordinator.ts';
 import type { Logger } from '@glyphoxa/protocol';
+import type { Principal } from './principal.ts';
 
 /** Bindings declared in wrangler.toml, plus the secrets set with `wrangler secret put`. */
 export interface Bindings {
@@ -12,6 +13,11 @@ export interface Bindings {
   ASSETS: Fetcher;
   /** Operator bearer key for /admin. */
   ADMIN_KEY: string;
+  /** Access tokens (auth/access-token.ts): the private JWK that signs, the public JWKs (JSON array) that verify. */
+  ACCESS_TOKEN_SIGNING_KEY?: string;
+  ACCESS_TOKEN_PUBLIC_KEYS?: string;
+  /** `on`: POST /auth/local signs anyone in by email, for local development only (scripts/start.ts). */
+  LOCAL_SIGN_IN?: string;
   /** Secret-encryption keyring, see secrets/keyring.ts. */
   SECRET_KEYS: string;
   /** Signs time-limited media URLs (voice samples), see voice-samples/signed-url.ts. */
@@ -54,6 +60,8 @@ export interface Bindings {
 
 export interface Variables {
   log: Logger;
+  /** Who is asking, set by `authenticate` (or a door's own middleware). */
+  principal: Principal;
   /** Opens this request's Postgres client on first use. */
   db: () => Database;
 }

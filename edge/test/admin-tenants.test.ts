@@ -103,4 +103,20 @@ describe('admin tenants API', () => {
     ]);
     expect((await admin('GET', `/tenants/${id}/usage?from=2026-13`)).body.error.field).toBe('from');
   });
+  it('audits each change once, naming the operator, with the tenant before and after and no secret', async () => {
+    const id = uniqueTenantId();
+    await admin('POST', '/tenants', { id });
+    await admin('PUT', `/tenants/${id}`, { tier: 'adventurer', bot_token: BOT_TOKEN }, undefined, { 'cf-connecting-ip': '203.0.113.7' });
+    const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+    const rows = await db.select().from(auditLog).where(eq(auditLog.target, id)).orderBy(auditLog.id);
+    expect(rows.map((r) => [r.actor, r.action])).toEqual([
+      ['admin', 'tenant.create'],
+      ['admin', 'tenant.update'],
+    ]);
+    const update = rows[1]!;
+    expect(update.before).toMatchObject({ id, tier: 'apprentice', has_bot_token: false });
+    expect(update.after).toMatchObject({ id, tier: 'adventurer', has_bot_token: true });
+    expect(update.ip).toBe('203.0.113.7');
+    expect(JSON.stringify(rows)).not.toContain(BOT_TOKEN);
+  });
 });

@@ -1,73 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { callbackCode, generateCodeVerifier, generateState, oauthProviders, OAuthError, type ExternalIdentity, type OAuthProviderName } from '../src/auth/oauth/index.ts';
+import { callbackCode, generateCodeVerifier, generateState, oauthProviders, OAuthError, type OAuthProviderName } from '../src/auth/oauth/index.ts';
 import { snowflake } from './helpers/admin.ts';
-import { authorizeAs, discordAccount, githubAccount, googleAccount } from './helpers/oauth.ts';
+import { authorizeAs, discordAccount, githubAccount, googleAccount, register } from './helpers/oauth.ts';
 
 const providers = oauthProviders(env);
-
-/** A user of each provider, registered there, and the identity their sign-in must yield. */
-interface Person {
-  login: string;
-  expected: ExternalIdentity;
-}
-
-type Registrar = (email: string, verified: boolean) => Promise<Person>;
-
-const register: Record<OAuthProviderName, Registrar> = {
-  async discord(email, verified) {
-    const id = snowflake();
-    const [owned, managed, played] = [snowflake(), snowflake(), snowflake()];
-    const login = `d-${id}`;
-    await discordAccount(login, {
-      user: { id, username: 'grimjaw_fan', global_name: 'Grimjaw Fan', avatar: 'a1b2c3', email, verified },
-      guilds: [
-        { id: owned, name: 'My Table', owner: true, permissions: '0' },
-        { id: managed, name: 'Friends', permissions: String(0x20) },
-        { id: played, name: 'Big Server', permissions: String(0x400) },
-      ],
-    });
-    return {
-      login,
-      expected: {
-        provider: 'discord',
-        subject: id,
-        email: email.toLowerCase(),
-        email_verified: verified,
-        display_name: 'Grimjaw Fan',
-        avatar_url: `https://cdn.discordapp.com/avatars/${id}/a1b2c3.png`,
-        guilds: [
-          { id: owned, name: 'My Table', manageable: true },
-          { id: managed, name: 'Friends', manageable: true },
-          { id: played, name: 'Big Server', manageable: false },
-        ],
-      },
-    };
-  },
-  async google(email, verified) {
-    const sub = String(100_000_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e12)));
-    await googleAccount({ login: email, claims: { sub, email, email_verified: verified, name: 'Elara Moon', picture: 'https://lh3.googleusercontent.com/a/elara' } });
-    return {
-      login: email,
-      expected: { provider: 'google', subject: sub, email: email.toLowerCase(), email_verified: verified, display_name: 'Elara Moon', avatar_url: 'https://lh3.googleusercontent.com/a/elara' },
-    };
-  },
-  async github(email, verified) {
-    const id = Math.floor(Math.random() * 1e8) + 1;
-    const login = `octo-${id}`;
-    await githubAccount(login, {
-      user: { id, login, name: null, avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4` },
-      emails: [
-        { email: `noreply-${id}@users.noreply.github.com`, primary: false, verified: true },
-        { email, primary: true, verified },
-      ],
-    });
-    return {
-      login,
-      expected: { provider: 'github', subject: String(id), email: email.toLowerCase(), email_verified: verified, display_name: login, avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4` },
-    };
-  },
-};
 
 const SCOPES: Record<OAuthProviderName, string> = { discord: 'identify email guilds', google: 'openid email profile', github: 'read:user user:email' };
 

@@ -125,12 +125,15 @@ const edgeLines = (output: string) =>
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** A sign-in's access token from the first start, to show the next start still honours it (its key is kept). */
+let firstAccessToken = '';
+
 describe('npm start', () => {
-  it('starts everything, prints the two lines, serves health, and stops every child on Ctrl-C', async () => {
+  it('starts everything, prints its lines, serves health and local sign-in, and stops every child on Ctrl-C', async () => {
     const port = await freePort();
     const started = npmStart(port);
     const lines = await waitFor(
-      'the two start lines',
+      'the start lines',
       () => {
         const dashboard = started.output().match(/^Dashboard: (http:\/\/127\.0\.0\.1:\d+)$/m);
         const admin = started.output().match(/^Admin key: (\S+)$/m);
@@ -150,6 +153,16 @@ describe('npm start', () => {
     const page = await fetch(`${lines.dashboard}/`);
     expect(await page.text()).toContain('<title>Glyphoxa Edge</title>');
 
+    // Local sign-in is on, and the printed line is how.
+    expect(started.output()).toContain(`Sign in (local, any email): curl -si -X POST ${lines.dashboard}/auth/local`);
+    const signIn = await fetch(`${lines.dashboard}/auth/local`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'newcomer@example.com' }) });
+    expect(signIn.status).toBe(200);
+    const { access_token } = (await signIn.json()) as { access_token: string };
+    const me = await fetch(`${lines.dashboard}/api/v1/me`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe('newcomer@example.com');
+    firstAccessToken = access_token;
+    expect(JSON.parse(readFileSync(join(dataDir, 'access-token-key.json'), 'utf8'))).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: expect.any(String), d: expect.any(String) });
+
     await expectCleanStop(started, 'SIGINT');
   });
 
@@ -162,6 +175,9 @@ describe('npm start', () => {
     const headers = { authorization: `Bearer ${key}` };
     const demo = await fetch(`http://127.0.0.1:${port}/admin/tenants/demo`, { headers });
     expect(demo.status).toBe(200);
+    // The signing key is the install's: a sign-in from before the restart still holds.
+    const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${firstAccessToken}` } });
+    expect(me.status).toBe(200);
     // The same registered node, checked in again (not a second registration).
     let nodes: Array<{ connected: boolean }> = [];
     for (let i = 0; i < 100 && !nodes.some((n) => n.connected); i++) {

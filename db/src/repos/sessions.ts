@@ -34,6 +34,14 @@ export function listSessions(
   );
 }
 
+/** One of the tenant's sessions, or null. */
+export function sessionOf(db: Db, tenantId: string, sessionId: string): Promise<Session | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.select().from(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId)));
+    return row ?? null;
+  });
+}
+
 /** Operator lookup of which tenant a session id belongs to (routes keyed by session id). */
 export function findSessionTenant(db: Db, sessionId: string): Promise<string | null> {
   return asOperator(db, async (tx) => {

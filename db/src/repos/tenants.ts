@@ -1,15 +1,17 @@
 import { asc, eq, gt } from 'drizzle-orm';
 import { asOperator, withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
+import { insertMembership } from './memberships.ts';
 import { tenants, type NewTenant, type Tenant } from '../schema/index.ts';
 
 export type TenantChanges = Partial<Omit<NewTenant, 'id' | 'createdAt' | 'updatedAt'>>;
 
-/** Creates the tenant inside its own scope; an existing id yields `null`. */
-export function createTenant(db: Db, tenant: NewTenant): Promise<Tenant | null> {
+/** Creates the tenant inside its own scope, with `ownerId` as its owner; an existing id yields `null`. */
+export function createTenant(db: Db, tenant: NewTenant, ownerId?: string): Promise<Tenant | null> {
   return withTenant(db, tenant.id, async (tx) => {
     // Only a taken id is "exists"; a Discord application held by another tenant must surface as its own conflict.
     const [row] = await tx.insert(tenants).values(tenant).onConflictDoNothing({ target: tenants.id }).returning();
+    if (row && ownerId) await insertMembership(tx, tenant.id, ownerId, 'tenant_owner');
     return row ?? null;
   });
 }

@@ -13,3 +13,5 @@ export * from './session-entries.ts';
 export * from './recaps.ts';
 export * from './tenant-providers.ts';
 export * from './voice-samples.ts';
+export * from './accounts.ts';
+export * from './support.ts';

@@ -25,6 +25,21 @@ export function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<
   });
 }
 
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Runs `fn` in a transaction that sees only one user's own account data (their
+ * user row, identities, refresh tokens, and their memberships read-only), under
+ * `app_account`: what spans tenants for a person, without operator access.
+ */
+export function asAccount<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!UUID_PATTERN.test(userId)) return Promise.reject(new Error(`invalid user id ${JSON.stringify(userId)}`));
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('app.user_id', ${userId}, true), set_config('app.tenant_id', '', true), set_config('role', 'app_account', true)`);
+    return fn(tx);
+  });
+}
+
 /**
  * Runs `fn` as the platform operator (admin API, coordinators): all tenants'
  * rows, still under a non-owner role so nothing runs with owner privileges.

@@ -1,6 +1,6 @@
 import { recordCommandRegistration, type Tenant } from '@glyphoxa/db';
-import type { Context } from 'hono';
-import type { AppEnv, Bindings } from '../env.ts';
+import type { Bindings } from '../env.ts';
+import type { OperationContext } from '../operations/context.ts';
 import { tenantBotToken } from './bot-token.ts';
 import { registrationPayload } from './registry.ts';
 import { discordRest } from './rest.ts';
@@ -19,9 +19,9 @@ interface CommandTarget {
  * set. Each tenant's sync runs on its own, so one's failure never holds up
  * another's; the outcome is recorded on the tenant.
  */
-export function syncCommandsLater(c: Context<AppEnv>, before: Tenant | null, after: Tenant | null): void {
+export function syncCommandsLater(c: Pick<OperationContext, 'env' | 'db' | 'log' | 'waitUntil'>, before: Tenant | null, after: Tenant | null): void {
   const tenantId = (after ?? before)?.id;
-  const log = c.var.log.with({ tenant_id: tenantId, component: 'command-registration' });
+  const log = c.log.with({ tenant_id: tenantId, component: 'command-registration' });
   const work = async () => {
     const [from, to] = await Promise.all([commandTarget(c.env, before), commandTarget(c.env, after)]);
     if (!from && !to) return;
@@ -30,15 +30,15 @@ export function syncCommandsLater(c: Context<AppEnv>, before: Tenant | null, aft
     if (!after) return;
     // Without an application and bot token there is nothing registered to report.
     const registered = to && failures.length === 0;
-    await recordCommandRegistration(c.var.db(), after.id, {
+    await recordCommandRegistration(c.db(), after.id, {
       registeredAt: registered ? new Date() : to ? undefined : null,
       error: failures.length > 0 ? failures.join('; ') : null,
     });
   };
-  c.executionCtx.waitUntil(
+  c.waitUntil(
     work().catch(async (error) => {
       log.error('command registration failed', { error: String(error) });
-      if (after) await recordCommandRegistration(c.var.db(), after.id, { error: 'Registration could not run; see the logs' }).catch(() => {});
+      if (after) await recordCommandRegistration(c.db(), after.id, { error: 'Registration could not run; see the logs' }).catch(() => {});
     }),
   );
 }

@@ -1,16 +1,11 @@
-import { findSessionTenant, listSessions } from '@glyphoxa/db';
-import { Hono, type Context } from 'hono';
-import { auditAdmin } from '../audit.ts';
-import { MAX_WAIT_ACTIVE_MS } from '../durable/config.ts';
-import { unwrap } from '../durable/outcome.ts';
-import { coordinatorOf } from '../durable/stubs.ts';
+import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import { httpContext } from '../operations/context.ts';
+import { commandNpcs, listSessions, startSession, stopSession } from '../operations/sessions.ts';
 import { readJson, readParams, readQuery } from '../validation.ts';
-import { viewSessionRow } from '../views/session.ts';
 import { NpcCommandBodySchema, SessionParamsSchema, SessionStateQuerySchema, StartSessionQuerySchema, StartSessionSchema, TenantParamsSchema } from './admin-schemas.ts';
 
-/** Sessions for operators and tests; the dashboard and slash commands call the same coordinator. */
+/** Sessions for operators and tests, over operations/sessions.ts (as the slash commands and dashboard). */
 export function adminSessionRoutes() {
   const app = new Hono<AppEnv>();
 
@@ -18,53 +13,22 @@ export function adminSessionRoutes() {
     const { id: tenantId } = readParams(c, TenantParamsSchema);
     const body = await readJson(c, StartSessionSchema);
     const { wait } = readQuery(c, StartSessionQuerySchema);
-    const options = wait === 'active' ? { waitActiveMs: MAX_WAIT_ACTIVE_MS } : {};
-    const session = unwrap(await coordinatorOf(c.env, tenantId).startSession(body, options));
-    await auditAdmin(c.var.db(), { tenantId, action: 'session.start', target: session.id, detail: { guild_id: body.guild_id } });
-    return c.json({ session }, 201);
+    return c.json({ session: await startSession(httpContext(c), c.var.principal, tenantId, body, { waitActive: wait === 'active' }) }, 201);
   });
 
   app.get('/tenants/:id/sessions', async (c) => {
     const { id: tenantId } = readParams(c, TenantParamsSchema);
     const query = readQuery(c, SessionStateQuerySchema);
-    const rows = await listSessions(c.var.db(), tenantId, { state: query.state, limit: query.limit });
-    return c.json({ sessions: rows.map(viewSessionRow) });
+    return c.json({ sessions: await listSessions(httpContext(c), c.var.principal, tenantId, { state: query.state, limit: query.limit }) });
   });
 
-  app.post('/sessions/:id/stop', async (c) => {
-    const { sessionId, tenantId } = await sessionOwner(c);
-    const session = unwrap(await coordinatorOf(c.env, tenantId).stopSession(sessionId));
-    await auditAdmin(c.var.db(), { tenantId, action: 'session.stop', target: sessionId });
-    return c.json({ session });
-  });
+  app.post('/sessions/:id/stop', async (c) => c.json({ session: await stopSession(httpContext(c), c.var.principal, readParams(c, SessionParamsSchema).id) }));
 
   app.post('/sessions/:id/npc', async (c) => {
-    const { sessionId, tenantId } = await sessionOwner(c);
+    const { id: sessionId } = readParams(c, SessionParamsSchema);
     const command = await readJson(c, NpcCommandBodySchema);
-    const data = unwrap(await coordinatorOf(c.env, tenantId).npcCommand(sessionId, command));
-    if (command.action !== 'list') await auditAdmin(c.var.db(), { tenantId, action: `npc.${command.action}`, target: sessionId });
-    return c.json({ data });
+    return c.json({ data: await commandNpcs(httpContext(c), c.var.principal, sessionId, command) });
   });
 
   return app;
-}
-
-/**
- * Which tenant a session belongs to never changes, so the answer is kept for
- * the isolate's life (bounded): repeated commands to a running session skip
- * Postgres. A session that has since ended is the coordinator's to refuse.
- */
-const SESSION_OWNERS_MAX = 10_000;
-const sessionOwners = new Map<string, string>();
-
-async function sessionOwner(c: Context<AppEnv>) {
-  const { id: sessionId } = readParams(c, SessionParamsSchema);
-  let tenantId = sessionOwners.get(sessionId) ?? null;
-  if (!tenantId) {
-    tenantId = await findSessionTenant(c.var.db(), sessionId);
-    if (!tenantId) throw new ApiError(404, 'session_not_found', `No session ${sessionId}`);
-    if (sessionOwners.size >= SESSION_OWNERS_MAX) sessionOwners.delete(sessionOwners.keys().next().value!);
-    sessionOwners.set(sessionId, tenantId);
-  }
-  return { sessionId, tenantId };
 }

@@ -3,10 +3,10 @@ import { exports } from 'cloudflare:workers';
 export const ADMIN_KEY = 'test-admin-key';
 
 /** Calls the Worker as an operator would. */
-export async function admin(method: string, path: string, body?: unknown, key = ADMIN_KEY) {
+export async function admin(method: string, path: string, body?: unknown, key = ADMIN_KEY, headers: Record<string, string> = {}) {
   const res = await exports.default.fetch(`http://edge.test/admin${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();

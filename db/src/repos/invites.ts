@@ -1,0 +1,29 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import { invites, type Invite, type MemberRole } from '../schema/index.ts';
+
+export type InviteAddress = { email: string } | { discordId: string };
+
+/** A pending invite; null when one to that address is already pending. */
+export function createInvite(db: Db, tenantId: string, address: InviteAddress, role: MemberRole, invitedBy: string | null): Promise<Invite | null> {
+  const to = 'email' in address ? { email: address.email.trim().toLowerCase() } : { discordId: address.discordId };
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.insert(invites).values({ tenantId, ...to, role, invitedBy }).onConflictDoNothing().returning();
+    return row ?? null;
+  });
+}
+
+export function listPendingInvites(db: Db, tenantId: string): Promise<Invite[]> {
+  return withTenant(db, tenantId, (tx) =>
+    tx.select().from(invites).where(and(eq(invites.tenantId, tenantId), isNull(invites.acceptedAt))).orderBy(desc(invites.createdAt)),
+  );
+}
+
+/** Withdraws a pending invite; null when the tenant has no such pending invite. */
+export function deleteInvite(db: Db, tenantId: string, inviteId: string): Promise<Invite | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.delete(invites).where(and(eq(invites.tenantId, tenantId), eq(invites.id, inviteId), isNull(invites.acceptedAt))).returning();
+    return row ?? null;
+  });
+}
