@@ -3,8 +3,8 @@
  * Uses an embedded Postgres in memory, or a scratch database created on the
  * server of BENCH_DATABASE_URL (and dropped afterwards).
  * `npm run bench -- --quick` runs the tenant sweep at 1,000 only;
- * `--tenants=300,2000` picks the sweep's sizes; `--only=discord`, `--only=control-plane` or
- * `--only=voice` runs one group.
+ * `--tenants=300,2000` picks the sweep's sizes; `--only=discord`, `--only=control-plane`,
+ * `--only=dashboard` or `--only=voice` runs one group.
  */
 import { resolve } from 'node:path';
 import postgres from 'postgres';
@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from '../db/src/embedded/server.ts';
 import { migrate } from '../db/src/migrate.ts';
 import { ensureDashboardBuilt } from '../scripts/lib/dashboard-build.ts';
 import { controlPlaneBenchmarks } from './control-plane.ts';
+import { dashboardBenchmarks } from './dashboard.ts';
 import { discordBenchmarks } from './discord.ts';
 import { printTable, type Row } from './lib/stats.ts';
 import { voiceBenchmarks } from './voice.ts';
@@ -43,12 +44,13 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
 if (!only || only !== 'voice') await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
-if (!only || only === 'control-plane' || only === 'discord') {
+if (!only || only === 'control-plane' || only === 'discord' || only === 'dashboard') {
   const database = await scratchDatabase();
   try {
     await migrate(database.url);
     if (!only || only === 'control-plane') rows.push(...(await controlPlaneBenchmarks(database.url, { tenants: sizes ?? (quick ? [1000] : [1000, 10_000]) })));
     if (!only || only === 'discord') rows.push(...(await discordBenchmarks(database.url)));
+    if (!only || only === 'dashboard') rows.push(...(await dashboardBenchmarks(database.url)));
   } finally {
     await database.drop();
   }

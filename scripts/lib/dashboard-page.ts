@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 
 /** The two widths every main screen is checked and pictured at. */
@@ -47,4 +48,20 @@ export function collectPageErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+/**
+ * Opens `url` and sums the gzipped size of every script it loaded from ui/dist: the
+ * JavaScript a first visit to that screen costs.
+ */
+export async function initialScriptBytes(page: Page, url: string, dist: string): Promise<{ gzipBytes: number; scripts: string[] }> {
+  const scripts = new Set<string>();
+  const onResponse = (res: { request(): { resourceType(): string }; url(): string }) => {
+    if (res.request().resourceType() === 'script') scripts.add(new URL(res.url()).pathname);
+  };
+  page.on('response', onResponse);
+  await page.goto(url, { waitUntil: 'networkidle' });
+  page.off('response', onResponse);
+  const gzipBytes = [...scripts].reduce((sum, path) => sum + gzipSync(readFileSync(join(dist, path))).length, 0);
+  return { gzipBytes, scripts: [...scripts] };
 }
