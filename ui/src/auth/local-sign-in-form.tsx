@@ -9,9 +9,10 @@ import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
 
+/** The body of the edge's POST /auth/local, with the form's own wording for each refusal. */
 export const LocalSignInSchema = v.object({
-  email: v.pipe(v.string(), v.trim(), v.nonEmpty('Enter your email address'), v.email('Enter an email address like dm@example.com')),
-  name: v.pipe(v.string(), v.trim(), v.nonEmpty('Enter the name your players know you by'), v.maxLength(80, 'At most 80 characters')),
+  email: v.pipe(v.string(), v.trim(), v.nonEmpty('Enter your email address'), v.email('Enter an email address like dm@example.com'), v.maxLength(254, 'At most 254 characters')),
+  display_name: v.pipe(v.string(), v.trim(), v.nonEmpty('Enter the name your players know you by'), v.maxLength(100, 'At most 100 characters')),
 });
 type LocalSignIn = v.InferOutput<typeof LocalSignInSchema>;
 
@@ -22,7 +23,7 @@ type LocalSignIn = v.InferOutput<typeof LocalSignInSchema>;
 export function LocalSignInForm({ onSignedIn }: { onSignedIn: () => void }) {
   const id = useId();
   const [failure, setFailure] = useState<string | null>(null);
-  const { register, handleSubmit, formState } = useForm<LocalSignIn>({ resolver: valibotResolver(LocalSignInSchema), defaultValues: { email: '', name: '' } });
+  const { register, handleSubmit, formState } = useForm<LocalSignIn>({ resolver: valibotResolver(LocalSignInSchema), defaultValues: { email: '', display_name: '' } });
   const { errors, isSubmitting } = formState;
 
   const submit = handleSubmit(async (values) => {
@@ -51,10 +52,10 @@ export function LocalSignInForm({ onSignedIn }: { onSignedIn: () => void }) {
       </div>
       <div className="flex flex-col gap-2">
         <Label htmlFor={`${id}-name`}>Display name</Label>
-        <Input id={`${id}-name`} autoComplete="nickname" aria-invalid={!!errors.name} aria-describedby={errors.name ? `${id}-name-error` : undefined} {...register('name')} />
-        {errors.name && (
+        <Input id={`${id}-name`} autoComplete="nickname" aria-invalid={!!errors.display_name} aria-describedby={errors.display_name ? `${id}-name-error` : undefined} {...register('display_name')} />
+        {errors.display_name && (
           <p id={`${id}-name-error`} className="text-sm text-destructive">
-            {errors.name.message}
+            {errors.display_name.message}
           </p>
         )}
       </div>
