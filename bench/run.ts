@@ -4,8 +4,8 @@
  * server of BENCH_DATABASE_URL (and dropped afterwards).
  * `npm run bench -- --quick` runs the tenant sweep at 1,000 only;
  * `--tenants=300,2000` picks the sweep's sizes; `--only=discord`, `--only=control-plane`,
- * `--only=flood` (a transcript flood beside another tenant's admin API) or `--only=voice` runs one
- * group; `--only=voice-load` only the voice node under many sessions.
+ * `--only=dashboard`, `--only=flood` (a transcript flood beside another tenant's admin API) or
+ * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions.
  */
 import { resolve } from 'node:path';
 import postgres from 'postgres';
@@ -13,6 +13,7 @@ import { startEmbeddedPostgres } from '../db/src/embedded/server.ts';
 import { migrate } from '../db/src/migrate.ts';
 import { ensureDashboardBuilt } from '../scripts/lib/dashboard-build.ts';
 import { controlPlaneBenchmarks } from './control-plane.ts';
+import { dashboardBenchmarks } from './dashboard.ts';
 import { discordBenchmarks } from './discord.ts';
 import { floodBenchmarks } from './flood.ts';
 import { printTable, type Row } from './lib/stats.ts';
@@ -45,13 +46,14 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
 if (!only || !only.startsWith('voice')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
-if (!only || only === 'control-plane' || only === 'discord' || only === 'flood') {
+if (!only || only === 'control-plane' || only === 'discord' || only === 'flood' || only === 'dashboard') {
   const database = await scratchDatabase();
   try {
     await migrate(database.url);
     if (!only || only === 'control-plane') rows.push(...(await controlPlaneBenchmarks(database.url, { tenants: sizes ?? (quick ? [1000] : [1000, 10_000]) })));
     if (!only || only === 'discord') rows.push(...(await discordBenchmarks(database.url)));
     if (!only || only === 'flood') rows.push(...(await floodBenchmarks(database.url)));
+    if (!only || only === 'dashboard') rows.push(...(await dashboardBenchmarks(database.url)));
   } finally {
     await database.drop();
   }

@@ -15,7 +15,7 @@ import { ensureVoicePackages } from './lib/voice-packages.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const WORKSPACES = ['protocol', 'providers', 'db', 'edge', 'voice-node', 'ui', 'scripts'];
 /** Vitest roots, in the order they run; the whole-system suite last. */
-const SUITES = ['protocol', 'providers', 'db', 'edge', 'voice-node', 'scripts'];
+const SUITES = ['protocol', 'providers', 'db', 'edge', 'voice-node', 'ui', 'scripts'];
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 /** Suites named on the command line (`db`), or single files of one (`scripts/test/npm-start.test.ts`). */
 const only = process.argv.slice(2);

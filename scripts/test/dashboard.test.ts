@@ -1,0 +1,218 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../db/src/client.ts';
+import { DEMO_CAMPAIGN } from '../../db/src/demo-campaign.ts';
+import { createCampaign } from '../../db/src/repos/campaigns.ts';
+import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
+import { startOpenAiStandIn, type Prompt, type StandIn } from '../../providers/test/stand-ins/index.ts';
+import { joinLink } from '../../ui/src/talk/join-link.ts';
+import { launchChromium } from '../lib/browser.ts';
+import { collectPageErrors, initialScriptBytes, screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
+import { writeWorkerEnv } from '../lib/install-secrets.ts';
+import { freePort } from '../lib/ports.ts';
+import type { Child } from '../lib/processes.ts';
+import { adminCall, startEdge, startVoiceNode } from '../lib/system.ts';
+
+/**
+ * The dashboard in real Chromium against the real system: the Worker and its Durable
+ * Objects under wrangler dev, Postgres, a voice node, and OpenAI-compatible stand-ins
+ * for speech-to-text and the language model. One system start; each main screen is
+ * checked with axe-core and pictured, desktop and phone, into docs/screenshots/.
+ */
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+const ADMIN_KEY = 'dashboard-test-admin-key';
+/** Initial JavaScript of a landing screen, gzipped (the issue's budget). */
+const INITIAL_JS_BUDGET = 150 * 1024;
+const QUESTION = 'Grimjaw, what do you sell?';
+const ANSWER = 'Axes and hammers, friend. Finest in Ironhold.';
+const TYPED = 'Grimjaw, anything cheaper?';
+const TYPED_ANSWER = 'Nails, two coppers a dozen.';
+
+const dir = mkdtempSync(join(tmpdir(), 'gx-dashboard-'));
+const snowflake = () => String(100000000000000000n + BigInt(Math.floor(Math.random() * 1e15)));
+let edge: Child;
+let node: Child;
+let edgeUrl: string;
+let stt: StandIn;
+let llm: StandIn;
+let browser: Browser;
+let context: BrowserContext;
+const api = (method: string, path: string, body?: unknown) => adminCall(edgeUrl, ADMIN_KEY, method, path, body);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The player's question as speech: espeak-ng, at 48 kHz (sox), with quiet around it for the microphone to open in. */
+function spokenQuestion(): string {
+  const raw = join(dir, 'question-raw.wav');
+  const wav = join(dir, 'question.wav');
+  execFileSync('espeak-ng', ['-w', raw, QUESTION]);
+  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', wav, 'pad', '1.5', '2']);
+  return wav;
+}
+
+function reply(prompt: Prompt): string {
+  return JSON.stringify(prompt.messages.at(-1)).includes('cheaper') ? TYPED_ANSWER : ANSWER;
+}
+
+async function newPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  return { page, errors: collectPageErrors(page) };
+}
+
+/** A tenant with the demo campaign, the stand-ins as its providers, and a voice node of its own. */
+async function tenantWithNode(): Promise<string> {
+  const tenant = `dash-${Math.random().toString(36).slice(2, 10)}`;
+  expect((await api('POST', '/tenants', { id: tenant, license_tier: 'dedicated', tier: 'guild' })).status).toBe(201);
+  const { db, close } = createDb(process.env.DATABASE_URL!, { max: 1 });
+  try {
+    await createCampaign(db, tenant, DEMO_CAMPAIGN, { makeCurrent: true });
+  } finally {
+    await close();
+  }
+  for (const [role, standIn] of [['stt', stt], ['llm', llm]] as const) {
+    expect((await api('PUT', `/tenants/${tenant}/providers/${role}`, { kind: 'openai', base_url: standIn.url, model: 'stand-in', api_key: `sk-${role}` })).status).toBe(200);
+  }
+  const created = await api('POST', '/nodes', { pool: tenant });
+  node = startVoiceNode({ root: ROOT, edgeUrl, token: created.body.token, stdio: 'ignore' });
+  await until('the node to check in', async () => {
+    const list = await api('GET', '/nodes');
+    return list.body.nodes.some((n: { node_id: string; connected: boolean }) => n.node_id === created.body.node_id && n.connected) || undefined;
+  });
+  return tenant;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  edgeUrl = `http://127.0.0.1:${port}`;
+  const envFile = join(dir, 'worker.env');
+  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1') });
+  // The node sends the turn for recognition at each pause (after "Grimjaw," too): only the whole question is heard as one.
+  [stt, llm, edge] = await Promise.all([
+    startOpenAiStandIn({ transcript: (samples) => (samples.length / 16_000 > 1.2 ? QUESTION : '') }),
+    startOpenAiStandIn({ reply }),
+    startEdge({ root: ROOT, port, databaseUrl: process.env.DATABASE_URL!, stateDir: join(dir, 'state'), envFile, stdio: 'ignore' }),
+  ]);
+  browser = await launchChromium({ fakeMicrophone: spokenQuestion() });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['microphone'] });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await node?.stop();
+  await edge?.stop();
+  await Promise.all([stt?.close(), llm?.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the dashboard in Chromium', () => {
+  it('serves the sign-in screen: every provider, the local form, accessible in both themes and at phone width', async () => {
+    const { page, errors } = await newPage();
+    // Route chunks: what the landing screen loads is within budget.
+    const initial = await initialScriptBytes(page, `${edgeUrl}/sign-in`, join(ROOT, 'ui', 'dist'));
+    expect(initial.scripts.some((path) => path.includes('sign-in'))).toBe(true);
+    expect(initial.gzipBytes).toBeLessThanOrEqual(INITIAL_JS_BUDGET);
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    for (const provider of ['discord', 'google', 'github']) {
+      expect(await page.getByRole('link', { name: new RegExp(`Continue with ${provider}`, 'i') }).getAttribute('href')).toBe(`/auth/${provider}`);
+    }
+    // The local form says what is wrong, next to the field, before anything is sent.
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('Enter your email address').waitFor();
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('Enter an email address like dm@example.com').waitFor();
+    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Email').fill('');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await screenshotEachWidth(page, SHOTS, 'sign-in');
+
+    await page.getByRole('button', { name: 'Use the dark theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'sign-in-dark');
+    // The choice survives a reload, applied before the first paint.
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    await page.getByRole('button', { name: 'Use the light theme' }).click();
+
+    expect(errors).toEqual([]);
+  });
+
+  it('serves index.html to be revalidated and hashed assets as immutable, and any unknown path as the app', async () => {
+    const html = await fetch(`${edgeUrl}/sign-in`);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.headers.get('cache-control') ?? '').not.toContain('immutable');
+    const asset = (await html.text()).match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
+    expect((await fetch(`${edgeUrl}${asset}`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+
+    const { page, errors } = await newPage();
+    await page.goto(`${edgeUrl}/no/such/page`);
+    await page.getByRole('heading', { name: 'No such page' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'not-found');
+    // An incomplete join link says what is missing.
+    await page.goto(`${edgeUrl}/join/${crypto.randomUUID()}`);
+    await page.getByText('This join link is incomplete').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('talks to an NPC in the browser: the microphone and a typed line reach it, its answers play and appear in the live transcript', async () => {
+    const tenant = await tenantWithNode();
+    const started = await api('POST', `/tenants/${tenant}/sessions?wait=active`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake(), transport: 'websocket' });
+    expect(started.body.session).toMatchObject({ state: 'active', audio: { transport: 'websocket' } });
+    const { id, audio } = started.body.session;
+
+    const { page, errors } = await newPage();
+    await page.goto(joinLink(edgeUrl, id, audio));
+    await page.getByLabel('Your name').fill('Ana');
+    await page.getByRole('button', { name: 'Join the conversation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Chromium's fake microphone plays the spoken question once the microphone opens.
+    await page.getByRole('button', { name: 'Use my microphone' }).click();
+    await page.getByLabel('Open mic (no need to hold)').check();
+    const log = page.getByRole('log', { name: 'Transcript' });
+    await log.getByText(QUESTION).waitFor({ timeout: 30_000 });
+    await log.getByText(ANSWER).waitFor({ timeout: 30_000 });
+    await page.getByLabel('Open mic (no need to hold)').uncheck();
+    const heard = () => page.locator('[data-stat="heard-ms"]').getAttribute('data-value').then(Number);
+    // The answer came back as audio and was decoded: more than a second of speech.
+    await until('the answer to play', async () => ((await heard()) > 1000 ? true : undefined));
+    expect(Number(await page.locator('[data-stat="sent"]').textContent())).toBeGreaterThan(50);
+
+    await page.getByLabel('Or type a line').fill(TYPED);
+    await page.getByRole('button', { name: 'Send line' }).click();
+    await log.getByText(TYPED_ANSWER).waitFor({ timeout: 30_000 });
+    const lines = await log.getByRole('listitem').allInnerTexts();
+    expect(lines.filter((line) => line.trim()).map((line) => line.split('\n').at(-1))).toEqual([QUESTION, ANSWER, TYPED, TYPED_ANSWER]);
+    expect(lines[0]).toContain('Ana');
+    expect(lines[1]).toContain('Grimjaw');
+    // The tenant's own keys went to its providers.
+    expect(llm.requests.at(-1)!.headers.authorization).toBe('Bearer sk-llm');
+    await page.getByText('Connection details').click();
+    await screenshotEachWidth(page, SHOTS, 'talk-to-npc');
+
+    // Stopping the session ends the conversation, and the page says so.
+    expect((await api('POST', `/sessions/${id}/stop`)).body.session.state).toBe('ended');
+    await page.getByText('The session has ended').waitFor();
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import * as v from 'valibot';
+import { NotFound } from './components/states/not-found.tsx';
+import { PageLoading } from './components/states/page-loading.tsx';
+import { RouteError } from './components/states/route-error.tsx';
+
+/**
+ * The route tree. Every screen is its own chunk (`.lazy`), so the first load carries
+ * only the router, this file and the screen it lands on; search params are declared
+ * with valibot here, so links and screens read them typed.
+ */
+
+const rootRoute = createRootRoute({
+  component: Outlet,
+  notFoundComponent: NotFound,
+  errorComponent: RouteError,
+  pendingComponent: PageLoading,
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: v.object({
+    /** Where to go once signed in: a path on this site only. */
+    redirect: v.optional(v.pipe(v.string(), v.regex(/^\/(?!\/)/))),
+    /** Why the provider sent the user back (the edge's error code). */
+    error: v.optional(v.string()),
+  }),
+}).lazy(() => import('./routes/sign-in.tsx').then((m) => m.route));
+
+const joinRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/join/$sessionId',
+}).lazy(() => import('./routes/join.tsx').then((m) => m.route));
+
+const routeTree = rootRoute.addChildren([signInRoute, joinRoute]);
+
+export const router = createRouter({ routeTree, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
