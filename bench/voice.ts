@@ -59,7 +59,9 @@ export async function voiceBenchmarks(options: { loadOnly?: boolean } = {}): Pro
   const loadStt = await startDeepgramStandIn({ transcript: () => QUESTION.text, streaming: { finalMs: LATENCY.sttFinal, interimEveryMs: 100 } });
   try {
     const peer = await startPeer();
-    const node = startNode(peer, ['--capacity', String(CONCURRENT_SESSIONS + 4), '--log-level', 'warn']);
+    // BENCH_CPU_PROF=<dir>: the node writes a CPU profile there (Bun's, plus a markdown summary) when it exits.
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const node = startNode(peer, ['--capacity', String(CONCURRENT_SESSIONS + 4), '--log-level', 'warn'], profile);
     const hello = await peer.line((l) => l.message?.type === 'hello', 'hello', 20_000);
     const healthPort = Number(new URL(hello.message.audio_url).port);
     const open = (id: number, stt: { standIn: StandIn; kind: string }, players = 1) => openSession(peer, hello.message.audio_url, id, { stt, llm, tts }, players);

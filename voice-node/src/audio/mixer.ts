@@ -102,10 +102,16 @@ export function createMixer(sink: MixerSink, encoder: OpusEncoder = createOpusEn
     stats.maxLateMs = Math.max(stats.maxLateMs, tick.lateMs);
   };
 
+  // One frame's sum and its clipped copy, reused every tick: nothing is allocated per frame but the packet.
+  const mix = new Int32Array(FRAME_LENGTH);
+  const pcm = new Int16Array(FRAME_LENGTH);
+  const starting: Playing[] = [];
+  const done: Playing[] = [];
+
   const tick = (frameTick: FrameTick) => {
-    const mix = new Int32Array(FRAME_LENGTH);
-    const starting: Playing[] = [];
-    const done: Playing[] = [];
+    mix.fill(0);
+    starting.length = 0;
+    done.length = 0;
     let audible = false;
     let starved = false;
     let sequentialTaken = false;
@@ -113,8 +119,7 @@ export function createMixer(sink: MixerSink, encoder: OpusEncoder = createOpusEn
       // Only the first unfinished in-turn utterance plays; overlapping ones always may.
       if (!item.overlap && sequentialTaken) continue;
       if (hasFrame(item)) {
-        const samples = item.queue.take(FRAME_LENGTH);
-        for (let i = 0; i < samples.length; i++) mix[i] = (mix[i] as number) + (samples[i] as number);
+        item.queue.addTo(mix, FRAME_LENGTH);
         audible = true;
         if (!item.started) starting.push(item);
         item.started = true;
@@ -133,7 +138,8 @@ export function createMixer(sink: MixerSink, encoder: OpusEncoder = createOpusEn
       speaking = true;
       paddingLeft = PADDING_FRAMES;
       for (const item of starting) sink.npcSpeaking(item.npc, true);
-      send(encoder.encode(saturate(mix)), frameTick);
+      saturate(mix, pcm);
+      send(encoder.encode(pcm), frameTick);
       for (const item of starting) emit({ type: 'npc-start', npc: item.npc, utterance: item.id, sentAt: frameTick.ranAt });
     } else if (speaking && paddingLeft > 0) {
       send(SILENCE_FRAME, frameTick);
@@ -213,8 +219,9 @@ export function createMixer(sink: MixerSink, encoder: OpusEncoder = createOpusEn
 }
 
 /** Sums past full scale clip at the rails instead of wrapping around. */
-function saturate(mix: Int32Array): Int16Array {
-  const out = new Int16Array(mix.length);
-  for (let i = 0; i < mix.length; i++) out[i] = Math.max(-32768, Math.min(32767, mix[i] as number));
-  return out;
+function saturate(mix: Int32Array, out: Int16Array): void {
+  for (let i = 0; i < mix.length; i++) {
+    const value = mix[i] as number;
+    out[i] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
+  }
 }

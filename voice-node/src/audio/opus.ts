@@ -1,4 +1,4 @@
-import { FRAME_SAMPLES, OPUS_CHANNELS, OPUS_SAMPLE_RATE } from './format.ts';
+import { FRAME_SAMPLES, OPUS_CHANNELS, OPUS_SAMPLE_RATE, SPEECH_SAMPLE_RATE } from './format.ts';
 import {
   createOpusHandle,
   MAX_PACKET_BYTES,
@@ -51,15 +51,29 @@ export function createOpusEncoder(options: OpusEncoderOptions = {}): OpusEncoder
 }
 
 export interface OpusDecoder {
-  /** Interleaved 48 kHz stereo PCM, or undefined for a packet that is dropped (empty, corrupt, too long). */
+  /** Interleaved PCM in the decoder's format, or undefined for a packet that is dropped (empty, corrupt, too long). */
   decode(packet: Uint8Array): Int16Array | undefined;
   /** Packets dropped so far. */
   readonly dropped: number;
   close(): void;
 }
 
-export function createOpusDecoder(): OpusDecoder {
-  let handle: OpusHandle | undefined = createOpusHandle(OPUS_SAMPLE_RATE, OPUS_CHANNELS, OPUS_APPLICATION_VOIP);
+/** What a decoder puts out; libopus decodes any stream to any of these directly. */
+export interface DecodedFormat {
+  sampleRate: 8000 | 12_000 | 16_000 | 24_000 | 48_000;
+  channels: 1 | 2;
+}
+
+export const DISCORD_FORMAT: DecodedFormat = { sampleRate: OPUS_SAMPLE_RATE, channels: OPUS_CHANNELS };
+/**
+ * What VAD and STT take. Decoding straight to it is libopus's own band-limited synthesis
+ * (a mono downmix, at a third of the rate), so no 48 kHz stereo PCM is made only to be
+ * filtered down again: the costliest step of listening, on the event loop, gone.
+ */
+export const SPEECH_FORMAT: DecodedFormat = { sampleRate: SPEECH_SAMPLE_RATE, channels: 1 };
+
+export function createOpusDecoder(format: DecodedFormat = DISCORD_FORMAT): OpusDecoder {
+  let handle: OpusHandle | undefined = createOpusHandle(format.sampleRate, format.channels, OPUS_APPLICATION_VOIP);
   let dropped = 0;
   return {
     decode(packet) {

@@ -1,4 +1,4 @@
-import { OPUS_CHANNELS, OPUS_SAMPLE_RATE, SPEECH_SAMPLE_RATE } from './format.ts';
+import { OPUS_CHANNELS, OPUS_SAMPLE_RATE } from './format.ts';
 
 /**
  * Streaming sample-rate conversion: a polyphase windowed-sinc filter at the exact
@@ -18,11 +18,6 @@ export interface Resampler {
   push(pcm: Int16Array): Int16Array;
   /** The stream ended: the rest of the output (total = ceil(input * outRate / inRate)); then starts afresh. */
   flush(): Int16Array;
-}
-
-/** 48 kHz stereo (decoded Opus) to 16 kHz mono (VAD and STT). */
-export function createSpeechDownsampler(): Resampler {
-  return createResampler({ inputRate: OPUS_SAMPLE_RATE, inputChannels: 2, outputRate: SPEECH_SAMPLE_RATE, outputChannels: 1 });
 }
 
 /** Mono at any rate (TTS output: 22050 espeak, 24000 vendors, ...) to 48 kHz stereo (the mixer). */

@@ -1,8 +1,12 @@
 /** A FIFO of PCM samples fed in chunks of any size and read in chunks of another. */
 export interface SampleQueue {
   push(samples: Int16Array): void;
-  /** Up to `count` samples, oldest first (fewer when fewer are queued). */
-  take(count: number): Int16Array;
+  /**
+   * Adds up to `count` samples, oldest first, onto `mix` from index 0 (fewer when fewer
+   * are queued) and drops them; returns how many. The mixer reads this way every 20 ms
+   * without allocating.
+   */
+  addTo(mix: Int32Array, count: number): number;
   readonly length: number;
 }
 
@@ -18,13 +22,13 @@ export function createSampleQueue(): SampleQueue {
       chunks.push(samples.slice());
       length += samples.length;
     },
-    take(count) {
-      const out = new Int16Array(Math.min(count, length));
+    addTo(mix, count) {
+      const wanted = Math.min(count, length, mix.length);
       let filled = 0;
-      while (filled < out.length) {
+      while (filled < wanted) {
         const head = chunks[0] as Int16Array;
-        const n = Math.min(head.length - offset, out.length - filled);
-        out.set(head.subarray(offset, offset + n), filled);
+        const n = Math.min(head.length - offset, wanted - filled);
+        for (let i = 0; i < n; i++) mix[filled + i] = (mix[filled + i] as number) + (head[offset + i] as number);
         filled += n;
         offset += n;
         if (offset === head.length) {
@@ -32,8 +36,8 @@ export function createSampleQueue(): SampleQueue {
           offset = 0;
         }
       }
-      length -= out.length;
-      return out;
+      length -= wanted;
+      return wanted;
     },
     get length() {
       return length;

@@ -1,11 +1,12 @@
-import { createOpusDecoder, type OpusDecoder } from './opus.ts';
+import { createOpusDecoder, SPEECH_FORMAT, type OpusDecoder } from './opus.ts';
 
 /**
  * One Opus decoder per speaker stream, created on the speaker's first packet and freed
- * when their stream ends, so a session holds decoders only for people talking.
+ * when their stream ends, so a session holds decoders only for people talking. They
+ * decode to what listening needs, 16 kHz mono (SPEECH_FORMAT), and nothing more.
  */
 export interface SpeakerDecoders {
-  /** Interleaved 48 kHz stereo PCM, or undefined when the packet was dropped. */
+  /** 16 kHz mono PCM, or undefined when the packet was dropped. */
   decode(speakerId: string, packet: Uint8Array): Int16Array | undefined;
   /** The speaker's stream ended: frees their decoder (the next packet starts a fresh one). */
   end(speakerId: string): void;
@@ -30,7 +31,7 @@ export function createSpeakerDecoders(): SpeakerDecoders {
     decode(speakerId, packet) {
       let decoder = decoders.get(speakerId);
       if (!decoder) {
-        decoder = createOpusDecoder();
+        decoder = createOpusDecoder(SPEECH_FORMAT);
         decoders.set(speakerId, decoder);
       }
       return decoder.decode(packet);

@@ -1,6 +1,5 @@
 import type { Logger } from '@glyphoxa/protocol';
 import { SPEECH_SAMPLE_RATE } from '../audio/format.ts';
-import { createSpeechDownsampler, type Resampler } from '../audio/resample.ts';
 import { createSpeakerDecoders } from '../audio/speaker-decoders.ts';
 import type { VadEngine } from '../audio/vad/load.ts';
 import type { VadOptions, VoiceActivityDetector } from '../audio/vad/voice-activity-detector.ts';
@@ -23,7 +22,6 @@ export interface HeardUtterance {
 }
 
 interface Chain {
-  downsampler: Resampler;
   detector: VoiceActivityDetector;
   /** Stream time pushed so far, and when the last of it arrived. */
   pushedMs: number;
@@ -43,7 +41,7 @@ export interface ListenerEvents {
 }
 
 /**
- * Every speaker's inbound audio, separately: Opus decode -> 16 kHz mono -> VAD.
+ * Every speaker's inbound audio, separately: Opus decoded to 16 kHz mono -> VAD.
  * A speaker's chain exists while their stream does; a stream's end (the transport
  * saw no packets for a while, as Discord clients stop sending in silence) closes any
  * open utterance at once.
@@ -62,7 +60,7 @@ export function listenToSpeakers(
   const chainFor = (speaker: Speaker): Chain => {
     const existing = chains.get(speaker.id);
     if (existing) return existing;
-    const chain: Chain = { downsampler: createSpeechDownsampler(), detector: undefined!, pushedMs: 0, lastPushAt: 0 };
+    const chain: Chain = { detector: undefined!, pushedMs: 0, lastPushAt: 0 };
     // Stream time -> wall time: the stream is pushed as it arrives, in real time.
     const wallTime = (streamMs: number) => chain.lastPushAt - Math.max(0, chain.pushedMs - streamMs);
     chain.detector = vad.createDetector(
@@ -82,10 +80,9 @@ export function listenToSpeakers(
 
   transport.onAudio((frame) => {
     if (closed) return;
-    const pcm = decoders.decode(frame.speakerId, frame.opus);
-    if (!pcm) return;
+    const speech = decoders.decode(frame.speakerId, frame.opus);
+    if (!speech) return;
     const chain = chainFor({ id: frame.speakerId, name: frame.speakerName ?? frame.speakerId });
-    const speech = chain.downsampler.push(pcm);
     chain.pushedMs += (speech.length * 1000) / SPEECH_SAMPLE_RATE;
     chain.lastPushAt = performance.now();
     chain.detector.push(speech);
@@ -96,7 +93,6 @@ export function listenToSpeakers(
     decoders.end(speakerId);
     if (!chain) return;
     chains.delete(speakerId);
-    chain.detector.push(chain.downsampler.flush());
     void chain.detector.end().finally(() => chain.detector.close());
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOutputUpsampler, createResampler, createSpeechDownsampler, type Resampler } from '../../src/audio/resample.ts';
+import { createOutputUpsampler, createResampler, type Resampler } from '../../src/audio/resample.ts';
 import { channel, concat, randomChunks, sameSamples, sine, toneAmplitude } from './signals.ts';
 
 function runChunked(resampler: Resampler, chunks: Int16Array[]): Int16Array {
@@ -9,7 +9,9 @@ function runChunked(resampler: Resampler, chunks: Int16Array[]): Int16Array {
 /** The steady middle of a signal: away from the filter's start and end transients. */
 const middle = (pcm: Int16Array) => pcm.subarray(Math.floor(pcm.length * 0.1), Math.floor(pcm.length * 0.9));
 
-describe('speech downsampler (48 kHz stereo -> 16 kHz mono)', () => {
+const createSpeechDownsampler = () => createResampler({ inputRate: 48_000, inputChannels: 2, outputRate: 16_000, outputChannels: 1 });
+
+describe('resampler going down (48 kHz stereo -> 16 kHz mono: the reference for decoding straight to 16 kHz)', () => {
   it('keeps a 1 kHz tone at its frequency and level', () => {
     const out = runChunked(createSpeechDownsampler(), [sine(1000, 48_000, 1, 0.5, 2)]);
     expect(out.length).toBe(16_000);

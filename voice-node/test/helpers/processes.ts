@@ -118,8 +118,9 @@ export interface VoiceNode extends Child {
   healthPort(): Promise<number>;
 }
 
-export function startNode(peer: { port: number }, extraArgs: string[] = []): VoiceNode {
-  const child = launch([MAIN, '--edge-url', `http://127.0.0.1:${peer.port}`, '--token', TOKEN, '--node-id', 'node-test', ...extraArgs]);
+/** `bunArgs` go to Bun itself, before the script (bench: `--cpu-prof`). */
+export function startNode(peer: { port: number }, extraArgs: string[] = [], bunArgs: string[] = []): VoiceNode {
+  const child = launch([...bunArgs, MAIN, '--edge-url', `http://127.0.0.1:${peer.port}`, '--token', TOKEN, '--node-id', 'node-test', ...extraArgs]);
   return {
     ...child,
     healthPort: async () => (await child.line((l) => l.msg === 'voice node started', 'startup line')).health_port as number,

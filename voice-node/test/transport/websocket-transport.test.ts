@@ -5,7 +5,6 @@ import { createLogger } from '@glyphoxa/protocol';
 import { SPEECH_SAMPLE_RATE } from '../../src/audio/format.ts';
 import { createMixer } from '../../src/audio/mixer.ts';
 import { FRAME_LENGTH } from '../../src/audio/opus.ts';
-import { createSpeechDownsampler, type Resampler } from '../../src/audio/resample.ts';
 import { createSpeakerDecoders } from '../../src/audio/speaker-decoders.ts';
 import { loadSileroModel, type SileroModel } from '../../src/audio/vad/silero.ts';
 import type { SpeechEnd } from '../../src/audio/vad/voice-activity-detector.ts';
@@ -134,9 +133,8 @@ describe('WebSocket transport: audio', () => {
     transport.onAudio((frame) => received.set(frame.speakerId, [...(received.get(frame.speakerId) ?? []), frame]));
     transport.onSpeakerEnd((speakerId) => ended.push(speakerId));
 
-    // The inbound pipeline's first stages: decode per speaker, downsample, VAD.
+    // The inbound pipeline's first stages: decode per speaker (to 16 kHz mono), VAD.
     const decoders = createSpeakerDecoders();
-    const downsamplers = new Map<string, Resampler>();
     const utterances = new Map<string, SpeechEnd[]>();
     const detectors = new Map<string, ReturnType<SileroModel['createDetector']>>();
     const detectorFor = (speakerId: string) => {
@@ -147,14 +145,13 @@ describe('WebSocket transport: audio', () => {
           onSpeechEnd: (end) => utterances.set(speakerId, [...(utterances.get(speakerId) ?? []), end]),
         });
         detectors.set(speakerId, detector);
-        downsamplers.set(speakerId, createSpeechDownsampler());
       }
       return detector;
     };
     transport.onAudio((frame) => {
       const pcm = decoders.decode(frame.speakerId, frame.opus);
       const detector = detectorFor(frame.speakerId);
-      if (pcm) detector.push(downsamplers.get(frame.speakerId)?.push(pcm) ?? new Int16Array(0));
+      if (pcm) detector.push(pcm);
     });
 
     const alice = await join('alice', { speakerName: 'Alice' });
