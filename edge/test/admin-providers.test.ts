@@ -47,7 +47,7 @@ describe('a tenant\'s own providers, through the admin API', () => {
     expect((await admin('DELETE', `/tenants/${tenant}/providers/tts`)).body).toEqual({ deleted: 'tts' });
     expect((await admin('DELETE', `/tenants/${tenant}/providers/tts`)).status).toBe(404);
 
-    const audit = await withTenant(db, tenant, (tx) => tx.select().from(auditLog).where(eq(auditLog.target, `${tenant}/llm`)));
+    const audit = await withTenant(db, tenant, (tx) => tx.select().from(auditLog).where(eq(auditLog.target, `${tenant}/llm`)).orderBy(auditLog.id));
     expect(audit[0]).toMatchObject({ actor: 'admin', action: 'provider.put', detail: { fields: ['kind', 'base_url', 'model', 'api_key', 'options'] } });
     expect(JSON.stringify(audit)).not.toContain('secret');
   });
