@@ -3,12 +3,15 @@ import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { operatorOnly } from './middleware/operator-only.ts';
+import { tenantMember } from './middleware/tenant-member.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
 import { adminSessionRoutes } from './routes/admin-sessions.ts';
 import { adminTenantRoutes } from './routes/admin-tenants.ts';
+import { campaignRoutes } from './routes/api/campaigns.ts';
 import { meRoutes } from './routes/api/me.ts';
+import { openApiDocument } from './routes/api/openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -25,6 +28,10 @@ export function createApp() {
   // Per route group, not /api/v1/*: an unknown route is a 404 for anyone, not a 401.
   app.use('/api/v1/me', authenticate);
   app.route('/api/v1', meRoutes());
+  // `/:id/*` covers `/:id` itself too.
+  app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
+  app.route('/api/v1', campaignRoutes());
+  app.get('/api/v1/openapi.json', openApiDocument(app));
   app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());
