@@ -31,7 +31,18 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
       {
         campaign: { name: 'Lost Mine', language: 'en' },
         npcs: [
-          { name: 'Sildar', voice, aliases: ['Sir Sildar'], personality: 'A loyal knight.', mutedByDefault: true, engine: 'cascaded', budgetTier: 'standard' },
+          {
+            name: 'Sildar',
+            voice,
+            aliases: ['Sir Sildar'],
+            personality: 'A loyal knight.',
+            mutedByDefault: true,
+            engine: 'cascaded',
+            budgetTier: 'standard',
+            knowledgeScope: ['Phandalin', 'the Lords Alliance'],
+            secretKnowledge: 'He knows where Gundren was taken.',
+            behaviorRules: ['Never abandons a companion.'],
+          },
           { name: 'Narrator', voice, gmHelper: true },
         ],
         entities: [
@@ -59,8 +70,22 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     const assignment = await assignmentOf(res.body.session.id);
     expect(assignment.campaign_id).toBe(campaignId);
     expect(assignment.npcs).toEqual([
-      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false },
-      { id: expect.any(String), name: 'Sildar', aliases: ['Sir Sildar'], personality: 'A loyal knight.', voice, engine: 'cascaded', budget_tier: 'standard', gm_helper: false, muted: true },
+      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false, knowledge_scope: [], behavior_rules: [] },
+      {
+        id: expect.any(String),
+        name: 'Sildar',
+        aliases: ['Sir Sildar'],
+        personality: 'A loyal knight.',
+        voice,
+        engine: 'cascaded',
+        budget_tier: 'standard',
+        gm_helper: false,
+        muted: true,
+        // Stored with the NPC and sent with it: the node builds its context from them.
+        knowledge_scope: ['Phandalin', 'the Lords Alliance'],
+        secret_knowledge: 'He knows where Gundren was taken.',
+        behavior_rules: ['Never abandons a companion.'],
+      },
     ]);
     expect(assignment.entities.map((e) => e.name).sort()).toEqual(['Glass Staff', 'Phandalin']);
     // Capped at the protocol's text length, so the node never refuses the start.
