@@ -56,6 +56,9 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     const put = await admin('PUT', `/tenants/${tenant}/providers/llm`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'gpt-4o-mini', api_key: 'sk-live-secret' });
     expect(put.status).toBe(200);
     await admin('PUT', `/tenants/${tenant}/providers/tts`, { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' });
+    // The edge's own (campaign memory): its key must never travel to a node.
+    const embeddings = await admin('PUT', `/tenants/${tenant}/providers/embeddings`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'text-embedding-3-small', api_key: 'sk-embed-secret' });
+    expect(embeddings.status).toBe(200);
   });
   afterAll(async () => {
     await admin('DELETE', `/tenants/${tenant}`);
@@ -94,6 +97,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
       llm: { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'gpt-4o-mini', api_key: 'sk-live-secret' },
       tts: { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' },
     });
+    expect(JSON.stringify(assignment)).not.toContain('sk-embed-secret');
 
     // Discord autocomplete gets the names from the coordinator.
     const names = await coordinatorOf(env, tenant).npcNames(res.body.session.guild_id);
