@@ -27,3 +27,8 @@ export * from './repos/invites.ts';
 export * from './repos/api-keys.ts';
 export * from './repos/refresh-tokens.ts';
 export * from './repos/support.ts';
+export * from './passages.ts';
+export * from './repos/relationships.ts';
+export * from './repos/lore-documents.ts';
+export * from './repos/knowledge-search.ts';
+export * from './repos/memory.ts';

@@ -3,11 +3,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database } from '../src/client.ts';
 import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from '../src/repos/tenants.ts';
 import { asOperator, InvalidTenantIdError, withTenant } from '../src/tenant-isolation/transactions.ts';
-import { auditLog, campaigns, entities, npcs, recaps, sessionEntries, sessions, tenantProviders, tenants, usageRecords, voiceSamples } from '../src/schema/index.ts';
+import {
+  auditLog,
+  campaigns,
+  chunks,
+  EMBEDDING_DIMENSIONS,
+  entities,
+  loreDocuments,
+  npcs,
+  recaps,
+  relationships,
+  sessionEntries,
+  sessions,
+  tenantProviders,
+  tenants,
+  usageRecords,
+  voiceSamples,
+} from '../src/schema/index.ts';
 import { backends, databaseError, uniqueId } from './backends.ts';
 
 /** The campaign-data tables, each carrying `tenant_id` under the same two policies. */
-const CAMPAIGN_TABLES = [campaigns, npcs, entities, sessionEntries, recaps, tenantProviders, voiceSamples] as const;
+const CAMPAIGN_TABLES = [campaigns, npcs, entities, sessionEntries, recaps, tenantProviders, voiceSamples, relationships, loreDocuments, chunks] as const;
+const tenantsOf = (rows: { tenantId: string }[]) => [...new Set(rows.map((r) => r.tenantId))];
+const unitVector = Array.from({ length: EMBEDDING_DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0));
 
 describe.each(backends())('tenant isolation on $name', (backend) => {
   let db: Database;
@@ -27,7 +45,16 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
         // Campaign data: the same names in both tenants, so nothing may collide across them.
         const [campaign] = await tx.insert(campaigns).values({ tenantId: id, name: 'Shared Name' }).returning();
         await tx.insert(npcs).values({ tenantId: id, campaignId: campaign!.id, name: 'Grimjaw', voice: { provider: 'espeak', voice_id: 'en', pitch: 0, speed: 1 } });
-        await tx.insert(entities).values({ tenantId: id, campaignId: campaign!.id, name: 'Ironhold', type: 'location' });
+        const [ironhold, grimjaw] = await tx
+          .insert(entities)
+          .values([
+            { tenantId: id, campaignId: campaign!.id, name: 'Ironhold', type: 'location' },
+            { tenantId: id, campaignId: campaign!.id, name: 'Grimjaw', type: 'npc' },
+          ])
+          .returning();
+        await tx.insert(relationships).values({ tenantId: id, campaignId: campaign!.id, sourceId: grimjaw!.id, targetId: ironhold!.id, type: 'lives_in' });
+        const [lore] = await tx.insert(loreDocuments).values({ tenantId: id, campaignId: campaign!.id, title: 'Ironhold', body: 'A dwarven hold.' }).returning();
+        await tx.insert(chunks).values({ tenantId: id, campaignId: campaign!.id, source: 'lore', loreDocumentId: lore!.id, position: 0, content: 'A dwarven hold.', embedding: unitVector, model: 'm' });
         await tx.insert(sessionEntries).values({ tenantId: id, sessionId: session!.id, campaignId: campaign!.id, speakerId: 's1', speakerName: 'Grimjaw', text: 'Hello', spokenAt: new Date() });
         await tx.insert(recaps).values({ tenantId: id, sessionId: session!.id, text: 'They met.', source: 'extractive' });
         await tx.insert(tenantProviders).values({ tenantId: id, role: 'llm', kind: 'openai', baseUrl: 'http://llm.test/v1', model: 'gpt' });
@@ -50,7 +77,7 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
       expect((await tx.select().from(usageRecords)).map((u) => u.tenantId)).toEqual([a]);
       expect((await tx.select().from(auditLog)).every((e) => e.tenantId === a)).toBe(true);
       expect(await tx.select().from(sessions).where(eq(sessions.tenantId, b))).toEqual([]);
-      for (const table of CAMPAIGN_TABLES) expect((await tx.select().from(table)).map((r) => r.tenantId)).toEqual([a]);
+      for (const table of CAMPAIGN_TABLES) expect(tenantsOf(await tx.select().from(table))).toEqual([a]);
     });
   });
 
@@ -85,7 +112,7 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
     await withTenant(db, b, async (tx) => {
       expect(await tx.select().from(auditLog)).toHaveLength(1);
       expect(await tx.select().from(sessions)).toHaveLength(1);
-      for (const table of CAMPAIGN_TABLES) expect(await tx.select().from(table)).toHaveLength(1);
+      for (const table of CAMPAIGN_TABLES) expect(tenantsOf(await tx.select().from(table))).toEqual([b]);
     });
   });
 
@@ -120,7 +147,7 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
     );
     expect(role).toEqual({ current_user: 'app_user', rolsuper: false });
     const unforced = await db.execute(
-      sql`select relname from pg_class where relname in ('tenants','sessions','usage_records','audit_log','campaigns','npcs','entities','session_entries','recaps','tenant_providers') and not (relrowsecurity and relforcerowsecurity)`,
+      sql`select relname from pg_class where relname in ('tenants','sessions','usage_records','audit_log','campaigns','npcs','entities','session_entries','recaps','tenant_providers','relationships','lore_documents','chunks') and not (relrowsecurity and relforcerowsecurity)`,
     );
     expect([...unforced]).toEqual([]);
   });

@@ -31,7 +31,18 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
       {
         campaign: { name: 'Lost Mine', language: 'en' },
         npcs: [
-          { name: 'Sildar', voice, aliases: ['Sir Sildar'], personality: 'A loyal knight.', mutedByDefault: true, engine: 'cascaded', budgetTier: 'standard' },
+          {
+            name: 'Sildar',
+            voice,
+            aliases: ['Sir Sildar'],
+            personality: 'A loyal knight.',
+            mutedByDefault: true,
+            engine: 'cascaded',
+            budgetTier: 'standard',
+            knowledgeScope: ['Phandalin', 'the Lords Alliance'],
+            secretKnowledge: 'He knows where Gundren was taken.',
+            behaviorRules: ['Never abandons a companion.'],
+          },
           { name: 'Narrator', voice, gmHelper: true },
         ],
         entities: [
@@ -45,6 +56,9 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     const put = await admin('PUT', `/tenants/${tenant}/providers/llm`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'gpt-4o-mini', api_key: 'sk-live-secret' });
     expect(put.status).toBe(200);
     await admin('PUT', `/tenants/${tenant}/providers/tts`, { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' });
+    // The edge's own (campaign memory): its key must never travel to a node.
+    const embeddings = await admin('PUT', `/tenants/${tenant}/providers/embeddings`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'text-embedding-3-small', api_key: 'sk-embed-secret' });
+    expect(embeddings.status).toBe(200);
   });
   afterAll(async () => {
     await admin('DELETE', `/tenants/${tenant}`);
@@ -59,8 +73,22 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     const assignment = await assignmentOf(res.body.session.id);
     expect(assignment.campaign_id).toBe(campaignId);
     expect(assignment.npcs).toEqual([
-      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false },
-      { id: expect.any(String), name: 'Sildar', aliases: ['Sir Sildar'], personality: 'A loyal knight.', voice, engine: 'cascaded', budget_tier: 'standard', gm_helper: false, muted: true },
+      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false, knowledge_scope: [], behavior_rules: [] },
+      {
+        id: expect.any(String),
+        name: 'Sildar',
+        aliases: ['Sir Sildar'],
+        personality: 'A loyal knight.',
+        voice,
+        engine: 'cascaded',
+        budget_tier: 'standard',
+        gm_helper: false,
+        muted: true,
+        // Stored with the NPC and sent with it: the node builds its context from them.
+        knowledge_scope: ['Phandalin', 'the Lords Alliance'],
+        secret_knowledge: 'He knows where Gundren was taken.',
+        behavior_rules: ['Never abandons a companion.'],
+      },
     ]);
     expect(assignment.entities.map((e) => e.name).sort()).toEqual(['Glass Staff', 'Phandalin']);
     // Capped at the protocol's text length, so the node never refuses the start.
@@ -69,6 +97,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
       llm: { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'gpt-4o-mini', api_key: 'sk-live-secret' },
       tts: { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' },
     });
+    expect(JSON.stringify(assignment)).not.toContain('sk-embed-secret');
 
     // Discord autocomplete gets the names from the coordinator.
     const names = await coordinatorOf(env, tenant).npcNames(res.body.session.guild_id);

@@ -21,6 +21,16 @@ export const NpcDefinitionSchema = v.object({
   budget_tier: v.picklist(['fast', 'standard', 'deep']),
   gm_helper: v.boolean(),
   muted: v.boolean(),
+  /**
+   * Topics the NPC knows about: campaign facts named, typed or tagged so. Empty:
+   * common knowledge (every fact not tagged secret). Optional, so either side
+   * may be the older one during a rollout.
+   */
+  knowledge_scope: v.optional(v.pipe(v.array(IdSchema), v.maxLength(MAX_LIST_LENGTH)), []),
+  /** What only this NPC knows; never part of another NPC's context. */
+  secret_knowledge: v.optional(TextSchema),
+  /** The DM's rules for how it behaves ("never reveals the vault"). */
+  behavior_rules: v.optional(v.pipe(v.array(TextSchema), v.maxLength(MAX_LIST_LENGTH)), []),
 });
 export type NpcDefinition = v.InferOutput<typeof NpcDefinitionSchema>;
 

@@ -25,6 +25,9 @@ const npc: NpcDefinition = {
   budget_tier: 'standard',
   gm_helper: false,
   muted: false,
+  knowledge_scope: ['the inn', 'Ironhold'],
+  secret_knowledge: 'Owes the guild forty gold.',
+  behavior_rules: ['Never talks about the cellar.'],
 };
 
 const nodeMessages: Record<NodeMessage['type'] | 'reply_error', NodeMessage> = {
@@ -173,6 +176,14 @@ describe('edge -> node messages', () => {
     expect(edgeError({ ...start, npcs: [loud] }).error.field).toBe('npcs.0.voice.pitch');
     expect(edgeError({ ...start, npcs: [{ ...npc, budget_tier: 'huge' }] }).error.field).toBe('npcs.0.budget_tier');
     expect(edgeError({ ...start, campaign_id: undefined }).error.field).toBe('campaign_id');
+  });
+
+  it('takes NPC definitions without knowledge fields, from an edge older than them', () => {
+    const start = edgeMessages.start_session as Extract<EdgeMessage, { type: 'start_session' }>;
+    const { knowledge_scope: _scope, secret_knowledge: _secret, behavior_rules: _rules, ...older } = npc;
+    const parsed = parseEdgeMessage(JSON.stringify({ ...start, npcs: [older] }));
+    expect(parsed).toEqual({ ok: true, message: { ...start, npcs: [{ ...older, knowledge_scope: [], behavior_rules: [] }] } });
+    expect(edgeError({ ...start, npcs: [{ ...npc, knowledge_scope: [''] }] }).error.field).toBe('npcs.0.knowledge_scope.0');
   });
 
   it('rejects a provider base_url that is not a URL', () => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { endsUnit, FrameReader, leavesQueryOpen } from '../wire/framing.ts';
 import { errorResponse, readStartupParameters } from '../wire/messages.ts';
 import { SessionMultiplexer, type Client } from './multiplexer.ts';
@@ -45,7 +46,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   await listen(server, host, options.port ?? 0);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    // pgvector, so chunks get real vector search with an HNSW index (migrations enable it where it is offered).
+    pglite = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { vector } });
   } catch (error) {
     for (const socket of sockets) socket.destroy();
     server.close();

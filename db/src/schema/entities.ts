@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { foreignKey, index, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { campaigns, nameKey, nameLength } from './campaigns.ts';
+import { tsvector } from './search-columns.ts';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 
 /** Same values as the protocol's `EntityTypeSchema`. */
@@ -21,10 +22,14 @@ export const entities = pgTable(
     properties: jsonb('properties').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('simple', name || ' ' || description)`),
   },
   (t) => [
     foreignKey({ name: 'entities_campaign_fk', columns: [t.campaignId, t.tenantId], foreignColumns: [campaigns.id, campaigns.tenantId] }).onDelete('cascade'),
     uniqueIndex('entities_campaign_name').on(t.campaignId, t.nameKey),
+    // The target of relationships' campaign-carrying foreign keys: both ends in one campaign.
+    unique('entities_id_campaign').on(t.id, t.campaignId),
+    index('entities_search').using('gin', t.search),
     index('entities_campaign_type_name').on(t.campaignId, t.type, t.nameKey),
     nameLength('entities', t.name),
     ...tenantPolicies('entities', 'tenant_id'),

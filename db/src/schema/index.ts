@@ -15,3 +15,7 @@ export * from './tenant-providers.ts';
 export * from './voice-samples.ts';
 export * from './accounts.ts';
 export * from './support.ts';
+export * from './search-columns.ts';
+export * from './relationships.ts';
+export * from './lore-documents.ts';
+export * from './chunks.ts';

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, customType, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns.ts';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { sessions } from './sessions.ts';
-
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+import { tsvector } from './search-columns.ts';
 
 /**
  * A session's transcript, a line a row, as its voice node reported it. A line

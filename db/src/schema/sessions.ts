@@ -1,6 +1,6 @@
 import { SESSION_END_REASONS } from '@glyphoxa/protocol';
 import { sql } from 'drizzle-orm';
-import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { index, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns.ts';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
@@ -28,6 +28,8 @@ export const sessions = pgTable(
     lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),
   },
   (t) => [
+    // The target of tenant-carrying foreign keys (chunks, relationship provenance).
+    unique('sessions_id_tenant').on(t.id, t.tenantId),
     index('sessions_tenant_state_idx').on(t.tenantId, t.state),
     index('sessions_tenant_started_idx').on(t.tenantId, t.startedAt),
     // The coordinator enforces one live session per guild; this is the backstop.

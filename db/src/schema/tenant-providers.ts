@@ -3,7 +3,7 @@ import { check, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'driz
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
 
-export const providerRole = pgEnum('provider_role', ['llm', 'stt', 'tts']);
+export const providerRole = pgEnum('provider_role', ['llm', 'stt', 'tts', 'embeddings']);
 export type ProviderRole = (typeof providerRole.enumValues)[number];
 
 /** The vendors each role can use; the admin API validates against this and so does the table. */
@@ -11,9 +11,12 @@ export const PROVIDER_KINDS = {
   llm: ['openai', 'anthropic', 'gemini'],
   stt: ['openai', 'deepgram', 'elevenlabs'],
   tts: ['elevenlabs', 'openai', 'espeak'],
+  /** OpenAI-compatible `/v1/embeddings`: campaign memory, on the edge only. */
+  embeddings: ['openai'],
 } as const satisfies Record<ProviderRole, readonly string[]>;
 
-const kindsOf = (role: ProviderRole) => sql.raw(`(role = '${role}' and kind in (${PROVIDER_KINDS[role].map((k) => `'${k}'`).join(', ')}))`);
+// `role::text`: one migration adds a role and this check together, and a value new to an enum cannot be used before it commits.
+const kindsOf = (role: ProviderRole) => sql.raw(`(role::text = '${role}' and kind in (${PROVIDER_KINDS[role].map((k) => `'${k}'`).join(', ')}))`);
 
 /**
  * A tenant's own provider for one role (bring your own key). Sessions get it
@@ -38,7 +41,7 @@ export const tenantProviders = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.role] }),
-    check('tenant_providers_kind', sql`${kindsOf('llm')} or ${kindsOf('stt')} or ${kindsOf('tts')}`),
+    check('tenant_providers_kind', sql`${kindsOf('llm')} or ${kindsOf('stt')} or ${kindsOf('tts')} or ${kindsOf('embeddings')}`),
     ...tenantPolicies('tenant_providers', 'tenant_id'),
   ],
 );

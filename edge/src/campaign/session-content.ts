@@ -1,5 +1,5 @@
 import { sessionSetup, type Db, type Entity, type Npc } from '@glyphoxa/db';
-import { MAX_TEXT_LENGTH, type CampaignEntity, type NpcDefinition, type ProviderSettings } from '@glyphoxa/protocol';
+import { MAX_ID_LENGTH, MAX_TEXT_LENGTH, type CampaignEntity, type NpcDefinition, type ProviderSettings } from '@glyphoxa/protocol';
 import { providerSettings } from '../secrets/provider-keys.ts';
 
 /** Entities a session takes along: the node keeps them in memory and a start must stay under the protocol's 1 MiB. */
@@ -38,6 +38,9 @@ function npcDefinition(npc: Npc): NpcDefinition {
     budget_tier: npc.budgetTier,
     gm_helper: npc.gmHelper,
     muted: npc.mutedByDefault,
+    knowledge_scope: npc.knowledgeScope.filter((topic) => topic.trim() !== '').map((topic) => topic.slice(0, MAX_ID_LENGTH)),
+    ...(npc.secretKnowledge ? { secret_knowledge: npc.secretKnowledge.slice(0, MAX_TEXT_LENGTH) } : {}),
+    behavior_rules: npc.behaviorRules.map((rule) => rule.slice(0, MAX_TEXT_LENGTH)),
   };
 }
 

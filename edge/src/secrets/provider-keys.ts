@@ -19,6 +19,8 @@ export async function providerSettings(secretKeys: string, rows: readonly Tenant
   if (rows.length === 0) return settings;
   const keyring = await loadKeyring(secretKeys);
   for (const row of rows) {
+    // Embeddings serve the edge's campaign memory; a voice node never needs that key.
+    if (row.role === 'embeddings') continue;
     const apiKey = row.apiKeyEnc === null ? undefined : await openSecret(keyring, row.apiKeyEnc, context(row.tenantId, row.role));
     settings[row.role] = { kind: row.kind, base_url: row.baseUrl, model: row.model, ...(apiKey === undefined ? {} : { api_key: apiKey }) };
   }

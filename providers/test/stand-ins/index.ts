@@ -11,6 +11,7 @@ export { type ScribeSession, startElevenLabsStandIn, type ElevenLabsStandInOptio
 export { startGeminiStandIn, type GeminiStandInOptions } from './gemini.ts';
 export { type RealtimeTranscriptionSession, startOpenAiStandIn, type OpenAiStandInOptions } from './openai.ts';
 export {
+  bagOfWords,
   durationTranscript,
   echoReply,
   promptTokens,

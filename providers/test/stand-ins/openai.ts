@@ -11,6 +11,7 @@
  */
 import type { ChatMessage } from '../../src/types.ts';
 import {
+  bagOfWords,
   durationTranscript,
   echoReply,
   oddChunks,
@@ -30,6 +31,15 @@ import { readWav } from './wav-reader.ts';
 export interface OpenAiStandInOptions extends StandInOptions {
   reply?: ReplyScript;
   transcript?: TranscriptScript;
+  /** Embeddings of this length whatever `dimensions` asks: a model that cannot shorten them. */
+  embeddingLength?: number;
+}
+
+interface EmbeddingsBody {
+  model?: unknown;
+  input?: unknown;
+  dimensions?: unknown;
+  encoding_format?: unknown;
 }
 
 interface ChatBody {
@@ -79,6 +89,7 @@ export function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Promise<
         if (request.path === '/v1/chat/completions') return chat(request.body as ChatBody, reply);
         if (request.path === '/v1/audio/transcriptions') return transcription(request, transcript);
         if (request.path === '/v1/audio/speech') return speech(request.body as SpeechBody);
+        if (request.path === '/v1/embeddings') return embeddings(request.body as EmbeddingsBody, options.embeddingLength);
         throw new Error(`unknown route ${request.method} ${request.path}`);
       },
     },
@@ -110,6 +121,24 @@ function chat(body: ChatBody, reply: ReplyScript): Reply {
   }
   chunks.push('data: [DONE]\n\n');
   return { chunks, contentType: 'text/event-stream' };
+}
+
+function embeddings(body: EmbeddingsBody, forcedLength: number | undefined): Reply {
+  const input = typeof body.input === 'string' ? [body.input] : body.input;
+  if (typeof body.model !== 'string' || !Array.isArray(input) || !input.every((text) => typeof text === 'string')) {
+    throw new Error('model and input (a string or a list of strings) are required');
+  }
+  if (body.encoding_format !== undefined && body.encoding_format !== 'float') throw new Error('this stand-in answers encoding_format "float" only');
+  const length = forcedLength ?? (typeof body.dimensions === 'number' ? body.dimensions : 1536);
+  const words = input.reduce((sum, text) => sum + tokens(text).length, 0);
+  return {
+    json: {
+      object: 'list',
+      data: input.map((text, index) => ({ object: 'embedding', index, embedding: bagOfWords(text, length) })),
+      model: body.model,
+      usage: { prompt_tokens: words, total_tokens: words },
+    },
+  };
 }
 
 function transcription(request: RecordedRequest, transcript: TranscriptScript): Reply {

@@ -51,3 +51,18 @@ export function oddChunks(samples: Int16Array, size = 1001): Uint8Array[] {
   for (let offset = 0; offset < bytes.length; offset += size) chunks.push(bytes.subarray(offset, offset + size));
   return chunks;
 }
+
+/**
+ * A stand-in embedding: words hashed into a bag of `dimensions` buckets, unit
+ * length. Texts sharing words come out close, as with a real model.
+ */
+export function bagOfWords(text: string, dimensions: number): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    let hash = 2166136261;
+    for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), 16777619);
+    vector[(hash >>> 0) % dimensions]! += 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((x) => x / norm);
+}

@@ -66,13 +66,32 @@ export function buildTurnRequest(input: TurnContextInput): LlmRequest {
   const last = remembered.at(-1);
   const known = !heard || (last?.speaker_id === heard.speaker_id && last.text === heard.text);
   const transcript = known ? remembered : [...remembered, heard];
-  const entities = mentionedEntities(input.entities, transcript).slice(0, budget.maxFacts);
+  const entities = mentionedEntities(input.entities, transcript)
+    .filter((entity) => mayKnow(npc, entity))
+    .slice(0, budget.maxFacts);
   return {
     system: personaSection(npc, budget.persona * CHARS_PER_TOKEN) + factsSection(entities, budget.facts * CHARS_PER_TOKEN),
     messages: transcriptMessages(npc, transcript, budget.transcript * CHARS_PER_TOKEN, input.dmUserId),
     maxTokens: budget.maxTokens,
   };
 }
+
+/**
+ * Whether a campaign fact belongs in this NPC's context: a GM helper knows
+ * everything; an NPC with a knowledge scope knows the facts whose name, type
+ * or a tag the scope lists (secret ones included: its scope says it knows);
+ * one without knows what is not secret.
+ */
+function mayKnow(npc: NpcDefinition, entity: CampaignEntity): boolean {
+  if (npc.gm_helper) return true;
+  const scope = npc.knowledge_scope;
+  if (scope.length === 0) return !entity.tags.some(isSecretTag);
+  const topics = new Set(scope.map(topicKey));
+  return topics.has(topicKey(entity.name)) || topics.has(entity.type) || entity.tags.some((tag) => !isSecretTag(tag) && topics.has(topicKey(tag)));
+}
+
+/** Scope topics and facts compare as folded words: "Iron-Hold's" is "iron hold". */
+const topicKey = (text: string) => foldPhrase(text).join(' ');
 
 /**
  * Entities named (fuzzily, as STT misspells them) or tagged in the newest
@@ -142,11 +161,29 @@ function instructions(npc: NpcDefinition): string {
 - When you do not know something, say so rather than invent anything important.`;
 }
 
+/**
+ * Instructions, then the DM's rules for this NPC, who it is, and what only it
+ * knows: only its own secret, as `npc` is the only NPC a turn is built from.
+ * Past the instructions, rules and secret take at most a third of the room
+ * each, so neither crowds out the personality.
+ */
 function personaSection(npc: NpcDefinition, maxChars: number): string {
-  const rules = instructions(npc);
-  const heading = '\n\nWho you are:\n';
-  const personality = clipEnd(npc.personality.trim(), maxChars - rules.length - heading.length);
-  return personality ? `${rules}${heading}${personality}` : rules;
+  const base = instructions(npc);
+  const room = maxChars - base.length;
+  const rules = section('\n\nRules the game master set for you:', npc.behavior_rules.map((rule) => `\n- ${rule.trim()}`).join(''), room / 3);
+  const secret = section(
+    npc.gm_helper ? '\n\nNotes only the game master may hear:\n' : '\n\nWhat only you know (a secret: keep it unless it is earned):\n',
+    npc.secret_knowledge?.trim() ?? '',
+    room / 3,
+  );
+  const personality = section('\n\nWho you are:\n', npc.personality.trim(), room - rules.length - secret.length);
+  return base + rules + personality + secret;
+}
+
+/** `heading` and `body` within `maxChars`; '' when the body is empty or nothing of it fits. */
+function section(heading: string, body: string, maxChars: number): string {
+  const fitted = clipEnd(body, Math.floor(maxChars) - heading.length);
+  return fitted ? heading + fitted : '';
 }
 
 /** Appended to the persona, so it starts with its own separator (counted in its budget); '' when nothing fits. */

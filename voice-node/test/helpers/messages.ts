@@ -14,6 +14,8 @@ export function npc(name: string, overrides: Partial<NpcDefinition> = {}): NpcDe
     budget_tier: 'standard',
     gm_helper: false,
     muted: false,
+    knowledge_scope: [],
+    behavior_rules: [],
     ...overrides,
   };
 }

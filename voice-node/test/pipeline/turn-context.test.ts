@@ -1,4 +1,4 @@
-import type { CampaignEntity, TranscriptEntry } from '@glyphoxa/protocol';
+import type { CampaignEntity, NpcDefinition, TranscriptEntry } from '@glyphoxa/protocol';
 import type { LlmRequest } from '@glyphoxa/providers';
 import { describe, expect, it } from 'vitest';
 import { createConversationMemory } from '../../src/pipeline/conversation-memory.ts';
@@ -84,7 +84,9 @@ describe('turn context', () => {
       said('Ana', 'Someone broke into the vault last night.'),
       said('Bo', 'And nothing about secret doors, I guess.'),
     ];
-    const { system } = buildTurnRequest({ npc: grimjaw, entities, memory: memoryOf(lines) });
+    // Its scope names the vault, so the secret key is among what it knows.
+    const smith = { ...grimjaw, knowledge_scope: ['vault', 'location', 'thieves'] };
+    const { system } = buildTurnRequest({ npc: smith, entities, memory: memoryOf(lines) });
     expect(system).toContain('- Black Key (item, secret): Opens the vault');
     expect(system).toContain('- Ironhold (location): A dwarven fortress');
     expect(system).toContain('- Silver Stag (location): The inn by the river.');
@@ -92,6 +94,48 @@ describe('turn context', () => {
     expect(system).not.toContain('Moonfall');
     expect(system.indexOf('Black Key')).toBeLessThan(system.indexOf('Ironhold'));
     expect(system.indexOf('Ironhold')).toBeLessThan(system.indexOf('Silver Stag'));
+  });
+
+  describe('what each NPC may know', () => {
+    const facts = [
+      entity('Ironhold', 'A dwarven fortress under the mountain.', ['fortress'], 'location'),
+      entity('Silver Stag', 'The inn by the river.', ['inn'], 'location'),
+      entity('Red Hand', 'A thieves guild that runs the docks.', ['thieves'], 'faction'),
+      entity('Black Key', 'Opens the vault; Grimjaw hid it in his forge.', ['vault', 'secret'], 'item'),
+    ];
+    const talk = [said('Ana', 'Ironhold, the Silver Stag, the Red Hand and the Black Key: what do you know?')];
+    const known = (speaker: NpcDefinition) => {
+      const { system } = buildTurnRequest({ npc: speaker, entities: facts, memory: memoryOf(talk) });
+      return facts.filter((fact) => system.includes(`- ${fact.name} (`)).map((fact) => fact.name);
+    };
+
+    it('gives an NPC with a scope only the facts named, typed or tagged by it', () => {
+      expect(known(npc('Grimjaw', { knowledge_scope: ['IRONHOLD', 'thieves'] }))).toEqual(['Ironhold', 'Red Hand']);
+      expect(known(npc('Grimjaw', { knowledge_scope: ['location'] }))).toEqual(['Ironhold', 'Silver Stag']);
+      // "secret" marks a fact, it is no topic: naming it in a scope opens nothing.
+      expect(known(npc('Grimjaw', { knowledge_scope: ['secret'] }))).toEqual([]);
+      expect(known(npc('Grimjaw', { knowledge_scope: ['vault'] }))).toEqual(['Black Key']);
+    });
+
+    it('gives an NPC without a scope common knowledge, no secret facts; a GM helper everything', () => {
+      expect(known(npc('Bess'))).toEqual(['Ironhold', 'Silver Stag', 'Red Hand']);
+      expect(known(npc('Scribe', { gm_helper: true, knowledge_scope: ['inn'] }))).toEqual(facts.map((fact) => fact.name));
+    });
+
+    it("holds the NPC's own secret and rules, never another NPC's", () => {
+      const grim = npc('Grimjaw', { secret_knowledge: 'Owes the Red Hand forty gold.', behavior_rules: ['Never mentions his brother.'] });
+      const bess = npc('Bess', { secret_knowledge: 'Poisoned the last tax collector.', behavior_rules: ['Always offers a room.'] });
+      const request = (speaker: NpcDefinition) => buildTurnRequest({ npc: speaker, entities: facts, memory: memoryOf(talk) });
+      const forGrim = JSON.stringify(request(grim));
+      const forBess = JSON.stringify(request(bess));
+      expect(request(grim).system).toMatch(/What only you know \(a secret[^\n]*\nOwes the Red Hand forty gold\./);
+      expect(request(grim).system).toMatch(/Rules the game master set for you:\n- Never mentions his brother\./);
+      expect(forGrim).not.toContain('tax collector');
+      expect(forGrim).not.toContain('Always offers a room');
+      expect(forBess).toContain('Poisoned the last tax collector.');
+      expect(forBess).not.toContain('forty gold');
+      expect(forBess).not.toContain('his brother');
+    });
   });
 
   it('tells a GM helper to help the DM out of character', () => {
@@ -102,7 +146,13 @@ describe('turn context', () => {
   });
 
   it.each<BudgetTier>(['fast', 'standard', 'deep'])('never exceeds the %s budget, keeping the newest lines', (tier) => {
-    const speaker = npc('Grimjaw', { budget_tier: tier, personality: 'Gruff. '.repeat(570) });
+    const speaker = npc('Grimjaw', {
+      budget_tier: tier,
+      personality: 'Gruff. '.repeat(570),
+      secret_knowledge: 'Hidden. '.repeat(500),
+      behavior_rules: Array.from({ length: 100 }, (_, i) => `Rule ${i}: ${'never '.repeat(i)}`),
+      knowledge_scope: ['vault', 'Ironhold'],
+    });
     const lines = Array.from({ length: 2000 }, (_, i) =>
       i % 7 === 3 ? said('Grimjaw', `Reply number ${i}. ${'Hm. '.repeat(i % 50)}`, true) : said(`Player${i % 4}`, `Line number ${i} about Ironhold and the vault. ${'blah '.repeat(i % 90)}`),
     );
@@ -114,6 +164,8 @@ describe('turn context', () => {
     expect(request.messages.at(-1)?.content).toMatch(/about the Ironhold vault\?$/);
     expect((request.system.match(/ \(lore\): /g) ?? []).length).toBeLessThanOrEqual(CONTEXT_BUDGETS[tier].maxFacts);
     expect(request.maxTokens).toBe(CONTEXT_BUDGETS[tier].maxTokens);
+    // Clipped, each of persona, rules and secret keeps its share.
+    for (const part of ['Gruff.', 'Rule 0:', 'Hidden.']) expect(request.system).toContain(part);
     expectAlternating(request);
 
     // Without the giant newest line, whole recent lines are kept, newest last, oldest dropped.

@@ -1,0 +1,132 @@
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { withTenant } from '../tenant-isolation/transactions.ts';
+import type { Db, Tx } from '../client.ts';
+import { entities, relationships, type Entity, type NewRelationship, type Relationship } from '../schema/index.ts';
+import { inChunks } from './chunks.ts';
+
+export type RelationshipFields = Omit<NewRelationship, 'id' | 'tenantId' | 'campaignId' | 'createdAt' | 'updatedAt'>;
+export type RelationshipChanges = Partial<Pick<NewRelationship, 'type' | 'bidirectional' | 'confidence' | 'dmConfirmed'>>;
+
+/** The neighbourhood is bounded: three steps already span most of a campaign's graph. */
+export const MAX_NEIGHBOURHOOD_DEPTH = 3;
+
+/** What the DM states is confirmed by saying it; a transcript's or an import's guess waits for the DM. */
+const withProvenance = (fields: RelationshipFields) => ({ ...fields, dmConfirmed: fields.dmConfirmed ?? (fields.source ?? 'dm') === 'dm' });
+
+const ownedBy = (tenantId: string, id: string) => and(eq(relationships.tenantId, tenantId), eq(relationships.id, id));
+
+/** Adds relationships inside an open tenant transaction (an import); the same edge twice is one edge. */
+export async function insertRelationships(tx: Tx, tenantId: string, campaignId: string, rows: RelationshipFields[]): Promise<void> {
+  for (const chunk of inChunks(rows)) {
+    await tx.insert(relationships).values(chunk.map((r) => ({ ...withProvenance(r), tenantId, campaignId }))).onConflictDoNothing();
+  }
+}
+
+/**
+ * A new edge between two of the campaign's entities; `null` when it already
+ * has this edge (same ends, same type). Ends outside the campaign, or a
+ * session of another tenant, are refused by the foreign keys.
+ */
+export function addRelationship(db: Db, tenantId: string, campaignId: string, fields: RelationshipFields): Promise<Relationship | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.insert(relationships).values({ ...withProvenance(fields), tenantId, campaignId }).onConflictDoNothing().returning();
+    return row ?? null;
+  });
+}
+
+export function getRelationship(db: Db, tenantId: string, id: string): Promise<Relationship | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.select().from(relationships).where(ownedBy(tenantId, id));
+    return row ?? null;
+  });
+}
+
+/** The campaign's edges, those touching `entityId` when given, proposals only or confirmed only when asked. */
+export function listRelationships(
+  db: Db,
+  tenantId: string,
+  campaignId: string,
+  filter: { entityId?: string; confirmed?: boolean; offset: number; limit: number },
+): Promise<Relationship[]> {
+  const touching = filter.entityId ? or(eq(relationships.sourceId, filter.entityId), eq(relationships.targetId, filter.entityId)) : undefined;
+  const confirmed = filter.confirmed === undefined ? undefined : eq(relationships.dmConfirmed, filter.confirmed);
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select()
+      .from(relationships)
+      .where(and(eq(relationships.tenantId, tenantId), eq(relationships.campaignId, campaignId), touching, confirmed))
+      .orderBy(asc(relationships.createdAt), asc(relationships.id))
+      .offset(filter.offset)
+      .limit(filter.limit),
+  );
+}
+
+/** Changes an edge (confirming a proposal is `{ dmConfirmed: true }`); `null` when the tenant has no such edge. */
+export function updateRelationship(db: Db, tenantId: string, id: string, changes: RelationshipChanges): Promise<Relationship | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.update(relationships).set({ ...changes, updatedAt: new Date() }).where(ownedBy(tenantId, id)).returning();
+    return row ?? null;
+  });
+}
+
+export function deleteRelationship(db: Db, tenantId: string, id: string): Promise<Relationship | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.delete(relationships).where(ownedBy(tenantId, id)).returning();
+    return row ?? null;
+  });
+}
+
+export interface Neighbourhood {
+  /** The start first, then by distance from it (steps along edges, whichever way they point). */
+  entities: Array<Entity & { depth: number }>;
+  /** The edges walked: each joins two of `entities`. */
+  relationships: Relationship[];
+}
+
+/**
+ * The entities within `depth` steps of `entityId`, breadth first: one query a
+ * step, each node expanded once, so a dense campaign costs what it reaches
+ * rather than every path to it. `confirmedOnly` walks confirmed edges only
+ * (what NPCs may be told). `null` when the campaign has no such entity.
+ */
+export function neighbourhood(
+  db: Db,
+  tenantId: string,
+  campaignId: string,
+  entityId: string,
+  options: { depth: number; confirmedOnly?: boolean },
+): Promise<Neighbourhood | null> {
+  const depth = Math.min(Math.max(Math.trunc(options.depth), 0), MAX_NEIGHBOURHOOD_DEPTH);
+  return withTenant(db, tenantId, async (tx) => {
+    const inCampaign = and(eq(relationships.tenantId, tenantId), eq(relationships.campaignId, campaignId));
+    const confirmed = options.confirmedOnly ? eq(relationships.dmConfirmed, true) : undefined;
+    const depths = new Map([[entityId, 0]]);
+    const edges = new Map<string, Relationship>();
+    let frontier = [entityId];
+    for (let step = 1; step <= depth && frontier.length > 0; step++) {
+      const found = await tx
+        .select()
+        .from(relationships)
+        .where(and(inCampaign, confirmed, or(inArray(relationships.sourceId, frontier), inArray(relationships.targetId, frontier))));
+      const next: string[] = [];
+      for (const edge of found) {
+        edges.set(edge.id, edge);
+        for (const end of [edge.sourceId, edge.targetId]) {
+          if (!depths.has(end)) {
+            depths.set(end, step);
+            next.push(end);
+          }
+        }
+      }
+      frontier = next;
+    }
+    const rows = await tx
+      .select()
+      .from(entities)
+      .where(and(eq(entities.tenantId, tenantId), eq(entities.campaignId, campaignId), inArray(entities.id, [...depths.keys()])));
+    if (!rows.some((row) => row.id === entityId)) return null;
+    const placed = rows.map((row) => ({ ...row, depth: depths.get(row.id)! }));
+    placed.sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
+    return { entities: placed, relationships: [...edges.values()] };
+  });
+}
