@@ -21,12 +21,19 @@ const SETTINGS = {
   'default-providers': { env: 'DEFAULT_PROVIDERS', arg: 'JSON', help: 'providers for sessions whose tenant configured none' },
   'node-id': { env: 'NODE_ID', arg: 'ID', help: "the node's id (default: the token's node id, else the host name)" },
   'log-level': { env: 'LOG_LEVEL', default: 'info', arg: 'L', help: `one of ${LOG_LEVELS.join(', ')}` },
+  'realtime-priority': {
+    env: 'REALTIME_PRIORITY',
+    default: '0',
+    arg: 'N',
+    help: 'SCHED_RR priority 1-99 for the thread that sends audio (needs CAP_SYS_NICE or LimitRTPRIO); 0 leaves it to the normal scheduler',
+  },
 } as const satisfies Record<string, { env: string; default?: string; arg: string; help: string }>;
 
 type Setting = keyof typeof SETTINGS;
 
 export const USAGE = `usage: voice-node --edge-url URL --token TOKEN [--capacity N] [--region R] [--health-port P] [--listen-host H]
                   [--audio-url URL] [--default-providers JSON] [--node-id ID] [--log-level L]
+                  [--realtime-priority N]
        voice-node --help | --version`;
 
 const helpRow = (flag: string, env: string, text: string) => `  ${flag.padEnd(26)} ${env.padEnd(18)} ${text}`;
@@ -93,6 +100,7 @@ const ConfigSchema = v.pipe(
     ),
     'node-id': v.optional(shortString()),
     'log-level': v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
+    'realtime-priority': wholeNumber(99),
   }),
   v.transform((input) => ({
     edgeUrl: input['edge-url'],
@@ -109,6 +117,8 @@ const ConfigSchema = v.pipe(
     // restarts, so a restarted node reclaims its sessions, and the only one the edge accepts.
     nodeId: input['node-id'] ?? tokenNodeId(input.token) ?? hostname(),
     logLevel: input['log-level'],
+    /** 0: the fair scheduler (see realtime.ts). */
+    realtimePriority: input['realtime-priority'],
   })),
 );
 

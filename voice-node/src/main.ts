@@ -8,6 +8,7 @@ import { connectToEdge, type EdgeConnection } from './edge-connection.ts';
 import { startHealthServer } from './health-server.ts';
 import { createMetrics } from './metrics.ts';
 import { createVoiceRuntime } from './pipeline/voice-runtime.ts';
+import { useRealtimeScheduling } from './realtime.ts';
 import { createSessionRegistry } from './sessions.ts';
 import { createTranscriptOutbox } from './transcript-outbox.ts';
 import { createDiscordClientRegistry } from './transport/discord-clients.ts';
@@ -33,6 +34,9 @@ function readConfig(): Config {
 
 const config = readConfig();
 const log = createLogger({ node_id: config.nodeId }, { level: config.logLevel });
+// Before the Silero worker starts, which then leaves it (see realtime.ts).
+const realtime = config.realtimePriority > 0 ? await useRealtimeScheduling(config.realtimePriority) : undefined;
+if (realtime && !realtime.granted) log.warn('real-time scheduling refused; audio frames may go out late on a busy machine', { reason: realtime.reason });
 const metrics = createMetrics();
 const vad = await loadVadEngine(log);
 const audioSessions = new Map<string, AudioSessionEntry>();
@@ -83,6 +87,7 @@ log.info('voice node started', {
   edge_url: config.edgeUrl,
   capacity: config.capacity,
   region: config.region,
+  realtime_priority: realtime?.granted ? config.realtimePriority : 0,
 });
 
 let shuttingDown = false;

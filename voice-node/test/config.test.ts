@@ -36,6 +36,7 @@ describe('node configuration', () => {
       listenHost: '127.0.0.1',
       audioUrl: undefined,
       defaultProviders: {},
+      realtimePriority: 0,
     });
   });
 

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@glyphoxa/protocol';
 import { startSession } from './helpers/messages.ts';
@@ -28,6 +29,30 @@ describe('the voice node process and its edge link', () => {
     await peer.waitFor((lines) => (peer.messages('heartbeat').length >= 3 ? lines : undefined), 'three heartbeats', 3000);
     expect(peer.messages('heartbeat')[0]).toEqual({ type: 'heartbeat', sessions: [] });
     expect(peer.lines.filter((l) => l.event === 'invalid')).toEqual([]);
+  });
+
+  it('puts its threads on SCHED_RR at --realtime-priority, all but the VAD worker, or says why it could not', async () => {
+    const peer = await startPeer();
+    const node = startNode(peer, ['--realtime-priority', '5']);
+    const started = await node.line((l) => l.msg === 'voice node started', 'the startup line');
+    if (started.realtime_priority === 0) {
+      // Not allowed here (no CAP_SYS_NICE, no RLIMIT_RTPRIO): a warning, and the node runs on.
+      expect(node.lines.find((l) => l.msg?.startsWith('real-time scheduling refused'))).toMatchObject({ level: 'warn', reason: expect.any(String) });
+      return;
+    }
+    expect(started).toMatchObject({ realtime_priority: 5, vad: 'silero' });
+    // /proc/<pid>/task/<tid>/stat, after "(comm) ": field 40 is rt_priority, 41 the policy.
+    const threads = readdirSync(`/proc/${node.pid}/task`).map((tid) => {
+      const fields = readFileSync(`/proc/${node.pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return { tid: Number(tid), name: readFileSync(`/proc/${node.pid}/task/${tid}/comm`, 'utf8').trim(), priority: Number(fields[37]), policy: Number(fields[38]) };
+    });
+    const roundRobin = threads.filter((t) => t.policy === 2);
+    expect(roundRobin.find((t) => t.tid === node.pid)).toMatchObject({ priority: 5 });
+    expect(roundRobin.every((t) => t.priority === 5)).toBe(true);
+    // The Silero worker (Bun names worker threads "Worker") went back to the fair scheduler.
+    expect(threads.filter((t) => t.name === 'Worker').length).toBeGreaterThan(0);
+    expect(threads.filter((t) => t.name === 'Worker').every((t) => t.policy === 0)).toBe(true);
+    expect(roundRobin.length).toBeGreaterThan(threads.length / 2);
   });
 
   it('keeps retrying with backoff when the edge refuses its token', async () => {

@@ -22,6 +22,7 @@ export interface Child {
   write(text: string): void;
   kill(signal?: NodeJS.Signals): void;
   exited: Promise<number | null>;
+  pid: number;
 }
 
 const running = new Set<Child>();
@@ -78,6 +79,7 @@ function launch(args: string[]): Child {
       proc.kill(signal);
     },
     exited,
+    pid: proc.pid!,
   };
   running.add(child);
   void exited.then(() => running.delete(child));

@@ -1,4 +1,5 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { useFairScheduling } from '../../realtime.ts';
 import { newStreamState, openSileroSession, scoreBatch, type BatchItem } from './silero-batch.ts';
 
 /**
@@ -33,6 +34,8 @@ const states = new Map<number, Float32Array>();
 let draining = false;
 
 try {
+  // Started by the event loop's thread, it may have inherited real-time scheduling; inference must not compete with the audio clock.
+  await useFairScheduling();
   const { ort, session } = await openSileroSession((workerData as SileroWorkerData).modelPath);
 
   // Runs until nothing is waiting.
