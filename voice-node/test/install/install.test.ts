@@ -204,6 +204,11 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
         expect(value(key), key).toEqual([expected]);
       }
       expect(value('MemoryDenyWriteExecute')).toEqual([]);
+      // The node's threads on SCHED_RR (voice-node/src/realtime.ts), allowed by the limit alone, no capability.
+      expect(value('Environment')).toContain('REALTIME_PRIORITY=10');
+      expect(value('LimitRTPRIO')).toEqual(['10']);
+      expect(value('RestrictRealtime')).toEqual([]);
+      expect(value('CapabilityBoundingSet')).toEqual(['']);
       expect(value('WantedBy')).toEqual(['multi-user.target']);
       expect(unit).not.toContain('@');
       expect(statSync(join(root, 'etc/systemd/system', SERVICE)).mode & 0o777).toBe(0o644);
