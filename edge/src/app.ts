@@ -9,7 +9,9 @@ import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
 import { adminSessionRoutes } from './routes/admin-sessions.ts';
 import { adminTenantRoutes } from './routes/admin-tenants.ts';
+import { campaignRoutes } from './routes/api/campaigns.ts';
 import { meRoutes } from './routes/api/me.ts';
+import { openApiDocument } from './routes/api/openapi.ts';
 import { tenantRoutes } from './routes/api/tenants.ts';
 import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
@@ -30,6 +32,8 @@ export function createApp() {
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
   app.route('/api/v1', tenantRoutes());
+  app.route('/api/v1', campaignRoutes());
+  app.get('/api/v1/openapi.json', openApiDocument(app));
   app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());

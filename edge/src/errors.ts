@@ -60,6 +60,8 @@ export function databaseUnavailable(err: unknown): boolean {
 const UNIQUE_FIELDS: Record<string, { field: string; message: string }> = {
   tenants_discord_application_id_unique: { field: 'discord_application_id', message: 'This Discord application belongs to another tenant' },
   tenants_discord_public_key_unique: { field: 'discord_public_key', message: 'This Discord public key belongs to another tenant' },
+  campaigns_tenant_name_live: { field: 'name', message: 'You already have a campaign of this name' },
+  npcs_campaign_name: { field: 'name', message: 'This campaign already has an NPC of this name' },
 };
 
 function uniqueConflict(err: unknown): ApiError | undefined {

@@ -104,3 +104,31 @@ export async function liveCampaign(tx: Tx, tenantId: string, campaignId: string)
   const [row] = await tx.select().from(campaigns).where(and(live(tenantId), eq(campaigns.id, campaignId)));
   return row;
 }
+
+/** Replaces the campaign's own fields; null when the tenant has no live campaign of that id. */
+export function updateCampaign(db: Db, tenantId: string, campaignId: string, fields: CampaignFields): Promise<Campaign | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .update(campaigns)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(and(live(tenantId), eq(campaigns.id, campaignId)))
+      .returning();
+    return row ?? null;
+  });
+}
+
+/**
+ * Deletes the campaign softly (its sessions and recaps keep it); it stops being the
+ * tenant's current one. Null when the tenant has no live campaign of that id.
+ */
+export function deleteCampaign(db: Db, tenantId: string, campaignId: string): Promise<Campaign | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .update(campaigns)
+      .set({ deletedAt: new Date() })
+      .where(and(live(tenantId), eq(campaigns.id, campaignId)))
+      .returning();
+    if (row) await tx.update(tenants).set({ campaignId: null, updatedAt: new Date() }).where(and(eq(tenants.id, tenantId), eq(tenants.campaignId, campaignId)));
+    return row ?? null;
+  });
+}

@@ -1,8 +1,9 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
-import { npcs, type NewNpc, type Npc } from '../schema/index.ts';
+import { campaigns, npcs, type NewNpc, type Npc } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
+import { liveCampaign } from './campaigns.ts';
 
 export type NpcFields = Omit<NewNpc, 'id' | 'tenantId' | 'campaignId' | 'createdAt' | 'updatedAt'>;
 
@@ -22,4 +23,55 @@ export function gmHelperNpc(db: Db, tenantId: string, campaignId: string): Promi
       .limit(1);
     return row ?? null;
   });
+}
+
+/** The NPCs of one of the tenant's live campaigns, by name; null when it has no such campaign. */
+export function listNpcs(db: Db, tenantId: string, campaignId: string): Promise<Npc[] | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    if (!(await liveCampaign(tx, tenantId, campaignId))) return null;
+    return tx.select().from(npcs).where(and(eq(npcs.tenantId, tenantId), eq(npcs.campaignId, campaignId))).orderBy(asc(npcs.nameKey));
+  });
+}
+
+/** Adds one NPC to one of the tenant's live campaigns; null when it has no such campaign. */
+export function createNpc(db: Db, tenantId: string, campaignId: string, fields: NpcFields): Promise<Npc | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    // Foreign keys do not see a soft delete: a deleted campaign takes no new NPCs.
+    if (!(await liveCampaign(tx, tenantId, campaignId))) return null;
+    const [row] = await tx.insert(npcs).values({ ...fields, tenantId, campaignId }).returning();
+    return row!;
+  });
+}
+
+/** An NPC of one of the tenant's live campaigns, or null. */
+export function getNpc(db: Db, tenantId: string, npcId: string): Promise<Npc | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.select({ npc: npcs }).from(npcs).innerJoin(campaigns, liveNpcCampaign(tenantId)).where(and(eq(npcs.tenantId, tenantId), eq(npcs.id, npcId)));
+    return row?.npc ?? null;
+  });
+}
+
+/** Replaces every field of the NPC; null when the tenant has no such NPC in a live campaign. */
+export function updateNpc(db: Db, tenantId: string, npcId: string, fields: NpcFields): Promise<Npc | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    if (!(await liveNpcId(tx, tenantId, npcId))) return null;
+    const [row] = await tx.update(npcs).set({ ...fields, updatedAt: new Date() }).where(and(eq(npcs.tenantId, tenantId), eq(npcs.id, npcId))).returning();
+    return row ?? null;
+  });
+}
+
+/** Deletes the NPC; null when the tenant has no such NPC in a live campaign. */
+export function deleteNpc(db: Db, tenantId: string, npcId: string): Promise<Npc | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    if (!(await liveNpcId(tx, tenantId, npcId))) return null;
+    const [row] = await tx.delete(npcs).where(and(eq(npcs.tenantId, tenantId), eq(npcs.id, npcId))).returning();
+    return row ?? null;
+  });
+}
+
+const liveNpcCampaign = (tenantId: string) => and(eq(campaigns.id, npcs.campaignId), eq(campaigns.tenantId, tenantId), isNull(campaigns.deletedAt));
+
+async function liveNpcId(tx: Tx, tenantId: string, npcId: string): Promise<boolean> {
+  const [row] = await tx.select({ id: npcs.id }).from(npcs).innerJoin(campaigns, liveNpcCampaign(tenantId)).where(and(eq(npcs.tenantId, tenantId), eq(npcs.id, npcId)));
+  return row !== undefined;
 }

@@ -54,56 +54,59 @@ const VoiceEntry = v.object(
 
 const BUDGET_TIERS = NpcDefinitionSchema.entries.budget_tier.options;
 
-export const NpcEntrySchema = v.pipe(
-  v.object(
-    {
-      name: Name,
-      aliases: Labels,
-      personality: v.optional(Text, ''),
-      voice: VoiceEntry,
-      engine: v.optional(Label),
-      budget_tier: v.optional(v.picklist(BUDGET_TIERS, `must be one of ${BUDGET_TIERS.join(', ')}`), 'fast'),
-      knowledge_scope: Labels,
-      secret_knowledge: v.optional(Text),
-      behavior_rules: v.optional(v.pipe(v.array(Text, 'must be a list'), v.maxLength(MAX_LABELS, `must list at most ${MAX_LABELS}`)), []),
-      gm_helper: Flag,
-      muted_by_default: Flag,
-    },
-    'must be a mapping with name and voice',
-  ),
-  v.transform(
-    (n): NpcFields => ({
-      name: n.name,
-      aliases: n.aliases,
-      personality: n.personality,
-      voice: n.voice,
-      engine: n.engine ?? null,
-      budgetTier: n.budget_tier,
-      knowledgeScope: n.knowledge_scope,
-      secretKnowledge: n.secret_knowledge ?? null,
-      behaviorRules: n.behavior_rules,
-      gmHelper: n.gm_helper,
-      mutedByDefault: n.muted_by_default,
-    }),
-  ),
-);
+/** An NPC's fields as a file (or an API body) spells them. */
+export const NPC_ENTRIES = {
+  name: Name,
+  aliases: Labels,
+  personality: v.optional(Text, ''),
+  voice: VoiceEntry,
+  engine: v.optional(Label),
+  budget_tier: v.optional(v.picklist(BUDGET_TIERS, `must be one of ${BUDGET_TIERS.join(', ')}`), 'fast'),
+  knowledge_scope: Labels,
+  secret_knowledge: v.optional(Text),
+  behavior_rules: v.optional(v.pipe(v.array(Text, 'must be a list'), v.maxLength(MAX_LABELS, `must list at most ${MAX_LABELS}`)), []),
+  gm_helper: Flag,
+  muted_by_default: Flag,
+};
+
+type NpcEntry = v.InferOutput<v.ObjectSchema<typeof NPC_ENTRIES, undefined>>;
+
+/** The row an NPC entry becomes. */
+export function npcFields(n: NpcEntry): NpcFields {
+  return {
+    name: n.name,
+    aliases: n.aliases,
+    personality: n.personality,
+    voice: n.voice,
+    engine: n.engine ?? null,
+    budgetTier: n.budget_tier,
+    knowledgeScope: n.knowledge_scope,
+    secretKnowledge: n.secret_knowledge ?? null,
+    behaviorRules: n.behavior_rules,
+    gmHelper: n.gm_helper,
+    mutedByDefault: n.muted_by_default,
+  };
+}
+
+export const NpcEntrySchema = v.pipe(v.object(NPC_ENTRIES, 'must be a mapping with name and voice'), v.transform(npcFields));
 
 /** A list of entries, each checked on its own so that one bad entry is reported by its place, not the whole list. */
 const Entries = (max: number) => v.optional(v.pipe(v.array(v.unknown(), 'must be a list'), v.maxLength(max, `must list at most ${max}`)), []);
 
+/** A campaign's own fields as a file (or an API body) spells them. */
+export const CAMPAIGN_ENTRIES = {
+  name: Name,
+  system: v.optional(Label),
+  language: v.optional(v.pipe(v.string('must be text'), v.trim(), v.regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be a language code such as en or de-AT'))),
+  description: v.optional(Text),
+};
+
 /** The whole file: the campaign's own fields, then its NPCs and entities (checked entry by entry). */
 export const CampaignFileSchema = v.object(
-  {
-    name: Name,
-    system: v.optional(Label),
-    language: v.optional(v.pipe(v.string('must be text'), v.trim(), v.regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be a language code such as en or de-AT'))),
-    description: v.optional(Text),
-    npcs: Entries(MAX_FILE_NPCS),
-    entities: Entries(MAX_FILE_ENTITIES),
-  },
+  { ...CAMPAIGN_ENTRIES, npcs: Entries(MAX_FILE_NPCS), entities: Entries(MAX_FILE_ENTITIES) },
   'must be a mapping with the campaign name',
 );
 
-export function campaignFields(file: v.InferOutput<typeof CampaignFileSchema>): CampaignFields {
+export function campaignFields(file: v.InferOutput<v.ObjectSchema<typeof CAMPAIGN_ENTRIES, undefined>>): CampaignFields {
   return { name: file.name, gameSystem: file.system ?? null, language: file.language ?? null, description: file.description ?? null };
 }

@@ -1,0 +1,109 @@
+import {
+  createCampaign as insertCampaign,
+  createNpc as insertNpc,
+  deleteCampaign as removeCampaign,
+  deleteNpc as removeNpc,
+  getCampaign as readCampaign,
+  getNpc as readNpc,
+  listCampaigns as readCampaigns,
+  listNpcs as readNpcs,
+  updateCampaign as writeCampaign,
+  updateNpc as writeNpc,
+  type CampaignFields,
+  type NpcFields,
+} from '@glyphoxa/db';
+import { audit } from '../audit.ts';
+import { ApiError } from '../errors.ts';
+import type { Principal } from '../principal.ts';
+import { viewCampaign, viewNpc } from '../views/campaign.ts';
+import type { OperationContext } from './context.ts';
+import { authorize } from './permissions.ts';
+
+/** A tenant holds at most this many campaigns in one answer (Discord's autocomplete asks for fewer). */
+export const MAX_CAMPAIGNS_LISTED = 500;
+
+const campaignMissing = (id: string) => () => new ApiError(404, 'campaign_not_found', `No campaign ${id}`);
+const npcMissing = (id: string) => () => new ApiError(404, 'npc_not_found', `No NPC ${id}`);
+
+export async function listCampaigns(ctx: OperationContext, principal: Principal, tenantId: string, filter: { typed?: string; limit: number }) {
+  authorize(principal, 'campaigns.view', tenantId);
+  return (await readCampaigns(ctx.db(), tenantId, filter)).map(viewCampaign);
+}
+
+export async function getCampaign(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string) {
+  authorize(principal, 'campaigns.view', tenantId, campaignMissing(campaignId));
+  const campaign = await readCampaign(ctx.db(), tenantId, campaignId);
+  if (!campaign) throw campaignMissing(campaignId)();
+  return viewCampaign(campaign);
+}
+
+/** Creates an empty campaign (a file brings its NPCs and entities through Discord's `/campaign load`). */
+export async function createCampaign(ctx: OperationContext, principal: Principal, tenantId: string, fields: CampaignFields) {
+  authorize(principal, 'campaigns.manage', tenantId);
+  const campaign = await insertCampaign(ctx.db(), tenantId, { campaign: fields, npcs: [], entities: [] }, { makeCurrent: false });
+  if (!campaign) throw nameTaken();
+  const view = viewCampaign(campaign);
+  await audit(ctx, principal, { tenantId, action: 'campaign.create', target: campaign.id, after: view });
+  return view;
+}
+
+export async function updateCampaign(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string, fields: CampaignFields) {
+  authorize(principal, 'campaigns.manage', tenantId, campaignMissing(campaignId));
+  const db = ctx.db();
+  const before = await readCampaign(db, tenantId, campaignId);
+  const after = before && (await writeCampaign(db, tenantId, campaignId, fields));
+  if (!before || !after) throw campaignMissing(campaignId)();
+  const view = viewCampaign(after);
+  await audit(ctx, principal, { tenantId, action: 'campaign.update', target: campaignId, before: viewCampaign(before), after: view });
+  return view;
+}
+
+export async function deleteCampaign(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string) {
+  authorize(principal, 'campaigns.manage', tenantId, campaignMissing(campaignId));
+  const deleted = await removeCampaign(ctx.db(), tenantId, campaignId);
+  if (!deleted) throw campaignMissing(campaignId)();
+  await audit(ctx, principal, { tenantId, action: 'campaign.delete', target: campaignId, before: viewCampaign(deleted) });
+}
+
+export async function listNpcs(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string) {
+  authorize(principal, 'campaigns.view', tenantId, campaignMissing(campaignId));
+  const npcs = await readNpcs(ctx.db(), tenantId, campaignId);
+  if (!npcs) throw campaignMissing(campaignId)();
+  return npcs.map(viewNpc);
+}
+
+export async function createNpc(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string, fields: NpcFields) {
+  authorize(principal, 'npcs.manage', tenantId, campaignMissing(campaignId));
+  const npc = await insertNpc(ctx.db(), tenantId, campaignId, fields);
+  if (!npc) throw campaignMissing(campaignId)();
+  const view = viewNpc(npc);
+  await audit(ctx, principal, { tenantId, action: 'npc.create', target: npc.id, detail: { campaign_id: campaignId }, after: view });
+  return view;
+}
+
+export async function getNpc(ctx: OperationContext, principal: Principal, tenantId: string, npcId: string) {
+  authorize(principal, 'campaigns.view', tenantId, npcMissing(npcId));
+  const npc = await readNpc(ctx.db(), tenantId, npcId);
+  if (!npc) throw npcMissing(npcId)();
+  return viewNpc(npc);
+}
+
+export async function updateNpc(ctx: OperationContext, principal: Principal, tenantId: string, npcId: string, fields: NpcFields) {
+  authorize(principal, 'npcs.manage', tenantId, npcMissing(npcId));
+  const db = ctx.db();
+  const before = await readNpc(db, tenantId, npcId);
+  const after = before && (await writeNpc(db, tenantId, npcId, fields));
+  if (!before || !after) throw npcMissing(npcId)();
+  const view = viewNpc(after);
+  await audit(ctx, principal, { tenantId, action: 'npc.update', target: npcId, before: viewNpc(before), after: view });
+  return view;
+}
+
+export async function deleteNpc(ctx: OperationContext, principal: Principal, tenantId: string, npcId: string) {
+  authorize(principal, 'npcs.manage', tenantId, npcMissing(npcId));
+  const deleted = await removeNpc(ctx.db(), tenantId, npcId);
+  if (!deleted) throw npcMissing(npcId)();
+  await audit(ctx, principal, { tenantId, action: 'npc.delete', target: npcId, before: viewNpc(deleted) });
+}
+
+const nameTaken = () => new ApiError(409, 'conflict', 'name: You already have a campaign of this name', 'name');

@@ -1,0 +1,42 @@
+import { env, exports } from 'cloudflare:workers';
+import { createDb, memberships, type MemberRole } from '@glyphoxa/db';
+import { expect } from 'vitest';
+
+/** Calls /api/v1 with a bearer token, as the dashboard does. */
+export async function api(token: string, method: string, path: string, body?: unknown) {
+  const res = await exports.default.fetch(`http://edge.test/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
+}
+
+export interface Person {
+  id: string;
+  token: string;
+  /** The tenant their first sign-in created, which they own. */
+  tenant: string;
+}
+
+/** Signs a new person in locally: their first sign-in makes them the owner of a new tenant. */
+export async function signIn(): Promise<Person> {
+  const email = `p-${crypto.randomUUID().slice(0, 8)}@example.test`;
+  const res = await exports.default.fetch('http://edge.test/auth/local', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  const body = (await res.json()) as any;
+  expect(res.status).toBe(200);
+  return { id: body.user.id, token: body.access_token, tenant: body.memberships[0].tenant_id };
+}
+
+/** A new person who is `role` in `tenant` (the membership row written as an accepted invite leaves it). */
+export async function memberOf(tenant: string, role: MemberRole): Promise<Person> {
+  const person = await signIn();
+  const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+  try {
+    await db.insert(memberships).values({ tenantId: tenant, userId: person.id, role });
+  } finally {
+    await close();
+  }
+  return person;
+}
