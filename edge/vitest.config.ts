@@ -9,6 +9,7 @@ import { DISCORD_STAND_IN_BASE, DISCORD_STAND_IN_HOST, discordStandIn } from './
 import { DISCORD_OAUTH_CLIENT } from './test/oauth/discord-oauth.ts';
 import { GITHUB_API_HOST, GITHUB_HOST, GITHUB_OAUTH_CLIENT, githubStandIn } from './test/oauth/github-stand-in.ts';
 import { GOOGLE_OAUTH_CLIENT, startGoogleStandIn } from './test/oauth/google-stand-in.ts';
+import { OPENAPI_VALIDATOR_HOST, validateOpenApi } from './test/openapi-validator.ts';
 import { ELEVENLABS_STAND_IN_HOST, ELEVENLABS_STAND_IN_KEY, LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, forward, standInRoute } from './test/vendor-stand-ins.ts';
 
 // Edge tests run inside workerd with the real wrangler.toml; Hyperdrive points at
@@ -42,6 +43,7 @@ const workerd = defineProject({
           if (host === ELEVENLABS_STAND_IN_HOST) return standInRoute(elevenLabs, request);
           if (host === GITHUB_HOST || host === GITHUB_API_HOST) return githubStandIn(request);
           if (host === DATABASE_DOOR_HOST) return databaseDoor.route(request);
+          if (host === OPENAPI_VALIDATOR_HOST) return validateOpenApi(request);
           return forward(request.url, request);
         },
         bindings: {

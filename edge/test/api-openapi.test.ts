@@ -1,0 +1,36 @@
+import { exports } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { OPENAPI_VALIDATOR_HOST } from './openapi-validator.ts';
+
+async function openApiDocument() {
+  const res = await exports.default.fetch('http://edge.test/api/v1/openapi.json');
+  expect(res.status).toBe(200);
+  return (await res.json()) as any;
+}
+
+describe('GET /api/v1/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document, as a maintained validator judges it', async () => {
+    const document = await openApiDocument();
+    expect(document.openapi).toBe('3.1.0');
+    const verdict = (await (await fetch(`http://${OPENAPI_VALIDATOR_HOST}/validate`, { method: 'POST', body: JSON.stringify(document) })).json()) as any;
+    expect(verdict).toEqual({ valid: true });
+  });
+
+  it("describes the routes from the schemas they validate with: a body's fields, its bounds, unknown fields refused, the answer", async () => {
+    const { paths } = await openApiDocument();
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/v1/tenants/{id}/campaigns', '/api/v1/tenants/{id}/campaigns/{campaignId}/npcs', '/api/v1/tenants/{id}/npcs/{npcId}']));
+    const create = paths['/api/v1/tenants/{id}/campaigns/{campaignId}/npcs'].post;
+    expect(create.parameters.map((p: any) => [p.in, p.name, p.required])).toEqual([
+      ['path', 'id', true],
+      ['path', 'campaignId', true],
+    ]);
+    const body = create.requestBody.content['application/json'].schema;
+    expect(body.additionalProperties).toBe(false);
+    expect(body.required).toEqual(['name', 'voice']);
+    expect(body.properties.voice.properties.pitch).toMatchObject({ minimum: -10, maximum: 10 });
+    expect(body.properties.voice.properties.speed).toMatchObject({ minimum: 0.5, maximum: 2 });
+    expect(body.properties.budget_tier.enum).toEqual(['fast', 'standard', 'deep']);
+    const answer = create.responses['201'].content['application/json'].schema;
+    expect(answer.properties.npc.required).toEqual(expect.arrayContaining(['secret_knowledge', 'muted_by_default', 'voice']));
+  });
+});
