@@ -12,6 +12,7 @@ import { adminTenantRoutes } from './routes/admin-tenants.ts';
 import { campaignRoutes } from './routes/api/campaigns.ts';
 import { meRoutes } from './routes/api/me.ts';
 import { openApiDocument } from './routes/api/openapi.ts';
+import { sessionRoutes } from './routes/api/sessions.ts';
 import { tenantRoutes } from './routes/api/tenants.ts';
 import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
@@ -33,6 +34,7 @@ export function createApp() {
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
   app.route('/api/v1', tenantRoutes());
   app.route('/api/v1', campaignRoutes());
+  app.route('/api/v1', sessionRoutes());
   app.get('/api/v1/openapi.json', openApiDocument(app));
   app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());

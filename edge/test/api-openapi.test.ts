@@ -18,7 +18,9 @@ describe('GET /api/v1/openapi.json', () => {
 
   it("describes the routes from the schemas they validate with: a body's fields, its bounds, unknown fields refused, the answer", async () => {
     const { paths } = await openApiDocument();
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/v1/tenants/{id}/campaigns', '/api/v1/tenants/{id}/campaigns/{campaignId}/npcs', '/api/v1/tenants/{id}/npcs/{npcId}']));
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/v1/tenants/{id}/campaigns', '/api/v1/tenants/{id}/campaigns/{campaignId}/npcs', '/api/v1/tenants/{id}/npcs/{npcId}', '/api/v1/tenants/{id}/sessions/{sessionId}/transcript', '/api/v1/tenants/{id}/sessions/active']));
+    const list = paths['/api/v1/tenants/{id}/sessions'].get;
+    expect(list.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name)).toEqual(['campaign_id', 'state', 'from', 'to', 'before', 'limit']);
     const create = paths['/api/v1/tenants/{id}/campaigns/{campaignId}/npcs'].post;
     expect(create.parameters.map((p: any) => [p.in, p.name, p.required])).toEqual([
       ['path', 'id', true],

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
 import { sessionEntries, type NewSessionEntry, type SessionEntry } from '../schema/index.ts';
@@ -29,13 +29,24 @@ export function appendSessionEntries(db: Db, tenantId: string, lines: SessionLin
   });
 }
 
-/** A session's transcript in the order it was spoken, at most `limit` lines. */
-export function listSessionEntries(db: Db, tenantId: string, sessionId: string, limit: number): Promise<SessionEntry[]> {
+/**
+ * A session's transcript in the order it was spoken, at most `limit` lines; with
+ * `after` (a line's id), the lines that follow it (keyset paging on spoken_at, id).
+ */
+export function listSessionEntries(db: Db, tenantId: string, sessionId: string, limit: number, after?: number): Promise<SessionEntry[]> {
   return withTenant(db, tenantId, (tx) =>
     tx
       .select()
       .from(sessionEntries)
-      .where(and(eq(sessionEntries.tenantId, tenantId), eq(sessionEntries.sessionId, sessionId)))
+      .where(
+        and(
+          eq(sessionEntries.tenantId, tenantId),
+          eq(sessionEntries.sessionId, sessionId),
+          after === undefined
+            ? undefined
+            : sql`(${sessionEntries.spokenAt}, ${sessionEntries.id}) > (select e.spoken_at, e.id from ${sessionEntries} e where e.tenant_id = ${tenantId} and e.session_id = ${sessionId} and e.id = ${after})`,
+        ),
+      )
       .orderBy(asc(sessionEntries.spokenAt), asc(sessionEntries.id))
       .limit(limit),
   );

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { asOperator, withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
 import { sessions, type NewSession, type Session, type SessionState } from '../schema/index.ts';
@@ -19,17 +19,37 @@ export function updateSession(db: Db, tenantId: string, sessionId: string, chang
   });
 }
 
-export function listSessions(
-  db: Db,
-  tenantId: string,
-  filter: { state?: SessionState; limit: number },
-): Promise<Session[]> {
+export interface SessionFilter {
+  state?: SessionState;
+  campaignId?: string;
+  /** Started at or after. */
+  from?: Date;
+  /** Started before. */
+  to?: Date;
+  /** The page after this session (the last one of the page before): newest first. */
+  before?: string;
+  limit: number;
+}
+
+/** The tenant's sessions, newest first, filtered and paged by keyset (started_at, id). */
+export function listSessions(db: Db, tenantId: string, filter: SessionFilter): Promise<Session[]> {
   return withTenant(db, tenantId, (tx) =>
     tx
       .select()
       .from(sessions)
-      .where(and(eq(sessions.tenantId, tenantId), filter.state ? eq(sessions.state, filter.state) : undefined))
-      .orderBy(desc(sessions.startedAt))
+      .where(
+        and(
+          eq(sessions.tenantId, tenantId),
+          filter.state ? eq(sessions.state, filter.state) : undefined,
+          filter.campaignId ? eq(sessions.campaignId, filter.campaignId) : undefined,
+          filter.from ? gte(sessions.startedAt, filter.from) : undefined,
+          filter.to ? lt(sessions.startedAt, filter.to) : undefined,
+          filter.before
+            ? sql`(${sessions.startedAt}, ${sessions.id}) < (select s.started_at, s.id from ${sessions} s where s.tenant_id = ${tenantId} and s.id = ${filter.before})`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(sessions.startedAt), desc(sessions.id))
       .limit(filter.limit),
   );
 }

@@ -1,4 +1,4 @@
-import { findSessionTenant, listSessions as readSessions, type SessionState } from '@glyphoxa/db';
+import { findSessionTenant, listSessionEntries, listSessions as readSessions, sessionOf, type SessionFilter } from '@glyphoxa/db';
 import type { NpcCommand } from '@glyphoxa/protocol';
 import { audit } from '../audit.ts';
 import { MAX_WAIT_ACTIVE_MS } from '../durable/config.ts';
@@ -7,7 +7,7 @@ import { unwrap } from '../durable/outcome.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
 import { ApiError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
-import { viewSessionRow } from '../views/session.ts';
+import { viewSessionRow, viewTranscriptLine } from '../views/session.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
 
@@ -19,13 +19,36 @@ export async function startSession(ctx: OperationContext, principal: Principal, 
   return session;
 }
 
-export async function listSessions(ctx: OperationContext, principal: Principal, tenantId: string, query: { state?: SessionState; limit: number }) {
+/** The tenant's sessions, newest first; `next_before` pages on (null: this was the last page). */
+export async function listSessions(ctx: OperationContext, principal: Principal, tenantId: string, filter: SessionFilter) {
   authorize(principal, 'sessions.view', tenantId);
-  return (await readSessions(ctx.db(), tenantId, query)).map(viewSessionRow);
+  const sessions = (await readSessions(ctx.db(), tenantId, filter)).map(viewSessionRow);
+  return { sessions, next_before: sessions.length === filter.limit ? sessions.at(-1)!.id : null };
 }
 
-export async function stopSession(ctx: OperationContext, principal: Principal, sessionId: string) {
-  const tenantId = await sessionTenant(ctx, principal, sessionId, 'sessions.run');
+/** The sessions running now (pending or active), as the tenant's coordinator, their single writer, holds them. */
+export async function activeSessions(ctx: OperationContext, principal: Principal, tenantId: string) {
+  authorize(principal, 'sessions.view', tenantId);
+  return coordinatorOf(ctx.env, tenantId).liveSessions();
+}
+
+export async function getSession(ctx: OperationContext, principal: Principal, sessionId: string, inTenant?: string) {
+  const tenantId = await sessionTenant(ctx, principal, sessionId, 'sessions.view', inTenant);
+  const session = await sessionOf(ctx.db(), tenantId, sessionId);
+  if (!session) throw sessionMissing(sessionId)();
+  return viewSessionRow(session);
+}
+
+/** A page of the session's transcript in spoken order; `next_after` pages on (null: this was the last page). */
+export async function sessionTranscript(ctx: OperationContext, principal: Principal, sessionId: string, page: { after?: number; limit: number }, inTenant?: string) {
+  const tenantId = await sessionTenant(ctx, principal, sessionId, 'transcripts.view', inTenant);
+  const lines = (await listSessionEntries(ctx.db(), tenantId, sessionId, page.limit, page.after)).map(viewTranscriptLine);
+  return { lines, next_after: lines.length === page.limit ? lines.at(-1)!.id : null };
+}
+
+/** `inTenant`: the tenant the door named (a path's `:id`); a session of another is not found. */
+export async function stopSession(ctx: OperationContext, principal: Principal, sessionId: string, inTenant?: string) {
+  const tenantId = await sessionTenant(ctx, principal, sessionId, 'sessions.run', inTenant);
   const session = unwrap(await coordinatorOf(ctx.env, tenantId).stopSession(sessionId));
   await audit(ctx, principal, { tenantId, action: 'session.stop', target: sessionId, after: session });
   return session;
@@ -48,8 +71,8 @@ const SESSION_OWNERS_MAX = 10_000;
 const sessionOwners = new Map<string, string>();
 
 /** The session's tenant, once the principal may act there; another tenant's session does not exist for it. */
-async function sessionTenant(ctx: OperationContext, principal: Principal, sessionId: string, action: 'sessions.view' | 'sessions.run'): Promise<string> {
-  const missing = () => new ApiError(404, 'session_not_found', `No session ${sessionId}`);
+async function sessionTenant(ctx: OperationContext, principal: Principal, sessionId: string, action: 'sessions.view' | 'sessions.run' | 'transcripts.view', inTenant?: string): Promise<string> {
+  const missing = sessionMissing(sessionId);
   let tenantId = sessionOwners.get(sessionId) ?? null;
   if (!tenantId) {
     tenantId = await findSessionTenant(ctx.db(), sessionId);
@@ -57,6 +80,9 @@ async function sessionTenant(ctx: OperationContext, principal: Principal, sessio
     if (sessionOwners.size >= SESSION_OWNERS_MAX) sessionOwners.delete(sessionOwners.keys().next().value!);
     sessionOwners.set(sessionId, tenantId);
   }
+  if (inTenant !== undefined && inTenant !== tenantId) throw missing();
   authorize(principal, action, tenantId, missing);
   return tenantId;
 }
+
+const sessionMissing = (sessionId: string) => () => new ApiError(404, 'session_not_found', `No session ${sessionId}`);

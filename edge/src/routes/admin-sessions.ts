@@ -19,7 +19,7 @@ export function adminSessionRoutes() {
   app.get('/tenants/:id/sessions', async (c) => {
     const { id: tenantId } = readParams(c, TenantParamsSchema);
     const query = readQuery(c, SessionStateQuerySchema);
-    return c.json({ sessions: await listSessions(httpContext(c), c.var.principal, tenantId, { state: query.state, limit: query.limit }) });
+    return c.json(await listSessions(httpContext(c), c.var.principal, tenantId, { state: query.state, limit: query.limit }));
   });
 
   app.post('/sessions/:id/stop', async (c) => c.json({ session: await stopSession(httpContext(c), c.var.principal, readParams(c, SessionParamsSchema).id) }));

@@ -1,22 +1,38 @@
-import type { Session } from '@glyphoxa/db';
+import { sessionEndReason, sessionState, type Session, type SessionEntry } from '@glyphoxa/db';
+import * as v from 'valibot';
 import type { LiveSession } from '../durable/coordinator/store.ts';
 
 /** A session on the wire, whether read from Postgres or from its coordinator. */
-export interface SessionView {
-  id: string;
-  tenant_id: string;
-  campaign_id: string | null;
-  guild_id: string;
-  channel_id: string;
-  started_by: string;
-  state: Session['state'];
-  node_id: string | null;
-  started_at: string;
-  ended_at: string | null;
-  end_reason: Session['endReason'];
-  last_heartbeat_at: string | null;
+export const SessionViewSchema = v.object({
+  id: v.string(),
+  tenant_id: v.string(),
+  campaign_id: v.nullable(v.string()),
+  guild_id: v.string(),
+  channel_id: v.string(),
+  started_by: v.string(),
+  state: v.picklist(sessionState.enumValues),
+  node_id: v.nullable(v.string()),
+  started_at: v.string(),
+  ended_at: v.nullable(v.string()),
+  end_reason: v.nullable(v.picklist(sessionEndReason.enumValues)),
+  last_heartbeat_at: v.nullable(v.string()),
   /** Only in the answer to a start of a `websocket` session: how the browser connects. */
-  audio?: { transport: 'websocket'; url: string | null; token: string };
+  audio: v.optional(v.object({ transport: v.literal('websocket'), url: v.nullable(v.string()), token: v.string() })),
+});
+export type SessionView = v.InferOutput<typeof SessionViewSchema>;
+
+/** A transcript line on the wire. */
+export const TranscriptLineViewSchema = v.object({
+  id: v.number(),
+  speaker_id: v.string(),
+  speaker_name: v.string(),
+  npc: v.boolean(),
+  text: v.string(),
+  spoken_at: v.string(),
+});
+
+export function viewTranscriptLine(e: SessionEntry): v.InferOutput<typeof TranscriptLineViewSchema> {
+  return { id: e.id, speaker_id: e.speakerId, speaker_name: e.speakerName, npc: e.npc, text: e.text, spoken_at: e.spokenAt.toISOString() };
 }
 
 const iso = (t: Date | null) => (t === null ? null : t.toISOString());

@@ -1,0 +1,35 @@
+import { sessionState } from '@glyphoxa/db';
+import * as v from 'valibot';
+import { SessionViewSchema, TranscriptLineViewSchema } from '../../views/session.ts';
+import { TenantIdSchema } from '../admin-schemas.ts';
+
+/** The /api/v1 session routes' queries and answers. */
+
+const Uuid = (what: string) => v.pipe(v.string(), v.uuid(`must be ${what} id (a uuid)`));
+const Limit = (fallback: string) => v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), fallback);
+const Instant = v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 timestamp such as 2026-01-31T18:00:00Z'), v.transform((t) => new Date(t)));
+
+export const SessionParamsSchema = v.object({ id: TenantIdSchema, sessionId: Uuid('a session') });
+
+export const SessionListQuerySchema = v.strictObject({
+  campaign_id: v.optional(Uuid('a campaign')),
+  state: v.optional(v.picklist(sessionState.enumValues)),
+  /** Started at or after. */
+  from: v.optional(Instant),
+  /** Started before. */
+  to: v.optional(Instant),
+  /** The page after this session: the previous answer's `next_before`. */
+  before: v.optional(Uuid('a session')),
+  limit: Limit('50'),
+});
+
+export const TranscriptQuerySchema = v.strictObject({
+  /** The page after this line: the previous answer's `next_after`. */
+  after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a line id'), v.toNumber())),
+  limit: Limit('200'),
+});
+
+export const SessionsPageAnswer = v.object({ sessions: v.array(SessionViewSchema), next_before: v.nullable(v.string()) });
+export const SessionsAnswer = v.object({ sessions: v.array(SessionViewSchema) });
+export const SessionAnswer = v.object({ session: SessionViewSchema });
+export const TranscriptAnswer = v.object({ lines: v.array(TranscriptLineViewSchema), next_after: v.nullable(v.number()) });
