@@ -1,10 +1,12 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { preloadLandingScreen } from './preload-landing-screen.ts';
 
 // Route screens are their own chunks (router.tsx imports them lazily); the Worker serves
-// dist/ with hashed assets immutable and index.html revalidated.
+// dist/ with hashed assets immutable and index.html revalidated. The sign-in screen is where
+// a first visit lands, so its chunks are preloaded beside the entry.
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), preloadLandingScreen('src/routes/sign-in.tsx')],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
 });

@@ -159,8 +159,13 @@ describe('the dashboard in Chromium', () => {
     const html = await fetch(`${edgeUrl}/sign-in`);
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(html.headers.get('cache-control') ?? '').not.toContain('immutable');
-    const asset = (await html.text()).match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
-    expect((await fetch(`${edgeUrl}${asset}`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const indexHtml = await html.text();
+    const asset = indexHtml.match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
+    const served = await fetch(`${edgeUrl}${asset}`, { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(served.headers.get('content-encoding')).toMatch(/^(gzip|br)$/);
+    // The landing screen's chunk is fetched beside the entry, not after the router has run.
+    expect(indexHtml).toMatch(/<link rel="modulepreload" crossorigin href="\/assets\/sign-in-[^"]+\.js">/);
 
     const { page, errors } = await newPage();
     await page.goto(`${edgeUrl}/no/such/page`);
