@@ -8,7 +8,7 @@ import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
 import { adminSessionRoutes } from './routes/admin-sessions.ts';
 import { adminTenantRoutes } from './routes/admin-tenants.ts';
-import { meRoutes } from './routes/api/me.ts';
+import { apiV1Routes } from './routes/api/index.ts';
 import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -24,7 +24,7 @@ export function createApp() {
   app.route('/auth', authRoutes());
   // Per route group, not /api/v1/*: an unknown route is a 404 for anyone, not a 401.
   app.use('/api/v1/me', authenticate);
-  app.route('/api/v1', meRoutes());
+  app.route('/api/v1', apiV1Routes());
   app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());

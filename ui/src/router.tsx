@@ -1,5 +1,9 @@
-import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import * as v from 'valibot';
+import { meQuery } from './account/me-query.ts';
+import { currentAccessToken } from './api/access-token.ts';
+import { queryClient } from './api/query-client.ts';
 import { NotFound } from './components/states/not-found.tsx';
 import { PageLoading } from './components/states/page-loading.tsx';
 import { RouteError } from './components/states/route-error.tsx';
@@ -10,7 +14,7 @@ import { RouteError } from './components/states/route-error.tsx';
  * with valibot here, so links and screens read them typed.
  */
 
-const rootRoute = createRootRoute({
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
   component: Outlet,
   notFoundComponent: NotFound,
   errorComponent: RouteError,
@@ -33,9 +37,24 @@ const joinRoute = createRoute({
   path: '/join/$sessionId',
 }).lazy(() => import('./routes/join.tsx').then((m) => m.route));
 
-const routeTree = rootRoute.addChildren([signInRoute, joinRoute]);
+/** Every screen of a signed-in user: a token in memory or, after a reload, one renewed through the refresh cookie. */
+const signedInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'signed-in',
+  beforeLoad: async ({ location }) => {
+    if (!(await currentAccessToken())) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+  },
+  loader: ({ context }) => context.queryClient.ensureQueryData(meQuery),
+}).lazy(() => import('./routes/signed-in.tsx').then((m) => m.route));
 
-export const router = createRouter({ routeTree, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });
+const homeRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/',
+}).lazy(() => import('./routes/home.tsx').then((m) => m.route));
+
+const routeTree = rootRoute.addChildren([signInRoute, joinRoute, signedInRoute.addChildren([homeRoute])]);
+
+export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });
 
 declare module '@tanstack/react-router' {
   interface Register {
