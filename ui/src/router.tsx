@@ -1,8 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import * as v from 'valibot';
-import { meQuery } from './account/me-query.ts';
-import { currentAccessToken } from './api/access-token.ts';
 import { queryClient } from './api/query-client.ts';
 import { NotFound } from './components/states/not-found.tsx';
 import { PageLoading } from './components/states/page-loading.tsx';
@@ -37,14 +35,18 @@ const joinRoute = createRoute({
   path: '/join/$sessionId',
 }).lazy(() => import('./routes/join.tsx').then((m) => m.route));
 
-/** Every screen of a signed-in user: a token in memory or, after a reload, one renewed through the refresh cookie. */
+/**
+ * Every screen of a signed-in user: a token in memory or, after a reload, one renewed through the
+ * refresh cookie. Its code is imported here on demand, keeping the entry chunk to what every screen needs.
+ */
 const signedInRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'signed-in',
   beforeLoad: async ({ location }) => {
+    const { currentAccessToken } = await import('./api/access-token.ts');
     if (!(await currentAccessToken())) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
   },
-  loader: ({ context }) => context.queryClient.ensureQueryData(meQuery),
+  loader: async ({ context }) => context.queryClient.ensureQueryData((await import('./account/me-query.ts')).meQuery),
 }).lazy(() => import('./routes/signed-in.tsx').then((m) => m.route));
 
 const homeRoute = createRoute({
