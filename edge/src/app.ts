@@ -9,11 +9,8 @@ import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
 import { adminSessionRoutes } from './routes/admin-sessions.ts';
 import { adminTenantRoutes } from './routes/admin-tenants.ts';
-import { campaignRoutes } from './routes/api/campaigns.ts';
-import { meRoutes } from './routes/api/me.ts';
+import { apiV1Routes } from './routes/api/index.ts';
 import { openApiDocument } from './routes/api/openapi.ts';
-import { sessionRoutes } from './routes/api/sessions.ts';
-import { tenantRoutes } from './routes/api/tenants.ts';
 import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -29,12 +26,9 @@ export function createApp() {
   app.route('/auth', authRoutes());
   // Per route group, not /api/v1/*: an unknown route is a 404 for anyone, not a 401.
   app.use('/api/v1/me', authenticate);
-  app.route('/api/v1', meRoutes());
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
-  app.route('/api/v1', tenantRoutes());
-  app.route('/api/v1', campaignRoutes());
-  app.route('/api/v1', sessionRoutes());
+  app.route('/api/v1', apiV1Routes());
   app.get('/api/v1/openapi.json', openApiDocument(app));
   app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { localToolsEnv, startChild } from './processes.ts';
 
 /** What the build reads: a change to any of them makes ui/dist stale. */
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', '../protocol/src'];
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'preload-landing-screen.ts', 'package.json', '../protocol/src'];
 
 function newestChange(path: string): number {
   if (!existsSync(path)) return 0;

@@ -12,7 +12,7 @@ import { startOpenAiStandIn, type Prompt, type StandIn } from '../../providers/t
 import { joinLink } from '../../ui/src/talk/join-link.ts';
 import { launchChromium } from '../lib/browser.ts';
 import { collectPageErrors, initialScriptBytes, screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
-import { writeWorkerEnv } from '../lib/install-secrets.ts';
+import { loadOrCreateInstallSecrets, writeWorkerEnv } from '../lib/install-secrets.ts';
 import { freePort } from '../lib/ports.ts';
 import type { Child } from '../lib/processes.ts';
 import { adminCall, startEdge, startVoiceNode } from '../lib/system.ts';
@@ -99,7 +99,14 @@ beforeAll(async () => {
   const port = await freePort();
   edgeUrl = `http://127.0.0.1:${port}`;
   const envFile = join(dir, 'worker.env');
-  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1') });
+  const install = loadOrCreateInstallSecrets(join(dir, 'install'));
+  writeWorkerEnv(envFile, {
+    ADMIN_KEY,
+    SECRET_KEYS: generateKeySpec('k1'),
+    ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey,
+    ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys,
+    LOCAL_SIGN_IN: 'on',
+  });
   // The node sends the turn for recognition at each pause (after "Grimjaw," too): only the whole question is heard as one.
   [stt, llm, edge] = await Promise.all([
     startOpenAiStandIn({ transcript: (samples) => (samples.length / 16_000 > 1.2 ? QUESTION : '') }),
@@ -155,12 +162,48 @@ describe('the dashboard in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('signs in on this machine into the home screen, named from /api/v1/me, stays signed in across a reload, and signs out', async () => {
+    const { page, errors } = await newPage();
+    await page.goto(`${edgeUrl}/`);
+    // Not signed in: home sends the visitor to sign in, and back home after.
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/');
+    await page.getByLabel('Email').fill(`mira-${Math.random().toString(36).slice(2, 8)}@example.com`);
+    await page.getByLabel('Display name').fill('Mira the DM');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Welcome, Mira the DM' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.getByText('Signed in as Mira the DM').waitFor();
+    // A first sign-in made the user the owner of a team of their own.
+    expect(await page.getByRole('listitem').filter({ hasText: /^dm-\S+Owner$/ }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'home');
+
+    // The access token was in memory only: a reload gets a new one through the refresh cookie.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Welcome, Mira the DM' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    // The edge revoked the session and cleared its cookies: home is closed again.
+    expect((await context.cookies(`${edgeUrl}/auth/refresh`)).map((c) => c.name)).not.toContain('gx_refresh');
+    await page.goto(`${edgeUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('serves index.html to be revalidated and hashed assets as immutable, and any unknown path as the app', async () => {
     const html = await fetch(`${edgeUrl}/sign-in`);
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(html.headers.get('cache-control') ?? '').not.toContain('immutable');
-    const asset = (await html.text()).match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
-    expect((await fetch(`${edgeUrl}${asset}`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const indexHtml = await html.text();
+    const asset = indexHtml.match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
+    const served = await fetch(`${edgeUrl}${asset}`, { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(served.headers.get('content-encoding')).toMatch(/^(gzip|br)$/);
+    // The landing screen's chunk is fetched beside the entry, not after the router has run.
+    expect(indexHtml).toMatch(/<link rel="modulepreload" crossorigin href="\/assets\/sign-in-[^"]+\.js">/);
 
     const { page, errors } = await newPage();
     await page.goto(`${edgeUrl}/no/such/page`);

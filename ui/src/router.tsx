@@ -1,5 +1,7 @@
-import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import * as v from 'valibot';
+import { queryClient } from './api/query-client.ts';
 import { NotFound } from './components/states/not-found.tsx';
 import { PageLoading } from './components/states/page-loading.tsx';
 import { RouteError } from './components/states/route-error.tsx';
@@ -10,7 +12,7 @@ import { RouteError } from './components/states/route-error.tsx';
  * with valibot here, so links and screens read them typed.
  */
 
-const rootRoute = createRootRoute({
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
   component: Outlet,
   notFoundComponent: NotFound,
   errorComponent: RouteError,
@@ -33,9 +35,28 @@ const joinRoute = createRoute({
   path: '/join/$sessionId',
 }).lazy(() => import('./routes/join.tsx').then((m) => m.route));
 
-const routeTree = rootRoute.addChildren([signInRoute, joinRoute]);
+/**
+ * Every screen of a signed-in user: a token in memory or, after a reload, one renewed through the
+ * refresh cookie. Its code is imported here on demand, keeping the entry chunk to what every screen needs.
+ */
+const signedInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'signed-in',
+  beforeLoad: async ({ location }) => {
+    const { currentAccessToken } = await import('./api/access-token.ts');
+    if (!(await currentAccessToken())) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+  },
+  loader: async ({ context }) => context.queryClient.ensureQueryData((await import('./account/me-query.ts')).meQuery),
+}).lazy(() => import('./routes/signed-in.tsx').then((m) => m.route));
 
-export const router = createRouter({ routeTree, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });
+const homeRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/',
+}).lazy(() => import('./routes/home.tsx').then((m) => m.route));
+
+const routeTree = rootRoute.addChildren([signInRoute, joinRoute, signedInRoute.addChildren([homeRoute])]);
+
+export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });
 
 declare module '@tanstack/react-router' {
   interface Register {

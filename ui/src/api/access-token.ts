@@ -1,3 +1,5 @@
+import { errorFrom } from './errors.ts';
+
 /**
  * The access token lives in this module's memory only (never storage, so a script
  * injected into the page cannot read it back later); the refresh token is an HttpOnly
@@ -42,6 +44,11 @@ export function setAccessToken(token: string | null): void {
 /** Asks the edge for a new token through the refresh cookie; null when there is no valid sign-in. */
 export function renewAccessToken(): Promise<string | null> {
   renewal ??= (async () => {
+    // The edge sets the CSRF cookie with the refresh cookie and clears both together: without it there is no sign-in to renew.
+    if (!csrfToken()) {
+      setAccessToken(null);
+      return null;
+    }
     try {
       const res = await fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken() } });
       const body = res.ok ? ((await res.json()) as { access_token?: unknown }) : null;
@@ -62,4 +69,11 @@ export function renewAccessToken(): Promise<string | null> {
 export async function currentAccessToken(): Promise<string | null> {
   if (held && held.expiresAt - Date.now() > 5_000) return held.token;
   return renewAccessToken();
+}
+
+/** Ends the web session at the edge (its refresh token revoked, its cookies cleared) and forgets the token held here. */
+export async function signOut(): Promise<void> {
+  const res = await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken() } });
+  if (!res.ok) throw await errorFrom(res);
+  setAccessToken(null);
 }

@@ -3,9 +3,5 @@ import type { AppEnv } from '../../env.ts';
 import { getMe } from '../../operations/account.ts';
 import { httpContext } from '../../operations/context.ts';
 
-/** The signed-in user's own account. */
-export function meRoutes() {
-  const app = new Hono<AppEnv>();
-  app.get('/me', async (c) => c.json(await getMe(httpContext(c), c.var.principal)));
-  return app;
-}
+/** The signed-in user's own account. Chained, so the route's answer is in its type. */
+export const meRoutes = () => new Hono<AppEnv>().get('/me', async (c) => c.json(await getMe(httpContext(c), c.var.principal)));

@@ -1,0 +1,11 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../../env.ts';
+import { campaignRoutes } from './campaigns.ts';
+import { meRoutes } from './me.ts';
+import { sessionRoutes } from './sessions.ts';
+import { tenantRoutes } from './tenants.ts';
+
+/** The dashboard's API under /api/v1, chained so its type is what the SPA's client is built from (Hono RPC). */
+export const apiV1Routes = () =>
+  new Hono<AppEnv>().route('/', meRoutes()).route('/', tenantRoutes()).route('/', campaignRoutes()).route('/', sessionRoutes());
+export type ApiV1 = ReturnType<typeof apiV1Routes>;

@@ -1,0 +1,36 @@
+import { useSuspenseQuery } from '@tanstack/react-query';
+import { createLazyRoute } from '@tanstack/react-router';
+import { meQuery, ROLE_NAMES } from '../account/me-query.ts';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card.tsx';
+
+/** Where a signed-in user lands: who they are and the teams they belong to. */
+function Home() {
+  const { data: me } = useSuspenseQuery(meQuery);
+  return (
+    <>
+      <h1 className="text-2xl font-semibold">Welcome, {me.user.display_name}</h1>
+      <Card>
+        <CardHeader>
+          <CardTitle>Your teams</CardTitle>
+          <CardDescription>Each team has its own campaigns, NPCs, bot and quota; your role in it decides what you can change.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          {me.memberships.length === 0 ? (
+            <p className="text-sm text-muted-foreground">You are not in a team yet. Ask a team's owner to invite {me.user.email ?? 'you'}.</p>
+          ) : (
+            <ul className="divide-y rounded-md border">
+              {me.memberships.map((m) => (
+                <li key={m.tenant_id} className="flex items-center justify-between gap-4 p-3 text-sm">
+                  <span className="font-mono">{m.tenant_id}</span>
+                  <span className="text-muted-foreground">{ROLE_NAMES[m.role]}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </CardContent>
+      </Card>
+    </>
+  );
+}
+
+export const route = createLazyRoute('/signed-in/')({ component: Home });
