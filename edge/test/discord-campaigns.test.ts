@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
-import { createCampaign, createDb, currentCampaign, getTenant, listCampaigns } from '@glyphoxa/db';
+import { auditLog, createCampaign, createDb, currentCampaign, getTenant, listCampaigns } from '@glyphoxa/db';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, snowflake } from './helpers/admin.ts';
 import { discordTenant, editedMessage, editedReply, runCommand, uploadAttachment, type DiscordTenant } from './helpers/discord.ts';
@@ -64,6 +65,9 @@ describe('/campaign, from Postgres', () => {
     const current = await currentCampaign(db, tenant.id);
     expect(current).toMatchObject({ name: 'Curse of Strahd', gameSystem: 'dnd5e', language: 'en' });
     expect((await getTenant(db, tenant.id))?.campaignId).toBe(current!.id);
+    // The web's create campaign operation did it, audited as the Discord member.
+    const audited = await db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.target, current!.id)));
+    expect(audited.map((r) => [r.actor, r.action, r.detail])).toEqual([['discord:100000000000000001', 'campaign.create', { npcs: 2, entities: 3, current: true }]]);
 
     const info = await editedMessage((await runCommand(tenant, 'campaign', { subcommand: 'info' })).token);
     expect(info.embeds[0]).toMatchObject({

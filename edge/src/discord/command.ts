@@ -8,6 +8,8 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import type { TenantCoordinator } from '../durable/coordinator/tenant-coordinator.ts';
+import type { OperationContext } from '../operations/context.ts';
+import type { Principal } from '../principal.ts';
 import type { Logger } from '@glyphoxa/protocol';
 import type { Interaction } from './interaction.ts';
 import type { OptionValues } from './options.ts';
@@ -18,6 +20,10 @@ export interface CommandContext {
   interaction: Interaction & { guild_id: string };
   /** The member who ran the command. */
   userId: string;
+  /** That member as the operations see them: a `dm` when they hold the tenant's DM role, else a `viewer`. */
+  principal: Principal;
+  /** What the operations (edge/src/operations) this door shares with the others need. */
+  operations: OperationContext;
   tenant: Tenant;
   log: Logger;
   db: () => Database;
@@ -83,10 +89,9 @@ export const modal = (form: Modal): CommandResult => ({ modal: form });
  */
 export function dmOnly<A extends unknown[]>(handler: (ctx: CommandContext, ...args: A) => Returns): (ctx: CommandContext, ...args: A) => Returns {
   return (ctx, ...args) => {
-    const role = ctx.tenant.dmRoleId;
-    if (role && !ctx.interaction.member?.roles.includes(role)) {
-      return reply(`Only the DM can do that: it needs the <@&${role}> role, which you do not have.`);
-    }
+    if (!isDm(ctx.tenant, ctx.interaction)) return reply(`Only the DM can do that: it needs the <@&${ctx.tenant.dmRoleId}> role, which you do not have.`);
     return handler(ctx, ...args);
   };
 }
+
+export const isDm = (tenant: Tenant, interaction: Interaction): boolean => !tenant.dmRoleId || (interaction.member?.roles.includes(tenant.dmRoleId) ?? false);

@@ -5,7 +5,8 @@ import type { Bindings } from '../env.ts';
 import { Callback, EPHEMERAL, InteractionKind } from './api-constants.ts';
 import type { Logger } from '@glyphoxa/protocol';
 import { tenantBotToken } from './bot-token.ts';
-import { STALE_BUTTON, type Answer, type CommandContext, type CommandResult } from './command.ts';
+import { SCOPES } from '../principal.ts';
+import { isDm, STALE_BUTTON, type Answer, type CommandContext, type CommandResult } from './command.ts';
 import { interactionName, modalValues, type ComponentData, type Interaction, type ModalData } from './interaction.ts';
 import { optionValues } from './options.ts';
 import { buttonNamed, commandNamed, modalNamed } from './registry.ts';
@@ -88,11 +89,14 @@ function respond(deps: DispatchDeps, interaction: Interaction, result: CommandRe
 function commandContext(deps: DispatchDeps, interaction: CommandContext['interaction'], userId: string): CommandContext {
   let rest: Promise<DiscordRest> | undefined;
   const { tenant, env } = deps;
+  const log = deps.log.with({ command: interactionName(interaction), guild_id: interaction.guild_id });
   return {
     interaction,
     userId,
+    principal: { kind: 'discord', id: userId, userId: null, tenantId: tenant.id, role: isDm(tenant, interaction) ? 'dm' : 'viewer', scopes: [...SCOPES] },
+    operations: { env, db: deps.db, log, waitUntil: deps.waitUntil, ip: null },
     tenant,
-    log: deps.log.with({ command: interactionName(interaction), guild_id: interaction.guild_id }),
+    log,
     db: deps.db,
     secretKeys: env.SECRET_KEYS,
     coordinator: coordinatorOf(env, tenant.id),

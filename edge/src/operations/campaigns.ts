@@ -9,6 +9,7 @@ import {
   listNpcs as readNpcs,
   updateCampaign as writeCampaign,
   updateNpc as writeNpc,
+  type CampaignContent,
   type CampaignFields,
   type NpcFields,
 } from '@glyphoxa/db';
@@ -18,9 +19,6 @@ import type { Principal } from '../principal.ts';
 import { viewCampaign, viewNpc } from '../views/campaign.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
-
-/** A tenant holds at most this many campaigns in one answer (Discord's autocomplete asks for fewer). */
-export const MAX_CAMPAIGNS_LISTED = 500;
 
 const campaignMissing = (id: string) => () => new ApiError(404, 'campaign_not_found', `No campaign ${id}`);
 const npcMissing = (id: string) => () => new ApiError(404, 'npc_not_found', `No NPC ${id}`);
@@ -37,13 +35,17 @@ export async function getCampaign(ctx: OperationContext, principal: Principal, t
   return viewCampaign(campaign);
 }
 
-/** Creates an empty campaign (a file brings its NPCs and entities through Discord's `/campaign load`). */
-export async function createCampaign(ctx: OperationContext, principal: Principal, tenantId: string, fields: CampaignFields) {
+/**
+ * Creates a campaign with what it holds (the web's form: nothing yet; Discord's
+ * `/campaign load`: a file's NPCs and entities), with `makeCurrent` as the tenant's current one.
+ */
+export async function createCampaign(ctx: OperationContext, principal: Principal, tenantId: string, content: CampaignContent, options: { makeCurrent: boolean }) {
   authorize(principal, 'campaigns.manage', tenantId);
-  const campaign = await insertCampaign(ctx.db(), tenantId, { campaign: fields, npcs: [], entities: [] }, { makeCurrent: false });
-  if (!campaign) throw nameTaken();
+  const campaign = await insertCampaign(ctx.db(), tenantId, content, options);
+  if (!campaign) throw new ApiError(409, 'campaign_exists', 'name: You already have a campaign of this name', 'name');
   const view = viewCampaign(campaign);
-  await audit(ctx, principal, { tenantId, action: 'campaign.create', target: campaign.id, after: view });
+  const detail = { npcs: content.npcs.length, entities: content.entities.length, current: options.makeCurrent };
+  await audit(ctx, principal, { tenantId, action: 'campaign.create', target: campaign.id, detail, after: view });
   return view;
 }
 
@@ -105,5 +107,3 @@ export async function deleteNpc(ctx: OperationContext, principal: Principal, ten
   if (!deleted) throw npcMissing(npcId)();
   await audit(ctx, principal, { tenantId, action: 'npc.delete', target: npcId, before: viewNpc(deleted) });
 }
-
-const nameTaken = () => new ApiError(409, 'conflict', 'name: You already have a campaign of this name', 'name');

@@ -1,4 +1,4 @@
-import { campaignOverview, createCampaign, findCampaignByName, listCampaigns, setCurrentCampaign } from '@glyphoxa/db';
+import { campaignOverview, findCampaignByName, setCurrentCampaign } from '@glyphoxa/db';
 import type { APIEmbed } from 'discord-api-types/v10';
 import * as v from 'valibot';
 import { checkEntries, describeIssue, readYaml } from '../../campaign/yaml-file.ts';
@@ -9,6 +9,8 @@ import { withCurrentCampaign } from '../current-campaign.ts';
 import { attachment, autocompletedName, MAX_CHOICES, subcommand } from '../definitions.ts';
 import { auditDiscord } from '../guild-session.ts';
 import { bulletList, escapeMarkdown } from '../markdown.ts';
+import { ApiError } from '../../errors.ts';
+import { createCampaign, listCampaigns } from '../../operations/campaigns.ts';
 import { excerpt } from '../../text.ts';
 import { stringOption } from '../options.ts';
 
@@ -90,10 +92,13 @@ const load: Handler = (ctx, options) => {
       return `Campaign not loaded: the file has ${n} ${n === 1 ? 'problem' : 'problems'}. Fix ${n === 1 ? 'it' : 'them'} and load it again:\n${bulletList(read.problems)}`;
     }
     const makeCurrent = !(await sessionRunning(ctx));
-    const campaign = await createCampaign(ctx.db(), ctx.tenant.id, read.content, { makeCurrent });
     const name = `**${escapeMarkdown(read.content.campaign.name)}**`;
-    if (!campaign) return `You already have a campaign named ${name}. Give the file another \`name:\`, or switch to that one with \`/campaign switch\`.`;
-    await auditDiscord(ctx, 'campaign.load', campaign.id, { npcs: read.content.npcs.length, entities: read.content.entities.length, current: makeCurrent });
+    try {
+      await createCampaign(ctx.operations, ctx.principal, ctx.tenant.id, read.content, { makeCurrent });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'campaign_exists') return `You already have a campaign named ${name}. Give the file another \`name:\`, or switch to that one with \`/campaign switch\`.`;
+      throw error;
+    }
     const loaded = `Loaded ${name}: ${read.content.npcs.length} NPCs, ${read.content.entities.length} entities.`;
     return makeCurrent ? `${loaded} It is now your current campaign.` : `${loaded} A session is running, so it is not current yet: \`/campaign switch\` to it once the session ends.`;
   });
@@ -102,10 +107,10 @@ const load: Handler = (ctx, options) => {
 export const campaignCommand: SlashCommand = {
   definition,
   handlers: { info, switch: dmOnly(switchTo), load: dmOnly(load) },
-  /** The tenant's campaigns, from Postgres. */
+  /** The tenant's campaigns, through the operation the web's list is. */
   async autocomplete(ctx, focused) {
     if (focused.name !== 'name') return [];
-    const campaigns = await listCampaigns(ctx.db(), ctx.tenant.id, { typed: focused.value, limit: MAX_CHOICES });
+    const campaigns = await listCampaigns(ctx.operations, ctx.principal, ctx.tenant.id, { typed: focused.value, limit: MAX_CHOICES });
     return campaigns.map((c) => ({ name: c.name, value: c.name }));
   },
 };

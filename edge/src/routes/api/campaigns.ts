@@ -27,7 +27,7 @@ export function campaignRoutes() {
   });
 
   app.post('/tenants/:id/campaigns', answers('Create a campaign', 201, CampaignAnswer), input('param', TenantParamsSchema), input('json', CampaignBodySchema), async (c) =>
-    c.json({ campaign: await createCampaign(httpContext(c), c.var.principal, c.req.valid('param').id, c.req.valid('json')) }, 201),
+    c.json({ campaign: await createCampaign(httpContext(c), c.var.principal, c.req.valid('param').id, { campaign: c.req.valid('json'), npcs: [], entities: [] }, { makeCurrent: false }) }, 201),
   );
 
   app.get('/tenants/:id/campaigns/:campaignId', answers('Get a campaign', 200, CampaignAnswer), input('param', CampaignParamsSchema), async (c) => {
