@@ -89,6 +89,7 @@ describe('campaigns and NPCs under /api/v1/tenants/:id', () => {
     const npcs = `/tenants/${tenant}/campaigns/${campaign}/npcs`;
     const bad = async (body: unknown) => (await api(owner.token, 'POST', npcs, body)).body.error;
     expect(await bad({ ...NPC, mood: 'grim' })).toMatchObject({ code: 'invalid_request', field: 'mood' });
+    expect(await bad({ ...NPC, voice: { ...NPC.voice, tone: 'deep' } })).toMatchObject({ field: 'voice.tone' });
     expect(await bad({ ...NPC, voice: { ...NPC.voice, pitch: 11 } })).toMatchObject({ field: 'voice.pitch', message: 'voice.pitch: must be from -10 to 10' });
     expect(await bad({ ...NPC, voice: { ...NPC.voice, speed: 0.4 } })).toMatchObject({ field: 'voice.speed' });
     expect(await bad({ ...NPC, budget_tier: 'huge' })).toMatchObject({ field: 'budget_tier' });

@@ -29,6 +29,7 @@ describe('GET /api/v1/openapi.json', () => {
     const body = create.requestBody.content['application/json'].schema;
     expect(body.additionalProperties).toBe(false);
     expect(body.required).toEqual(['name', 'voice']);
+    expect(body.properties.voice.additionalProperties).toBe(false);
     expect(body.properties.voice.properties.pitch).toMatchObject({ minimum: -10, maximum: 10 });
     expect(body.properties.voice.properties.speed).toMatchObject({ minimum: 0.5, maximum: 2 });
     expect(body.properties.budget_tier.enum).toEqual(['fast', 'standard', 'deep']);

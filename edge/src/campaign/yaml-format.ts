@@ -42,15 +42,16 @@ const range = (min: number, max: number) =>
   v.pipe(v.number('must be a number'), v.minValue(min, `must be from ${min} to ${max}`), v.maxValue(max, `must be from ${min} to ${max}`));
 
 /** The protocol's voice, with pitch and speed optional (0 and 1). */
-const VoiceEntry = v.object(
-  {
-    provider: Label,
-    voice_id: Label,
-    pitch: v.optional(range(-10, 10), 0),
-    speed: v.optional(range(0.5, 2), 1),
-  },
-  'must be a mapping with provider and voice_id',
-) satisfies v.GenericSchema<unknown, v.InferOutput<typeof VoiceSchema>>;
+const VOICE_ENTRIES = {
+  provider: Label,
+  voice_id: Label,
+  pitch: v.optional(range(-10, 10), 0),
+  speed: v.optional(range(0.5, 2), 1),
+};
+const VOICE_MESSAGE = 'must be a mapping with provider and voice_id';
+const VoiceEntry = v.object(VOICE_ENTRIES, VOICE_MESSAGE) satisfies v.GenericSchema<unknown, v.InferOutput<typeof VoiceSchema>>;
+/** The same, refusing fields it does not know (an API body; a file's extra keys are left out). */
+export const StrictVoiceEntry = v.strictObject(VOICE_ENTRIES, VOICE_MESSAGE);
 
 const BUDGET_TIERS = NpcDefinitionSchema.entries.budget_tier.options;
 

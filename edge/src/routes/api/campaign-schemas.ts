@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { campaignFields, CAMPAIGN_ENTRIES, NPC_ENTRIES, npcFields } from '../../campaign/yaml-format.ts';
+import { campaignFields, CAMPAIGN_ENTRIES, NPC_ENTRIES, npcFields, StrictVoiceEntry } from '../../campaign/yaml-format.ts';
 import { CampaignViewSchema, NpcViewSchema } from '../../views/campaign.ts';
 import { TenantIdSchema } from '../admin-schemas.ts';
 
@@ -15,7 +15,7 @@ export const CampaignParamsSchema = v.object({ id: TenantIdSchema, campaignId: U
 export const NpcParamsSchema = v.object({ id: TenantIdSchema, npcId: Uuid('an NPC') });
 
 export const CampaignBodySchema = v.pipe(v.strictObject(CAMPAIGN_ENTRIES), v.transform(campaignFields));
-export const NpcBodySchema = v.pipe(v.strictObject(NPC_ENTRIES), v.transform(npcFields));
+export const NpcBodySchema = v.pipe(v.strictObject({ ...NPC_ENTRIES, voice: StrictVoiceEntry }), v.transform(npcFields));
 
 export const CampaignListQuerySchema = v.strictObject({
   /** Names containing this, ignoring case. */
