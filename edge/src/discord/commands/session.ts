@@ -2,7 +2,9 @@ import type { APIApplicationCommandBasicOption } from 'discord-api-types/v10';
 import { OptionType, VoiceChannelTypes } from '../api-constants.ts';
 import { defer, dmOnly, type CommandContext, type Handler, type SlashCommand } from '../command.ts';
 import { subcommand } from '../definitions.ts';
-import { auditDiscord, guildSession, NO_SESSION } from '../guild-session.ts';
+import { ApiError } from '../../errors.ts';
+import { startSession, stopSession } from '../../operations/sessions.ts';
+import { guildSession, NO_SESSION } from '../guild-session.ts';
 import { stringOption } from '../options.ts';
 import { DiscordApiError } from '../rest.ts';
 import { recap, voiceRecap } from './session-recap.ts';
@@ -37,15 +39,9 @@ const start: Handler = (ctx, options) =>
   defer(async () => {
     const channelId = stringOption(options, 'channel') ?? (await callersVoiceChannel(ctx));
     if (typeof channelId !== 'string') return channelId.message;
-    const outcome = await ctx.coordinator.startSession({
-      guild_id: ctx.interaction.guild_id,
-      channel_id: channelId,
-      started_by: ctx.userId,
-      transport: 'discord',
-    });
-    if (!outcome.ok) return outcome.message;
-    await auditDiscord(ctx, 'session.start', outcome.value.id, { channel_id: channelId });
-    return `Session started in <#${channelId}>. Your NPCs are joining the channel.`;
+    const request = { guild_id: ctx.interaction.guild_id, channel_id: channelId, started_by: ctx.userId, transport: 'discord' as const };
+    const refused = await refusalOf(() => startSession(ctx.operations, ctx.principal, ctx.tenant.id, request));
+    return refused ?? `Session started in <#${channelId}>. Your NPCs are joining the channel.`;
   });
 
 /** The caller's current voice channel, or why there is none to use. */
@@ -65,11 +61,20 @@ const stop: Handler = (ctx) =>
   defer(async () => {
     const session = await guildSession(ctx);
     if (!session) return NO_SESSION;
-    const outcome = await ctx.coordinator.stopSession(session.id);
-    if (!outcome.ok) return outcome.message;
-    await auditDiscord(ctx, 'session.stop', session.id);
-    return 'Session stopped. Thanks for playing!';
+    const refused = await refusalOf(() => stopSession(ctx.operations, ctx.principal, session.id, ctx.tenant.id));
+    return refused ?? 'Session stopped. Thanks for playing!';
   });
+
+/** Runs the operation (the one the web's routes call); a refusal's message is the DM's answer, null when it went through. */
+async function refusalOf(operation: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await operation();
+    return null;
+  } catch (error) {
+    if (error instanceof ApiError) return error.message;
+    throw error;
+  }
+}
 
 export const sessionCommand: SlashCommand = {
   definition,
