@@ -5,7 +5,8 @@
  * `npm run bench -- --quick` runs the tenant sweep at 1,000 only;
  * `--tenants=300,2000` picks the sweep's sizes; `--only=discord`, `--only=control-plane`,
  * `--only=dashboard`, `--only=flood` (a transcript flood beside another tenant's admin API) or
- * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions.
+ * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions;
+ * `--only=knowledge` campaign knowledge at the database (graph walks, similarity search).
  */
 import { resolve } from 'node:path';
 import postgres from 'postgres';
@@ -16,6 +17,7 @@ import { controlPlaneBenchmarks } from './control-plane.ts';
 import { dashboardBenchmarks } from './dashboard.ts';
 import { discordBenchmarks } from './discord.ts';
 import { floodBenchmarks } from './flood.ts';
+import { knowledgeBenchmarks } from './knowledge.ts';
 import { printTable, type Row } from './lib/stats.ts';
 import { voiceBenchmarks } from './voice.ts';
 
@@ -45,8 +47,8 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
-if (!only || !only.startsWith('voice')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
-if (!only || only === 'control-plane' || only === 'discord' || only === 'flood' || only === 'dashboard') {
+if (!only || !(only.startsWith('voice') || only === 'knowledge')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
+if (!only || ['control-plane', 'discord', 'flood', 'dashboard', 'knowledge'].includes(only)) {
   const database = await scratchDatabase();
   try {
     await migrate(database.url);
@@ -54,6 +56,7 @@ if (!only || only === 'control-plane' || only === 'discord' || only === 'flood' 
     if (!only || only === 'discord') rows.push(...(await discordBenchmarks(database.url)));
     if (!only || only === 'flood') rows.push(...(await floodBenchmarks(database.url)));
     if (!only || only === 'dashboard') rows.push(...(await dashboardBenchmarks(database.url)));
+    if (!only || only === 'knowledge') rows.push(...(await knowledgeBenchmarks(database.url)));
   } finally {
     await database.drop();
   }

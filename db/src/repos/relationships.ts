@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, or } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { entities, relationships, type Entity, type NewRelationship, type Relationship } from '../schema/index.ts';
@@ -76,9 +76,13 @@ export function deleteRelationship(db: Db, tenantId: string, id: string): Promis
   });
 }
 
+/** An entity as a graph shows it: all but its search vector. */
+export type GraphEntity = Omit<Entity, 'search'>;
+const { search: _search, ...graphColumns } = getTableColumns(entities);
+
 export interface Neighbourhood {
   /** The start first, then by distance from it (steps along edges, whichever way they point). */
-  entities: Array<Entity & { depth: number }>;
+  entities: Array<GraphEntity & { depth: number }>;
   /** The edges walked: each joins two of `entities`. */
   relationships: Relationship[];
 }
@@ -121,7 +125,7 @@ export function neighbourhood(
       frontier = next;
     }
     const rows = await tx
-      .select()
+      .select(graphColumns)
       .from(entities)
       .where(and(eq(entities.tenantId, tenantId), eq(entities.campaignId, campaignId), inArray(entities.id, [...depths.keys()])));
     if (!rows.some((row) => row.id === entityId)) return null;
