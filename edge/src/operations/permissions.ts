@@ -24,7 +24,7 @@ export const PERMISSIONS = {
   'billing.manage': { roles: OWNERS, scope: 'billing' },
   'members.view': { roles: EVERY_MEMBER, scope: 'read' },
   'members.manage': { roles: OWNERS, scope: 'write' },
-  'api_keys.manage': { roles: RUNNERS, scope: 'write' },
+  'api_keys.manage': { roles: OWNERS, scope: 'write' },
   'providers.view': { roles: EVERY_MEMBER, scope: 'read' },
   'providers.manage': { roles: OWNERS, scope: 'write' },
   'campaigns.view': { roles: EVERY_MEMBER, scope: 'read' },

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
+import { apiKeyRoutes } from './api-keys.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { meRoutes } from './me.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -7,5 +8,5 @@ import { tenantRoutes } from './tenants.ts';
 
 /** The dashboard's API under /api/v1, chained so its type is what the SPA's client is built from (Hono RPC). */
 export const apiV1Routes = () =>
-  new Hono<AppEnv>().route('/', meRoutes()).route('/', tenantRoutes()).route('/', campaignRoutes()).route('/', sessionRoutes());
+  new Hono<AppEnv>().route('/', meRoutes()).route('/', tenantRoutes()).route('/', campaignRoutes()).route('/', sessionRoutes()).route('/', apiKeyRoutes());
 export type ApiV1 = ReturnType<typeof apiV1Routes>;
