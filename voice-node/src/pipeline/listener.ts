@@ -2,6 +2,7 @@ import type { Logger } from '@glyphoxa/protocol';
 import { SPEECH_SAMPLE_RATE } from '../audio/format.ts';
 import { createSpeakerDecoders } from '../audio/speaker-decoders.ts';
 import type { VadEngine } from '../audio/vad/load.ts';
+import { WINDOW_SAMPLES } from '../audio/vad/windowed-detector.ts';
 import type { VadOptions, VoiceActivityDetector } from '../audio/vad/voice-activity-detector.ts';
 import type { AudioTransport } from '../transport/audio-transport.ts';
 
@@ -20,6 +21,8 @@ export interface HeardUtterance {
   /** performance.now() when the VAD decided it had ended (after its end-of-speech silence). */
   detectedAt: number;
 }
+
+const WINDOW_MS = (WINDOW_SAMPLES * 1000) / SPEECH_SAMPLE_RATE;
 
 interface Chain {
   detector: VoiceActivityDetector;
@@ -42,9 +45,10 @@ export interface ListenerEvents {
 
 /**
  * Every speaker's inbound audio, separately: Opus decoded to 16 kHz mono -> VAD.
- * A speaker's chain exists while their stream does; a stream's end (the transport
- * saw no packets for a while, as Discord clients stop sending in silence) closes any
- * open utterance at once.
+ * A speaker's chain (one detector, their events in order) lives from their first
+ * packet until a stream's end has been scored with nothing after it; a stream's end
+ * (the transport saw no packets for a while, as Discord clients stop sending in
+ * silence) closes any open utterance at once.
  */
 export function listenToSpeakers(
   transport: AudioTransport,
@@ -92,8 +96,18 @@ export function listenToSpeakers(
     const chain = chains.get(speakerId);
     decoders.end(speakerId);
     if (!chain) return;
-    chains.delete(speakerId);
-    void chain.detector.end().finally(() => chain.detector.close());
+    // The next stream goes into the same detector, after this end: a detector of its own
+    // would run beside this one's backlog (its windows still being scored when the VAD
+    // lags), and its speech start could reach the pipeline before this utterance's end.
+    // A part-window is dropped at the end: stream time goes on from the last whole window.
+    chain.pushedMs = Math.floor(chain.pushedMs / WINDOW_MS) * WINDOW_MS;
+    const pushed = chain.pushedMs;
+    void chain.detector.end().then(() => {
+      // Silent since: the speaker's detector is freed until they speak again.
+      if (closed || chains.get(speakerId) !== chain || chain.pushedMs !== pushed) return;
+      chains.delete(speakerId);
+      chain.detector.close();
+    });
   });
 
   return {

@@ -44,7 +44,7 @@ export interface VadListener {
 export interface VoiceActivityDetector {
   /** 16 kHz mono PCM, in order, any chunk size; scored in the background. */
   push(samples: Int16Array): void;
-  /** The stream ended: resolves once everything pushed is scored and an open utterance is closed. */
+  /** The stream ended: resolves once everything pushed is scored and an open utterance is closed. A next stream may be pushed at once; its events follow. */
   end(): Promise<void>;
   /** Drops everything; no further events. */
   close(): void;

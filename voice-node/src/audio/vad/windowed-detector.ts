@@ -11,17 +11,18 @@ export const WINDOW_SAMPLES = 512;
 
 /** What a model contributes: a speech probability per window. */
 export interface WindowScorer {
-  /** WINDOW_SAMPLES samples scaled to [-1, 1). */
+  /** WINDOW_SAMPLES samples scaled to [-1, 1); called for each window as it is cut, before earlier ones are answered, so scored in call order. */
   score(window: Float32Array): number | Promise<number>;
-  /** A new stream begins: forget recurrent state. */
+  /** A new stream begins (in call order with `score`): forget recurrent state. */
   reset(): void;
   /** The detector is closed: free what the scorer holds for it. */
   release?(): void;
 }
 
 /**
- * Cuts the stream into windows and scores them one at a time, in order, off the
- * caller's path (`push` never waits for the model); events come from the segmenter.
+ * Cuts the stream into windows and has each scored as it is cut, off the caller's path
+ * (`push` never waits for the model); the scores are read in order, and events come
+ * from the segmenter.
  */
 export function createWindowedDetector(
   scorer: WindowScorer,
@@ -57,18 +58,22 @@ export function createWindowedDetector(
     });
   };
 
-  const scoreWindow = (window: Int16Array) =>
+  // Each window is asked for as soon as it is cut, not once the one before is scored: a
+  // scorer that answers late (the worker thread starved) then has the backlog queued and
+  // catches up, instead of the stream falling a round trip behind per window for good.
+  const scoreWindow = (window: Int16Array) => {
+    const scaled = new Float32Array(WINDOW_SAMPLES);
+    for (let i = 0; i < WINDOW_SAMPLES; i++) scaled[i] = (window[i] as number) / 32768;
+    const scored = (async () => scorer.score(scaled))().then(
+      (probability) => ({ probability }),
+      (error: unknown) => ({ probability: 0, error }),
+    );
     step(async () => {
-      const scaled = new Float32Array(WINDOW_SAMPLES);
-      for (let i = 0; i < WINDOW_SAMPLES; i++) scaled[i] = (window[i] as number) / 32768;
-      let probability = 0;
-      try {
-        probability = await scorer.score(scaled);
-      } catch (error) {
-        listener.onError?.(error);
-      }
-      emit(segmenter.window(window, probability));
+      const result = await scored;
+      if ('error' in result) listener.onError?.(result.error);
+      emit(segmenter.window(window, result.probability));
     });
+  };
 
   return {
     push(samples) {
@@ -89,10 +94,9 @@ export function createWindowedDetector(
     end() {
       // A trailing part-window (< 32 ms) is dropped: too short to change the outcome.
       filled = 0;
-      step(() => {
-        emit(segmenter.end());
-        scorer.reset();
-      });
+      // Reset now, in order with the windows already asked for: the next stream's windows follow it.
+      scorer.reset();
+      step(() => emit(segmenter.end()));
       return chain;
     },
     close() {
