@@ -22,11 +22,14 @@ export class Answer {
   private holdUntil = Number.POSITIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private open!: () => void;
+  /** Up to when the player's silence has been heard (their VAD may lag behind the clock). */
+  private readonly heardThrough: () => number;
 
-  constructor(npc: NpcDefinition, basis: string, early: boolean) {
+  constructor(npc: NpcDefinition, basis: string, early: boolean, heardThrough: () => number = () => performance.now()) {
     this.npc = npc;
     this.basis = basis;
     this.early = early;
+    this.heardThrough = heardThrough;
     this.release = new Promise((resolve) => (this.open = resolve));
     this.controller.signal.addEventListener('abort', () => clearTimeout(this.timer), { once: true });
   }
@@ -52,8 +55,9 @@ export class Answer {
   private arm(): void {
     clearTimeout(this.timer);
     if (!this.confirmed || this.controller.signal.aborted || !Number.isFinite(this.holdUntil)) return;
-    const wait = this.holdUntil - performance.now();
+    // The hold is silence heard, not time passed: checked again when the wait is up.
+    const wait = this.holdUntil - this.heardThrough();
     if (wait <= 0) this.open();
-    else this.timer = setTimeout(() => this.open(), wait);
+    else this.timer = setTimeout(() => this.arm(), wait);
   }
 }

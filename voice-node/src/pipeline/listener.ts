@@ -56,7 +56,7 @@ export function listenToSpeakers(
   events: ListenerEvents,
   log: Logger,
   vadOptions: Partial<VadOptions> = {},
-): { close(): void } {
+): { close(): void; heardThrough(speakerId: string): number } {
   const decoders = createSpeakerDecoders();
   const chains = new Map<string, Chain>();
   let closed = false;
@@ -111,6 +111,16 @@ export function listenToSpeakers(
   });
 
   return {
+    /**
+     * Up to when (performance.now()) the VAD has heard this speaker: a silence is only
+     * known to have lasted once the windows over it are scored. Now, when nothing waits.
+     */
+    heardThrough(speakerId) {
+      const chain = chains.get(speakerId);
+      const now = performance.now();
+      if (!chain || chain.detector.scoredMs >= Math.floor(chain.pushedMs / WINDOW_MS) * WINDOW_MS) return now;
+      return Math.min(now, chain.lastPushAt - (chain.pushedMs - chain.detector.scoredMs));
+    },
     close() {
       closed = true;
       for (const chain of chains.values()) chain.detector.close();

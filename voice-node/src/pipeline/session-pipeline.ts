@@ -42,6 +42,8 @@ export interface SessionPipelineOptions {
   reporter: SessionReporter;
   log: Logger;
   count?: (event: TurnEvent) => void;
+  /** Up to when (performance.now()) the VAD has heard a speaker (listener.ts); holds wait for it. */
+  heardThrough?: (speakerId: string) => number;
 }
 
 /** A player's turn in progress and the answers it has under way (none, one, later several NPCs). */
@@ -64,6 +66,7 @@ interface OpenTurn {
 export function createSessionPipeline(options: SessionPipelineOptions) {
   const { assignment, roster, mixer, providers, reporter, log } = options;
   const count = options.count ?? (() => {});
+  const heardThrough = options.heardThrough ?? (() => performance.now());
   const memory = createConversationMemory();
   const tracker = createConversationTracker();
   const open = new Map<string, OpenTurn>();
@@ -208,16 +211,20 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     }
     clearTimeout(entry.settleTimer);
     if (!final || entry.answers.length > 0) return;
-    // The silence lasted the hold: the player is done after all. Answer them, or let the words stand.
-    entry.settleTimer = setTimeout(() => {
+    // The silence lasted the hold (as heard: a lagging VAD may yet hear them go on): the player
+    // is done after all. Answer them, or let the words stand.
+    const settle = () => {
+      const wait = holdUntil - heardThrough(speaker.id);
+      if (wait > 0) return void (entry.settleTimer = setTimeout(settle, wait));
       if (responders.length === 0) return close(entry);
       for (const npc of responders) answer(entry, npc, text, false).confirm();
-    }, Math.max(0, holdUntil - performance.now()));
+    };
+    entry.settleTimer = setTimeout(settle, Math.max(0, holdUntil - performance.now()));
   };
 
   const answer = (entry: OpenTurn, npc: NpcDefinition, text: string, early: boolean): Answer => {
     const { speaker } = entry.turn;
-    const started = new Answer(npc, text, early);
+    const started = new Answer(npc, text, early, () => heardThrough(speaker.id));
     entry.answers.push(started);
     if (early) count('early_answer_started');
     void speak(npc, reply(npc, speaker, text), started.controller, { open: entry, answer: started }).catch((error) =>

@@ -56,8 +56,18 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
       speak: (npc, text) => pipeline?.say(npc, text),
       silence: (npc) => pipeline?.silence(npc),
     });
-    pipeline = createSessionPipeline({ assignment, roster, mixer, providers, reporter, log, count: options.countEvent });
-    const listener = listenToSpeakers(transport, options.vad, pipeline, log, { hangoverMs: END_OF_SPEECH_SILENCE_MS });
+    let listener: ReturnType<typeof listenToSpeakers> | undefined;
+    pipeline = createSessionPipeline({
+      assignment,
+      roster,
+      mixer,
+      providers,
+      reporter,
+      log,
+      count: options.countEvent,
+      heardThrough: (speakerId) => listener?.heardThrough(speakerId) ?? performance.now(),
+    });
+    listener = listenToSpeakers(transport, options.vad, pipeline, log, { hangoverMs: END_OF_SPEECH_SILENCE_MS });
     transport.onText((speaker, text) => pipeline?.onTypedLine({ id: speaker.id, name: speaker.name ?? speaker.id }, text));
 
     const close = async () => {

@@ -79,8 +79,12 @@ describe('listening while the VAD lags', () => {
     audio.send(first);
     // 20 ms frames, 32 ms windows: every whole window is with the scorer though none is answered.
     expect(vad.asked.windows).toBe(Math.floor((first.length * 20) / 32));
+    // Nothing is heard yet: as far as holds go, the speaker's audio is all still to come.
+    const sent = performance.now();
+    expect(listening.heardThrough(SPEAKER)).toBeLessThanOrEqual(sent - first.length * 20 + 1);
     await vad.catchUp();
     expect(events).toEqual(['start', 'end']);
+    expect(listening.heardThrough(SPEAKER)).toBeGreaterThanOrEqual(sent);
     listening.close();
   });
 

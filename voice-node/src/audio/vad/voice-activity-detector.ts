@@ -48,6 +48,8 @@ export interface VoiceActivityDetector {
   end(): Promise<void>;
   /** Drops everything; no further events. */
   close(): void;
+  /** Stream time scored so far, its events out: behind what was pushed while the model lags. */
+  readonly scoredMs: number;
 }
 
 export interface VadOptions {

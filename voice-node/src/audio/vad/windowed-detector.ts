@@ -1,3 +1,4 @@
+import { SPEECH_SAMPLE_RATE } from '../format.ts';
 import { createSegmenter } from './segmenter.ts';
 import {
   DEFAULT_VAD_OPTIONS,
@@ -33,6 +34,8 @@ export function createWindowedDetector(
   let partial = new Int16Array(WINDOW_SAMPLES);
   let filled = 0;
   let closed = false;
+  /** Windows whose events went out. */
+  let windowsOut = 0;
   // Each step is caught, so the chain never rejects and one bad window cannot stop the stream.
   let chain: Promise<void> = Promise.resolve();
 
@@ -72,6 +75,7 @@ export function createWindowedDetector(
       const result = await scored;
       if ('error' in result) listener.onError?.(result.error);
       emit(segmenter.window(window, result.probability));
+      windowsOut += 1;
     });
   };
 
@@ -103,6 +107,9 @@ export function createWindowedDetector(
       if (closed) return;
       closed = true;
       scorer.release?.();
+    },
+    get scoredMs() {
+      return (windowsOut * WINDOW_SAMPLES * 1000) / SPEECH_SAMPLE_RATE;
     },
   };
 }
