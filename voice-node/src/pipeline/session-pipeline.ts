@@ -104,7 +104,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       result = await runNpcTurn({ npc, script, tts: providers.ttsFor(npc), mixer, signal: controller.signal, release: answering?.answer.release });
     } catch (error) {
       log.warn('npc turn failed', { npc: npc.name, error: errorMessage(error) });
-      if (!controller.signal.aborted) await apologize(npc, controller);
+      // An answer prepared early apologizes only once it would have been heard: not over a player still talking.
+      if (!controller.signal.aborted) await apologize(npc, controller, answering?.answer.release);
     } finally {
       offAudible();
       turns.delete(controller);
@@ -134,10 +135,12 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     if (answering && !controller.signal.aborted) tracker.spokeWith(answering.open.turn.speaker.id, npc.id, Date.now());
   };
 
-  const apologize = async (npc: NpcDefinition, controller: AbortController) => {
+  const apologize = async (npc: NpcDefinition, controller: AbortController, release?: Promise<void>) => {
     for (const tts of new Set([providers.ttsFor(npc), providers.fallbackTts])) {
       try {
-        await runNpcTurn({ npc, script: { kind: 'verbatim', text: APOLOGY }, tts, mixer, signal: controller.signal });
+        const result = await runNpcTurn({ npc, script: { kind: 'verbatim', text: APOLOGY }, tts, mixer, signal: controller.signal, release });
+        // Dropped before it was heard (the player went on): nothing was said.
+        if (result.marks.firstAudio === undefined) return;
         record({ speaker_id: npc.id, speaker_name: npc.name, npc: true, text: APOLOGY });
         return;
       } catch (error) {
