@@ -2,7 +2,7 @@ import { env, exports } from 'cloudflare:workers';
 import { apiKeys, auditLog, createDb, insertSession } from '@glyphoxa/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { snowflake } from './helpers/admin.ts';
+import { ADMIN_KEY, admin, snowflake } from './helpers/admin.ts';
 import { eventually } from './helpers/eventually.ts';
 import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
 
@@ -120,6 +120,11 @@ describe('managing keys', () => {
       expect((await api(who.token, 'GET', `/tenants/${tenant}/keys`)).status).toBe(403);
     }
     expect((await api(outsider.token, 'GET', `/tenants/${tenant}/keys`)).body.error.code).toBe('tenant_not_found');
+    // The operator sees the keys but cannot make one: a key acts for a member, and the admin key is nobody's.
+    expect((await api(ADMIN_KEY, 'GET', `/tenants/${tenant}/keys`)).status).toBe(200);
+    const byOperator = await api(ADMIN_KEY, 'POST', `/tenants/${tenant}/keys`, { name: 'ops', scopes: ['read'] });
+    expect(byOperator.status).toBe(403);
+    expect(byOperator.body.error.message).toContain('acts for the member who created it');
   });
 
   it('names the field of a bad body', async () => {
@@ -155,6 +160,7 @@ describe('a key acting', () => {
 
     // A key is no person: its account is not its to touch, and it cannot grant scopes it lacks.
     expect((await api(writer.key, 'GET', '/me')).status).toBe(403);
+    expect((await admin('GET', '/admin/tenants', undefined, writer.key)).status).toBe(403);
     const grant = await api(writer.key, 'POST', `/tenants/${tenant}/keys`, { name: 'wider', scopes: ['billing'] });
     expect(grant.status).toBe(403);
     expect(grant.body.error).toMatchObject({ field: 'scopes' });
