@@ -7,7 +7,10 @@ import { preloadLandingScreen } from './preload-landing-screen.ts';
 // dist/ with hashed assets immutable and index.html revalidated. The sign-in screen is where
 // a first visit lands, so its chunks are preloaded beside the entry. Code two chunks share goes
 // into one `shared` chunk: left to itself the bundler cut it into a dozen small files, each a
-// request to the Worker before the first paint.
+// request to the Worker before the first paint. What only a team's screens share (their forms,
+// queries and the edge's body schemas) is a chunk of its own, so the landing screen never loads it.
+const TEAM_SCREENS = /\/(ui\/src\/(campaigns|sessions|forms)|edge\/src)\/|team-nav|confirm-delete|tenant-role/;
+
 export default defineConfig({
   plugins: [react(), tailwindcss(), preloadLandingScreen('src/routes/sign-in.tsx')],
   build: {
@@ -15,6 +18,15 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     reportCompressedSize: false,
-    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'shared', minShareCount: 2 }] } } },
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'shared', minShareCount: 2, priority: 2, test: (id) => !TEAM_SCREENS.test(id) },
+            { name: 'team-screens', test: TEAM_SCREENS, priority: 1 },
+          ],
+        },
+      },
+    },
   },
 });

@@ -12,6 +12,9 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Ids, names, codes and other short strings. */
 export const MAX_ID_LENGTH = 128;
 
+/** Names of campaigns, NPCs and entities: Discord autocompletes them, and a choice holds at most 100 characters. */
+export const MAX_NAME_LENGTH = 100;
+
 /** Free text: transcript lines, spoken text, personalities, error messages. */
 export const MAX_TEXT_LENGTH = 4000;
 

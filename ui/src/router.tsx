@@ -54,7 +54,40 @@ const homeRoute = createRoute({
   path: '/',
 }).lazy(() => import('./routes/home.tsx').then((m) => m.route));
 
-const routeTree = rootRoute.addChildren([signInRoute, joinRoute, signedInRoute.addChildren([homeRoute])]);
+const campaignsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/campaigns',
+}).lazy(() => import('./routes/campaigns.tsx').then((m) => m.route));
+
+const campaignRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/campaigns/$campaignId',
+}).lazy(() => import('./routes/campaign.tsx').then((m) => m.route));
+
+const newNpcRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/campaigns/$campaignId/npcs/new',
+}).lazy(() => import('./routes/npc-new.tsx').then((m) => m.route));
+
+const npcRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/npcs/$npcId',
+}).lazy(() => import('./routes/npc.tsx').then((m) => m.route));
+
+const sessionsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/sessions',
+  validateSearch: v.object({
+    /** The session whose transcript is shown. */
+    session: v.optional(v.pipe(v.string(), v.uuid())),
+  }),
+}).lazy(() => import('./routes/sessions.tsx').then((m) => m.route));
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  joinRoute,
+  signedInRoute.addChildren([homeRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute]),
+]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });
 

@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import { check, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
+import { MAX_NAME_LENGTH } from '@glyphoxa/protocol';
 
-/** Names of campaigns, NPCs and entities: Discord autocompletes them, and a choice holds at most 100 characters. */
-export const MAX_NAME_LENGTH = 100;
+// The protocol holds the cap, so the dashboard's forms read it without the schema; re-exported for the repos.
+export { MAX_NAME_LENGTH } from '@glyphoxa/protocol';
 
 /**
  * The lowercased name, kept as a column so that "unique, ignoring case" is a

@@ -1,5 +1,6 @@
-import { MAX_NAME_LENGTH, type CampaignFields, type EntityFields, type NpcFields } from '@glyphoxa/db';
-import { boundedJsonObject, EntityTypeSchema, MAX_ID_LENGTH, MAX_JSON_FIELD_BYTES, MAX_TEXT_LENGTH, NpcDefinitionSchema, VoiceSchema } from '@glyphoxa/protocol';
+// Types only from the db package: the dashboard's forms import this module, and its code is Node's.
+import type { CampaignFields, EntityFields, NpcFields } from '@glyphoxa/db';
+import { boundedJsonObject, EntityTypeSchema, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_JSON_FIELD_BYTES, MAX_TEXT_LENGTH, NpcDefinitionSchema, VoiceSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 
 /**

@@ -1,5 +1,5 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { createLazyRoute } from '@tanstack/react-router';
+import { createLazyRoute, Link } from '@tanstack/react-router';
 import { meQuery, ROLE_NAMES } from '../account/me-query.ts';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card.tsx';
 
@@ -20,9 +20,17 @@ function Home() {
           ) : (
             <ul className="divide-y rounded-md border">
               {me.memberships.map((m) => (
-                <li key={m.tenant_id} className="flex items-center justify-between gap-4 p-3 text-sm">
+                <li key={m.tenant_id} className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 p-3 text-sm">
                   <span className="font-mono">{m.tenant_id}</span>
                   <span className="text-muted-foreground">{ROLE_NAMES[m.role]}</span>
+                  <span className="flex w-full gap-4">
+                    <Link to="/teams/$tenantId/campaigns" params={{ tenantId: m.tenant_id }} className="text-primary underline-offset-4 hover:underline">
+                      Campaigns<span className="sr-only"> of {m.tenant_id}</span>
+                    </Link>
+                    <Link to="/teams/$tenantId/sessions" params={{ tenantId: m.tenant_id }} className="text-primary underline-offset-4 hover:underline">
+                      Sessions<span className="sr-only"> of {m.tenant_id}</span>
+                    </Link>
+                  </span>
                 </li>
               ))}
             </ul>

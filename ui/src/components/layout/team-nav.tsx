@@ -1,0 +1,23 @@
+import { Link } from '@tanstack/react-router';
+
+/** The screens of one team. */
+export function TeamNav({ tenantId }: { tenantId: string }) {
+  const item = 'rounded-md px-3 py-1.5 text-sm hover:bg-accent [&.active]:bg-secondary [&.active]:font-medium';
+  return (
+    <nav aria-label={`Team ${tenantId}`} className="flex flex-wrap items-center gap-2">
+      <Link to="/" className="text-sm text-muted-foreground hover:underline">
+        Home
+      </Link>
+      <span aria-hidden="true" className="text-muted-foreground">
+        /
+      </span>
+      <span className="font-mono text-sm">{tenantId}</span>
+      <Link to="/teams/$tenantId/campaigns" params={{ tenantId }} className={item}>
+        Campaigns
+      </Link>
+      <Link to="/teams/$tenantId/sessions" params={{ tenantId }} className={item}>
+        Sessions
+      </Link>
+    </nav>
+  );
+}
