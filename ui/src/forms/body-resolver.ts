@@ -1,4 +1,5 @@
-import type { FieldValues, Resolver } from 'react-hook-form';
+import { toNestErrors } from '@hookform/resolvers';
+import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
 import * as v from 'valibot';
 import { issuePath } from '@glyphoxa/protocol';
 
@@ -9,15 +10,16 @@ import { issuePath } from '@glyphoxa/protocol';
  * the edge would, in the edge's words. The submit handler receives the body.
  */
 export function bodyResolver<F extends FieldValues, S extends v.GenericSchema>(schema: S, toBody: (form: F) => v.InferInput<S>, fieldOf: (path: string) => string): Resolver<F, unknown, v.InferInput<S>> {
-  return async (values) => {
+  return async (values, _context, options) => {
     const body = toBody(values);
     const result = v.safeParse(schema, body);
     if (result.success) return { values: body, errors: {} };
-    const errors: Record<string, { type: string; message: string }> = {};
+    const errors: FieldErrors = {};
     for (const issue of result.issues) {
       const field = fieldOf(issuePath(issue) ?? '');
       errors[field] ??= { type: issue.type, message: issue.message };
     }
-    return { values: {}, errors: errors as never };
+    // Keyed by path ('voice.pitch'), nested the way react-hook-form reads them (errors.voice.pitch).
+    return { values: {}, errors: toNestErrors(errors, options) };
   };
 }
