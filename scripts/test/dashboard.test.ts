@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { createDb } from '../../db/src/client.ts';
 import { DEMO_CAMPAIGN } from '../../db/src/demo-campaign.ts';
 import { createCampaign } from '../../db/src/repos/campaigns.ts';
+import { insertMembership } from '../../db/src/repos/memberships.ts';
+import { users } from '../../db/src/schema/accounts.ts';
+import { withTenant } from '../../db/src/tenant-isolation/transactions.ts';
 import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
 import { startOpenAiStandIn, type Prompt, type StandIn } from '../../providers/test/stand-ins/index.ts';
 import { joinLink } from '../../ui/src/talk/join-link.ts';
@@ -66,6 +70,22 @@ function spokenQuestion(): string {
 
 function reply(prompt: Prompt): string {
   return JSON.stringify(prompt.messages.at(-1)).includes('cheaper') ? TYPED_ANSWER : ANSWER;
+}
+
+/** Signs in on this machine as a new user; their id. */
+async function signInLocally(page: Page, name: string): Promise<string> {
+  const email = `${name.split(' ')[0]!.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  await page.goto(`${edgeUrl}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Display name').fill(name);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
+  const { db, close } = createDb(process.env.DATABASE_URL!, { max: 1 });
+  try {
+    return (await db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
+  } finally {
+    await close();
+  }
 }
 
 async function newPage(): Promise<{ page: Page; errors: string[] }> {
@@ -195,11 +215,7 @@ describe('the dashboard in Chromium', () => {
 
   it('lets a DM create a campaign and an NPC, the NPC form refusing a bad value beside its field, and both are there after a reload', async () => {
     const { page, errors } = await newPage();
-    await page.goto(`${edgeUrl}/sign-in`);
-    await page.getByLabel('Email').fill(`rook-${Math.random().toString(36).slice(2, 8)}@example.com`);
-    await page.getByLabel('Display name').fill('Rook the DM');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Welcome, Rook the DM' }).waitFor();
+    await signInLocally(page, 'Rook the DM');
     await page.getByRole('link', { name: /^Campaigns of / }).click();
     await page.getByRole('heading', { name: 'Campaigns', exact: true }).waitFor();
     await page.getByText('No campaigns yet').waitFor();
@@ -326,9 +342,23 @@ describe('the dashboard in Chromium', () => {
     await page.getByText('Connection details').click();
     await screenshotEachWidth(page, SHOTS, 'talk-to-npc');
 
+    // A DM of the tenant finds the session on the dashboard with its transcript, and stops it there.
+    const dm = await newPage();
+    const dmId = await signInLocally(dm.page, 'Sable the DM');
+    const { db, close } = createDb(process.env.DATABASE_URL!, { max: 1 });
+    await withTenant(db, tenant, (tx) => insertMembership(tx, tenant, dmId, 'dm')).finally(close);
+    await dm.page.goto(`${edgeUrl}/teams/${tenant}/sessions`);
+    await dm.page.getByRole('link', { name: /^Running session started/ }).click();
+    const transcript = dm.page.getByRole('list', { name: 'Transcript' });
+    await transcript.getByText(ANSWER).waitFor();
+    await transcript.getByText(TYPED_ANSWER).waitFor();
+    expect(await seriousViolations(dm.page)).toEqual([]);
+    await screenshotEachWidth(dm.page, SHOTS, 'sessions');
+    await dm.page.getByRole('button', { name: 'Stop session' }).click();
+    await dm.page.getByRole('link', { name: /^Ended session started/ }).waitFor();
+
     // Stopping the session ends the conversation, and the page says so.
-    expect((await api('POST', `/sessions/${id}/stop`)).body.session.state).toBe('ended');
     await page.getByText('The session has ended').waitFor();
-    expect(errors).toEqual([]);
+    expect([...errors, ...dm.errors]).toEqual([]);
   });
 });
