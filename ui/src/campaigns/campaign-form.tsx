@@ -1,12 +1,10 @@
 import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { nextStep } from '../api/errors.ts';
-import { Alert } from '../components/ui/alert.tsx';
-import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { showApiFieldError } from '../forms/api-field-error.ts';
 import { bodyResolver } from '../forms/body-resolver.ts';
 import { Field } from '../forms/field.tsx';
+import { FormFooter } from '../forms/form-footer.tsx';
 import { optionalText } from '../forms/text-lists.ts';
 import { CampaignBody, type CampaignBodyInput } from './campaign-body.ts';
 import type { Campaign } from './campaign-queries.ts';
@@ -57,16 +55,7 @@ export function CampaignFormCard({ campaign, submitLabel, onSave, disabled }: { 
           {(aria) => <Input {...aria} {...register('description')} />}
         </Field>
       </fieldset>
-      {failure !== null && (
-        <Alert tone="error">
-          {failure instanceof Error ? failure.message : 'Saving failed'}. {nextStep(failure)}
-        </Alert>
-      )}
-      {!disabled && (
-        <Button type="submit" className="self-start" disabled={isSubmitting}>
-          {isSubmitting ? 'Saving…' : submitLabel}
-        </Button>
-      )}
+      <FormFooter failure={failure} label={submitLabel} pending={isSubmitting} readOnly={disabled} />
     </form>
   );
 }

@@ -1,12 +1,10 @@
 import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { nextStep } from '../api/errors.ts';
-import { Alert } from '../components/ui/alert.tsx';
-import { Button } from '../components/ui/button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { showApiFieldError } from '../forms/api-field-error.ts';
 import { bodyResolver } from '../forms/body-resolver.ts';
 import { Field } from '../forms/field.tsx';
+import { FormFooter } from '../forms/form-footer.tsx';
 import { linesOf, optionalText } from '../forms/text-lists.ts';
 import { BUDGET_TIERS, NpcBody, type NpcBodyInput } from './campaign-body.ts';
 import type { Npc } from './campaign-queries.ts';
@@ -140,16 +138,7 @@ export function NpcEditor({ npc, onSave, disabled }: { npc?: Npc; onSave: (body:
           </label>
         </div>
       </fieldset>
-      {failure !== null && (
-        <Alert tone="error">
-          {failure instanceof Error ? failure.message : 'Saving failed'}. {nextStep(failure)}
-        </Alert>
-      )}
-      {!disabled && (
-        <Button type="submit" className="self-start" disabled={isSubmitting}>
-          {isSubmitting ? 'Saving…' : 'Save NPC'}
-        </Button>
-      )}
+      <FormFooter failure={failure} label="Save NPC" pending={isSubmitting} readOnly={disabled} />
     </form>
   );
 }

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { nextStep } from '../api/errors.ts';
-import { Alert } from './ui/alert.tsx';
+import { FailureAlert } from './states/failure-alert.tsx';
 import { Button } from './ui/button.tsx';
 
 /** A delete that asks first, in place: what goes with it, then Delete or Keep. */
@@ -38,11 +37,7 @@ export function ConfirmDelete({ what, consequence, onDelete }: { what: string; c
           Keep it
         </Button>
       </div>
-      {failure !== null && (
-        <Alert tone="error">
-          {failure instanceof Error ? failure.message : 'Deleting failed'}. {nextStep(failure)}
-        </Alert>
-      )}
+      <FailureAlert failure={failure} fallback="Deleting failed" />
     </div>
   );
 }
