@@ -1,5 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
 import { OPENAPI_VALIDATOR_HOST } from './openapi-validator.ts';
 
 async function openApiDocument() {
@@ -14,6 +15,40 @@ describe('GET /api/v1/openapi.json', () => {
     expect(document.openapi).toBe('3.1.0');
     const verdict = (await (await fetch(`http://${OPENAPI_VALIDATOR_HOST}/validate`, { method: 'POST', body: JSON.stringify(document) })).json()) as any;
     expect(verdict).toEqual({ valid: true });
+  });
+
+  it('documents every route the app serves under /api/v1, each with its answer', async () => {
+    const { paths } = await openApiDocument();
+    // The Hono app's own route table (`use` middleware registers as ALL); the document does not describe itself.
+    const served = createApp()
+      .routes.filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL' && r.path !== '/api/v1/openapi.json')
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const documented = Object.entries(paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([path, operations]) =>
+      Object.entries(operations).map(([method, operation]) => {
+        expect(Object.keys(operation.responses).filter((status) => status.startsWith('2')), `${method} ${path}`).toHaveLength(1);
+        return `${method.toUpperCase()} ${path}`;
+      }),
+    );
+    expect(served.length).toBeGreaterThan(20);
+    expect([...new Set(documented)].sort()).toEqual([...new Set(served)].sort());
+  });
+
+  it('shows the tenant, member and account answers from the views that fill them', async () => {
+    const { paths } = await openApiDocument();
+    const me = paths['/api/v1/me'].get.responses['200'].content['application/json'].schema;
+    expect(me.properties.memberships.items.properties.role.enum).toEqual(['tenant_owner', 'dm', 'viewer']);
+    const tenant = paths['/api/v1/tenants/{id}'].get.responses['200'].content['application/json'].schema.properties.tenant;
+    expect(tenant.required).toEqual(expect.arrayContaining(['has_bot_token', 'guild_ids', 'limits']));
+    expect(tenant.properties).not.toHaveProperty('bot_token');
+    const invite = paths['/api/v1/tenants/{id}/users'].post;
+    expect(invite.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    expect(Object.keys(invite.requestBody.content['application/json'].schema.properties).sort()).toEqual(['discord_id', 'email', 'role']);
+    expect(invite.responses['201'].content['application/json'].schema.properties.invite.required).toEqual(expect.arrayContaining(['id', 'role', 'created_at']));
+    const change = paths['/api/v1/tenants/{id}/users/{userId}'].put;
+    expect(change.parameters.map((p: any) => [p.in, p.name])).toEqual([
+      ['path', 'id'],
+      ['path', 'userId'],
+    ]);
   });
 
   it("describes the routes from the schemas they validate with: a body's fields, its bounds, unknown fields refused, the answer", async () => {

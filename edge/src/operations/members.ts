@@ -41,6 +41,8 @@ export async function inviteMember(ctx: OperationContext, principal: Principal, 
 }
 
 /** Gives a member another role, or with `null` removes them; the last owner stays. */
+export function changeMemberRole(ctx: OperationContext, principal: Principal, tenantId: string, userId: string, role: MemberRole): Promise<{ user_id: string; role: MemberRole }>;
+export function changeMemberRole(ctx: OperationContext, principal: Principal, tenantId: string, userId: string, role: null): Promise<{ removed: string }>;
 export async function changeMemberRole(ctx: OperationContext, principal: Principal, tenantId: string, userId: string, role: MemberRole | null) {
   authorize(principal, 'members.manage', tenantId);
   const outcome = await changeMember(ctx.db(), tenantId, userId, role);

@@ -1,7 +1,21 @@
-import type { Invite, Member } from '@glyphoxa/db';
+import { memberRole, type Invite, type Member } from '@glyphoxa/db';
+import * as v from 'valibot';
 
-/** A member as their tenant's members see them. */
-export function viewMember(member: Member) {
+/** A role in a tenant. */
+export const RoleSchema = v.picklist(memberRole.enumValues);
+
+/** A member as their tenant's members see them (the schema the OpenAPI document shows). */
+export const MemberViewSchema = v.object({
+  user_id: v.string(),
+  email: v.nullable(v.string()),
+  display_name: v.string(),
+  avatar_url: v.nullable(v.string()),
+  role: RoleSchema,
+  joined_at: v.string(),
+});
+export type MemberView = v.InferOutput<typeof MemberViewSchema>;
+
+export function viewMember(member: Member): MemberView {
   return {
     user_id: member.user.id,
     email: member.user.email,
@@ -13,7 +27,17 @@ export function viewMember(member: Member) {
 }
 
 /** A pending invite: who it is for and the role it gives. */
-export function viewInvite(invite: Invite) {
+export const InviteViewSchema = v.object({
+  id: v.string(),
+  email: v.nullable(v.string()),
+  discord_id: v.nullable(v.string()),
+  role: RoleSchema,
+  invited_by: v.nullable(v.string()),
+  created_at: v.string(),
+});
+export type InviteView = v.InferOutput<typeof InviteViewSchema>;
+
+export function viewInvite(invite: Invite): InviteView {
   return {
     id: invite.id,
     email: invite.email,

@@ -1,7 +1,28 @@
-import { effectiveLimits, type Tenant } from '@glyphoxa/db';
+import { effectiveLimits, licenseTier, tier, type Tenant } from '@glyphoxa/db';
+import * as v from 'valibot';
 
-/** A tenant on the wire: never the bot token, only whether there is one. */
-export function viewTenant(t: Tenant) {
+/** A tenant on the wire: never the bot token, only whether there is one (the schema the OpenAPI document shows). */
+export const TenantViewSchema = v.object({
+  id: v.string(),
+  license_tier: v.picklist(licenseTier.enumValues),
+  tier: v.picklist(tier.enumValues),
+  has_bot_token: v.boolean(),
+  discord_application_id: v.nullable(v.string()),
+  discord_public_key: v.nullable(v.string()),
+  guild_ids: v.array(v.string()),
+  dm_role_id: v.nullable(v.string()),
+  campaign_id: v.nullable(v.string()),
+  monthly_session_hours: v.nullable(v.number()),
+  max_concurrent_sessions: v.nullable(v.number()),
+  /** Null hours: unlimited. */
+  limits: v.object({ monthly_session_hours: v.nullable(v.number()), max_concurrent_sessions: v.number() }),
+  command_registration: v.object({ registered_at: v.nullable(v.string()), error: v.nullable(v.string()) }),
+  created_at: v.string(),
+  updated_at: v.string(),
+});
+export type TenantView = v.InferOutput<typeof TenantViewSchema>;
+
+export function viewTenant(t: Tenant): TenantView {
   const limits = effectiveLimits(t);
   return {
     id: t.id,

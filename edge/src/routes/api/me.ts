@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { getMe } from '../../operations/account.ts';
 import { httpContext } from '../../operations/context.ts';
+import { AccountViewSchema } from '../../views/account.ts';
+import { answers } from './contract.ts';
 
 /** The signed-in user's own account. Chained, so the route's answer is in its type. */
-export const meRoutes = () => new Hono<AppEnv>().get('/me', async (c) => c.json(await getMe(httpContext(c), c.var.principal)));
+export const meRoutes = () =>
+  new Hono<AppEnv>().get('/me', answers('Read your own account and the tenants you belong to', 200, AccountViewSchema), async (c) => c.json(await getMe(httpContext(c), c.var.principal)));

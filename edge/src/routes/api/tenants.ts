@@ -1,64 +1,48 @@
-import { memberRole } from '@glyphoxa/db';
 import { Hono } from 'hono';
-import * as v from 'valibot';
 import type { AppEnv } from '../../env.ts';
 import { httpContext } from '../../operations/context.ts';
 import { changeMemberRole, inviteMember, listMembers, withdrawInvite } from '../../operations/members.ts';
 import { getTenant, updateTenant } from '../../operations/tenants.ts';
-import { readJson, readParams } from '../../validation.ts';
-import { TenantIdSchema, TenantParamsSchema, UpdateTenantSchema } from '../admin-schemas.ts';
-
-const Role = v.picklist(memberRole.enumValues);
-const Uuid = (what: string) => v.pipe(v.string(), v.uuid(`must be ${what} (a uuid)`));
-
-/** Who is invited: an email or a Discord user id, exactly one. */
-export const InviteSchema = v.pipe(
-  v.strictObject({
-    email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an email address'), v.maxLength(254))),
-    discord_id: v.optional(v.pipe(v.string(), v.regex(/^\d{17,20}$/, 'must be a Discord user id'))),
-    role: Role,
-  }),
-  v.check((body) => (body.email === undefined) !== (body.discord_id === undefined), 'email: give an email or a discord_id, exactly one'),
-);
-export const MemberRoleSchema = v.strictObject({ role: Role });
-const MemberParamsSchema = v.object({ id: TenantIdSchema, userId: Uuid('a user id') });
-const InviteParamsSchema = v.object({ id: TenantIdSchema, inviteId: Uuid('an invite id') });
+import { TenantParamsSchema, UpdateTenantSchema } from '../admin-schemas.ts';
+import { answers, input } from './contract.ts';
+import {
+  InviteAnswer,
+  InviteParamsSchema,
+  InviteSchema,
+  MemberAnswer,
+  MemberParamsSchema,
+  MemberRoleSchema,
+  MembersAnswer,
+  RemovedMemberAnswer,
+  TenantAnswer,
+  WithdrawnInviteAnswer,
+} from './tenant-schemas.ts';
 
 /** A tenant's own settings and members, for its people (`tenantMember` has set their role in it). */
 export function tenantRoutes() {
-  const app = new Hono<AppEnv>();
-
-  app.get('/tenants/:id', async (c) => c.json({ tenant: await getTenant(httpContext(c), c.var.principal, readParams(c, TenantParamsSchema).id) }));
-
-  app.put('/tenants/:id', async (c) => {
-    const { id } = readParams(c, TenantParamsSchema);
-    const body = await readJson(c, UpdateTenantSchema);
-    return c.json({ tenant: await updateTenant(httpContext(c), c.var.principal, id, body) });
-  });
-
-  app.get('/tenants/:id/users', async (c) => c.json(await listMembers(httpContext(c), c.var.principal, readParams(c, TenantParamsSchema).id)));
-
-  app.post('/tenants/:id/users', async (c) => {
-    const { id } = readParams(c, TenantParamsSchema);
-    const body = await readJson(c, InviteSchema);
-    return c.json({ invite: await inviteMember(httpContext(c), c.var.principal, id, body) }, 201);
-  });
-
-  app.put('/tenants/:id/users/:userId', async (c) => {
-    const { id, userId } = readParams(c, MemberParamsSchema);
-    const { role } = await readJson(c, MemberRoleSchema);
-    return c.json({ member: await changeMemberRole(httpContext(c), c.var.principal, id, userId, role) });
-  });
-
-  app.delete('/tenants/:id/users/:userId', async (c) => {
-    const { id, userId } = readParams(c, MemberParamsSchema);
-    return c.json(await changeMemberRole(httpContext(c), c.var.principal, id, userId, null));
-  });
-
-  app.delete('/tenants/:id/invites/:inviteId', async (c) => {
-    const { id, inviteId } = readParams(c, InviteParamsSchema);
-    return c.json(await withdrawInvite(httpContext(c), c.var.principal, id, inviteId));
-  });
-
-  return app;
+  return new Hono<AppEnv>()
+    .get('/tenants/:id', answers("Read the tenant's settings (secrets only as whether they are set)", 200, TenantAnswer), input('param', TenantParamsSchema), async (c) =>
+      c.json({ tenant: await getTenant(httpContext(c), c.var.principal, c.req.valid('param').id) }),
+    )
+    .put('/tenants/:id', answers("Change the tenant's settings (secrets are write-only)", 200, TenantAnswer), input('param', TenantParamsSchema), input('json', UpdateTenantSchema), async (c) =>
+      c.json({ tenant: await updateTenant(httpContext(c), c.var.principal, c.req.valid('param').id, c.req.valid('json')) }),
+    )
+    .get('/tenants/:id/users', answers("List the tenant's members and pending invites", 200, MembersAnswer), input('param', TenantParamsSchema), async (c) =>
+      c.json(await listMembers(httpContext(c), c.var.principal, c.req.valid('param').id)),
+    )
+    .post('/tenants/:id/users', answers('Invite someone by email or Discord id (accepted at their first sign-in)', 201, InviteAnswer), input('param', TenantParamsSchema), input('json', InviteSchema), async (c) =>
+      c.json({ invite: await inviteMember(httpContext(c), c.var.principal, c.req.valid('param').id, c.req.valid('json')) }, 201),
+    )
+    .put('/tenants/:id/users/:userId', answers("Change a member's role (never the last owner's)", 200, MemberAnswer), input('param', MemberParamsSchema), input('json', MemberRoleSchema), async (c) => {
+      const { id, userId } = c.req.valid('param');
+      return c.json({ member: await changeMemberRole(httpContext(c), c.var.principal, id, userId, c.req.valid('json').role) });
+    })
+    .delete('/tenants/:id/users/:userId', answers('Remove a member (never the last owner)', 200, RemovedMemberAnswer), input('param', MemberParamsSchema), async (c) => {
+      const { id, userId } = c.req.valid('param');
+      return c.json(await changeMemberRole(httpContext(c), c.var.principal, id, userId, null));
+    })
+    .delete('/tenants/:id/invites/:inviteId', answers('Withdraw a pending invite', 200, WithdrawnInviteAnswer), input('param', InviteParamsSchema), async (c) => {
+      const { id, inviteId } = c.req.valid('param');
+      return c.json(await withdrawInvite(httpContext(c), c.var.principal, id, inviteId));
+    });
 }
