@@ -9,6 +9,7 @@ import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
 import { adminSessionRoutes } from './routes/admin-sessions.ts';
 import { adminTenantRoutes } from './routes/admin-tenants.ts';
+import { apiDocs } from './routes/api/api-docs.ts';
 import { apiV1Routes } from './routes/api/index.ts';
 import { openApiDocument } from './routes/api/openapi.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -30,6 +31,7 @@ export function createApp() {
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
   app.route('/api/v1', apiV1Routes());
   app.get('/api/v1/openapi.json', openApiDocument(app));
+  app.get('/api/docs', apiDocs());
   app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());

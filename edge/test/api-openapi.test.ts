@@ -72,3 +72,14 @@ describe('GET /api/v1/openapi.json', () => {
     expect(answer.properties.npc.required).toEqual(expect.arrayContaining(['secret_knowledge', 'muted_by_default', 'voice']));
   });
 });
+
+describe('GET /api/docs', () => {
+  it('serves the interactive API docs (Scalar) over the generated document', async () => {
+    const res = await exports.default.fetch('http://edge.test/api/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain('/api/v1/openapi.json');
+    expect(html).toMatch(/Scalar\.createApiReference|@scalar\/api-reference/);
+  });
+});
