@@ -6,6 +6,7 @@ import { httpContext } from '../../operations/context.ts';
 import { changeMemberRole, inviteMember, listMembers, withdrawInvite } from '../../operations/members.ts';
 import { getTenant, updateTenant } from '../../operations/tenants.ts';
 import { readJson, readParams } from '../../validation.ts';
+import { input } from './contract.ts';
 import { TenantIdSchema, TenantParamsSchema, UpdateTenantSchema } from '../admin-schemas.ts';
 
 const Role = v.picklist(memberRole.enumValues);
@@ -26,39 +27,29 @@ const InviteParamsSchema = v.object({ id: TenantIdSchema, inviteId: Uuid('an inv
 
 /** A tenant's own settings and members, for its people (`tenantMember` has set their role in it). */
 export function tenantRoutes() {
-  const app = new Hono<AppEnv>();
-
-  app.get('/tenants/:id', async (c) => c.json({ tenant: await getTenant(httpContext(c), c.var.principal, readParams(c, TenantParamsSchema).id) }));
-
-  app.put('/tenants/:id', async (c) => {
-    const { id } = readParams(c, TenantParamsSchema);
-    const body = await readJson(c, UpdateTenantSchema);
-    return c.json({ tenant: await updateTenant(httpContext(c), c.var.principal, id, body) });
-  });
-
-  app.get('/tenants/:id/users', async (c) => c.json(await listMembers(httpContext(c), c.var.principal, readParams(c, TenantParamsSchema).id)));
-
-  app.post('/tenants/:id/users', async (c) => {
-    const { id } = readParams(c, TenantParamsSchema);
-    const body = await readJson(c, InviteSchema);
-    return c.json({ invite: await inviteMember(httpContext(c), c.var.principal, id, body) }, 201);
-  });
-
-  app.put('/tenants/:id/users/:userId', async (c) => {
-    const { id, userId } = readParams(c, MemberParamsSchema);
-    const { role } = await readJson(c, MemberRoleSchema);
-    return c.json({ member: await changeMemberRole(httpContext(c), c.var.principal, id, userId, role) });
-  });
-
-  app.delete('/tenants/:id/users/:userId', async (c) => {
-    const { id, userId } = readParams(c, MemberParamsSchema);
-    return c.json(await changeMemberRole(httpContext(c), c.var.principal, id, userId, null));
-  });
-
-  app.delete('/tenants/:id/invites/:inviteId', async (c) => {
-    const { id, inviteId } = readParams(c, InviteParamsSchema);
-    return c.json(await withdrawInvite(httpContext(c), c.var.principal, id, inviteId));
-  });
-
-  return app;
+  // Chained, so the routes' types reach ApiV1 (the dashboard's client).
+  return new Hono<AppEnv>()
+    .get('/tenants/:id', input('param', TenantParamsSchema), async (c) => c.json({ tenant: await getTenant(httpContext(c), c.var.principal, c.req.valid('param').id) }))
+    .put('/tenants/:id', input('param', TenantParamsSchema), input('json', UpdateTenantSchema), async (c) =>
+      c.json({ tenant: await updateTenant(httpContext(c), c.var.principal, c.req.valid('param').id, c.req.valid('json')) }),
+    )
+    .get('/tenants/:id/users', async (c) => c.json(await listMembers(httpContext(c), c.var.principal, readParams(c, TenantParamsSchema).id)))
+    .post('/tenants/:id/users', async (c) => {
+      const { id } = readParams(c, TenantParamsSchema);
+      const body = await readJson(c, InviteSchema);
+      return c.json({ invite: await inviteMember(httpContext(c), c.var.principal, id, body) }, 201);
+    })
+    .put('/tenants/:id/users/:userId', async (c) => {
+      const { id, userId } = readParams(c, MemberParamsSchema);
+      const { role } = await readJson(c, MemberRoleSchema);
+      return c.json({ member: await changeMemberRole(httpContext(c), c.var.principal, id, userId, role) });
+    })
+    .delete('/tenants/:id/users/:userId', async (c) => {
+      const { id, userId } = readParams(c, MemberParamsSchema);
+      return c.json(await changeMemberRole(httpContext(c), c.var.principal, id, userId, null));
+    })
+    .delete('/tenants/:id/invites/:inviteId', async (c) => {
+      const { id, inviteId } = readParams(c, InviteParamsSchema);
+      return c.json(await withdrawInvite(httpContext(c), c.var.principal, id, inviteId));
+    });
 }
