@@ -6,9 +6,11 @@ import { httpContext } from '../../operations/context.ts';
 import { changeMemberRole, inviteMember, listMembers, withdrawInvite } from '../../operations/members.ts';
 import { getTenant, updateTenant } from '../../operations/tenants.ts';
 import { readJson, readParams } from '../../validation.ts';
-import { input } from './contract.ts';
+import { TenantViewSchema } from '../../views/tenant.ts';
+import { answers, input } from './contract.ts';
 import { TenantIdSchema, TenantParamsSchema, UpdateTenantSchema } from '../admin-schemas.ts';
 
+const TenantAnswer = v.object({ tenant: TenantViewSchema });
 const Role = v.picklist(memberRole.enumValues);
 const Uuid = (what: string) => v.pipe(v.string(), v.uuid(`must be ${what} (a uuid)`));
 
@@ -29,8 +31,8 @@ const InviteParamsSchema = v.object({ id: TenantIdSchema, inviteId: Uuid('an inv
 export function tenantRoutes() {
   // Chained, so the routes' types reach ApiV1 (the dashboard's client).
   return new Hono<AppEnv>()
-    .get('/tenants/:id', input('param', TenantParamsSchema), async (c) => c.json({ tenant: await getTenant(httpContext(c), c.var.principal, c.req.valid('param').id) }))
-    .put('/tenants/:id', input('param', TenantParamsSchema), input('json', UpdateTenantSchema), async (c) =>
+    .get('/tenants/:id', answers('Read a tenant', 200, TenantAnswer), input('param', TenantParamsSchema), async (c) => c.json({ tenant: await getTenant(httpContext(c), c.var.principal, c.req.valid('param').id) }))
+    .put('/tenants/:id', answers('Change a tenant: its bot, guilds and DM role (plan fields by the operator only)', 200, TenantAnswer), input('param', TenantParamsSchema), input('json', UpdateTenantSchema), async (c) =>
       c.json({ tenant: await updateTenant(httpContext(c), c.var.principal, c.req.valid('param').id, c.req.valid('json')) }),
     )
     .get('/tenants/:id/users', async (c) => c.json(await listMembers(httpContext(c), c.var.principal, readParams(c, TenantParamsSchema).id)))
