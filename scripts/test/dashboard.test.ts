@@ -224,7 +224,8 @@ describe('the dashboard in Chromium', () => {
     // An origin's grant replaces the context's, so the microphone is named again.
     await context.grantPermissions(['microphone', 'clipboard-read', 'clipboard-write'], { origin: edgeUrl });
     await page.goto(`${edgeUrl}/sign-in`);
-    await page.getByLabel('Email').fill(`wren-${Math.random().toString(36).slice(2, 8)}@example.com`);
+    const email = `wren-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    await page.getByLabel('Email').fill(email);
     await page.getByLabel('Display name').fill('Wren the DM');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Set up Glyphoxa' }).waitFor();
@@ -289,6 +290,13 @@ describe('the dashboard in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Go to your home screen' }).click();
     await page.getByRole('heading', { name: 'Welcome, Wren the DM' }).waitFor();
+    // Signing in again, with a campaign now, goes straight home.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Display name').fill('Wren the DM');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Welcome, Wren the DM' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
     // The one failed request is the refused bot: the edge, not the browser, checked the application id.
     expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });
