@@ -79,6 +79,9 @@ async function signInLocally(page: Page, name: string): Promise<string> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Display name').fill(name);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  // A new user's own team has no campaign yet: sign-in lands on onboarding, which can be left for later.
+  await page.getByRole('heading', { name: 'Set up Glyphoxa' }).waitFor();
+  await page.getByRole('link', { name: 'finish setup later' }).click();
   await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
   const { db, close } = createDb(process.env.DATABASE_URL!, { max: 1 });
   try {
@@ -191,6 +194,9 @@ describe('the dashboard in Chromium', () => {
     await page.getByLabel('Email').fill(`mira-${Math.random().toString(36).slice(2, 8)}@example.com`);
     await page.getByLabel('Display name').fill('Mira the DM');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // Without a campaign yet, home waits behind onboarding; leaving it for later goes home.
+    await page.getByRole('heading', { name: 'Set up Glyphoxa' }).waitFor();
+    await page.getByRole('link', { name: 'finish setup later' }).click();
     await page.getByRole('heading', { name: 'Welcome, Mira the DM' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByText('Signed in as Mira the DM').waitFor();
@@ -211,6 +217,88 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${edgeUrl}/`);
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     expect(errors).toEqual([]);
+  });
+
+  it('onboards a new DM: campaign, then the Discord bot (a bad application id refused beside its field), then the first NPC, resuming after a reload', async () => {
+    const { page, errors } = await newPage();
+    // An origin's grant replaces the context's, so the microphone is named again.
+    await context.grantPermissions(['microphone', 'clipboard-read', 'clipboard-write'], { origin: edgeUrl });
+    await page.goto(`${edgeUrl}/sign-in`);
+    const email = `wren-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Display name').fill('Wren the DM');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Set up Glyphoxa' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/onboarding');
+    const current = () => page.getByRole('list', { name: 'Setup steps' }).locator('[aria-current="step"]').innerText();
+    expect(await current()).toBe('1\nName your first campaign');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // 1: the campaign, checked with the API's schema before it is sent.
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.locator('[aria-invalid="true"]').waitFor();
+    expect(await page.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    expect(await current()).toBe('1\nName your first campaign');
+    await page.getByLabel('Name').fill('The Salt Road');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+
+    // 2: the bot. The Interactions Endpoint URL is the edge's Discord door for this team, and copies.
+    await page.getByRole('heading', { name: 'Add your Discord bot' }).waitFor();
+    const url = await page.getByLabel('Interactions Endpoint URL').innerText();
+    expect(url).toMatch(new RegExp(`^${edgeUrl}/discord/dm-[0-9a-f-]+/interactions$`));
+    await page.getByRole('button', { name: 'Copy URL' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    const tenant = url.split('/').at(-2)!;
+    // A key belongs to one tenant only: a fresh one each run.
+    const publicKey = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    await page.getByLabel('Application ID').fill('my-bot');
+    await page.getByLabel('Public key').fill(publicKey);
+    await page.getByLabel('Bot token').fill(`MTIz.${'x'.repeat(30)}`);
+    await page.getByRole('button', { name: 'Save the bot' }).click();
+    // The edge refused it; its words are beside the field, and the step is not done.
+    await page.getByText('Application ID must be a Discord id (digits)').waitFor();
+    expect(await page.getByLabel('Application ID').getAttribute('aria-invalid')).toBe('true');
+    expect((await api('GET', `/tenants/${tenant}`)).body.tenant).toMatchObject({ has_bot_token: false, discord_application_id: null });
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'onboarding');
+
+    // A reload resumes at the bot: the campaign is done, read back from the API.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Add your Discord bot' }).waitFor();
+    expect(await current()).toBe('2\nAdd your Discord bot');
+    const applicationId = snowflake();
+    await page.getByLabel('Application ID').fill(applicationId);
+    await page.getByLabel('Public key').fill(publicKey);
+    await page.getByLabel('Bot token').fill(`MTIz.${'x'.repeat(30)}`);
+    await page.getByRole('button', { name: 'Save the bot' }).click();
+
+    // 3: the first NPC, with the NPC editor; a reload first, which resumes here.
+    await page.getByRole('heading', { name: 'Create your first NPC' }).waitFor();
+    expect((await api('GET', `/tenants/${tenant}`)).body.tenant).toMatchObject({ has_bot_token: true, discord_application_id: applicationId, discord_public_key: publicKey });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Create your first NPC' }).waitFor();
+    expect(await current()).toBe('3\nCreate your first NPC');
+    await page.getByLabel('Name', { exact: true }).fill('Old Tessaly');
+    await page.getByLabel('Personality').fill('A salt trader who remembers every debt.');
+    await page.getByLabel('Voice provider').fill('espeak');
+    await page.getByLabel('Voice ID').fill('en');
+    await page.getByRole('button', { name: 'Save NPC' }).click();
+
+    // 4: done, and home.
+    await page.getByRole('heading', { name: 'You are set up' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Go to your home screen' }).click();
+    await page.getByRole('heading', { name: 'Welcome, Wren the DM' }).waitFor();
+    // Signing in again, with a campaign now, goes straight home.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Display name').fill('Wren the DM');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Welcome, Wren the DM' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    // The one failed request is the refused bot: the edge, not the browser, checked the application id.
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });
 
   it('lets a DM create a campaign and an NPC, the NPC form refusing a bad value beside its field, and both are there after a reload', async () => {

@@ -54,6 +54,12 @@ const homeRoute = createRoute({
   path: '/',
 }).lazy(() => import('./routes/home.tsx').then((m) => m.route));
 
+/** A new DM's setup; the edge sends a first OAuth sign-in here (ONBOARDING_PATH). */
+const onboardingRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/onboarding',
+}).lazy(() => import('./routes/onboarding.tsx').then((m) => m.route));
+
 const campaignsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/teams/$tenantId/campaigns',
@@ -86,7 +92,7 @@ const sessionsRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

@@ -20,7 +20,7 @@ type LocalSignIn = v.InferOutput<typeof LocalSignInSchema>;
  * The embedded default's sign-in (npm start), for a machine with no OAuth app: an
  * email and a name, no password, so only ever enabled on a local install.
  */
-export function LocalSignInForm({ onSignedIn }: { onSignedIn: () => void }) {
+export function LocalSignInForm({ onSignedIn }: { onSignedIn: () => Promise<void> | void }) {
   const id = useId();
   const [failure, setFailure] = useState<string | null>(null);
   const { register, handleSubmit, formState } = useForm<LocalSignIn>({ resolver: valibotResolver(LocalSignInSchema), defaultValues: { email: '', display_name: '' } });
@@ -33,7 +33,7 @@ export function LocalSignInForm({ onSignedIn }: { onSignedIn: () => void }) {
     if (!res.ok) return setFailure((await errorFrom(res)).message);
     const { access_token } = (await res.json()) as { access_token: string };
     setAccessToken(access_token);
-    onSignedIn();
+    await onSignedIn();
   });
 
   return (

@@ -8,6 +8,9 @@ import { Card, CardContent, CardDescription, CardHeader } from '../components/ui
 
 const api = getRouteApi('/sign-in');
 
+/** Home, or onboarding for a user whose own team has no campaign yet; its code loads only once signed in. */
+const firstLanding = async () => (await import('../onboarding/onboarding-queries.ts')).landingPath((await import('../api/query-client.ts')).queryClient);
+
 /** Messages for the codes the edge sends back to /sign-in when a provider sign-in fails. */
 const FAILURES: Record<string, string> = {
   access_denied: 'You cancelled the sign-in at the provider. Choose a provider to try again.',
@@ -44,7 +47,7 @@ function SignIn() {
               or
               <span className="h-px flex-1 bg-border" />
             </div>
-            <LocalSignInForm onSignedIn={() => router.history.push(redirect ?? '/')} />
+            <LocalSignInForm onSignedIn={async () => router.history.push(redirect && redirect !== '/' ? redirect : await firstLanding())} />
           </CardContent>
         </Card>
     </PublicPage>

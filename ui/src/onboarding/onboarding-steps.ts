@@ -1,0 +1,27 @@
+/** What the API says is set up for a new DM, read afresh on every visit (so a reload resumes). */
+export interface SetupState {
+  campaigns: number;
+  bot: { has_bot_token: boolean; discord_application_id: string | null; discord_public_key: string | null };
+  npcs: number;
+}
+
+export const ONBOARDING_STEPS = [
+  { id: 'campaign', title: 'Name your first campaign' },
+  { id: 'bot', title: 'Add your Discord bot' },
+  { id: 'npc', title: 'Create your first NPC' },
+] as const;
+export type OnboardingStep = (typeof ONBOARDING_STEPS)[number]['id'] | 'done';
+
+const isDone: Record<Exclude<OnboardingStep, 'done'>, (s: SetupState) => boolean> = {
+  campaign: (s) => s.campaigns > 0,
+  bot: (s) => s.bot.has_bot_token && s.bot.discord_application_id !== null && s.bot.discord_public_key !== null,
+  npc: (s) => s.npcs > 0,
+};
+
+/** The first step not yet done: each waits for the one before, none is skipped. */
+export function currentStep(state: SetupState): OnboardingStep {
+  return ONBOARDING_STEPS.find((step) => !isDone[step.id](state))?.id ?? 'done';
+}
+
+/** The URL Discord's developer portal is given as the application's Interactions Endpoint (edge/src/routes/discord.ts). */
+export const interactionsEndpointUrl = (origin: string, tenantId: string) => `${origin}/discord/${encodeURIComponent(tenantId)}/interactions`;
