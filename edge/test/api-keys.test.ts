@@ -1,10 +1,10 @@
 import { env, exports } from 'cloudflare:workers';
-import { apiKeys, auditLog, createDb, insertSession } from '@glyphoxa/db';
+import { apiKeys, auditLog, createDb } from '@glyphoxa/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_KEY, admin, snowflake } from './helpers/admin.ts';
 import { eventually } from './helpers/eventually.ts';
-import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
+import { api, endedSession, memberOf, signIn, type Person } from './helpers/web-api.ts';
 
 let owner: Person;
 let tenant: string;
@@ -23,28 +23,6 @@ async function newKey(by: Person, scopes: string[], extra: Record<string, unknow
 }
 
 const newCampaign = (token: string, t = tenant) => api(token, 'POST', `/tenants/${t}/campaigns`, { name: `Camp ${crypto.randomUUID().slice(0, 8)}` });
-
-async function endedSession(tenantId: string): Promise<string> {
-  const { db, close } = database();
-  try {
-    const startedAt = new Date(Date.now() - 60 * 60_000);
-    const row = await insertSession(db, tenantId, {
-      id: crypto.randomUUID(),
-      tenantId,
-      campaignId: null,
-      guildId: snowflake(),
-      channelId: snowflake(),
-      startedBy: snowflake(),
-      state: 'ended',
-      startedAt,
-      endedAt: new Date(startedAt.getTime() + 30 * 60_000),
-      endReason: 'stopped',
-    });
-    return row.id;
-  } finally {
-    await close();
-  }
-}
 
 beforeAll(async () => {
   const log = console.log.bind(console);

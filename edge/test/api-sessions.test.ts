@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
-import { appendSessionEntries, createDb, insertSession } from '@glyphoxa/db';
+import { appendSessionEntries, createDb } from '@glyphoxa/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, admin, snowflake } from './helpers/admin.ts';
 import { startActiveSession, TestNode } from './helpers/test-node.ts';
-import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
+import { api, endedSession, memberOf, signIn, type Person } from './helpers/web-api.ts';
 
 let owner: Person;
 let tenant: string;
@@ -17,29 +17,6 @@ let history: string[];
 let bSession: string;
 
 const ids = (body: any) => body.sessions.map((s: { id: string }) => s.id);
-
-/** An ended session written as its coordinator would have, `minutesAgo` before now. */
-async function endedSession(tenantId: string, campaignId: string | null, minutesAgo: number) {
-  const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
-  try {
-    const startedAt = new Date(Date.now() - minutesAgo * 60_000);
-    const row = await insertSession(db, tenantId, {
-      id: crypto.randomUUID(),
-      tenantId,
-      campaignId,
-      guildId: snowflake(),
-      channelId: snowflake(),
-      startedBy: snowflake(),
-      state: 'ended',
-      startedAt,
-      endedAt: new Date(startedAt.getTime() + 30 * 60_000),
-      endReason: 'stopped',
-    });
-    return row.id;
-  } finally {
-    await close();
-  }
-}
 
 beforeAll(async () => {
   owner = await signIn();

@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
-import { createDb, memberships, type MemberRole } from '@glyphoxa/db';
+import { createDb, insertSession, memberships, type MemberRole } from '@glyphoxa/db';
 import { expect } from 'vitest';
+import { snowflake } from './admin.ts';
 
 /** Calls /api/v1 with a bearer token, as the dashboard does. */
 export async function api(token: string, method: string, path: string, body?: unknown) {
@@ -39,4 +40,27 @@ export async function memberOf(tenant: string, role: MemberRole): Promise<Person
     await close();
   }
   return person;
+}
+
+/** An ended session written as its coordinator would have, `minutesAgo` before now. */
+export async function endedSession(tenantId: string, campaignId: string | null = null, minutesAgo = 60) {
+  const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+  try {
+    const startedAt = new Date(Date.now() - minutesAgo * 60_000);
+    const row = await insertSession(db, tenantId, {
+      id: crypto.randomUUID(),
+      tenantId,
+      campaignId,
+      guildId: snowflake(),
+      channelId: snowflake(),
+      startedBy: snowflake(),
+      state: 'ended',
+      startedAt,
+      endedAt: new Date(startedAt.getTime() + 30 * 60_000),
+      endReason: 'stopped',
+    });
+    return row.id;
+  } finally {
+    await close();
+  }
 }
