@@ -3,16 +3,7 @@ import { auditLog, createDb } from '@glyphoxa/db';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, snowflake } from './helpers/admin.ts';
-
-async function api(token: string, method: string, path: string, body?: unknown) {
-  const res = await exports.default.fetch(`http://edge.test/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
-}
+import { api } from './helpers/web-api.ts';
 
 const uniqueEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.test`;
 
