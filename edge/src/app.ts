@@ -27,6 +27,7 @@ export function createApp() {
   app.route('/auth', authRoutes());
   // Per route group, not /api/v1/*: an unknown route is a 404 for anyone, not a 401.
   app.use('/api/v1/me', authenticate);
+  app.use('/api/v1/tenants', authenticate);
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
   app.route('/api/v1', apiV1Routes());

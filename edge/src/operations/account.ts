@@ -1,8 +1,9 @@
-import { getAccount, signIn, type SignInIdentity } from '@glyphoxa/db';
+import { getAccount, signIn, updateUser, type SignInIdentity } from '@glyphoxa/db';
 import { ACCESS_TOKEN_TTL_S, signAccessToken } from '../auth/access-token.ts';
 import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import { SCOPES, type Principal } from '../principal.ts';
+import type { MeChanges } from '../routes/api/me-schemas.ts';
 import { viewAccount } from '../views/account.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
@@ -15,6 +16,16 @@ export async function getMe(ctx: OperationContext, principal: Principal) {
   // A token outlives a deleted account by at most its 15 minutes; it opens nothing.
   if (!account) throw new ApiError(401, 'unauthorized', 'This account no longer exists');
   return viewAccount(account);
+}
+
+/** Changes the signed-in user's own profile. */
+export async function updateMe(ctx: OperationContext, principal: Principal, changes: MeChanges) {
+  const before = await getMe(ctx, principal);
+  const user = await updateUser(ctx.db(), principal.userId!, { displayName: changes.display_name, avatarUrl: changes.avatar_url });
+  if (!user) throw new ApiError(401, 'unauthorized', 'This account no longer exists');
+  const after = { ...before, user: viewAccount({ user, memberships: [] }).user };
+  await audit(ctx, principal, { tenantId: null, action: 'user.update', target: user.id, detail: { fields: Object.keys(changes) }, before: before.user, after: after.user });
+  return after;
 }
 
 /**

@@ -19,6 +19,7 @@ export const MemberParamsSchema = v.object({ id: TenantIdSchema, userId: Uuid('a
 export const InviteParamsSchema = v.object({ id: TenantIdSchema, inviteId: Uuid('an invite id') });
 
 export const TenantAnswer = v.object({ tenant: TenantViewSchema });
+export const DeletedTenantAnswer = v.object({ deleted: v.string(), ended_sessions: v.number() });
 export const MembersAnswer = v.object({ members: v.array(MemberViewSchema), invites: v.array(InviteViewSchema) });
 export const InviteAnswer = v.object({ invite: InviteViewSchema });
 export const MemberAnswer = v.object({ member: v.object({ user_id: v.string(), role: Role }) });

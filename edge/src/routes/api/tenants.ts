@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { httpContext } from '../../operations/context.ts';
 import { changeMemberRole, inviteMember, listMembers, withdrawInvite } from '../../operations/members.ts';
-import { getTenant, updateTenant } from '../../operations/tenants.ts';
-import { TenantParamsSchema, UpdateTenantSchema } from '../admin-schemas.ts';
+import { createTenant, deleteTenant, getTenant, updateTenant } from '../../operations/tenants.ts';
+import { CreateTenantSchema, TenantParamsSchema, UpdateTenantSchema } from '../admin-schemas.ts';
 import { answers, input } from './contract.ts';
 import {
   InviteAnswer,
@@ -13,19 +13,26 @@ import {
   MemberParamsSchema,
   MemberRoleSchema,
   MembersAnswer,
+  DeletedTenantAnswer,
   RemovedMemberAnswer,
   TenantAnswer,
   WithdrawnInviteAnswer,
 } from './tenant-schemas.ts';
 
-/** A tenant's own settings and members, for its people (`tenantMember` has set their role in it). */
+/** Creating a tenant, and a tenant's own settings and members, for its people (`tenantMember` has set their role in it). */
 export function tenantRoutes() {
   return new Hono<AppEnv>()
+    .post('/tenants', answers('Create another tenant, which you own (tier apprentice, shared voice nodes)', 201, TenantAnswer), input('json', CreateTenantSchema), async (c) =>
+      c.json({ tenant: await createTenant(httpContext(c), c.var.principal, c.req.valid('json')) }, 201),
+    )
     .get('/tenants/:id', answers("Read the tenant's settings (secrets only as whether they are set)", 200, TenantAnswer), input('param', TenantParamsSchema), async (c) =>
       c.json({ tenant: await getTenant(httpContext(c), c.var.principal, c.req.valid('param').id) }),
     )
     .put('/tenants/:id', answers("Change the tenant's settings (secrets are write-only)", 200, TenantAnswer), input('param', TenantParamsSchema), input('json', UpdateTenantSchema), async (c) =>
       c.json({ tenant: await updateTenant(httpContext(c), c.var.principal, c.req.valid('param').id, c.req.valid('json')) }),
+    )
+    .delete('/tenants/:id', answers('Delete the tenant: its live sessions are stopped and everything of it removed', 200, DeletedTenantAnswer), input('param', TenantParamsSchema), async (c) =>
+      c.json(await deleteTenant(httpContext(c), c.var.principal, c.req.valid('param').id)),
     )
     .get('/tenants/:id/users', answers("List the tenant's members and pending invites", 200, MembersAnswer), input('param', TenantParamsSchema), async (c) =>
       c.json(await listMembers(httpContext(c), c.var.principal, c.req.valid('param').id)),
