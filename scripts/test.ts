@@ -22,6 +22,15 @@ const only = process.argv.slice(2);
 const filesOf = (suite: string) => only.filter((name) => name.startsWith(`${suite}/`)).map((name) => name.slice(suite.length + 1));
 const selected = (suite: string) => only.length === 0 || only.includes(suite) || filesOf(suite).length > 0;
 
+/**
+ * The whole-system suites call as one user from one address many times a minute; the Worker
+ * they start gets these limits unless the environment sets its own
+ * (edge/test/rate-limits.test.ts proves the defaults).
+ */
+const RAISED_RATE_LIMITS = Object.fromEntries(
+  ['RATE_LIMIT_AUTH_PER_MINUTE', 'RATE_LIMIT_API_PER_MINUTE', 'RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE'].map((name) => [name, process.env[name] ?? '100000']),
+);
+
 interface Tally {
   passed: number;
   failed: number;
@@ -65,7 +74,7 @@ async function main(): Promise<number> {
   const database = await provisionDatabase({});
   const reportDir = mkdtempSync(join(tmpdir(), 'gx-test-'));
   try {
-    const env = { DATABASE_URL: database.url, GLYPHOXA_TEST_DB: database.embedded ? 'embedded' : 'external' };
+    const env = { DATABASE_URL: database.url, GLYPHOXA_TEST_DB: database.embedded ? 'embedded' : 'external', ...RAISED_RATE_LIMITS };
     for (const suite of SUITES) {
       if (!selected(suite)) continue;
       if (!existsSync(join(ROOT, suite, 'vitest.config.ts'))) continue;

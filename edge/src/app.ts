@@ -3,6 +3,7 @@ import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { operatorOnly } from './middleware/operator-only.ts';
+import { API_RATE_LIMIT, AUTH_RATE_LIMIT, rateLimit } from './middleware/rate-limit.ts';
 import { tenantMember } from './middleware/tenant-member.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { adminNodeRoutes } from './routes/admin-nodes.ts';
@@ -24,12 +25,15 @@ export function createApp() {
   app.route('/', healthRoutes());
   app.route('/nodes', nodeRoutes());
   app.route('/discord', discordRoutes());
+  app.use('/auth/*', rateLimit(AUTH_RATE_LIMIT));
   app.route('/auth', authRoutes());
   // Per route group, not /api/v1/*: an unknown route is a 404 for anyone, not a 401.
   app.use('/api/v1/me', authenticate);
   app.use('/api/v1/tenants', authenticate);
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
+  // After the groups' `authenticate`, so a user or key is counted as itself.
+  app.use('/api/*', rateLimit(API_RATE_LIMIT));
   app.route('/api/v1', apiV1Routes());
   app.get('/api/v1/openapi.json', openApiDocument(app));
   app.get('/api/docs', apiDocs());

@@ -1,5 +1,6 @@
 import type { Database } from '@glyphoxa/db';
 import type { Fleet } from './durable/fleet/fleet.ts';
+import type { RateLimiter } from './durable/rate-limiter/rate-limiter.ts';
 import type { TenantCoordinator } from './durable/coordinator/tenant-coordinator.ts';
 import type { Logger } from '@glyphoxa/protocol';
 import type { Principal } from './principal.ts';
@@ -9,6 +10,7 @@ export interface Bindings {
   HYPERDRIVE: Hyperdrive;
   TENANT_COORDINATOR: DurableObjectNamespace<TenantCoordinator>;
   FLEET: DurableObjectNamespace<Fleet>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   VOICE_SAMPLES: R2Bucket;
   ASSETS: Fetcher;
   /** Operator bearer key for /admin. */
@@ -29,6 +31,10 @@ export interface Bindings {
   NODE_REQUEST_TIMEOUT_MS?: string;
   QUOTA_WARNING_MS?: string;
   USAGE_FLUSH_INTERVAL_MS?: string;
+  /** Calls a minute (middleware/rate-limit.ts); unset: 10 to /auth per address, 60 to /api per user or key, 5 voice previews per user. */
+  RATE_LIMIT_AUTH_PER_MINUTE?: string;
+  RATE_LIMIT_API_PER_MINUTE?: string;
+  RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE?: string;
   /** Seconds after which Durable Objects drop idle Postgres connections; unset: keep them (Hyperdrive). */
   DB_IDLE_TIMEOUT_S?: string;
   /** Discord's REST API base URL; unset means https://discord.com/api/v10 (tests: a stand-in). */

@@ -38,7 +38,9 @@ const LOCAL_POOL_SIZE = 60;
 export async function startEdge(options: EdgeOptions, isAlive: () => boolean = () => true): Promise<Child> {
   const pooler = await startTransactionPooler({ upstream: options.databaseUrl, size: LOCAL_POOL_SIZE });
   // Idle Durable Objects still let go of their (pooler) connections: 10,000 of them would hold as many sockets.
-  const vars = Object.entries({ DB_IDLE_TIMEOUT_S: '0.5', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  // RATE_LIMIT_* of this process's environment reach the Worker (`RATE_LIMIT_API_PER_MINUTE=600 npm start`; npm test raises them).
+  const rateLimits = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('RATE_LIMIT_') && entry[1] !== undefined));
+  const vars = Object.entries({ DB_IDLE_TIMEOUT_S: '0.5', ...rateLimits, ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const shown = options.stdio !== 'ignore';
   const output = edgeOutput(options.logLevel ?? 'info');
   let crashed!: (why: string) => void;

@@ -1,0 +1,58 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, Bindings } from '../env.ts';
+import { errorBody } from '../errors.ts';
+import { actorOf } from '../principal.ts';
+
+const WINDOW_MS = 60_000;
+
+/** A limit: its name (part of each counter's address), its default a minute, the variable that overrides it, whom it counts. */
+export interface RateLimit {
+  name: string;
+  perMinute: number;
+  variable: RateLimitVariable;
+  /** The caller a counter is kept for. */
+  caller: (c: Context<AppEnv>) => string;
+}
+
+type RateLimitVariable = 'RATE_LIMIT_AUTH_PER_MINUTE' | 'RATE_LIMIT_API_PER_MINUTE' | 'RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE';
+
+/** The address Cloudflare saw the request from (one bucket for callers it did not name). */
+const ip = (c: Context<AppEnv>) => `ip:${c.req.header('cf-connecting-ip') ?? 'unknown'}`;
+/** The principal `authenticate` set (a user or a key, each counted alone); the address before it. */
+const principalOrIp = (c: Context<AppEnv>) => (c.var.principal ? actorOf(c.var.principal) : ip(c));
+
+/** Sign-in, refresh and logout, per address: what guessing and flooding go through. */
+export const AUTH_RATE_LIMIT: RateLimit = { name: 'auth', perMinute: 10, variable: 'RATE_LIMIT_AUTH_PER_MINUTE', caller: ip };
+/** Every /api call, per signed-in user or API key (per address where none is needed). */
+export const API_RATE_LIMIT: RateLimit = { name: 'api', perMinute: 60, variable: 'RATE_LIMIT_API_PER_MINUTE', caller: principalOrIp };
+/** Speech made on demand (an NPC's voice preview), per user: each costs a TTS call. Apply after `authenticate`. */
+export const VOICE_PREVIEW_RATE_LIMIT: RateLimit = { name: 'voice_preview', perMinute: 5, variable: 'RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE', caller: principalOrIp };
+
+/** The limit a minute in force: the variable when it is a positive whole number, else the default. */
+export function perMinute(limit: RateLimit, env: Partial<Bindings>): number {
+  const configured = Number(env[limit.variable]);
+  return Number.isInteger(configured) && configured > 0 ? configured : limit.perMinute;
+}
+
+/**
+ * Counts the call against `limit` in the caller's RateLimiter Durable Object; over it, a
+ * 429 with `Retry-After` (whole seconds until a call would pass) and the error body. A
+ * limiter that cannot be reached lets the call through (logged): the limit guards the
+ * service, it must not be what takes it down.
+ */
+export function rateLimit(limit: RateLimit): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const allowed = perMinute(limit, c.env);
+    let verdict;
+    try {
+      verdict = await c.env.RATE_LIMITER.getByName(`${limit.name}:${limit.caller(c)}`).take(allowed, WINDOW_MS);
+    } catch (error) {
+      c.var.log.warn('rate limiter unreachable; call let through', { limit: limit.name, error: String(error) });
+      return next();
+    }
+    if (verdict.allowed) return next();
+    const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+    return c.json(errorBody('rate_limited', `Too many requests: at most ${allowed} a minute (${limit.name}); retry in ${seconds} s`), 429, { 'retry-after': String(seconds) });
+  });
+}
