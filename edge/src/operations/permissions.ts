@@ -36,7 +36,8 @@ export const PERMISSIONS = {
   'voice_samples.manage': { roles: RUNNERS, scope: 'write' },
   'usage.view': { roles: EVERY_MEMBER, scope: 'read' },
   'audit.view': { roles: OWNERS, scope: 'read' },
-  'support.use': { roles: EVERY_MEMBER, scope: 'read' },
+  'support.view': { roles: EVERY_MEMBER, scope: 'read' },
+  'support.open': { roles: EVERY_MEMBER, scope: 'write' },
 } as const satisfies Record<string, Rule>;
 
 interface Rule {

@@ -4,9 +4,16 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { meRoutes } from './me.ts';
 import { sessionRoutes } from './sessions.ts';
+import { supportTicketRoutes } from './support-tickets.ts';
 import { tenantRoutes } from './tenants.ts';
 
 /** The dashboard's API under /api/v1, chained so its type is what the SPA's client is built from (Hono RPC). */
 export const apiV1Routes = () =>
-  new Hono<AppEnv>().route('/', meRoutes()).route('/', tenantRoutes()).route('/', campaignRoutes()).route('/', sessionRoutes()).route('/', apiKeyRoutes());
+  new Hono<AppEnv>()
+    .route('/', meRoutes())
+    .route('/', tenantRoutes())
+    .route('/', campaignRoutes())
+    .route('/', sessionRoutes())
+    .route('/', apiKeyRoutes())
+    .route('/', supportTicketRoutes());
 export type ApiV1 = ReturnType<typeof apiV1Routes>;
