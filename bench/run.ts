@@ -7,6 +7,8 @@
  * `--only=dashboard`, `--only=flood` (a transcript flood beside another tenant's admin API) or
  * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions;
  * `--only=knowledge` campaign knowledge at the database (graph walks, similarity search).
+ * Interrupted (Ctrl-C, a timeout's SIGTERM) it stops what it started and drops its scratch
+ * database; what a killed run left is cleaned at the next start (bench/lib/run-guard.ts).
  */
 import { resolve } from 'node:path';
 import postgres from 'postgres';
@@ -18,6 +20,7 @@ import { dashboardBenchmarks } from './dashboard.ts';
 import { discordBenchmarks } from './discord.ts';
 import { floodBenchmarks } from './flood.ts';
 import { knowledgeBenchmarks } from './knowledge.ts';
+import { cleanLeftovers, guardRun } from './lib/run-guard.ts';
 import { printTable, type Row } from './lib/stats.ts';
 import { voiceBenchmarks } from './voice.ts';
 
@@ -25,6 +28,8 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const sizes = process.argv.find((a) => a.startsWith('--tenants='))?.slice('--tenants='.length).split(',').map(Number);
 const server = process.env.BENCH_DATABASE_URL;
+await cleanLeftovers((line) => console.log(line));
+const guard = guardRun();
 
 async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!server) {
@@ -33,6 +38,7 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
   }
   const name = `glyphoxa_bench_${Date.now()}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });
+  guard.useDatabase(server, name);
   await admin.unsafe(`create database ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
@@ -50,6 +56,7 @@ const rows: Row[] = [];
 if (!only || !(only.startsWith('voice') || only === 'knowledge')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
 if (!only || ['control-plane', 'discord', 'flood', 'dashboard', 'knowledge'].includes(only)) {
   const database = await scratchDatabase();
+  guard.onInterrupt(database.drop);
   try {
     await migrate(database.url);
     if (!only || only === 'control-plane') rows.push(...(await controlPlaneBenchmarks(database.url, { tenants: sizes ?? (quick ? [1000] : [1000, 10_000]) })));
@@ -65,3 +72,4 @@ if (!only || ['control-plane', 'discord', 'flood', 'dashboard', 'knowledge'].inc
 if (!only || only === 'voice' || only === 'voice-load') rows.push(...(await voiceBenchmarks({ loadOnly: only === 'voice-load' })));
 console.log(`\nGlyphoxa Edge benchmarks (${server ? 'Postgres' : 'embedded PGlite'}, wrangler dev, ${new Date().toISOString().slice(0, 10)})\n`);
 printTable(rows);
+guard.done();

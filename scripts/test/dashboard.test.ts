@@ -1,36 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { createDb } from '../../db/src/client.ts';
-import { DEMO_CAMPAIGN } from '../../db/src/demo-campaign.ts';
-import { createCampaign } from '../../db/src/repos/campaigns.ts';
-import { insertMembership } from '../../db/src/repos/memberships.ts';
-import { users } from '../../db/src/schema/accounts.ts';
-import { withTenant } from '../../db/src/tenant-isolation/transactions.ts';
-import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
-import { startOpenAiStandIn, type Prompt, type StandIn } from '../../providers/test/stand-ins/index.ts';
+import type { Prompt } from '../../providers/test/stand-ins/index.ts';
 import { joinLink } from '../../ui/src/talk/join-link.ts';
-import { launchChromium } from '../lib/browser.ts';
-import { collectPageErrors, initialScriptBytes, screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
-import { loadOrCreateInstallSecrets, writeWorkerEnv } from '../lib/install-secrets.ts';
-import { freePort } from '../lib/ports.ts';
-import type { Child } from '../lib/processes.ts';
-import { adminCall, startEdge, startVoiceNode } from '../lib/system.ts';
+import { initialScriptBytes, screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
+import { ROOT, SHOTS, snowflake, startDashboardSystem, until, type DashboardSystem } from '../lib/dashboard-system.ts';
 
 /**
- * The dashboard in real Chromium against the real system: the Worker and its Durable
- * Objects under wrangler dev, Postgres, a voice node, and OpenAI-compatible stand-ins
- * for speech-to-text and the language model. One system start; each main screen is
- * checked with axe-core and pictured, desktop and phone, into docs/screenshots/.
+ * The dashboard in real Chromium against the real system (scripts/lib/dashboard-system.ts):
+ * sign-in, onboarding, campaigns and NPCs, the app's serving, and talking to an NPC in the
+ * browser. Each main screen is checked with axe-core and pictured, desktop and phone, into
+ * docs/screenshots/.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = join(ROOT, 'docs', 'screenshots');
-const ADMIN_KEY = 'dashboard-test-admin-key';
 /** Initial JavaScript of a landing screen, gzipped (the issue's budget). */
 const INITIAL_JS_BUDGET = 150 * 1024;
 const QUESTION = 'Grimjaw, what do you sell?';
@@ -38,29 +23,15 @@ const ANSWER = 'Axes and hammers, friend. Finest in Ironhold.';
 const TYPED = 'Grimjaw, anything cheaper?';
 const TYPED_ANSWER = 'Nails, two coppers a dozen.';
 
-const dir = mkdtempSync(join(tmpdir(), 'gx-dashboard-'));
-const snowflake = () => String(100000000000000000n + BigInt(Math.floor(Math.random() * 1e15)));
-let edge: Child;
-let node: Child;
+const fixtures = mkdtempSync(join(tmpdir(), 'gx-dashboard-fixture-'));
+let system: DashboardSystem;
 let edgeUrl: string;
-let stt: StandIn;
-let llm: StandIn;
-let browser: Browser;
-let context: BrowserContext;
-const api = (method: string, path: string, body?: unknown) => adminCall(edgeUrl, ADMIN_KEY, method, path, body);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const api = (method: string, path: string, body?: unknown) => system.api(method, path, body);
+const newPage = () => system.newPage();
+const signInLocally = (page: Page, name: string) => system.signInLocally(page, name);
 
 /** The player's question as speech: espeak-ng, at 48 kHz (sox), with quiet around it for the microphone to open in. */
-function spokenQuestion(): string {
+function spokenQuestion(dir: string): string {
   const raw = join(dir, 'question-raw.wav');
   const wav = join(dir, 'question.wav');
   execFileSync('espeak-ng', ['-w', raw, QUESTION]);
@@ -72,81 +43,19 @@ function reply(prompt: Prompt): string {
   return JSON.stringify(prompt.messages.at(-1)).includes('cheaper') ? TYPED_ANSWER : ANSWER;
 }
 
-/** Signs in on this machine as a new user; their id. */
-async function signInLocally(page: Page, name: string): Promise<string> {
-  const email = `${name.split(' ')[0]!.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  await page.goto(`${edgeUrl}/sign-in`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  // A new user's own team has no campaign yet: sign-in lands on onboarding, which can be left for later.
-  await page.getByRole('heading', { name: 'Set up Glyphoxa' }).waitFor();
-  await page.getByRole('link', { name: 'finish setup later' }).click();
-  await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
-  const { db, close } = createDb(process.env.DATABASE_URL!, { max: 1 });
-  try {
-    return (await db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
-  } finally {
-    await close();
-  }
-}
-
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  return { page, errors: collectPageErrors(page) };
-}
-
-/** A tenant with the demo campaign, the stand-ins as its providers, and a voice node of its own. */
-async function tenantWithNode(): Promise<string> {
-  const tenant = `dash-${Math.random().toString(36).slice(2, 10)}`;
-  expect((await api('POST', '/tenants', { id: tenant, license_tier: 'dedicated', tier: 'guild' })).status).toBe(201);
-  const { db, close } = createDb(process.env.DATABASE_URL!, { max: 1 });
-  try {
-    await createCampaign(db, tenant, DEMO_CAMPAIGN, { makeCurrent: true });
-  } finally {
-    await close();
-  }
-  for (const [role, standIn] of [['stt', stt], ['llm', llm]] as const) {
-    expect((await api('PUT', `/tenants/${tenant}/providers/${role}`, { kind: 'openai', base_url: standIn.url, model: 'stand-in', api_key: `sk-${role}` })).status).toBe(200);
-  }
-  const created = await api('POST', '/nodes', { pool: tenant });
-  node = startVoiceNode({ root: ROOT, edgeUrl, token: created.body.token, stdio: 'ignore' });
-  await until('the node to check in', async () => {
-    const list = await api('GET', '/nodes');
-    return list.body.nodes.some((n: { node_id: string; connected: boolean }) => n.node_id === created.body.node_id && n.connected) || undefined;
-  });
-  return tenant;
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  edgeUrl = `http://127.0.0.1:${port}`;
-  const envFile = join(dir, 'worker.env');
-  const install = loadOrCreateInstallSecrets(join(dir, 'install'));
-  writeWorkerEnv(envFile, {
-    ADMIN_KEY,
-    SECRET_KEYS: generateKeySpec('k1'),
-    ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey,
-    ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys,
-    LOCAL_SIGN_IN: 'on',
+  system = await startDashboardSystem({
+    // The node sends the turn for recognition at each pause (after "Grimjaw," too): only the whole question is heard as one.
+    stt: { transcript: (samples) => (samples.length / 16_000 > 1.2 ? QUESTION : '') },
+    llm: { reply },
+    fakeMicrophone: spokenQuestion(fixtures),
   });
-  // The node sends the turn for recognition at each pause (after "Grimjaw," too): only the whole question is heard as one.
-  [stt, llm, edge] = await Promise.all([
-    startOpenAiStandIn({ transcript: (samples) => (samples.length / 16_000 > 1.2 ? QUESTION : '') }),
-    startOpenAiStandIn({ reply }),
-    startEdge({ root: ROOT, port, databaseUrl: process.env.DATABASE_URL!, stateDir: join(dir, 'state'), envFile, stdio: 'ignore' }),
-  ]);
-  browser = await launchChromium({ fakeMicrophone: spokenQuestion() });
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['microphone'] });
+  edgeUrl = system.edgeUrl;
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await node?.stop();
-  await edge?.stop();
-  await Promise.all([stt?.close(), llm?.close()]);
-  rmSync(dir, { recursive: true, force: true });
+  await system?.stop();
+  rmSync(fixtures, { recursive: true, force: true });
 });
 
 describe('the dashboard in Chromium', () => {
@@ -213,7 +122,7 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     // The edge revoked the session and cleared its cookies: home is closed again.
-    expect((await context.cookies(`${edgeUrl}/auth/refresh`)).map((c) => c.name)).not.toContain('gx_refresh');
+    expect((await system.context.cookies(`${edgeUrl}/auth/refresh`)).map((c) => c.name)).not.toContain('gx_refresh');
     await page.goto(`${edgeUrl}/`);
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     expect(errors).toEqual([]);
@@ -222,7 +131,7 @@ describe('the dashboard in Chromium', () => {
   it('onboards a new DM: campaign, then the Discord bot (a bad application id refused beside its field), then the first NPC, resuming after a reload', async () => {
     const { page, errors } = await newPage();
     // An origin's grant replaces the context's, so the microphone is named again.
-    await context.grantPermissions(['microphone', 'clipboard-read', 'clipboard-write'], { origin: edgeUrl });
+    await system.context.grantPermissions(['microphone', 'clipboard-read', 'clipboard-write'], { origin: edgeUrl });
     await page.goto(`${edgeUrl}/sign-in`);
     const email = `wren-${Math.random().toString(36).slice(2, 8)}@example.com`;
     await page.getByLabel('Email').fill(email);
@@ -394,7 +303,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   it('talks to an NPC in the browser: the microphone and a typed line reach it, its answers play and appear in the live transcript', async () => {
-    const tenant = await tenantWithNode();
+    const tenant = await system.tenantWithNode();
     const started = await api('POST', `/tenants/${tenant}/sessions?wait=active`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake(), transport: 'websocket' });
     expect(started.body.session).toMatchObject({ state: 'active', audio: { transport: 'websocket' } });
     const { id, audio } = started.body.session;
@@ -426,15 +335,14 @@ describe('the dashboard in Chromium', () => {
     expect(lines[0]).toContain('Ana');
     expect(lines[1]).toContain('Grimjaw');
     // The tenant's own keys went to its providers.
-    expect(llm.requests.at(-1)!.headers.authorization).toBe('Bearer sk-llm');
+    expect(system.llm.requests.at(-1)!.headers.authorization).toBe('Bearer sk-llm');
     await page.getByText('Connection details').click();
     await screenshotEachWidth(page, SHOTS, 'talk-to-npc');
 
     // A DM of the tenant finds the session on the dashboard with its transcript, and stops it there.
     const dm = await newPage();
     const dmId = await signInLocally(dm.page, 'Sable the DM');
-    const { db, close } = createDb(process.env.DATABASE_URL!, { max: 1 });
-    await withTenant(db, tenant, (tx) => insertMembership(tx, tenant, dmId, 'dm')).finally(close);
+    await system.addMember(tenant, dmId, 'dm');
     await dm.page.goto(`${edgeUrl}/teams/${tenant}/sessions`);
     await dm.page.getByRole('link', { name: /^Running session started/ }).click();
     const transcript = dm.page.getByRole('list', { name: 'Transcript' });
