@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { apiKeyRoutes } from './api-keys.ts';
+import { auditRoutes } from './audit.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { meRoutes } from './me.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -15,5 +16,6 @@ export const apiV1Routes = () =>
     .route('/', campaignRoutes())
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
-    .route('/', supportTicketRoutes());
+    .route('/', supportTicketRoutes())
+    .route('/', auditRoutes());
 export type ApiV1 = ReturnType<typeof apiV1Routes>;
