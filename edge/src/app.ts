@@ -31,6 +31,7 @@ export function createApp() {
   app.use('/api/v1/me', authenticate);
   app.use('/api/v1/tenants', authenticate);
   app.use('/api/v1/audit', authenticate, tenantMemberByQuery);
+  app.use('/api/v1/admin/*', authenticate);
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
   // After the groups' `authenticate`, so a user or key is counted as itself.

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { meRoutes } from './me.ts';
+import { platformRoutes } from './platform.ts';
 import { sessionRoutes } from './sessions.ts';
 import { supportTicketRoutes } from './support-tickets.ts';
 import { tenantRoutes } from './tenants.ts';
@@ -17,5 +18,6 @@ export const apiV1Routes = () =>
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
     .route('/', supportTicketRoutes())
-    .route('/', auditRoutes());
+    .route('/', auditRoutes())
+    .route('/', platformRoutes());
 export type ApiV1 = ReturnType<typeof apiV1Routes>;
