@@ -32,3 +32,4 @@ export * from './repos/relationships.ts';
 export * from './repos/lore-documents.ts';
 export * from './repos/knowledge-search.ts';
 export * from './repos/memory.ts';
+export * from './repos/platform.ts';

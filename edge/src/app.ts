@@ -4,7 +4,7 @@ import { notFound, onError } from './errors.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { operatorOnly } from './middleware/operator-only.ts';
 import { API_RATE_LIMIT, AUTH_RATE_LIMIT, rateLimit } from './middleware/rate-limit.ts';
-import { tenantMember } from './middleware/tenant-member.ts';
+import { tenantMember, tenantMemberByQuery } from './middleware/tenant-member.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { adminNodeRoutes } from './routes/admin-nodes.ts';
 import { adminProviderRoutes } from './routes/admin-providers.ts';
@@ -30,6 +30,8 @@ export function createApp() {
   // Per route group, not /api/v1/*: an unknown route is a 404 for anyone, not a 401.
   app.use('/api/v1/me', authenticate);
   app.use('/api/v1/tenants', authenticate);
+  app.use('/api/v1/audit', authenticate, tenantMemberByQuery);
+  app.use('/api/v1/admin/*', authenticate);
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
   // After the groups' `authenticate`, so a user or key is counted as itself.

@@ -1,5 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
-import { createDb, insertSession, memberships, type MemberRole } from '@glyphoxa/db';
+import { createDb, insertSession, memberships, users, type MemberRole } from '@glyphoxa/db';
+import { eq } from 'drizzle-orm';
+import { signAccessToken } from '../../src/auth/access-token.ts';
 import { expect } from 'vitest';
 import { snowflake } from './admin.ts';
 
@@ -40,6 +42,18 @@ export async function memberOf(tenant: string, role: MemberRole): Promise<Person
     await close();
   }
   return person;
+}
+
+/** A person made a platform operator (`users.super_admin`, as an operator sets it in the database), with a token saying so. */
+export async function superAdmin(): Promise<Person> {
+  const person = await signIn();
+  const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+  try {
+    await db.update(users).set({ superAdmin: true }).where(eq(users.id, person.id));
+  } finally {
+    await close();
+  }
+  return { ...person, token: await signAccessToken(env, { userId: person.id, superAdmin: true }) };
 }
 
 /** An ended session written as its coordinator would have, `minutesAgo` before now. */

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { apiKeyRoutes } from './api-keys.ts';
+import { auditRoutes } from './audit.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { meRoutes } from './me.ts';
+import { platformRoutes } from './platform.ts';
 import { sessionRoutes } from './sessions.ts';
 import { supportTicketRoutes } from './support-tickets.ts';
 import { tenantRoutes } from './tenants.ts';
@@ -15,5 +17,7 @@ export const apiV1Routes = () =>
     .route('/', campaignRoutes())
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
-    .route('/', supportTicketRoutes());
+    .route('/', supportTicketRoutes())
+    .route('/', auditRoutes())
+    .route('/', platformRoutes());
 export type ApiV1 = ReturnType<typeof apiV1Routes>;
