@@ -6,7 +6,8 @@
  * `--tenants=300,2000` picks the sweep's sizes; `--only=discord`, `--only=control-plane`,
  * `--only=dashboard`, `--only=flood` (a transcript flood beside another tenant's admin API) or
  * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions;
- * `--only=knowledge` campaign knowledge at the database (graph walks, similarity search).
+ * `--only=knowledge` campaign knowledge at the database (graph walks, similarity search);
+ * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench.
  * Interrupted (Ctrl-C, a timeout's SIGTERM) it stops what it started and drops its scratch
  * database; what a killed run left is cleaned at the next start (bench/lib/run-guard.ts).
  */
@@ -23,6 +24,7 @@ import { knowledgeBenchmarks } from './knowledge.ts';
 import { cleanLeftovers, guardRun } from './lib/run-guard.ts';
 import { printTable, type Row } from './lib/stats.ts';
 import { voiceBenchmarks } from './voice.ts';
+import { webApiBenchmarks } from './web-api.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -54,7 +56,7 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
 if (!only || !(only.startsWith('voice') || only === 'knowledge')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
-if (!only || ['control-plane', 'discord', 'flood', 'dashboard', 'knowledge'].includes(only)) {
+if (!only || ['control-plane', 'discord', 'flood', 'dashboard', 'knowledge', 'web-api'].includes(only)) {
   const database = await scratchDatabase();
   guard.onInterrupt(database.drop);
   try {
@@ -64,6 +66,7 @@ if (!only || ['control-plane', 'discord', 'flood', 'dashboard', 'knowledge'].inc
     if (!only || only === 'flood') rows.push(...(await floodBenchmarks(database.url)));
     if (!only || only === 'dashboard') rows.push(...(await dashboardBenchmarks(database.url)));
     if (!only || only === 'knowledge') rows.push(...(await knowledgeBenchmarks(database.url)));
+    if (!only || only === 'web-api') rows.push(...(await webApiBenchmarks(database.url)));
   } finally {
     await database.drop();
   }

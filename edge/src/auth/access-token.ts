@@ -1,6 +1,5 @@
 import { decodeProtectedHeader, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import * as v from 'valibot';
-import type { Bindings } from '../env.ts';
 
 const ALG = 'EdDSA';
 const ISSUER = 'glyphoxa-edge';
@@ -23,6 +22,12 @@ export interface EdgeJwtKind {
   audience: string;
 }
 
+/** The Worker variables the edge's JWTs need (the Worker's bindings have them; the web-API bench passes its own). */
+export interface TokenKeys {
+  ACCESS_TOKEN_SIGNING_KEY?: string;
+  ACCESS_TOKEN_PUBLIC_KEYS?: string;
+}
+
 const ACCESS: EdgeJwtKind = { typ: 'at+jwt', audience: AUDIENCE };
 
 /**
@@ -31,7 +36,7 @@ const ACCESS: EdgeJwtKind = { typ: 'at+jwt', audience: AUDIENCE };
  * verifies, so a new signing key can start while tokens of the old one, whose
  * public key stays listed, live out their time.
  */
-export async function signEdgeJwt(env: Bindings, kind: EdgeJwtKind, claims: JWTPayload & { sub: string }, ttlS: number, now = Date.now()): Promise<string> {
+export async function signEdgeJwt(env: TokenKeys, kind: EdgeJwtKind, claims: JWTPayload & { sub: string }, ttlS: number, now = Date.now()): Promise<string> {
   const jwk = parseKeys(PrivateJwkSchema, 'ACCESS_TOKEN_SIGNING_KEY', env.ACCESS_TOKEN_SIGNING_KEY);
   const key = await importJWK(jwk, ALG);
   const iat = Math.floor(now / 1000);
@@ -45,7 +50,7 @@ export async function signEdgeJwt(env: Bindings, kind: EdgeJwtKind, claims: JWTP
 }
 
 /** The JWT's claims, or null for one that is malformed, tampered with, expired, of another kind or signed by a key not listed. */
-export async function verifyEdgeJwt(env: Bindings, kind: EdgeJwtKind, token: string): Promise<JWTPayload | null> {
+export async function verifyEdgeJwt(env: TokenKeys, kind: EdgeJwtKind, token: string): Promise<JWTPayload | null> {
   let kid: string | undefined;
   try {
     kid = decodeProtectedHeader(token).kid;
@@ -62,18 +67,18 @@ export async function verifyEdgeJwt(env: Bindings, kind: EdgeJwtKind, token: str
 }
 
 /** An access token: 15 minutes, held in the SPA's memory. */
-export function signAccessToken(env: Bindings, claims: AccessClaims, now = Date.now()): Promise<string> {
+export function signAccessToken(env: TokenKeys, claims: AccessClaims, now = Date.now()): Promise<string> {
   return signEdgeJwt(env, ACCESS, { sub: claims.userId, sa: claims.superAdmin || undefined }, ACCESS_TOKEN_TTL_S, now);
 }
 
-export async function verifyAccessToken(env: Bindings, token: string): Promise<AccessClaims | null> {
+export async function verifyAccessToken(env: TokenKeys, token: string): Promise<AccessClaims | null> {
   const payload = await verifyEdgeJwt(env, ACCESS, token);
   return typeof payload?.sub === 'string' ? { userId: payload.sub, superAdmin: payload.sa === true } : null;
 }
 
 /** The verification keys by kid, imported once per isolate for a given configuration. */
 let cached: { source: string; keys: Promise<Map<string, CryptoKey | Uint8Array>> } | null = null;
-function publicKeys(env: Bindings): Promise<Map<string, CryptoKey | Uint8Array>> {
+function publicKeys(env: TokenKeys): Promise<Map<string, CryptoKey | Uint8Array>> {
   const source = env.ACCESS_TOKEN_PUBLIC_KEYS ?? '';
   // None configured: no token can be valid (every one is a 401), which is not the caller's error to hear about.
   if (!source) return Promise.resolve(new Map());

@@ -45,8 +45,11 @@ export function rateLimit(limit: RateLimit): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const allowed = perMinute(limit, c.env);
     let verdict;
+    const started = performance.now();
     try {
       verdict = await c.env.RATE_LIMITER.getByName(`${limit.name}:${limit.caller(c)}`).take(allowed, WINDOW_MS);
+      // What the check cost this call, for browsers' developer tools and the web-API bench.
+      c.header('Server-Timing', `ratelimit-${limit.name};dur=${(performance.now() - started).toFixed(2)}`, { append: true });
     } catch (error) {
       c.var.log.warn('rate limiter unreachable; call let through', { limit: limit.name, error: String(error) });
       return next();

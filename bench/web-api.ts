@@ -1,0 +1,180 @@
+/**
+ * The web API under the dashboard's load, against the real Worker under `wrangler dev`:
+ * authenticated `GET /api/v1/tenants/:id/campaigns` (a Bearer access token, the caller's
+ * membership read, the rate limiter's Durable Object, the tenant's campaigns under RLS)
+ * from autocannon. (a) 1,000 open connections, each a user of their own sending one request
+ * a second; (b) the most requests a second it answers, beside pgbench running the same SQL
+ * through the same transaction pooler. Also what verifying the access token and the rate
+ * limit's check cost a request.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { listCampaigns } from '../db/src/repos/campaigns.ts';
+import { memberRoleOf } from '../db/src/repos/memberships.ts';
+import * as schema from '../db/src/schema/index.ts';
+import { startTransactionPooler } from '../db/src/pooler/transaction-pooler.ts';
+import { signAccessToken, verifyAccessToken, type TokenKeys } from '../edge/src/auth/access-token.ts';
+import { generateKeySpec } from '../edge/src/secrets/keyring.ts';
+import { loadOrCreateInstallSecrets, writeWorkerEnv } from '../scripts/lib/install-secrets.ts';
+import { freePort } from '../scripts/lib/ports.ts';
+import type { Child } from '../scripts/lib/processes.ts';
+import { startEdge } from '../scripts/lib/system.ts';
+import { pool, type Row } from './lib/stats.ts';
+import { workerdPort } from './lib/workerd-port.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const USERS = 1000;
+const OPEN_SECONDS = 30;
+const MAX_SECONDS = 15;
+const MAX_CONNECTIONS = 64;
+/** The pooler's size under wrangler dev (scripts/lib/system.ts). */
+const POOL_SIZE = 60;
+
+interface User {
+  token: string;
+  tenant: string;
+}
+
+const f1 = (n: number) => n.toFixed(1);
+
+/** Signs USERS people in locally (each owns a tenant) and gives each a campaign. */
+async function users(edgeUrl: string): Promise<User[]> {
+  return pool(
+    Array.from({ length: USERS }, (_, i) => i),
+    32,
+    async (i) => {
+      const signIn = await fetch(`${edgeUrl}/auth/local`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench-${i}@example.test` }) });
+      const body = (await signIn.json()) as { access_token: string; memberships: Array<{ tenant_id: string }> };
+      const user = { token: body.access_token, tenant: body.memberships[0]!.tenant_id };
+      const made = await fetch(`${edgeUrl}/api/v1/tenants/${user.tenant}/campaigns`, { method: 'POST', headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `Campaign ${i}` }) });
+      if (made.status !== 201) throw new Error(`creating a campaign: ${made.status} ${await made.text()}`);
+      return user;
+    },
+  );
+}
+
+/** autocannon against the list, each connection a user of its own (picked at its first request). */
+function load(edgeUrl: string, people: User[], options: { connections: number; connectionRate?: number; duration: number }) {
+  let next = 0;
+  const timings: number[] = [];
+  return new Promise<{ result: autocannon.Result; rateLimitMs: number[] }>((resolve, reject) => {
+    autocannon(
+      {
+        url: edgeUrl,
+        connections: options.connections,
+        connectionRate: options.connectionRate,
+        duration: options.duration,
+        requests: [
+          {
+            setupRequest: (request, context) => {
+              const ctx = context as { user?: User };
+              ctx.user ??= people[next++ % people.length];
+              return { ...request, method: 'GET', path: `/api/v1/tenants/${ctx.user!.tenant}/campaigns`, headers: { authorization: `Bearer ${ctx.user!.token}` } };
+            },
+            onResponse: (_status, _body, _context, headers) => {
+              const dur = String((headers as Record<string, unknown>)['server-timing'] ?? '').match(/ratelimit-api;dur=([\d.]+)/)?.[1];
+              if (dur) timings.push(Number(dur));
+            },
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve({ result, rateLimitMs: timings })),
+    );
+  });
+}
+
+/** The SQL one request runs (its membership read and its campaign list, each a tenant transaction), as drizzle sends it. */
+async function requestSql(databaseUrl: string, user: User, userId: string): Promise<string> {
+  const statements: string[] = [];
+  const client = postgres(databaseUrl, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
+  const inline = (query: string, params: unknown[]) => query.replace(/\$(\d+)/g, (_, n: string) => `'${String(params[Number(n) - 1]).replace(/'/g, "''")}'`);
+  const db = drizzle(client, { schema, logger: { logQuery: (query, params) => statements.push(`${inline(query, params)};`) } });
+  try {
+    const transactions: string[] = [];
+    for (const work of [() => memberRoleOf(db, user.tenant, userId), () => listCampaigns(db, user.tenant, { limit: 100 })]) {
+      statements.length = 0;
+      await work();
+      transactions.push(['begin;', ...statements, 'commit;'].join('\n'));
+    }
+    return `${transactions.join('\n')}\n`;
+  } finally {
+    await client.end();
+  }
+}
+
+/** pgbench (the Postgres client tools') running `script` through a pooler like the Worker's: transactions a second, or null without pgbench. */
+async function pgbench(databaseUrl: string, script: string, dir: string): Promise<number | null> {
+  const binary = ['pgbench', ...['17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin/pgbench`)].find((path) => spawnSync(path, ['--version']).status === 0);
+  if (!binary) return null;
+  const file = join(dir, 'request.sql');
+  writeFileSync(file, script);
+  const pooler = await startTransactionPooler({ upstream: databaseUrl, size: POOL_SIZE });
+  try {
+    const out = execFileSync(binary, ['-n', '-f', file, '-c', String(MAX_CONNECTIONS), '-j', '2', '-T', String(MAX_SECONDS), pooler.url], { encoding: 'utf8' });
+    // Each script run is one request's two transactions; pgbench counts script runs.
+    return Number(out.match(/tps = ([\d.]+)/)![1]);
+  } finally {
+    await pooler.close();
+  }
+}
+
+/** Verifying an access token, as the Worker's `authenticate` does (same code, WebCrypto Ed25519), in Node. */
+async function jwtVerifyMs(env: TokenKeys): Promise<number> {
+  const token = await signAccessToken(env, { userId: crypto.randomUUID(), superAdmin: false });
+  for (let i = 0; i < 200; i++) await verifyAccessToken(env, token);
+  const runs = 5000;
+  const started = performance.now();
+  for (let i = 0; i < runs; i++) await verifyAccessToken(env, token);
+  return (performance.now() - started) / runs;
+}
+
+export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'gx-bench-web-'));
+  const envFile = join(dir, 'worker.env');
+  const install = loadOrCreateInstallSecrets(join(dir, 'install'));
+  const workerEnv = {
+    ADMIN_KEY: 'bench-web-api',
+    SECRET_KEYS: generateKeySpec('k1'),
+    ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey,
+    ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys,
+    LOCAL_SIGN_IN: 'on',
+  };
+  writeWorkerEnv(envFile, workerEnv);
+  const port = await freePort();
+  let edge: Child | undefined;
+  try {
+    // The limiter stays on the path of every call, its limits raised: what is measured is answering, not refusing.
+    edge = await startEdge({ root: ROOT, port, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_API_PER_MINUTE: '1000000' } });
+    // workerd's own port: wrangler's proxy in front of it is a development hop production does not have.
+    const edgeUrl = `http://127.0.0.1:${await workerdPort(edge.pid, port)}`;
+    const people = await users(edgeUrl);
+    // Warm the Worker and every user's limiter object before timing.
+    await load(edgeUrl, people, { connections: 100, duration: 5 });
+
+    const open = await load(edgeUrl, people, { connections: USERS, connectionRate: 1, duration: OPEN_SECONDS });
+    const max = await load(edgeUrl, people, { connections: MAX_CONNECTIONS, duration: MAX_SECONDS });
+    const me = (await (await fetch(`${edgeUrl}/api/v1/me`, { headers: { authorization: `Bearer ${people[0]!.token}` } })).json()) as { user: { id: string } };
+    const tps = await pgbench(databaseUrl, await requestSql(databaseUrl, people[0]!, me.user.id), dir);
+    const jwt = await jwtVerifyMs(workerEnv);
+    const limiter = open.rateLimitMs.sort((a, b) => a - b);
+    const limiterP50 = limiter[Math.floor(limiter.length / 2)] ?? Number.NaN;
+    const a = open.result;
+    const errorsA = a.errors + a.non2xx + a.timeouts;
+    return [
+      { benchmark: `web API (a): ${USERS} connections, a user each, 1 request/s for ${OPEN_SECONDS} s: p50 / p99 (requests)`, result: `${f1(a.latency.p50)} ms / ${f1(a.latency.p99)} ms (${a.requests.total})`, target: 'p99 < 100 ms', met: a.latency.p99 < 100 },
+      { benchmark: 'web API (a): errors, non-2xx, timeouts', result: `${a.errors} / ${a.non2xx} / ${a.timeouts}`, target: 'none', met: errorsA === 0 },
+      { benchmark: `web API (b): most requests/s (${MAX_CONNECTIONS} connections, ${MAX_SECONDS} s), p99`, result: `${f1(max.result.requests.average)} /s, ${f1(max.result.latency.p99)} ms`, target: '-', met: null },
+      { benchmark: "web API (b): pgbench, the request's SQL through the same pooler: requests/s, and the API's share of it", result: tps === null ? 'pgbench not installed' : `${f1(tps)} /s; ${(max.result.requests.average / tps).toFixed(2)}x`, target: '-', met: null },
+      { benchmark: 'web API: access-token verification (Ed25519, the Worker\'s code in Node), per request', result: `${jwt.toFixed(3)} ms`, target: '< 0.5 ms', met: jwt < 0.5 },
+      { benchmark: 'web API: rate-limit check (its Durable Object round trip, Server-Timing), p50 of (a)', result: `${limiterP50.toFixed(2)} ms`, target: '< 1 ms', met: limiterP50 < 1 },
+    ];
+  } finally {
+    await edge?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
