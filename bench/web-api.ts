@@ -7,7 +7,8 @@
  * through the same transaction pooler. Also what verifying the access token and the rate
  * limit's check cost a request.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,6 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { listCampaigns } from '../db/src/repos/campaigns.ts';
 import { memberRoleOf } from '../db/src/repos/memberships.ts';
-import * as schema from '../db/src/schema/index.ts';
 import { startTransactionPooler } from '../db/src/pooler/transaction-pooler.ts';
 import { signAccessToken, verifyAccessToken, type TokenKeys } from '../edge/src/auth/access-token.ts';
 import { generateKeySpec } from '../edge/src/secrets/keyring.ts';
@@ -28,7 +28,7 @@ import { pool, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const USERS = 1000;
+const USERS = Number(process.env.BENCH_WEB_USERS ?? 1000);
 const OPEN_SECONDS = 30;
 const MAX_SECONDS = 15;
 const MAX_CONNECTIONS = 64;
@@ -41,6 +41,7 @@ interface User {
 }
 
 const f1 = (n: number) => n.toFixed(1);
+const progress = (line: string) => process.stderr.write(`web-api: ${line}\n`);
 
 /** Signs USERS people in locally (each owns a tenant) and gives each a campaign. */
 async function users(edgeUrl: string): Promise<User[]> {
@@ -77,7 +78,9 @@ function load(edgeUrl: string, people: User[], options: { connections: number; c
               return { ...request, method: 'GET', path: `/api/v1/tenants/${ctx.user!.tenant}/campaigns`, headers: { authorization: `Bearer ${ctx.user!.token}` } };
             },
             onResponse: (_status, _body, _context, headers) => {
-              const dur = String((headers as Record<string, unknown>)['server-timing'] ?? '').match(/ratelimit-api;dur=([\d.]+)/)?.[1];
+              // autocannon keeps the header names' case as sent.
+              const timing = Object.entries(headers as Record<string, unknown>).find(([name]) => name.toLowerCase() === 'server-timing')?.[1];
+              const dur = String(timing ?? '').match(/ratelimit-api;dur=([\d.]+)/)?.[1];
               if (dur) timings.push(Number(dur));
             },
           },
@@ -93,7 +96,7 @@ async function requestSql(databaseUrl: string, user: User, userId: string): Prom
   const statements: string[] = [];
   const client = postgres(databaseUrl, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
   const inline = (query: string, params: unknown[]) => query.replace(/\$(\d+)/g, (_, n: string) => `'${String(params[Number(n) - 1]).replace(/'/g, "''")}'`);
-  const db = drizzle(client, { schema, logger: { logQuery: (query, params) => statements.push(`${inline(query, params)};`) } });
+  const db = drizzle(client, { logger: { logQuery: (query, params) => statements.push(`${inline(query, params)};`) } });
   try {
     const transactions: string[] = [];
     for (const work of [() => memberRoleOf(db, user.tenant, userId), () => listCampaigns(db, user.tenant, { limit: 100 })]) {
@@ -115,7 +118,8 @@ async function pgbench(databaseUrl: string, script: string, dir: string): Promis
   writeFileSync(file, script);
   const pooler = await startTransactionPooler({ upstream: databaseUrl, size: POOL_SIZE });
   try {
-    const out = execFileSync(binary, ['-n', '-f', file, '-c', String(MAX_CONNECTIONS), '-j', '2', '-T', String(MAX_SECONDS), pooler.url], { encoding: 'utf8' });
+    // Asynchronously: the pooler answers pgbench from this very process.
+    const { stdout: out } = await promisify(execFile)(binary, ['-n', '-f', file, '-c', String(MAX_CONNECTIONS), '-j', '2', '-T', String(MAX_SECONDS), pooler.url], { encoding: 'utf8' });
     // Each script run is one request's two transactions; pgbench counts script runs.
     return Number(out.match(/tps = ([\d.]+)/)![1]);
   } finally {
@@ -152,14 +156,23 @@ export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
     edge = await startEdge({ root: ROOT, port, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_API_PER_MINUTE: '1000000' } });
     // workerd's own port: wrangler's proxy in front of it is a development hop production does not have.
     const edgeUrl = `http://127.0.0.1:${await workerdPort(edge.pid, port)}`;
+    progress(`signing in ${USERS} users`);
     const people = await users(edgeUrl);
+    progress('warming up');
     // Warm the Worker and every user's limiter object before timing.
     await load(edgeUrl, people, { connections: 100, duration: 5 });
 
+    progress(`(a) ${USERS} connections for ${OPEN_SECONDS} s`);
     const open = await load(edgeUrl, people, { connections: USERS, connectionRate: 1, duration: OPEN_SECONDS });
+    progress(`(b) ${MAX_CONNECTIONS} connections for ${MAX_SECONDS} s`);
     const max = await load(edgeUrl, people, { connections: MAX_CONNECTIONS, duration: MAX_SECONDS });
     const me = (await (await fetch(`${edgeUrl}/api/v1/me`, { headers: { authorization: `Bearer ${people[0]!.token}` } })).json()) as { user: { id: string } };
-    const tps = await pgbench(databaseUrl, await requestSql(databaseUrl, people[0]!, me.user.id), dir);
+    const sql = await requestSql(databaseUrl, people[0]!, me.user.id);
+    // The Worker's pooler lets go of its connections first, so pgbench's pooler gets as many.
+    await edge.stop();
+    edge = undefined;
+    progress('pgbench');
+    const tps = await pgbench(databaseUrl, sql, dir);
     const jwt = await jwtVerifyMs(workerEnv);
     const limiter = open.rateLimitMs.sort((a, b) => a - b);
     const limiterP50 = limiter[Math.floor(limiter.length / 2)] ?? Number.NaN;
