@@ -7,7 +7,9 @@
  * `--only=dashboard`, `--only=flood` (a transcript flood beside another tenant's admin API) or
  * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions;
  * `--only=knowledge` campaign knowledge at the database (graph walks, similarity search);
- * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench.
+ * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench;
+ * `--only=idle-cost` the workerd CPU and database transactions per idle live session per minute,
+ * at 1,000 and 5,000 live sessions (`--tenants=` picks them, `--idle-window=SECONDS` the window, default 300).
  * Interrupted (Ctrl-C, a timeout's SIGTERM) it stops what it started and drops its scratch
  * database; what a killed run left is cleaned at the next start (bench/lib/run-guard.ts).
  */
@@ -20,6 +22,7 @@ import { controlPlaneBenchmarks } from './control-plane.ts';
 import { dashboardBenchmarks } from './dashboard.ts';
 import { discordBenchmarks } from './discord.ts';
 import { floodBenchmarks } from './flood.ts';
+import { idleCostBenchmarks } from './idle-cost.ts';
 import { knowledgeBenchmarks } from './knowledge.ts';
 import { cleanLeftovers, guardRun } from './lib/run-guard.ts';
 import { printTable, type Row } from './lib/stats.ts';
@@ -29,6 +32,7 @@ import { webApiBenchmarks } from './web-api.ts';
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const sizes = process.argv.find((a) => a.startsWith('--tenants='))?.slice('--tenants='.length).split(',').map(Number);
+const idleWindow = process.argv.find((a) => a.startsWith('--idle-window='))?.slice('--idle-window='.length);
 const server = process.env.BENCH_DATABASE_URL;
 await cleanLeftovers((line) => console.log(line));
 const guard = guardRun();
@@ -56,12 +60,15 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
 if (!only || !(only.startsWith('voice') || only === 'knowledge')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
-if (!only || ['control-plane', 'discord', 'flood', 'dashboard', 'knowledge', 'web-api'].includes(only)) {
+if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'knowledge', 'web-api'].includes(only)) {
   const database = await scratchDatabase();
   guard.onInterrupt(database.drop);
   try {
     await migrate(database.url);
     if (!only || only === 'control-plane') rows.push(...(await controlPlaneBenchmarks(database.url, { tenants: sizes ?? (quick ? [1000] : [1000, 10_000]) })));
+    if (!only || only === 'idle-cost') {
+      rows.push(...(await idleCostBenchmarks(database.url, { sessions: sizes ?? (quick ? [1000] : [1000, 5000]), windowSeconds: idleWindow ? Number(idleWindow) : undefined })));
+    }
     if (!only || only === 'discord') rows.push(...(await discordBenchmarks(database.url)));
     if (!only || only === 'flood') rows.push(...(await floodBenchmarks(database.url)));
     if (!only || only === 'dashboard') rows.push(...(await dashboardBenchmarks(database.url)));

@@ -1,0 +1,87 @@
+/**
+ * The idle cost of a live session: with N sessions running on simulated nodes and nothing
+ * happening but heartbeats, deadline checks and usage flushes, the workerd CPU and the
+ * Postgres transactions per live session per minute, over a window as long as a flush
+ * period (so each coordinator's flush falls in it once), projected to 10,000 and 100,000.
+ */
+import postgres from 'postgres';
+import { startBenchEdge, startOneSessionEach, stopSessionsOf, type AdminApi } from './lib/bench-edge.ts';
+import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
+import { SimulatedNode } from './lib/simulated-node.ts';
+import { pool, type Row } from './lib/stats.ts';
+
+/** Sessions a simulated node runs at most; nodes are added so the pool has a fifth spare. */
+const NODE_CAPACITY = 25;
+const SESSIONS_PER_NODE = 20;
+/** The default flush period (edge/src/durable/config.ts): each coordinator flushes once in a window this long. */
+const DEFAULT_WINDOW_S = 300;
+/** Cost per live session per minute, as the table prints it. */
+const perSessionMinute = (total: number, sessions: number, seconds: number) => total / sessions / (seconds / 60);
+
+export async function idleCostBenchmarks(databaseUrl: string, options: { sessions: number[]; windowSeconds?: number }): Promise<Row[]> {
+  const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_S;
+  const rows: Row[] = [];
+  const record = (row: Row) => {
+    rows.push(row);
+    console.log(`measured: ${row.benchmark}: ${row.result}`);
+  };
+  const stats = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const commits = async () => {
+    // A fresh snapshot each read: pg_stat views are otherwise frozen within a transaction.
+    const [row] = await stats`select pg_stat_clear_snapshot(), xact_commit::bigint as n from pg_stat_database where datname = ${database}`;
+    return Number(row!.n);
+  };
+  const bench = await startBenchEdge(databaseUrl);
+  const nodes: SimulatedNode[] = [];
+  try {
+    const workerd = processesInGroup(bench.edge.pid, 'workerd');
+    for (const count of options.sessions) {
+      const needed = Math.ceil(count / SESSIONS_PER_NODE) - nodes.length;
+      const tokens = await pool(Array.from({ length: Math.max(0, needed) }, (_, i) => i), 16, async () => (await bench.api('POST', '/nodes', { pool: 'shared' })).body.token as string);
+      nodes.push(...(await pool(tokens, 50, (token) => SimulatedNode.connect(bench.edgeUrl, token, NODE_CAPACITY))));
+      const ids = Array.from({ length: count }, (_, i) => `idle-${count}-${i}`);
+      const sweep = await startOneSessionEach(bench.api, ids);
+      const live = await liveSessions(bench.api);
+      console.error(`  ${live} live sessions on ${nodes.length} nodes (${sweep.errors} starts refused); measuring ${windowSeconds} s of idling`);
+
+      const cpuBefore = cpuSeconds(workerd);
+      const commitsBefore = await commits();
+      const started = performance.now();
+      await new Promise((r) => setTimeout(r, windowSeconds * 1000));
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = cpuSeconds(workerd) - cpuBefore;
+      // Less the first read's own transaction.
+      const transactions = (await commits()) - commitsBefore - 1;
+      const liveAfter = await liveSessions(bench.api);
+
+      const label = `${live.toLocaleString('en')} live`;
+      const cpuMs = perSessionMinute(cpu * 1000, live, seconds);
+      const txPerMinute = perSessionMinute(transactions, live, seconds);
+      record({ benchmark: `idle: workerd CPU per live session per minute (${label}, ${nodes.length} nodes)`, result: `${cpuMs.toFixed(2)} ms (${((cpu / seconds) * 100).toFixed(1)} % of a core in all)`, target: '-', met: null });
+      record({ benchmark: `idle: database transactions per live session per minute (${label})`, result: `${txPerMinute.toFixed(3)} (${(transactions / seconds).toFixed(1)}/s in all)`, target: '<= 0.2 (once in 5 min)', met: txPerMinute <= 0.2 });
+      for (const projected of [10_000, 100_000]) {
+        const core = (cpuMs * projected) / 60_000;
+        record({
+          benchmark: `idle: projected to ${projected.toLocaleString('en')} live sessions (from ${label})`,
+          result: `${(core * 100).toFixed(1)} % of a core, ${((txPerMinute * projected) / 60).toFixed(0)} transactions/s`,
+          target: projected === 10_000 ? '< 25 % of a core' : '-',
+          met: projected === 10_000 ? core < 0.25 : null,
+        });
+      }
+      record({ benchmark: `idle: sessions still live after the window (${label})`, result: liveAfter.toLocaleString('en'), target: String(live), met: liveAfter === live });
+      await stopSessionsOf(bench.api, ids);
+    }
+  } finally {
+    for (const n of nodes) n.close();
+    await bench.close();
+    await stats.end();
+  }
+  return rows;
+}
+
+/** Sessions placed on the pool's nodes, as the Fleet counts them. */
+async function liveSessions(api: AdminApi): Promise<number> {
+  const res = await api('GET', '/nodes');
+  return (res.body.nodes as Array<{ load: number }>).reduce((sum, n) => sum + n.load, 0);
+}
