@@ -434,6 +434,23 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
     }
   });
 
+  it('--help prints the usage with every option and exits 0, before any check and changing nothing', async () => {
+    for (const flag of ['--help', '-h']) {
+      const root = newRoot();
+      // Even beside a bad option after it, and with no systemd: asking for help is never an error.
+      const { result, calls } = await callsDuring(() => install(root, [flag, '--capacity', 'lots'], { systemd: false }));
+      expect(result.stderr).toBe('');
+      expect(result.code, flag).toBe(0);
+      expect(result.stdout).toMatch(/^usage: install\.sh \[--edge-url URL\]/);
+      for (const option of ['--token', '--registry', '--bun-sha256', '--skip-bun-checksum', '--no-systemd', '--uninstall', '--root']) {
+        expect(result.stdout, option).toMatch(new RegExp(`^ {2}${option}\\b`, 'm'));
+      }
+      expect(result.stdout).toContain(`Installs Bun ${version} and the voice node`);
+      expect(calls).toEqual([]);
+      expect(existsSync(root)).toBe(false);
+    }
+  });
+
   it('takes the settings from the environment (EDGE_URL, NODE_TOKEN) as well as flags', async () => {
     const root = newRoot();
     const result = await install(root, [], { env: { EDGE_URL: 'http://127.0.0.1:8787', NODE_TOKEN: TOKEN } });
