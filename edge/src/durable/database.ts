@@ -42,15 +42,16 @@ export class DurableDatabase {
    */
   async runBy<T>(deadline: number, call: (db: Database) => Promise<T>): Promise<T> {
     const started = Date.now();
+    let lastError: unknown;
     for (let pause = FIRST_RETRY_MS; ; pause *= 2) {
       const left = deadline - Date.now();
+      if (left <= 0) throw new DatabaseDeadlineExceeded(Date.now() - started, lastError);
       try {
-        if (left <= 0) throw new Error('connection terminated: no time left for the database');
         return await this.run(call, left);
       } catch (error) {
         if (!databaseUnavailable(error)) throw error;
-        if (deadline - Date.now() <= pause) throw new DatabaseDeadlineExceeded(Date.now() - started, error);
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        lastError = error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
       }
     }
   }
@@ -61,8 +62,10 @@ export class DurableDatabase {
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         if (this.handle === handle) this.handle = undefined;
-        // Not awaited: ending a stalled socket may stall too. Calls still queued on it fail.
-        void handle.close().catch(() => undefined);
+        // At once, not after its queries: a transaction given up on must not commit later (the
+        // server rolls back what a vanished client left open). Not awaited: a stalled socket may
+        // stall its end too. Calls still queued on it fail.
+        void handle.client.end({ timeout: 0 }).catch(() => undefined);
         reject(new Error(`connection terminated: no answer from the database within ${deadlineMs} ms`));
       }, deadlineMs);
     });
