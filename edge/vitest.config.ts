@@ -57,6 +57,7 @@ const workerd = defineProject({
           ALARM_INTERVAL_MS: '60000',
           NODE_REQUEST_TIMEOUT_MS: '1000',
           USAGE_FLUSH_INTERVAL_MS: '1',
+          START_DATABASE_DEADLINE_MS: '3000',
           // The suite calls as few users from one address many times a minute; test/rate-limits.test.ts holds the defaults.
           RATE_LIMIT_AUTH_PER_MINUTE: '100000',
           RATE_LIMIT_API_PER_MINUTE: '100000',

@@ -31,6 +31,7 @@ export interface Bindings {
   NODE_REQUEST_TIMEOUT_MS?: string;
   QUOTA_WARNING_MS?: string;
   USAGE_FLUSH_INTERVAL_MS?: string;
+  START_DATABASE_DEADLINE_MS?: string;
   /** Calls a minute (middleware/rate-limit.ts); unset: 10 to /auth per address, 60 to /api per user or key, 5 voice previews per user. */
   RATE_LIMIT_AUTH_PER_MINUTE?: string;
   RATE_LIMIT_API_PER_MINUTE?: string;

@@ -7,13 +7,16 @@ export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: string;
   readonly field: string | undefined;
+  /** Seconds to wait before trying again, sent as `Retry-After`. */
+  readonly retryAfter: number | undefined;
 
-  constructor(status: ContentfulStatusCode, code: string, message: string, field?: string) {
+  constructor(status: ContentfulStatusCode, code: string, message: string, field?: string, retryAfter?: number) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -78,7 +81,10 @@ function uniqueConflict(err: unknown): ApiError | undefined {
  */
 export function onError(err: Error, c: Context<AppEnv>) {
   const known = err instanceof ApiError ? err : uniqueConflict(err);
-  if (known) return c.json(errorBody(known.code, known.message, known.field), known.status);
+  if (known) {
+    if (known.retryAfter !== undefined) c.header('retry-after', String(known.retryAfter));
+    return c.json(errorBody(known.code, known.message, known.field), known.status);
+  }
   if (databaseUnavailable(err)) {
     c.var.log.warn('database unavailable', { error: err.message });
     c.header('retry-after', '1');

@@ -179,3 +179,34 @@ describe('a Fleet that restarts', () => {
     expect((await coordinator().liveSessions()).find((s) => s.id === id)?.state).toBe('active');
   });
 });
+
+describe("a pool's sweep for silent sessions", () => {
+  it("ends a session its node stopped listing, by the Fleet's alarm: the coordinator does not wake for the deadline", async () => {
+    const tenant = uniqueTenantId('sweep');
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated', max_concurrent_sessions: 5 });
+    const [node] = await connectNodes(tenant, [2]);
+    try {
+      const id = (await start(tenant)).body.session.id as string;
+      const coordinator = coordinatorOf(env, tenant);
+      await eventually('the session active', async () => (await coordinator.liveSessions()).some((s) => s.id === id && s.state === 'active'));
+      // The node never heartbeats. The coordinator's alarm is a minute off (the test Worker's ALARM_INTERVAL_MS):
+      // the sweep after the timeout tells the coordinator, which ends it.
+      const ended = await eventually(
+        'the session ended by the sweep',
+        async () => {
+          await runDurableObjectAlarm(fleetOf(env, tenant));
+          const session = (await admin('GET', `/tenants/${tenant}/sessions`)).body.sessions.find((s: { id: string }) => s.id === id);
+          return session.state === 'ended' ? session : undefined;
+        },
+        { timeoutMs: 4 * TIMEOUT_MS },
+      );
+      expect(ended.end_reason).toBe('node_lost');
+      expect(node!.received).toContainEqual(expect.objectContaining({ type: 'stop_session', session_id: id }));
+      // Nothing placed any more: the sweep's alarm is not set again.
+      await runDurableObjectAlarm(fleetOf(env, tenant));
+      expect(await runInDurableObject(fleetOf(env, tenant), (_, state) => state.storage.getAlarm())).toBeNull();
+    } finally {
+      node!.close();
+    }
+  });
+});

@@ -8,8 +8,9 @@ export type SessionChanges = Partial<Pick<Session, 'state' | 'nodeId' | 'endedAt
 /** Write-through of a coordinator's new session; the row keeps the coordinator's id. */
 export function insertSession(db: Db, tenantId: string, session: NewSession & { id: string }): Promise<Session> {
   return withTenant(db, tenantId, async (tx) => {
-    const [row] = await tx.insert(sessions).values({ ...session, tenantId }).returning();
-    return row!;
+    // A retried write (the first try's answer was lost) finds its row there: the same id is the same session.
+    const [row] = await tx.insert(sessions).values({ ...session, tenantId }).onConflictDoNothing({ target: sessions.id }).returning();
+    return row ?? (await tx.select().from(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, session.id))))[0]!;
   });
 }
 

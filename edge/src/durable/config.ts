@@ -6,7 +6,7 @@ export interface ControlConfig {
   heartbeatTimeoutMs: number;
   /** How often nodes heartbeat (sent to them in `welcome`). */
   heartbeatIntervalMs: number;
-  /** The shortest time from now to the coordinator's next alarm (it is set for the next thing due). */
+  /** The shortest time from now to a coordinator's or Fleet's next alarm (it is set for the next thing due). */
   alarmIntervalMs: number;
   /** How long the edge waits for a node to answer a request. */
   nodeRequestTimeoutMs: number;
@@ -14,6 +14,12 @@ export interface ControlConfig {
   quotaWarningMs: number;
   /** How often a coordinator writes usage and heartbeats through to Postgres (and re-reads the month's hours). */
   usageFlushIntervalMs: number;
+  /**
+   * How long a start waits for the database (its reads and writes together, tried again while
+   * the database is out of reach or slow) before it is refused as `database_unavailable` with
+   * `Retry-After: START_RETRY_AFTER_S`: a start never fails for a slow database otherwise.
+   */
+  startDatabaseDeadlineMs: number;
 }
 
 const DEFAULTS: ControlConfig = {
@@ -24,6 +30,7 @@ const DEFAULTS: ControlConfig = {
   quotaWarningMs: 5 * 60_000,
   // Billing needs the hours, not the minute: 10,000 tenants flushing every 5 minutes is ~33 flushes/s.
   usageFlushIntervalMs: 300_000,
+  startDatabaseDeadlineMs: 8_000,
 };
 
 export function controlConfig(env: Partial<Bindings>): ControlConfig {
@@ -38,6 +45,7 @@ export function controlConfig(env: Partial<Bindings>): ControlConfig {
     nodeRequestTimeoutMs: pick(env.NODE_REQUEST_TIMEOUT_MS, DEFAULTS.nodeRequestTimeoutMs),
     quotaWarningMs: pick(env.QUOTA_WARNING_MS, DEFAULTS.quotaWarningMs),
     usageFlushIntervalMs: pick(env.USAGE_FLUSH_INTERVAL_MS, DEFAULTS.usageFlushIntervalMs),
+    startDatabaseDeadlineMs: pick(env.START_DATABASE_DEADLINE_MS, DEFAULTS.startDatabaseDeadlineMs),
   };
 }
 
@@ -54,3 +62,6 @@ export function durableObjectDb(env: Partial<Bindings>): { max: number; idleTime
 
 /** Longest a start may wait for its node's `active` (joining Discord voice can take seconds). */
 export const MAX_WAIT_ACTIVE_MS = 15_000;
+
+/** What a start refused for a database that did not serve it in time is told to wait before retrying (`Retry-After`, seconds). */
+export const START_RETRY_AFTER_S = 2;

@@ -3,7 +3,7 @@ import { quotaRemainingMs } from './quota.ts';
 
 export interface ScheduleInput {
   now: number;
-  /** Each live session's last sign of life known here: its last heartbeat, else its start. */
+  /** The last sign of life known here (its last heartbeat, else its start) of each session whose deadline the coordinator watches. */
   lastSigns: readonly number[];
   /** Whether usage accrues or waits for Postgres (sessions running, or totals unflushed). */
   flushing: boolean;

@@ -90,6 +90,8 @@ const SCHEMA = [
 const UNFLUSHED = `session_seconds <> flushed_session_seconds or llm_tokens <> flushed_llm_tokens
   or stt_seconds <> flushed_stt_seconds or tts_chars <> flushed_tts_chars`;
 
+type CoordinatorCounter = 'usage_refused' | 'usage_set_aside' | 'start_refused_database';
+
 /** The month's session hours Postgres had when last read, with the tenant's limit. */
 export interface RecordedHours {
   period: string;
@@ -241,12 +243,12 @@ export class CoordinatorStore {
     this.count('usage_set_aside');
   }
 
-  /** How often usage was refused from a node (`usage_refused`) or set aside at a flush (`usage_set_aside`). */
-  counter(name: 'usage_refused' | 'usage_set_aside'): number {
+  /** How often usage was refused from a node (`usage_refused`) or set aside at a flush (`usage_set_aside`), or a start refused for a database that did not serve it in time (`start_refused_database`). */
+  counter(name: CoordinatorCounter): number {
     return Number(this.meta(name) ?? 0);
   }
 
-  count(name: 'usage_refused' | 'usage_set_aside'): void {
+  count(name: CoordinatorCounter): void {
     this.setMeta(name, String(this.counter(name) + 1));
   }
 

@@ -7,11 +7,12 @@ import { discordRest } from '../../discord/rest.ts';
 import type { Bindings } from '../../env.ts';
 import { errorBody } from '../../errors.ts';
 import { viewLiveSession, type SessionView } from '../../views/session.ts';
-import { MAX_WAIT_ACTIVE_MS } from '../config.ts';
+import { MAX_WAIT_ACTIVE_MS, START_RETRY_AFTER_S } from '../config.ts';
+import { DatabaseDeadlineExceeded } from '../database.ts';
 import { CoalescedWrites } from '../coalesced-writes.ts';
 import { ControlObject } from '../control-object.ts';
 import { poolOf } from '../fleet/placement.ts';
-import { refuse, succeed, type Outcome } from '../outcome.ts';
+import { refuse, succeed, type Outcome, type Refusal } from '../outcome.ts';
 import { fleetOf } from '../stubs.ts';
 import { admit } from './admission.ts';
 import { quotaStep } from './quota.ts';
@@ -88,7 +89,15 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
    */
   async startSession(request: StartRequest, options: { waitActiveMs?: number } = {}): Promise<Outcome<SessionView>> {
     const now = Date.now();
-    const context = await this.ledger.read(now);
+    // The start's database work, retried while the database is slow or away, ends by then.
+    const deadline = now + this.config.startDatabaseDeadlineMs;
+    let context;
+    try {
+      context = await this.ledger.read(now, deadline);
+    } catch (error) {
+      if (error instanceof DatabaseDeadlineExceeded) return this.refuseForDatabase(error);
+      throw error;
+    }
     if (!context) return refuse(404, 'tenant_not_found', `Tenant ${this.tenantId} does not exist`);
     const { tenant, limits, hoursUsed } = context;
 
@@ -109,7 +118,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     await this.armAlarm();
 
     try {
-      const launched = await this.launch(session, tenant, admitted.value);
+      const launched = await this.launch(session, tenant, admitted.value, deadline);
       if (!launched.ok) return launched;
       if (options.waitActiveMs && this.store.get(session.id)?.state === 'pending') {
         await this.settling.wait(session.id, Math.min(options.waitActiveMs, MAX_WAIT_ACTIVE_MS));
@@ -119,10 +128,29 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       // The browser's way in, shown to the starter only: never stored, never listed.
       return succeed(audio ? { ...view, audio } : view);
     } catch (error) {
-      this.log.error('session start failed', { session_id: session.id, error: String(error) });
-      await this.end(session.id, 'failed', { notifyNode: true });
-      return refuse(503, 'start_failed', 'The session could not be started. Please try again in a moment.');
+      const busy = error instanceof DatabaseDeadlineExceeded;
+      if (!busy) this.log.error('session start failed', { session_id: session.id, error: String(error) });
+      // The database that refused the start may refuse its end too: the row then stays for the next writer of it.
+      await this.end(session.id, 'failed', { notifyNode: true }).catch((e: unknown) => this.log.warn('failed start not written through', { session_id: session.id, error: String(e) }));
+      return busy ? this.refuseForDatabase(error) : refuse(503, 'start_failed', 'The session could not be started. Please try again in a moment.');
     }
+  }
+
+  /** A start the database did not serve within its deadline: counted, and refused in one retryable way. */
+  private refuseForDatabase(error: DatabaseDeadlineExceeded): Refusal {
+    this.store.count('start_refused_database');
+    this.log.warn('start refused: the database did not serve it in time', { error: error.message, cause: String(error.cause) });
+    return refuse(
+      503,
+      'database_unavailable',
+      `The database did not answer within ${this.config.startDatabaseDeadlineMs / 1000} s, so the session was not started. Please retry in ${START_RETRY_AFTER_S} s.`,
+      START_RETRY_AFTER_S,
+    );
+  }
+
+  /** Starts refused because the database did not serve them within their deadline. */
+  startsRefusedForDatabase(): number {
+    return this.store.counter('start_refused_database');
   }
 
   async stopSession(sessionId: string): Promise<Outcome<SessionView>> {
@@ -172,8 +200,8 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
 
   /**
    * The node running some of this tenant's sessions lost its connection. They
-   * stay live for now: back within the heartbeat timeout, it keeps them; the
-   * alarm ends them as `node_lost` otherwise.
+   * stay live for now: back within the heartbeat timeout, it keeps them; they
+   * end as `node_lost` otherwise, when their Fleet's sweep finds them silent.
    */
   async nodeDropped(nodeId: string): Promise<void> {
     const affected = this.store.live().filter((s) => s.nodeId === nodeId);
@@ -253,6 +281,16 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     return live.length;
   }
 
+  /**
+   * Some of this tenant's sessions passed their heartbeat deadline, as their Fleet's sweep
+   * saw it: the alarm's work runs now (it asks the Fleet again, so a listing that just came
+   * in still counts). The Fleet watches every active session's deadline in one sweep, so a
+   * coordinator need not wake for each of them (see `armAlarm`).
+   */
+  async checkLiveness(): Promise<void> {
+    await this.alarm();
+  }
+
   /** Ends silent sessions, accrues time, flushes when due, applies the quota; then sleeps until the next thing due. */
   override async alarm(): Promise<void> {
     const now = Date.now();
@@ -284,19 +322,19 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
    * providers (decrypting and loading await, hence after the reservation), the row in
    * Postgres, the placement. The browser's audio endpoint for a `websocket` session.
    */
-  private async launch(session: LiveSession, tenant: Tenant, transport: AudioTransportKind): Promise<Outcome<SessionView['audio'] | null>> {
+  private async launch(session: LiveSession, tenant: Tenant, transport: AudioTransportKind, deadline: number): Promise<Outcome<SessionView['audio'] | null>> {
     const audio: AudioAssignment =
       transport === 'discord'
         ? { transport, bot_token: (await tenantBotToken(this.env.SECRET_KEYS, tenant))! }
         : { transport, token: randomToken() };
-    const content = await this.database.run((db) => loadSessionContent(db, this.env.SECRET_KEYS, this.tenantId, session.campaignId));
+    const content = await this.database.runBy(deadline, (db) => loadSessionContent(db, this.env.SECRET_KEYS, this.tenantId, session.campaignId));
     if (!content) {
       // Never written to Postgres, so there is nothing to write through.
       await this.end(session.id, 'failed', { notifyNode: false, writeThrough: false });
       return refuse(404, 'campaign_not_found', `Campaign ${session.campaignId} is not one of your campaigns (or it was deleted). Pick another with \`/campaign switch\`.`);
     }
     this.store.setNpcNames(session.id, content.npcs.map((npc) => npc.name));
-    await this.database.run((db) =>
+    await this.database.runBy(deadline, (db) =>
       insertSession(db, this.tenantId, {
         id: session.id,
         tenantId: this.tenantId,
@@ -324,7 +362,10 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     }
     const { nodeId, audioUrl } = placed.value;
     this.store.update(session.id, { nodeId });
-    await this.database.run((db) => updateSession(db, this.tenantId, session.id, { nodeId }));
+    // The session runs now: a database too busy for this write does not undo it (its activation writes the node again).
+    await this.database
+      .run((db) => updateSession(db, this.tenantId, session.id, { nodeId }), Math.max(1, deadline - Date.now()))
+      .catch((error: unknown) => this.log.warn('placement not written through yet', { session_id: session.id, node_id: nodeId, error: String(error) }));
     return succeed(audio.transport === 'websocket' ? { transport: 'websocket', url: audioUrl, token: audio.token } : null);
   }
 
@@ -421,7 +462,12 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     return deadlineFrom;
   }
 
-  /** Sets the alarm for the next thing due (see `nextAlarm`), or clears it when nothing will be. */
+  /**
+   * Sets the alarm for the next thing due (see `nextAlarm`), or clears it when nothing will be.
+   * Only a session not yet active has its heartbeat deadline here: an active one's is watched
+   * by its Fleet's sweep, and checked again at every flush (a flush period at the latest), so
+   * an idle tenant's coordinator wakes once a flush period, not once a heartbeat timeout.
+   */
   private async armAlarm(): Promise<void> {
     const now = Date.now();
     const live = this.store.live();
@@ -429,7 +475,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     const hoursLeft = active.length > 0 ? this.ledger.hoursLeft(now, active) : null;
     const at = nextAlarm({
       now,
-      lastSigns: live.map(lastSign),
+      lastSigns: live.filter((s) => s.state !== 'active').map(lastSign),
       flushing: this.ledger.pending(active),
       lastFlushAt: this.store.lastFlushAt,
       quota: hoursLeft === null ? null : { hoursLeft, running: active.length, allWarned: active.every((s) => s.quotaWarned) },

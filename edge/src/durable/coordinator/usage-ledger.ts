@@ -1,4 +1,4 @@
-import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type Limits, type SessionUsageTotals, type Tenant } from '@glyphoxa/db';
+import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type Database, type Limits, type SessionUsageTotals, type Tenant } from '@glyphoxa/db';
 import type { Logger } from '@glyphoxa/protocol';
 import { databaseUnavailable } from '../../errors.ts';
 import type { DurableDatabase } from '../database.ts';
@@ -41,10 +41,11 @@ export class UsageLedger {
     session.accruedUntil = until;
   }
 
-  /** The tenant, its limits and this month's hours used, read from Postgres now; null if the tenant is gone. */
-  async read(now: number): Promise<{ tenant: Tenant; limits: Limits; hoursUsed: number } | null> {
+  /** The tenant, its limits and this month's hours used, read from Postgres now (by `deadline`, if given); null if the tenant is gone. */
+  async read(now: number, deadline?: number): Promise<{ tenant: Tenant; limits: Limits; hoursUsed: number } | null> {
     const period = periodOf(now);
-    const found = await this.database.run((db) => tenantWithHours(db, this.tenantId, period));
+    const query = (db: Database) => tenantWithHours(db, this.tenantId, period);
+    const found = await (deadline === undefined ? this.database.run(query) : this.database.runBy(deadline, query));
     if (!found) return null;
     for (const s of this.store.live()) this.accrue(s, now);
     const limits = effectiveLimits(found.tenant);

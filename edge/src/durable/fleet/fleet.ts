@@ -62,11 +62,20 @@ const NOT_FOUND_CODES = new Set(['session_not_found', 'npc_not_found']);
 const LISTED_PERSIST_SHARE = 1 / 3;
 
 /**
+ * How often the Fleet sweeps its placements for sessions past their heartbeat deadline, as
+ * a share of the timeout (never more often than `alarmIntervalMs`): a silent session ends at
+ * most this much after its deadline. One sweep of the pool stands for a deadline alarm in
+ * every tenant's coordinator.
+ */
+const SWEEP_SHARE = 1 / 6;
+
+/**
  * One per voice-node pool (addressed by its name: `shared`, or a dedicated tenant's id).
  * Nodes connect, say hello and heartbeat; it places sessions on them (policy: placement.ts),
  * relays what they report to their tenants' coordinators, answers a coordinator's "when was
  * this session last listed", carries requests to nodes with a timeout and a per-node circuit
- * breaker, and tells the coordinators when a node is lost.
+ * breaker, tells the coordinators when a node is lost, and sweeps its placements for sessions
+ * past their heartbeat deadline (then their coordinators check them).
  */
 export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly store: FleetStore;
@@ -78,6 +87,8 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly transcriptBudgets = new TranscriptBudgets();
   private readonly refusalLoggedAt = new Map<string, number>();
   private readonly log: Logger = createLogger({ component: 'fleet', pool: this.name });
+  /** Whether the sweep's alarm is known to be set (unknown after a restart: then it is looked up). */
+  private sweepArmed = false;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -136,7 +147,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   }
 
   /** Places a session on a node of this pool (see `chooseNode`) and starts it there. */
-  place(start: StartSession): Outcome<Placement> {
+  async place(start: StartSession): Promise<Outcome<Placement>> {
     const loads = this.store.loads();
     const serving = this.store.nodesServing(start.tenant_id);
     const chosen = chooseNode(
@@ -154,6 +165,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
       return refuse(503, 'no_voice_capacity', 'No voice node is free to run your session right now. Please try again in a few minutes.');
     }
     this.store.place(start.session_id, chosen.nodeId, start.tenant_id, Date.now());
+    await this.armSweep();
     this.send(chosen.ws, start);
     const { audioUrl } = chosen.node;
     return succeed({ nodeId: chosen.nodeId, audioUrl: audioUrl ? `${audioUrl.replace(/\/+$/, '')}/${start.session_id}` : null });
@@ -177,16 +189,52 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     // After this object restarted (a deploy, a crash), a node that has not said hello again
     // gets a moment to reconnect before its sessions count as lost: bounded, so a dead node's
     // session outlives its deadline by at most the grace, not by another whole timeout.
-    const grace = Math.min(RECONNECT_GRACE_MS, this.config.heartbeatTimeoutMs);
-    const reconnectFloor = this.wokeAt + grace - this.config.heartbeatTimeoutMs;
     return Object.fromEntries(
       sessionIds.map((id) => {
         const placement = this.store.placement(id);
-        const listed = placement ? this.store.lastListed(id) : null;
-        if (!placement || listed === null) return [id, null];
-        return [id, { listed, deadlineFrom: this.greeted.has(placement.nodeId) ? listed : Math.max(listed, reconnectFloor) }];
+        return [id, placement && this.listing(id, placement.nodeId)];
       }),
     );
+  }
+
+  /**
+   * The sweep: the coordinators of tenants with a session past its heartbeat deadline are
+   * told to check (they ask `lastListed` and end what is silent); then the next sweep is set
+   * while anything is placed here.
+   */
+  override async alarm(): Promise<void> {
+    this.sweepArmed = false;
+    const now = Date.now();
+    const late = new Set<string>();
+    for (const { sessionId, nodeId, tenantId } of this.store.placements()) {
+      const known = this.listing(sessionId, nodeId);
+      if (known && now - known.deadlineFrom >= this.config.heartbeatTimeoutMs) late.add(tenantId);
+    }
+    await Promise.all(
+      [...late].map((tenantId) =>
+        coordinatorOf(this.env, tenantId)
+          .checkLiveness()
+          .catch((error: unknown) => this.log.warn('a coordinator could not check its silent sessions', { tenant_id: tenantId, error: String(error) })),
+      ),
+    );
+    await this.armSweep();
+  }
+
+  /** Sets the sweep's alarm if sessions are placed here and none is set. */
+  private async armSweep(): Promise<void> {
+    if (this.sweepArmed || !this.store.hasPlacements()) return;
+    const every = Math.max(this.config.heartbeatTimeoutMs * SWEEP_SHARE, this.config.alarmIntervalMs);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + every);
+    this.sweepArmed = true;
+  }
+
+  /** A placed session's last listing, and what its heartbeat timeout counts from (see `lastListed`). */
+  private listing(sessionId: string, nodeId: string): { listed: number; deadlineFrom: number } | null {
+    const listed = this.store.lastListed(sessionId);
+    if (listed === null) return null;
+    const grace = Math.min(RECONNECT_GRACE_MS, this.config.heartbeatTimeoutMs);
+    const reconnectFloor = this.wokeAt + grace - this.config.heartbeatTimeoutMs;
+    return { listed, deadlineFrom: this.greeted.has(nodeId) ? listed : Math.max(listed, reconnectFloor) };
   }
 
   /** Sends a request to a node and waits for its `reply`, at most the configured timeout. */
@@ -235,6 +283,8 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   async dissolve(): Promise<void> {
     for (const ws of this.sockets()) ws.close(4001, 'pool deleted');
     this.greeted.clear();
+    await this.ctx.storage.deleteAlarm();
+    this.sweepArmed = false;
     await this.ctx.storage.deleteAll();
     this.store.createSchema();
   }

@@ -70,6 +70,19 @@ export class FleetStore {
     return row ? { nodeId: row.node_id, tenantId: row.tenant_id } : null;
   }
 
+  /** Every placement, for the deadline sweep. */
+  placements(): Array<{ sessionId: string; nodeId: string; tenantId: string }> {
+    return [...this.sql.exec<{ session_id: string; node_id: string; tenant_id: string }>(`select session_id, node_id, tenant_id from placements`)].map((r) => ({
+      sessionId: r.session_id,
+      nodeId: r.node_id,
+      tenantId: r.tenant_id,
+    }));
+  }
+
+  hasPlacements(): boolean {
+    return this.sql.exec(`select 1 from placements limit 1`).toArray().length > 0;
+  }
+
   release(sessionId: string): void {
     this.sql.exec(`delete from listed where session_id = ?`, sessionId);
     this.listedCache.delete(sessionId);

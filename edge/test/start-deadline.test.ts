@@ -1,0 +1,88 @@
+import { env, exports } from 'cloudflare:workers';
+import { createDb } from '@glyphoxa/db';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorOf } from '../src/durable/stubs.ts';
+import { ADMIN_KEY, admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { TestNode } from './helpers/test-node.ts';
+
+// The test Worker's START_DATABASE_DEADLINE_MS (vitest.config.ts).
+const DEADLINE_MS = 3000;
+
+const start = (tenantId: string) => admin('POST', `/tenants/${tenantId}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+
+/**
+ * Makes the database slow for one tenant's starts, for real: a transaction holding its
+ * tenant row `for update` keeps a start's session insert (its foreign key's row lock) waiting.
+ * Resolves once the lock is held; `release` commits.
+ */
+async function holdTenantRow(tenantId: string): Promise<{ release: () => Promise<void> }> {
+  const handle = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const held = new Promise<void>((resolve) => (locked = resolve));
+  const done = handle.db.transaction(async (tx) => {
+    await tx.execute(sql`select id from tenants where id = ${tenantId} for update`);
+    locked();
+    await released;
+  });
+  await held;
+  return {
+    release: async () => {
+      release();
+      await done;
+      await handle.close();
+    },
+  };
+}
+
+describe('a start while the database is slow', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await TestNode.connect((await admin('POST', '/nodes', { pool: 'shared' })).body.token, { capacity: 10 });
+  });
+  afterAll(() => node.close());
+
+  it('waits for a database slower than usual but within the deadline, and starts', async () => {
+    const tenant = uniqueTenantId('slowdb');
+    await admin('POST', '/tenants', { id: tenant });
+    const lock = await holdTenantRow(tenant);
+    const answer = start(tenant);
+    await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS / 5));
+    await lock.release();
+    const res = await answer;
+    expect(res.status).toBe(201);
+    expect(await coordinatorOf(env, tenant).startsRefusedForDatabase()).toBe(0);
+  });
+
+  it('is refused past the deadline with one retryable error, counted, leaving nothing running; then starts', async () => {
+    const tenant = uniqueTenantId('slowdb');
+    await admin('POST', '/tenants', { id: tenant });
+    const lock = await holdTenantRow(tenant);
+    let res: Response;
+    const started = Date.now();
+    try {
+      // Straight to the Worker, for the answer's headers.
+      res = await exports.default.fetch(`http://edge.test/admin/tenants/${tenant}/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() }),
+      });
+    } finally {
+      await lock.release();
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DEADLINE_MS - 100);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(await res.json()).toEqual({ error: { code: 'database_unavailable', message: expect.stringMatching(/did not answer within 3 s.*retry in 2 s/) } });
+    const coordinator = coordinatorOf(env, tenant);
+    expect(await coordinator.startsRefusedForDatabase()).toBe(1);
+    expect(await coordinator.liveSessions()).toEqual([]);
+
+    const again = await start(tenant);
+    expect(again.status).toBe(201);
+    // The refused start left no row behind: the insert that waited on the lock was given up with its connection.
+    expect((await admin('GET', `/tenants/${tenant}/sessions`)).body.sessions.map((s: { id: string }) => s.id)).toEqual([again.body.session.id]);
+  });
+});
