@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
+import { campaignArchiveRoutes } from './campaign-archive.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { meRoutes } from './me.ts';
 import { platformRoutes } from './platform.ts';
@@ -14,6 +15,7 @@ export const apiV1Routes = () =>
   new Hono<AppEnv>()
     .route('/', meRoutes())
     .route('/', tenantRoutes())
+    .route('/', campaignArchiveRoutes())
     .route('/', campaignRoutes())
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
