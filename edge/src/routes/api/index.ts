@@ -5,6 +5,7 @@ import { auditRoutes } from './audit.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { meRoutes } from './me.ts';
 import { platformRoutes } from './platform.ts';
+import { providerRoutes } from './providers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { supportTicketRoutes } from './support-tickets.ts';
 import { tenantRoutes } from './tenants.ts';
@@ -17,6 +18,7 @@ export const apiV1Routes = () =>
     .route('/', campaignRoutes())
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
+    .route('/', providerRoutes())
     .route('/', supportTicketRoutes())
     .route('/', auditRoutes())
     .route('/', platformRoutes());
