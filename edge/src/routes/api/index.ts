@@ -6,6 +6,7 @@ import { campaignArchiveRoutes } from './campaign-archive.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { meRoutes } from './me.ts';
 import { platformRoutes } from './platform.ts';
+import { providerRoutes } from './providers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { supportTicketRoutes } from './support-tickets.ts';
 import { tenantRoutes } from './tenants.ts';
@@ -19,6 +20,7 @@ export const apiV1Routes = () =>
     .route('/', campaignRoutes())
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
+    .route('/', providerRoutes())
     .route('/', supportTicketRoutes())
     .route('/', auditRoutes())
     .route('/', platformRoutes());
