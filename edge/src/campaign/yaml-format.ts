@@ -25,19 +25,20 @@ const Flag = v.optional(v.boolean('must be true or false'), false);
 const ENTITY_TYPES = EntityTypeSchema.options.join(', ');
 const EntityType = v.pipe(v.string('must be text'), v.trim(), v.toLowerCase(), v.picklist(EntityTypeSchema.options, `must be one of ${ENTITY_TYPES}`));
 
-export const EntityEntrySchema = v.pipe(
-  v.object(
-    {
-      name: Name,
-      type: EntityType,
-      description: v.optional(Text, ''),
-      tags: Labels,
-      properties: v.optional(boundedJsonObject(MAX_JSON_FIELD_BYTES), {}),
-    },
-    'must be a mapping with name and type',
-  ),
-  v.transform((e): EntityFields => e),
-);
+/** An entity's fields, shared by a file's entries and the API's bodies. */
+export const ENTITY_ENTRIES = {
+  name: Name,
+  type: EntityType,
+  description: v.optional(Text, ''),
+  tags: Labels,
+  properties: v.optional(boundedJsonObject(MAX_JSON_FIELD_BYTES), {}),
+};
+const ENTITY_MESSAGE = 'must be a mapping with name and type';
+const entityFields = (e: v.InferOutput<v.ObjectSchema<typeof ENTITY_ENTRIES, undefined>>): EntityFields => e;
+
+export const EntityEntrySchema = v.pipe(v.object(ENTITY_ENTRIES, ENTITY_MESSAGE), v.transform(entityFields));
+/** The same, refusing fields it does not know (an API body). */
+export const StrictEntityEntrySchema = v.pipe(v.strictObject(ENTITY_ENTRIES, ENTITY_MESSAGE), v.transform(entityFields));
 
 const range = (min: number, max: number) =>
   v.pipe(v.number('must be a number'), v.minValue(min, `must be from ${min} to ${max}`), v.maxValue(max, `must be from ${min} to ${max}`));

@@ -3,6 +3,7 @@ import type { AppEnv } from '../../env.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { campaignRoutes } from './campaigns.ts';
+import { knowledgeRoutes } from './knowledge.ts';
 import { meRoutes } from './me.ts';
 import { platformRoutes } from './platform.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -15,6 +16,7 @@ export const apiV1Routes = () =>
     .route('/', meRoutes())
     .route('/', tenantRoutes())
     .route('/', campaignRoutes())
+    .route('/', knowledgeRoutes())
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
     .route('/', supportTicketRoutes())
