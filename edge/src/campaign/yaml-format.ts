@@ -25,7 +25,7 @@ const Flag = v.optional(v.boolean('must be true or false'), false);
 const ENTITY_TYPES = EntityTypeSchema.options.join(', ');
 const EntityType = v.pipe(v.string('must be text'), v.trim(), v.toLowerCase(), v.picklist(EntityTypeSchema.options, `must be one of ${ENTITY_TYPES}`));
 
-/** An entity's fields as a file spells them. */
+/** An entity's fields, shared by a file's entries and the API's bodies. */
 export const ENTITY_ENTRIES = {
   name: Name,
   type: EntityType,
@@ -33,12 +33,12 @@ export const ENTITY_ENTRIES = {
   tags: Labels,
   properties: v.optional(boundedJsonObject(MAX_JSON_FIELD_BYTES), {}),
 };
-export const ENTITY_MESSAGE = 'must be a mapping with name and type';
+const ENTITY_MESSAGE = 'must be a mapping with name and type';
+const entityFields = (e: v.InferOutput<v.ObjectSchema<typeof ENTITY_ENTRIES, undefined>>): EntityFields => e;
 
-export const EntityEntrySchema = v.pipe(
-  v.object(ENTITY_ENTRIES, ENTITY_MESSAGE),
-  v.transform((e): EntityFields => e),
-);
+export const EntityEntrySchema = v.pipe(v.object(ENTITY_ENTRIES, ENTITY_MESSAGE), v.transform(entityFields));
+/** The same, refusing fields it does not know (an API body, an archive's knowledge graph). */
+export const StrictEntityEntrySchema = v.pipe(v.strictObject(ENTITY_ENTRIES, ENTITY_MESSAGE), v.transform(entityFields));
 
 const range = (min: number, max: number) =>
   v.pipe(v.number('must be a number'), v.minValue(min, `must be from ${min} to ${max}`), v.maxValue(max, `must be from ${min} to ${max}`));
@@ -119,5 +119,3 @@ export function campaignFields(file: v.InferOutput<v.ObjectSchema<typeof CAMPAIG
 export const StrictCampaignEntrySchema = v.pipe(v.strictObject(CAMPAIGN_ENTRIES), v.transform(campaignFields));
 /** An NPC refusing keys it does not know: an API body, an archive's NPC file. */
 export const StrictNpcEntrySchema = v.pipe(v.strictObject({ ...NPC_ENTRIES, voice: StrictVoiceEntry }, NPC_MESSAGE), v.transform(npcFields));
-/** An entity refusing keys it does not know: an archive's knowledge graph. */
-export const StrictEntityEntrySchema = v.pipe(v.strictObject(ENTITY_ENTRIES, ENTITY_MESSAGE), v.transform((e): EntityFields => e));

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { campaignArchiveRoutes } from './campaign-archive.ts';
 import { campaignRoutes } from './campaigns.ts';
+import { knowledgeRoutes } from './knowledge.ts';
 import { meRoutes } from './me.ts';
 import { platformRoutes } from './platform.ts';
 import { providerRoutes } from './providers.ts';
@@ -18,6 +19,7 @@ export const apiV1Routes = () =>
     .route('/', tenantRoutes())
     .route('/', campaignArchiveRoutes())
     .route('/', campaignRoutes())
+    .route('/', knowledgeRoutes())
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
     .route('/', providerRoutes())
