@@ -51,5 +51,17 @@ export function answers(summary: string, status: 200 | 201, schema: v.GenericSch
   });
 }
 
+/** A route whose answer on success is a file (`mediaType`, e.g. text/csv) rather than JSON. */
+export function answersFile(summary: string, mediaType: string) {
+  return describeRoute({
+    summary,
+    security: [{ bearer: [] }],
+    responses: {
+      200: { description: summary, content: { [mediaType]: { schema: { type: 'string' } } } },
+      default: { description: 'An error', content: { 'application/json': { schema: resolver(ErrorSchema) } } },
+    },
+  });
+}
+
 /** errors.ts's error shape. */
 const ErrorSchema = v.object({ error: v.object({ code: v.string(), message: v.string(), field: v.optional(v.string()) }) });

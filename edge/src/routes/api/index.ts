@@ -9,6 +9,7 @@ import { providerRoutes } from './providers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { supportTicketRoutes } from './support-tickets.ts';
 import { tenantRoutes } from './tenants.ts';
+import { usageRoutes } from './usage.ts';
 
 /** The dashboard's API under /api/v1, chained so its type is what the SPA's client is built from (Hono RPC). */
 export const apiV1Routes = () =>
@@ -19,6 +20,7 @@ export const apiV1Routes = () =>
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
     .route('/', providerRoutes())
+    .route('/', usageRoutes())
     .route('/', supportTicketRoutes())
     .route('/', auditRoutes())
     .route('/', platformRoutes());
