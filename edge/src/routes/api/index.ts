@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
+import { campaignArchiveRoutes } from './campaign-archive.ts';
 import { campaignRoutes } from './campaigns.ts';
+import { knowledgeRoutes } from './knowledge.ts';
 import { meRoutes } from './me.ts';
 import { platformRoutes } from './platform.ts';
 import { providerRoutes } from './providers.ts';
@@ -17,7 +19,9 @@ export const apiV1Routes = () =>
   new Hono<AppEnv>()
     .route('/', meRoutes())
     .route('/', tenantRoutes())
+    .route('/', campaignArchiveRoutes())
     .route('/', campaignRoutes())
+    .route('/', knowledgeRoutes())
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
     .route('/', providerRoutes())
