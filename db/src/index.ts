@@ -31,5 +31,6 @@ export * from './passages.ts';
 export * from './repos/relationships.ts';
 export * from './repos/lore-documents.ts';
 export * from './repos/knowledge-search.ts';
+export * from './repos/transcript-proposals.ts';
 export * from './repos/memory.ts';
 export * from './repos/platform.ts';
