@@ -11,11 +11,12 @@ umask 022
 readonly BUN_VERSION=1.4.5 # keep in step with the root package.json's devDependencies.bun
 # Bun comes from the npm registry, as the package @oven/<asset> (the one the `bun` npm
 # package installs): SHA-256 of each @oven/<asset>-${BUN_VERSION}.tgz, whose sha512 matched
-# the registry's published integrity. With a new BUN_VERSION: see docs/SELF_HOSTING.md.
+# the registry's published integrity. Keyed by <asset>@<version>, so a new BUN_VERSION has
+# no checksum (and installs no Bun) until its own are pinned: see docs/SELF_HOSTING.md.
 declare -rA BUN_PINNED_SHA256=(
-  [bun-linux-x64]=0c72edca57b0cbf0a07a242daf0ea8ea96711827f042b80a1c383ce1cc51c771
-  [bun-linux-x64-baseline]=c18ff4130882eaa8209f0b3e66a202abd1e07a137f38a254d0b7431bc6a03827
-  [bun-linux-aarch64]=c3cd56594c9d5d025df87f77c68ad4699a49b52551f0f3232be6f727533fe08c
+  [bun-linux-x64@1.4.5]=0c72edca57b0cbf0a07a242daf0ea8ea96711827f042b80a1c383ce1cc51c771
+  [bun-linux-x64-baseline@1.4.5]=c18ff4130882eaa8209f0b3e66a202abd1e07a137f38a254d0b7431bc6a03827
+  [bun-linux-aarch64@1.4.5]=c3cd56594c9d5d025df87f77c68ad4699a49b52551f0f3232be6f727533fe08c
 )
 readonly DEFAULT_REGISTRY=https://registry.npmjs.org
 readonly SERVICE=glyphoxa-voice-node
@@ -433,12 +434,15 @@ install_bun() {
   asset=$BUN_ASSET
   tgz=$WORK_DIR/$asset.tgz
   url="${REGISTRY%/}/@oven/$asset/-/$asset-$BUN_VERSION.tgz"
-  download "$url" "$tgz" || die "could not download Bun from $url"
   if [[ -n $BUN_SHA256 ]]; then
     expected=${BUN_SHA256,,} how="--bun-sha256"
   else
-    expected=${BUN_PINNED_SHA256[$asset]:-} how="pinned in install.sh for Bun $BUN_VERSION"
+    expected=${BUN_PINNED_SHA256[$asset@$BUN_VERSION]:-} how="pinned in install.sh for Bun $BUN_VERSION"
   fi
+  if [[ -z $expected ]] && ((SKIP_BUN_CHECKSUM == 0)); then
+    die "install.sh pins no SHA-256 for $asset $BUN_VERSION, so it cannot verify Bun: pin it in BUN_PINNED_SHA256 (docs/SELF_HOSTING.md, Bun's checksum), or pass --bun-sha256 HEX, or --skip-bun-checksum for an unverified Bun"
+  fi
+  download "$url" "$tgz" || die "could not download Bun from $url"
   actual=$(sha256sum "$tgz" | cut -d' ' -f1)
   if [[ $actual == "$expected" ]]; then
     checked="sha256 checked ($how)"

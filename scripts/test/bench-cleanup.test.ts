@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startChild, type Child } from '../lib/processes.ts';
@@ -32,6 +33,16 @@ function processesOf(runPid: number): number[] {
       }
     })
     .map(Number);
+}
+
+/**
+ * The scratch database run `runPid` made, from the record it keeps (bench/lib/run-guard.ts);
+ * not a diff of the server's databases, which other runs on the same server change meanwhile.
+ */
+function scratchOf(runPid: number): string[] {
+  if (!external) return [];
+  const record = JSON.parse(readFileSync(join(tmpdir(), 'glyphoxa-bench-runs', `${runPid}.json`), 'utf8')) as { database?: string };
+  return record.database ? [record.database] : [];
 }
 
 async function databases(): Promise<string[]> {
@@ -79,11 +90,13 @@ afterAll(async () => {
 
 describe('npm run bench, interrupted', () => {
   it('on SIGTERM stops every process it started and drops its scratch database', async () => {
-    const before = await databases();
     const { child, lines } = await bench(({ pid }) => hasVoiceNode(pid));
     expect(processesOf(child.pid).length).toBeGreaterThan(0);
-    const scratch = (await databases()).filter((name) => !before.includes(name));
-    if (external) expect(scratch).toHaveLength(1);
+    const scratch = scratchOf(child.pid);
+    if (external) {
+      expect(scratch).toHaveLength(1);
+      expect(await databases()).toEqual(expect.arrayContaining(scratch));
+    }
     process.kill(child.pid, 'SIGTERM');
     expect(await child.exited).toBe(143);
     expect(lines.join('\n')).toContain('bench: SIGTERM: stopping what it started and dropping its scratch database');
@@ -92,9 +105,9 @@ describe('npm run bench, interrupted', () => {
   });
 
   it('killed outright, leaves what the next run cleans up before it starts', async () => {
-    const before = await databases();
     const first = await bench(({ pid }) => hasVoiceNode(pid));
-    const scratch = (await databases()).filter((name) => !before.includes(name));
+    const scratch = scratchOf(first.child.pid);
+    if (external) expect(scratch).toHaveLength(1);
     process.kill(first.child.pid, 'SIGKILL');
     await first.child.exited;
     // SIGKILL gave it no chance: its Worker and node run on, its database is there.

@@ -19,7 +19,7 @@ export function pinnedBunVersion(script: string): string {
   return match[1];
 }
 
-/** The SHA-256 install.sh pins for each Bun build (asset -> hex). */
+/** The SHA-256 install.sh pins for each Bun build (`<asset>@<version>` -> hex). */
 export function pinnedBunChecksums(script: string): Map<string, string> {
   const table = readFileSync(script, 'utf8').match(/^declare -rA BUN_PINNED_SHA256=\(\n([^)]*)\)/m)?.[1] ?? '';
   return new Map([...table.matchAll(/^\s*\[([^\]]+)\]=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));

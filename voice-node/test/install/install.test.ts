@@ -434,6 +434,23 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
     }
   });
 
+  it('--help prints the usage with every option and exits 0, before any check and changing nothing', async () => {
+    for (const flag of ['--help', '-h']) {
+      const root = newRoot();
+      // Even beside a bad option after it, and with no systemd: asking for help is never an error.
+      const { result, calls } = await callsDuring(() => install(root, [flag, '--capacity', 'lots'], { systemd: false }));
+      expect(result.stderr).toBe('');
+      expect(result.code, flag).toBe(0);
+      expect(result.stdout).toMatch(/^usage: install\.sh \[--edge-url URL\]/);
+      for (const option of ['--token', '--registry', '--bun-sha256', '--skip-bun-checksum', '--no-systemd', '--uninstall', '--root']) {
+        expect(result.stdout, option).toMatch(new RegExp(`^ {2}${option}\\b`, 'm'));
+      }
+      expect(result.stdout).toContain(`Installs Bun ${version} and the voice node`);
+      expect(calls).toEqual([]);
+      expect(existsSync(root)).toBe(false);
+    }
+  });
+
   it('takes the settings from the environment (EDGE_URL, NODE_TOKEN) as well as flags', async () => {
     const root = newRoot();
     const result = await install(root, [], { env: { EDGE_URL: 'http://127.0.0.1:8787', NODE_TOKEN: TOKEN } });
@@ -452,7 +469,7 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
       server.requests.length = 0;
       const result = await install(root, ['--edge-url', EDGE, '--token', TOKEN], { env: { GLYPHOXA_BUN_SHA256: '', ...env } });
       const asset = server.requests[0]?.match(/@oven\/(bun-linux-[a-z0-9-]+)\//)?.[1] ?? '';
-      const expected = 'GLYPHOXA_BUN_SHA256' in env ? env.GLYPHOXA_BUN_SHA256 : pinned.get(asset);
+      const expected = 'GLYPHOXA_BUN_SHA256' in env ? env.GLYPHOXA_BUN_SHA256 : pinned.get(`${asset}@${version}`);
       expect(expected).toMatch(/^[0-9a-f]{64}$/);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`Bun download failed its checksum: ${asset}-${version}.tgz from ${registry}/@oven/${asset}/-/${asset}-${version}.tgz`);
@@ -478,12 +495,30 @@ describe.skipIf(missingTools.length > 0)('voice-node/install.sh', () => {
     expect(both.stderr).toContain('--bun-sha256 and --skip-bun-checksum exclude each other');
   });
 
-  it('pins a SHA-256 for every Bun build it can pick', () => {
+  it('pins a SHA-256 for every Bun build it can pick, of the pinned version', () => {
     const pinned = pinnedBunChecksums(script);
     const picked = [...readFileSync(script, 'utf8').matchAll(/BUN_ASSET="(bun-linux-[a-z0-9-]+)"/g)].map((m) => m[1]);
     expect(new Set(picked)).toEqual(new Set(['bun-linux-x64', 'bun-linux-x64-baseline', 'bun-linux-aarch64']));
-    expect([...pinned.keys()].sort()).toEqual([...new Set(picked)].sort());
+    // A new BUN_VERSION fails here until its checksums are pinned (docs/SELF_HOSTING.md).
+    expect([...pinned.keys()].sort()).toEqual([...new Set(picked)].map((asset) => `${asset}@${version}`).sort());
     for (const hash of pinned.values()) expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('with a Bun version it pins no checksum for, downloads nothing and installs no Bun unless given one', async () => {
+    const bumped = join(scratch, 'src/voice-node/install-bumped.sh');
+    writeFileSync(bumped, readFileSync(script, 'utf8').replace(/^readonly BUN_VERSION=\S+/m, 'readonly BUN_VERSION=9.9.9'), { mode: 0o755 });
+    try {
+      const root = newRoot();
+      server.requests.length = 0;
+      const result = await install(root, ['--edge-url', EDGE, '--token', TOKEN], { script: bumped, env: { GLYPHOXA_BUN_SHA256: '' } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/install\.sh pins no SHA-256 for bun-linux-[a-z0-9-]+ 9\.9\.9, so it cannot verify Bun: pin it in BUN_PINNED_SHA256/);
+      expect(result.stderr).toContain('or pass --bun-sha256 HEX, or --skip-bun-checksum for an unverified Bun');
+      expect(server.requests).toEqual([]);
+      expect(existsSync(join(root, 'opt/glyphoxa/bun'))).toBe(false);
+    } finally {
+      rmSync(bumped);
+    }
   });
 
   it.skipIf(!has('script'))('asks for the edge URL and token on a terminal, again after a bad answer', async () => {
