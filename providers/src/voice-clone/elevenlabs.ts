@@ -5,7 +5,7 @@ import { ProviderError } from '../types.ts';
 
 /** A recording to clone a voice from, as uploaded. */
 export interface VoiceRecording {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   filename: string;
   contentType: string;
 }
