@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { httpContext } from '../../operations/context.ts';
-import { activeSessions, getSession, listSessions, sessionTranscript, stopSession } from '../../operations/sessions.ts';
+import { LiveTranscriptMessageSchema } from '@glyphoxa/protocol';
+import { LIVE_SUBPROTOCOL, offeredSubprotocols } from '../../auth/websocket-bearer.ts';
+import { activeSessions, getSession, listSessions, liveTranscript, sessionTranscript, stopSession } from '../../operations/sessions.ts';
 import { TenantParamsSchema } from '../admin-schemas.ts';
-import { answers, input } from './contract.ts';
+import { answers, answersUpgrade, input } from './contract.ts';
 import { SessionAnswer, SessionListQuerySchema, SessionParamsSchema, SessionsAnswer, SessionsPageAnswer, TranscriptAnswer, TranscriptQuerySchema } from './session-schemas.ts';
 
-/** A tenant's sessions: history, the running ones, one, its transcript, stopping it; over operations/sessions.ts. */
+/** A tenant's sessions: history, the running ones, one, its transcript (paged or live), stopping it; over operations/sessions.ts. */
 export function sessionRoutes() {
   return new Hono<AppEnv>()
     .get('/tenants/:id/sessions', answers('List sessions, newest first', 200, SessionsPageAnswer), input('param', TenantParamsSchema), input('query', SessionListQuerySchema), async (c) => {
@@ -24,6 +26,15 @@ export function sessionRoutes() {
     .get('/tenants/:id/sessions/:sessionId/transcript', answers("A page of a session's transcript", 200, TranscriptAnswer), input('param', SessionParamsSchema), input('query', TranscriptQuerySchema), async (c) => {
       const { id, sessionId } = c.req.valid('param');
       return c.json(await sessionTranscript(httpContext(c), c.var.principal, sessionId, c.req.valid('query'), id));
+    })
+    .get('/tenants/:id/sessions/:sessionId/live', answersUpgrade("The session's transcript live, each line as it is spoken, then `ended`", LiveTranscriptMessageSchema), input('param', SessionParamsSchema), async (c) => {
+      const { id, sessionId } = c.req.valid('param');
+      // The credential stays at this door: the coordinator gets the upgrade, not the token.
+      const upgrade = new Request(c.req.url, { headers: { upgrade: c.req.header('upgrade') ?? '' } });
+      const res = await liveTranscript(httpContext(c), c.var.principal, sessionId, upgrade, id);
+      if (!res.webSocket || !offeredSubprotocols(c.req.header('sec-websocket-protocol')).includes(LIVE_SUBPROTOCOL)) return res;
+      // A browser that offered subprotocols drops the socket unless the answer picks one.
+      return new Response(null, { status: 101, webSocket: res.webSocket, headers: { 'sec-websocket-protocol': LIVE_SUBPROTOCOL } });
     })
     .post('/tenants/:id/sessions/:sessionId/stop', answers('Stop a session', 200, SessionAnswer), input('param', SessionParamsSchema), async (c) => {
       const { id, sessionId } = c.req.valid('param');
