@@ -100,3 +100,40 @@ describe('GET /api/v1/tenants/:id/sessions/:sessionId/live', () => {
     expect(JSON.stringify(live.responses['101'])).toContain('ended');
   });
 });
+
+describe('POST /api/v1/tenants/:id/sessions', () => {
+  it('starts a browser session for a DM through the same operation as the admin API, named and audited as them', async () => {
+    const dm = await memberOf(tenant, 'dm');
+    const res = await api(dm.token, 'POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), transport: 'websocket' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const session = res.body.session;
+    expect(session).toMatchObject({ tenant_id: tenant, started_by: `user:${dm.id}`, audio: { transport: 'websocket', token: expect.any(String) } });
+    expect(['pending', 'active']).toContain(session.state);
+    await node.next((m) => m.type === 'start_session' && m.session_id === session.id);
+    expect((await api(dm.token, 'GET', `/tenants/${tenant}/sessions/active`)).body.sessions.map((s: { id: string }) => s.id)).toContain(session.id);
+    const trail = await api(owner.token, 'GET', `/audit?tenant_id=${tenant}&action=session.start`);
+    expect(trail.status, JSON.stringify(trail.body)).toBe(200);
+    expect(JSON.stringify(trail.body)).toContain(`user:${dm.id}`);
+    expect((await api(dm.token, 'POST', `/tenants/${tenant}/sessions/${session.id}/stop`)).body.session.state).toBe('ended');
+  });
+
+  it('is for owners and DMs (a key needs sessions), validates the body by field, and hides another tenant', async () => {
+    const body = { guild_id: snowflake(), channel_id: snowflake() };
+    const viewer = await memberOf(tenant, 'viewer');
+    expect((await api(viewer.token, 'POST', `/tenants/${tenant}/sessions`, body)).status).toBe(403);
+    const writer = await api(owner.token, 'POST', `/tenants/${tenant}/keys`, { name: 'writer', scopes: ['read', 'write'] });
+    const refused = await api(writer.body.api_key.key, 'POST', `/tenants/${tenant}/sessions`, body);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('sessions');
+    expect((await api((await signIn()).token, 'POST', `/tenants/${tenant}/sessions`, body)).status).toBe(404);
+    for (const [bad, field] of [
+      [{ ...body, guild_id: 'general' }, 'guild_id'],
+      [{ ...body, started_by: snowflake() }, 'started_by'],
+      [{ ...body, transport: 'carrier-pigeon' }, 'transport'],
+    ] as const) {
+      const res = await api(owner.token, 'POST', `/tenants/${tenant}/sessions`, bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error.field).toBe(field);
+    }
+  });
+});
