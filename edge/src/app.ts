@@ -16,6 +16,7 @@ import { openApiDocument } from './routes/api/openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
+import { mcpRoutes } from './routes/mcp.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { serveSignedSample } from './voice-samples/signed-url.ts';
 
@@ -25,6 +26,7 @@ export function createApp() {
   app.use(requestContext);
   app.route('/', healthRoutes());
   app.route('/nodes', nodeRoutes());
+  app.route('/mcp', mcpRoutes());
   app.route('/discord', discordRoutes());
   app.use('/auth/*', rateLimit(AUTH_RATE_LIMIT));
   app.route('/auth', authRoutes());
