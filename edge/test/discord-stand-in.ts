@@ -9,6 +9,8 @@
  *   GET  /__stand-in/commands/:app/:guild            the command set registered there
  *   PUT  /__stand-in/voice-states/:guild/:user       {channel_id} the user's voice channel
  *   PUT  /__stand-in/missing-access/:guild           the bot is not in that guild: 403 50001
+ *   PUT  /__stand-in/bot-guilds/:token               {guilds: [{id, name, channels: [{id, name, type}]}]}
+ *                                                    the guilds (and their channels) the bot with that token is in
  *   PUT  /__stand-in/attachments/:name               {content, repeat?} an uploaded file: answers the
  *                                                    attachment as Discord resolves it, its `url` on this host
  *
@@ -32,6 +34,14 @@ const calls: RecordedCall[] = [];
 const commands = new Map<string, unknown[]>();
 const voiceStates = new Map<string, string>();
 const missingAccess = new Set<string>();
+interface StandInGuild {
+  id: string;
+  name: string;
+  channels: Array<{ id: string; name: string; type: number }>;
+}
+/** The guilds each bot (by its token) is in. */
+const botGuilds = new Map<string, StandInGuild[]>();
+const guildsOf = (request: Request) => botGuilds.get((request.headers.get('authorization') ?? '').replace(/^Bot /, '')) ?? [];
 /** Uploaded files, by the path of their URL (as on Discord's CDN). */
 const attachments = new Map<string, string>();
 let nextId = 1_300_000_000_000_000_000n;
@@ -87,6 +97,24 @@ const api: Array<[string, RegExp, Route]> = [
     },
   ],
   [
+    'GET',
+    /^\/users\/@me\/guilds$/,
+    (_match, request) => {
+      if (!isBot(request)) return discordError(401, 0, '401: Unauthorized');
+      return json(200, guildsOf(request).map((g) => ({ id: g.id, name: g.name, icon: null, banner: null, owner: false, permissions: '0', features: [], approximate_member_count: 3 })));
+    },
+  ],
+  [
+    'GET',
+    /^\/guilds\/(\d+)\/channels$/,
+    ([, guildId], request) => {
+      if (!isBot(request)) return discordError(401, 0, '401: Unauthorized');
+      const guild = guildsOf(request).find((g) => g.id === guildId);
+      if (!guild) return discordError(403, 50001, 'Missing Access');
+      return json(200, guild.channels.map((c, position) => ({ ...c, guild_id: guild.id, position, parent_id: null, permission_overwrites: [], nsfw: false, ...(c.type === 2 && { bitrate: 64000, user_limit: 0, rtc_region: null }) })));
+    },
+  ],
+  [
     'PATCH',
     /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/,
     ([, app], _request, body) =>
@@ -123,6 +151,7 @@ const control: Array<[string, RegExp, Route]> = [
       return new Response(null, { status: 204 });
     },
   ],
+  ['PUT', /^\/bot-guilds\/([\w.-]+)$/, ([, token], _request, body) => (botGuilds.set(token!, (body as { guilds: StandInGuild[] }).guilds), new Response(null, { status: 204 }))],
   ['PUT', /^\/missing-access\/(\d+)$/, ([, guild]) => (missingAccess.add(guild!), new Response(null, { status: 204 }))],
   [
     'PUT',
@@ -146,7 +175,8 @@ function isBot(request: Request): boolean {
 /** Answers one request addressed to the stand-in's host. */
 export async function discordStandIn(request: Request): Promise<Response> {
   const url = new URL(request.url);
-  if (isDiscordOAuthPath(url.pathname)) return discordOAuth(request);
+  // A bot's own calls (its guilds) share paths with the user API sign-in uses: told apart by the Bot credential.
+  if (isDiscordOAuthPath(url.pathname) && !isBot(request)) return discordOAuth(request);
   const text = await request.text();
   const body: unknown = text ? JSON.parse(text) : null;
   if (url.pathname.startsWith('/__stand-in/')) return route(control, url.pathname.slice('/__stand-in'.length), request, body);

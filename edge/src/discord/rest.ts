@@ -17,6 +17,10 @@ const UNKNOWN_VOICE_STATE = 10065;
 
 const ErrorBodySchema = v.object({ code: v.optional(v.number()), message: v.optional(v.string()), retry_after: v.optional(v.number()) });
 const VoiceStateSchema = v.object({ channel_id: v.nullable(v.string()) });
+const GuildsSchema = v.array(v.object({ id: v.string(), name: v.string(), icon: v.nullable(v.string()) }));
+const ChannelsSchema = v.array(v.object({ id: v.string(), name: v.nullish(v.string()), type: v.number(), position: v.optional(v.number()) }));
+/** Discord's channel types a bot can join for voice: GUILD_VOICE and GUILD_STAGE_VOICE. */
+const VOICE_CHANNEL_TYPES = new Set([2, 13]);
 
 /** A refusal from Discord; the message names the route, never the URL (webhook URLs carry tokens). */
 export class DiscordApiError extends Error {
@@ -79,6 +83,17 @@ export function discordRest(options: DiscordRestOptions) {
         if (error instanceof DiscordApiError && error.code === UNKNOWN_VOICE_STATE) return null;
         throw error;
       }
+    },
+
+    /** The guilds the bot is in (Discord's first page: up to 200). */
+    async botGuilds() {
+      return v.parse(GuildsSchema, await call('GET /users/@me/guilds', 'GET', '/users/@me/guilds'));
+    },
+
+    /** The guild's voice and stage channels, in Discord's order; a guild the bot is not in is a 403 (50001). */
+    async voiceChannels(guildId: string) {
+      const channels = v.parse(ChannelsSchema, await call('GET /guilds/:guild/channels', 'GET', `/guilds/${guildId}/channels`));
+      return channels.filter((c) => VOICE_CHANNEL_TYPES.has(c.type)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0)).map((c) => ({ id: c.id, name: c.name ?? '', type: c.type === 2 ? ('voice' as const) : ('stage' as const) }));
     },
 
     /** Replaces the application's whole command set in the guild (an empty list removes them). */

@@ -4,17 +4,21 @@ import { createMiddleware } from 'hono/factory';
 import { verifyAccessToken, type AccessClaims } from '../auth/access-token.ts';
 import { apiKeySecretMatches, looksLikeApiKey, readApiKey } from '../auth/api-key-token.ts';
 import { bearerToken, secretsEqual } from '../auth/constant-time.ts';
+import { subprotocolBearer } from '../auth/websocket-bearer.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { ADMIN, actorOf, SCOPES, type Principal } from '../principal.ts';
 
 /**
  * The one place a bearer credential becomes a principal: a user's access token,
- * a tenant's API key or the operator's admin key. What the principal may do is the operations' to
+ * a tenant's API key or the operator's admin key (on a WebSocket upgrade, also from its
+ * subprotocols: auth/websocket-bearer.ts). What the principal may do is the operations' to
  * decide (operations/permissions.ts), never a route's.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = await principalOf(c, bearerToken(c.req.header('authorization')));
+  const upgrade = c.req.header('upgrade')?.toLowerCase() === 'websocket';
+  const presented = bearerToken(c.req.header('authorization')) ?? (upgrade ? subprotocolBearer(c.req.header('sec-websocket-protocol')) : null);
+  const principal = await principalOf(c, presented);
   if (!principal) throw new ApiError(401, 'unauthorized', 'A valid access token or key is required (Authorization: Bearer <token>)');
   c.set('principal', principal);
   c.set('log', c.var.log.with({ actor: actorOf(principal) }));

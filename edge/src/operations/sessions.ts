@@ -2,6 +2,7 @@ import { findSessionTenant, listSessionEntries, listSessions as readSessions, se
 import type { NpcCommand } from '@glyphoxa/protocol';
 import { audit } from '../audit.ts';
 import { MAX_WAIT_ACTIVE_MS } from '../durable/config.ts';
+import { openLiveTranscript } from '../durable/coordinator/live-transcript.ts';
 import type { StartRequest } from '../durable/coordinator/tenant-coordinator.ts';
 import { unwrap } from '../durable/outcome.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
@@ -44,6 +45,15 @@ export async function sessionTranscript(ctx: OperationContext, principal: Princi
   const tenantId = await sessionTenant(ctx, principal, sessionId, 'transcripts.view', inTenant);
   const lines = (await listSessionEntries(ctx.db(), tenantId, sessionId, page.limit, page.after)).map(viewTranscriptLine);
   return { lines, next_after: lines.length === page.limit ? lines.at(-1)!.id : null };
+}
+
+/**
+ * Opens the session's live transcript on the WebSocket upgrade `request`: its tenant's
+ * coordinator holds the socket and pushes each line as it is stored, then `ended`.
+ */
+export async function liveTranscript(ctx: OperationContext, principal: Principal, sessionId: string, request: Request, inTenant?: string): Promise<Response> {
+  const tenantId = await sessionTenant(ctx, principal, sessionId, 'transcripts.view', inTenant);
+  return openLiveTranscript(ctx.env, tenantId, sessionId, request);
 }
 
 /** `inTenant`: the tenant the door named (a path's `:id`); a session of another is not found. */

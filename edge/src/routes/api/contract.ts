@@ -52,6 +52,18 @@ export function answers(summary: string, status: 200 | 201, schema: v.GenericSch
   });
 }
 
+/** A WebSocket route: on success it switches protocols (101) and speaks `messages` (described, as JSON Schema has no socket). */
+export function answersUpgrade(summary: string, messages: v.GenericSchema) {
+  return describeRoute({
+    summary,
+    security: [{ bearer: [] }],
+    responses: {
+      101: { description: `${summary}: a WebSocket carrying JSON messages`, content: { 'application/json': { schema: resolver(messages, { errorMode: 'ignore', typeMode: 'output' }) } } },
+      default: { description: 'An error (426 without a WebSocket upgrade)', content: { 'application/json': { schema: resolver(ErrorSchema) } } },
+    },
+  });
+}
+
 /** A route whose answer on success is a file (`mediaType`, e.g. text/csv) rather than JSON. */
 export function answersFile(summary: string, mediaType: string) {
   return describeRoute({

@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
 import { campaignArchiveRoutes } from './campaign-archive.ts';
 import { campaignRoutes } from './campaigns.ts';
+import { discordGuildRoutes } from './discord-guilds.ts';
 import { knowledgeRoutes } from './knowledge.ts';
 import { meRoutes } from './me.ts';
 import { platformRoutes } from './platform.ts';
@@ -23,6 +24,7 @@ export const apiV1Routes = () =>
     .route('/', campaignRoutes())
     .route('/', knowledgeRoutes())
     .route('/', sessionRoutes())
+    .route('/', discordGuildRoutes())
     .route('/', apiKeyRoutes())
     .route('/', providerRoutes())
     .route('/', usageRoutes())

@@ -1,7 +1,7 @@
 import { sessionState } from '@glyphoxa/db';
 import * as v from 'valibot';
 import { SessionViewSchema, TranscriptLineViewSchema } from '../../views/session.ts';
-import { TenantIdSchema } from '../admin-schemas.ts';
+import { StartSessionSchema, TenantIdSchema } from '../admin-schemas.ts';
 
 /** The /api/v1 session routes' queries and answers. */
 
@@ -33,3 +33,6 @@ export const SessionsPageAnswer = v.object({ sessions: v.array(SessionViewSchema
 export const SessionsAnswer = v.object({ sessions: v.array(SessionViewSchema) });
 export const SessionAnswer = v.object({ session: SessionViewSchema });
 export const TranscriptAnswer = v.object({ lines: v.array(TranscriptLineViewSchema), next_after: v.nullable(v.number()) });
+
+/** POST /tenants/:id/sessions: the admin API's start without `started_by`, which is the caller. */
+export const WebStartSessionSchema = v.omit(StartSessionSchema, ['started_by']);
