@@ -89,10 +89,26 @@ const sessionsRoute = createRoute({
   }),
 }).lazy(() => import('./routes/sessions.tsx').then((m) => m.route));
 
+/** The team's API keys (owners). */
+const apiKeysRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/api-keys',
+}).lazy(() => import('./routes/api-keys.tsx').then((m) => m.route));
+
+/** The team's audit trail (owners), narrowed by exact action and actor. */
+const auditRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/audit',
+  validateSearch: v.object({
+    action: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+    actor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  }),
+}).lazy(() => import('./routes/audit-log.tsx').then((m) => m.route));
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, apiKeysRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

@@ -1,7 +1,9 @@
 import { Link } from '@tanstack/react-router';
+import { useTenantRole } from '../../account/tenant-role.ts';
 
-/** The screens of one team. */
+/** The screens of one team; its settings only for its owners, who alone may use them. */
 export function TeamNav({ tenantId }: { tenantId: string }) {
+  const owner = useTenantRole(tenantId) === 'tenant_owner';
   const item = 'rounded-md px-3 py-1.5 text-sm hover:bg-accent [&.active]:bg-secondary [&.active]:font-medium';
   return (
     <nav aria-label={`Team ${tenantId}`} className="flex flex-wrap items-center gap-2">
@@ -18,6 +20,16 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       <Link to="/teams/$tenantId/sessions" params={{ tenantId }} className={item}>
         Sessions
       </Link>
+      {owner && (
+        <>
+          <Link to="/teams/$tenantId/settings/api-keys" params={{ tenantId }} className={item}>
+            API keys
+          </Link>
+          <Link to="/teams/$tenantId/settings/audit" params={{ tenantId }} className={item}>
+            Audit log
+          </Link>
+        </>
+      )}
     </nav>
   );
 }
