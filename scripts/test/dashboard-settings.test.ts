@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
+import { collectPageErrors, screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
 import { SHOTS, startDashboardSystem, type DashboardSystem } from '../lib/dashboard-system.ts';
 
 /**
@@ -24,6 +24,13 @@ async function ownTeam(page: Page, name: string): Promise<string> {
   await page.getByRole('link', { name: /^Campaigns of / }).click();
   await page.getByRole('heading', { name: 'Campaigns', exact: true }).waitFor();
   return new URL(page.url()).pathname.split('/')[2]!;
+}
+
+/** A tab with cookies of its own: signing in there leaves the other tabs' user signed in. */
+async function pageInOwnBrowser() {
+  const context = await system.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  return { page, errors: collectPageErrors(page) };
 }
 
 /** A call to the team's API with an API key, as a program would make it. */
@@ -105,5 +112,66 @@ describe('the settings screens in Chromium', () => {
     await viewer.page.getByText("Only the team's owners read its audit log").waitFor();
     expect(await viewer.page.getByRole('table').count()).toBe(0);
     expect(viewer.errors).toEqual([]);
+  });
+
+  it('lets an owner invite by email, withdraw it, change a member\'s role and remove them, never demoting the last owner; members see the team, not its controls', async () => {
+    const { page, errors } = await system.newPage();
+    const tenant = await ownTeam(page, 'Cato the Owner');
+    await page.getByRole('navigation').getByRole('link', { name: 'Team' }).click();
+    await page.getByRole('heading', { name: 'Team', exact: true }).waitFor();
+    const members = page.getByRole('list', { name: 'Members' });
+    expect(await members.getByRole('combobox', { name: 'Role of Cato the Owner' }).inputValue()).toBe('tenant_owner');
+
+    // The edge checks the address; its words land beside the field.
+    const form = page.getByRole('form', { name: 'Invite' });
+    await form.getByLabel('Email or Discord id').fill('not-an-email');
+    await form.getByRole('button', { name: 'Send invite' }).click();
+    await form.getByText('Email or Discord id must be an email address').waitFor();
+    await form.getByLabel('Email or Discord id').fill('quill@example.com');
+    await form.getByLabel('Role').selectOption('viewer');
+    await form.getByRole('button', { name: 'Send invite' }).click();
+    const invite = page.getByRole('list', { name: 'Pending invites' }).getByRole('listitem').filter({ hasText: 'quill@example.com' });
+    await invite.getByText('Viewer').waitFor();
+
+    // A member joins (as a viewer), signed in in a browser of their own; the owner makes them a DM.
+    const player = await pageInOwnBrowser();
+    const playerId = await system.signInLocally(player.page, 'Dara the Player');
+    await system.addMember(tenant, playerId, 'viewer');
+    await page.reload();
+    const role = members.getByRole('combobox', { name: 'Role of Dara the Player' });
+    expect(await role.inputValue()).toBe('viewer');
+    const saved = page.waitForResponse((res) => res.request().method() === 'PUT' && res.url().endsWith(`/users/${playerId}`));
+    await role.selectOption('dm');
+    expect((await saved).status()).toBe(200);
+    await page.reload();
+    expect(await role.inputValue()).toBe('dm');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'team');
+
+    // The member sees the team, but no control and no owner's settings.
+    await player.page.goto(`${system.edgeUrl}/teams/${tenant}/settings/team`);
+    await player.page.getByRole('list', { name: 'Members' }).getByText('Cato the Owner').waitFor();
+    await player.page.getByText("Only the team's owners invite, change roles and remove members.").waitFor();
+    expect(await player.page.getByRole('combobox').count()).toBe(0);
+    expect(await player.page.getByRole('button', { name: /^Delete / }).count()).toBe(0);
+    expect(await player.page.getByRole('navigation').getByRole('link', { name: 'API keys' }).count()).toBe(0);
+    expect(player.errors).toEqual([]);
+
+    await invite.getByRole('button', { name: 'Delete the invite for quill@example.com' }).click();
+    await invite.getByRole('button', { name: 'Yes, delete the invite for quill@example.com' }).click();
+    await page.getByRole('list', { name: 'Pending invites' }).waitFor({ state: 'detached' });
+    const dara = members.getByRole('listitem').filter({ hasText: 'Dara the Player' });
+    await dara.getByRole('button', { name: 'Delete Dara the Player' }).click();
+    await dara.getByRole('button', { name: 'Yes, delete Dara the Player' }).click();
+    await dara.waitFor({ state: 'detached' });
+
+    // The last owner stays one: the edge refuses, and the screen says what to do.
+    await members.getByRole('combobox', { name: 'Role of Cato the Owner' }).selectOption('viewer');
+    await page.getByText(/The last owner cannot be removed or demoted: make another member owner first/).waitFor();
+    expect(await members.getByRole('combobox', { name: 'Role of Cato the Owner' }).inputValue()).toBe('tenant_owner');
+    await page.reload();
+    expect(await members.getByRole('combobox', { name: 'Role of Cato the Owner' }).inputValue()).toBe('tenant_owner');
+    // The two failed requests are the refusals above: the bad address and the last owner's demotion.
+    expect(errors).toEqual([400, 409].map((status) => expect.stringContaining(`status of ${status}`)));
   });
 });

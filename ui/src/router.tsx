@@ -89,6 +89,12 @@ const sessionsRoute = createRoute({
   }),
 }).lazy(() => import('./routes/sessions.tsx').then((m) => m.route));
 
+/** The team's members and invites (everyone reads; owners change). */
+const teamRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/team',
+}).lazy(() => import('./routes/team.tsx').then((m) => m.route));
+
 /** The team's API keys (owners). */
 const apiKeysRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -108,7 +114,7 @@ const auditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, teamRoute, apiKeysRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

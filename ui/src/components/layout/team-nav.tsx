@@ -1,7 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { useTenantRole } from '../../account/tenant-role.ts';
 
-/** The screens of one team; its settings only for its owners, who alone may use them. */
+/** The screens of one team; the settings only its owners may use are linked for owners alone. */
 export function TeamNav({ tenantId }: { tenantId: string }) {
   const owner = useTenantRole(tenantId) === 'tenant_owner';
   const item = 'rounded-md px-3 py-1.5 text-sm hover:bg-accent [&.active]:bg-secondary [&.active]:font-medium';
@@ -19,6 +19,9 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       </Link>
       <Link to="/teams/$tenantId/sessions" params={{ tenantId }} className={item}>
         Sessions
+      </Link>
+      <Link to="/teams/$tenantId/settings/team" params={{ tenantId }} className={item}>
+        Team
       </Link>
       {owner && (
         <>
