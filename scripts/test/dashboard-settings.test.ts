@@ -174,4 +174,32 @@ describe('the settings screens in Chromium', () => {
     // The two failed requests are the refusals above: the bad address and the last owner's demotion.
     expect(errors).toEqual([400, 409].map((status) => expect.stringContaining(`status of ${status}`)));
   });
+
+  it('lets a member open a support ticket, the edge\'s refusal beside its field, and read it back in the list after a reload', async () => {
+    const { page, errors } = await system.newPage();
+    const tenant = await ownTeam(page, 'Esme the DM');
+    await page.getByRole('navigation').getByRole('link', { name: 'Support' }).click();
+    await page.getByRole('heading', { name: 'Support', exact: true }).waitFor();
+    await page.getByText('No tickets yet').waitFor();
+
+    const form = page.getByRole('form', { name: 'Open a ticket' });
+    await form.getByLabel('Subject').fill('Grimjaw goes quiet');
+    await form.getByRole('button', { name: 'Open ticket' }).click();
+    await form.getByText('What happened must not be empty').waitFor();
+    await form.getByLabel('What happened').fill('In session two Grimjaw stopped answering after ten minutes.\nThe bot stayed in the channel.');
+    await form.getByRole('button', { name: 'Open ticket' }).click();
+    const ticket = page.getByRole('region', { name: 'Ticket Grimjaw goes quiet' });
+    await ticket.getByText('The bot stayed in the channel.').waitFor();
+    const id = new URL(page.url()).searchParams.get('ticket');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await page.reload();
+    await page.getByRole('list', { name: 'Tickets' }).getByRole('link', { name: /Grimjaw goes quiet\s*Open ·/ }).waitFor();
+    await ticket.getByText(/^Open · opened /).waitFor();
+    expect(await form.getByLabel('Subject').inputValue()).toBe('');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'support');
+    expect(new URL(page.url()).pathname).toBe(`/teams/${tenant}/support`);
+    // The one failed request is the empty body: the edge, not the browser, checked it.
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  });
 });

@@ -95,6 +95,16 @@ const teamRoute = createRoute({
   path: '/teams/$tenantId/settings/team',
 }).lazy(() => import('./routes/team.tsx').then((m) => m.route));
 
+/** The team's support tickets (every member). */
+const supportRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/support',
+  validateSearch: v.object({
+    /** The ticket shown. */
+    ticket: v.optional(v.pipe(v.string(), v.uuid())),
+  }),
+}).lazy(() => import('./routes/support.tsx').then((m) => m.route));
+
 /** The team's API keys (owners). */
 const apiKeysRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -114,7 +124,7 @@ const auditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, teamRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

@@ -23,6 +23,9 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       <Link to="/teams/$tenantId/settings/team" params={{ tenantId }} className={item}>
         Team
       </Link>
+      <Link to="/teams/$tenantId/support" params={{ tenantId }} className={item}>
+        Support
+      </Link>
       {owner && (
         <>
           <Link to="/teams/$tenantId/settings/api-keys" params={{ tenantId }} className={item}>
