@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
-import { SHOTS, startDashboardSystem, type DashboardSystem } from '../lib/dashboard-system.ts';
+import { SHOTS, snowflake, startDashboardSystem, type DashboardSystem } from '../lib/dashboard-system.ts';
 
 /**
  * A team's settings screens in real Chromium against the real system (scripts/lib/dashboard-system.ts),
@@ -200,6 +200,33 @@ describe('the settings screens in Chromium', () => {
     await screenshotEachWidth(page, SHOTS, 'support');
     expect(new URL(page.url()).pathname).toBe(`/teams/${tenant}/support`);
     // The one failed request is the empty body: the edge, not the browser, checked it.
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  });
+
+  it('shows an owner the team\'s plan and limits and saves its Discord bot, the edge\'s refusal beside its field', async () => {
+    const { page, errors } = await system.newPage();
+    const tenant = await ownTeam(page, 'Fen the Owner');
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+    // The limits are the API's: each row says the number, or unlimited.
+    const { limits } = (await system.api('GET', `/tenants/${tenant}`)).body.tenant;
+    const hours = page.getByLabel('Limits').locator('div').filter({ hasText: 'Session hours a month' }).getByRole('definition');
+    expect(await hours.innerText()).toBe(limits.monthly_session_hours === null ? 'unlimited' : `${limits.monthly_session_hours} hours`);
+    expect(await page.getByLabel('Limits').getByRole('definition').count()).toBe(5);
+    expect(await page.getByText('No bot yet').count()).toBe(1);
+    const publicKey = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    await page.getByLabel('Application ID').fill('not-digits');
+    await page.getByLabel('Public key').fill(publicKey);
+    await page.getByLabel('Bot token').fill(`MTIz.${'x'.repeat(30)}`);
+    await page.getByRole('button', { name: 'Save the bot' }).click();
+    await page.getByText('Application ID must be a Discord id (digits)').waitFor();
+    const applicationId = snowflake();
+    await page.getByLabel('Application ID').fill(applicationId);
+    await page.getByRole('button', { name: 'Save the bot' }).click();
+    await page.getByText('A bot token is stored (encrypted)').waitFor();
+    expect((await system.api('GET', `/tenants/${tenant}`)).body.tenant).toMatchObject({ has_bot_token: true, discord_application_id: applicationId, discord_public_key: publicKey });
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'tenant-settings');
     expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });
 });

@@ -89,6 +89,12 @@ const sessionsRoute = createRoute({
   }),
 }).lazy(() => import('./routes/sessions.tsx').then((m) => m.route));
 
+/** The team's plan, limits and Discord bot (owners). */
+const tenantSettingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings',
+}).lazy(() => import('./routes/tenant-settings.tsx').then((m) => m.route));
+
 /** The team's members and invites (everyone reads; owners change). */
 const teamRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -124,7 +130,7 @@ const auditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

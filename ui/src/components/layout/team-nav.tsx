@@ -28,6 +28,9 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       </Link>
       {owner && (
         <>
+          <Link to="/teams/$tenantId/settings" params={{ tenantId }} activeOptions={{ exact: true }} className={item}>
+            Settings
+          </Link>
           <Link to="/teams/$tenantId/settings/api-keys" params={{ tenantId }} className={item}>
             API keys
           </Link>
