@@ -89,10 +89,48 @@ const sessionsRoute = createRoute({
   }),
 }).lazy(() => import('./routes/sessions.tsx').then((m) => m.route));
 
+/** The team's plan, limits and Discord bot (owners). */
+const tenantSettingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings',
+}).lazy(() => import('./routes/tenant-settings.tsx').then((m) => m.route));
+
+/** The team's members and invites (everyone reads; owners change). */
+const teamRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/team',
+}).lazy(() => import('./routes/team.tsx').then((m) => m.route));
+
+/** The team's support tickets (every member). */
+const supportRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/support',
+  validateSearch: v.object({
+    /** The ticket shown. */
+    ticket: v.optional(v.pipe(v.string(), v.uuid())),
+  }),
+}).lazy(() => import('./routes/support.tsx').then((m) => m.route));
+
+/** The team's API keys (owners). */
+const apiKeysRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/api-keys',
+}).lazy(() => import('./routes/api-keys.tsx').then((m) => m.route));
+
+/** The team's audit trail (owners), narrowed by exact action and actor. */
+const auditRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/audit',
+  validateSearch: v.object({
+    action: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+    actor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  }),
+}).lazy(() => import('./routes/audit-log.tsx').then((m) => m.route));
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

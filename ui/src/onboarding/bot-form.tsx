@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { api } from '../api/client.ts';
-import { Button } from '../components/ui/button.tsx';
+import { CopyButton } from '../components/copy-button.tsx';
 import { Input } from '../components/ui/input.tsx';
 import { showApiFieldError } from '../forms/api-field-error.ts';
 import { Field } from '../forms/field.tsx';
@@ -65,7 +65,6 @@ export function BotStep({ tenantId, applicationId, publicKey }: { tenantId: stri
 /** The URL to paste into the portal, with a copy button that says whether it copied. */
 function InteractionsUrl({ url }: { url: string }) {
   const id = useId();
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   return (
     <div className="flex flex-col gap-2">
       <p id={`${id}-label`} className="text-sm font-medium">
@@ -76,22 +75,7 @@ function InteractionsUrl({ url }: { url: string }) {
         <code aria-labelledby={`${id}-label`} className="min-w-0 break-all rounded-md border bg-muted px-3 py-2 text-sm">
           {url}
         </code>
-        <Button
-          type="button"
-          variant="outline"
-          size="sm"
-          onClick={() =>
-            navigator.clipboard.writeText(url).then(
-              () => setCopied('yes'),
-              () => setCopied('no'),
-            )
-          }
-        >
-          Copy URL
-        </Button>
-        <span role="status" className="text-sm text-muted-foreground">
-          {copied === 'yes' ? 'Copied' : copied === 'no' ? 'Copying was refused by the browser: select the URL and copy it by hand.' : ''}
-        </span>
+        <CopyButton text={url} label="Copy URL" what="URL" />
       </div>
     </div>
   );

@@ -1,7 +1,9 @@
 import { Link } from '@tanstack/react-router';
+import { useTenantRole } from '../../account/tenant-role.ts';
 
-/** The screens of one team. */
+/** The screens of one team; the settings only its owners may use are linked for owners alone. */
 export function TeamNav({ tenantId }: { tenantId: string }) {
+  const owner = useTenantRole(tenantId) === 'tenant_owner';
   const item = 'rounded-md px-3 py-1.5 text-sm hover:bg-accent [&.active]:bg-secondary [&.active]:font-medium';
   return (
     <nav aria-label={`Team ${tenantId}`} className="flex flex-wrap items-center gap-2">
@@ -18,6 +20,25 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       <Link to="/teams/$tenantId/sessions" params={{ tenantId }} className={item}>
         Sessions
       </Link>
+      <Link to="/teams/$tenantId/settings/team" params={{ tenantId }} className={item}>
+        Team
+      </Link>
+      <Link to="/teams/$tenantId/support" params={{ tenantId }} className={item}>
+        Support
+      </Link>
+      {owner && (
+        <>
+          <Link to="/teams/$tenantId/settings" params={{ tenantId }} activeOptions={{ exact: true }} className={item}>
+            Settings
+          </Link>
+          <Link to="/teams/$tenantId/settings/api-keys" params={{ tenantId }} className={item}>
+            API keys
+          </Link>
+          <Link to="/teams/$tenantId/settings/audit" params={{ tenantId }} className={item}>
+            Audit log
+          </Link>
+        </>
+      )}
     </nav>
   );
 }

@@ -1,0 +1,72 @@
+import { useSuspenseQuery } from '@tanstack/react-query';
+import { createLazyRoute, useParams } from '@tanstack/react-router';
+import { useTenantRole } from '../account/tenant-role.ts';
+import { TeamNav } from '../components/layout/team-nav.tsx';
+import { Alert } from '../components/ui/alert.tsx';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card.tsx';
+import { BotStep } from '../onboarding/bot-form.tsx';
+import { tenantQuery } from '../onboarding/onboarding-queries.ts';
+
+const FROM = '/signed-in/teams/$tenantId/settings';
+const limit = (value: number | null, unit: string) => (value === null ? 'unlimited' : `${value} ${unit}`);
+
+/** A team's plan and limits, and its Discord bot (owners only, as the edge's tenant.settings). */
+function TenantSettings() {
+  const { tenantId } = useParams({ from: FROM });
+  const owner = useTenantRole(tenantId) === 'tenant_owner';
+  return (
+    <>
+      <TeamNav tenantId={tenantId} />
+      <h1 className="text-2xl font-semibold">Settings</h1>
+      {owner ? <OwnerSettings tenantId={tenantId} /> : <Alert>Only the team's owners change its settings.</Alert>}
+    </>
+  );
+}
+
+function OwnerSettings({ tenantId }: { tenantId: string }) {
+  const { data: tenant } = useSuspenseQuery(tenantQuery(tenantId));
+  const { limits, command_registration: commands } = tenant;
+  return (
+    <>
+      <Card>
+        <CardHeader>
+          <CardTitle>Plan and limits</CardTitle>
+          <CardDescription>{limits.plan ? `The ${limits.plan} plan` : 'Billing is off on this installation'}{limits.overridden.length > 0 ? `; the operator set ${limits.overridden.join(', ')}` : ''}.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <dl aria-label="Limits" className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+            {(
+              [
+                ['Sessions a month', limit(limits.monthly_sessions, 'sessions')],
+                ['Session hours a month', limit(limits.monthly_session_hours, 'hours')],
+                ['Sessions at once', limit(limits.max_concurrent_sessions, 'sessions')],
+                ['NPCs', limit(limits.npcs, 'NPCs')],
+                ['Seats', limit(limits.seats, 'members')],
+              ] as const
+            ).map(([term, value]) => (
+              <div key={term} className="flex justify-between gap-4 border-b py-1">
+                <dt className="text-muted-foreground">{term}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+          {limits.grace_ends_at && <Alert className="mt-4">The subscription is past due: the plan holds until {new Date(limits.grace_ends_at).toLocaleDateString()}.</Alert>}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Discord bot</CardTitle>
+          <CardDescription>
+            {tenant.has_bot_token ? 'A bot token is stored (encrypted); paste a new one to replace it.' : 'No bot yet: add your Discord application to use Glyphoxa in Discord.'}
+            {commands.error ? ` Registering the slash commands failed: ${commands.error}.` : commands.registered_at ? ` Slash commands registered ${new Date(commands.registered_at).toLocaleString()}.` : ''}
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <BotStep tenantId={tenantId} applicationId={tenant.discord_application_id} publicKey={tenant.discord_public_key} />
+        </CardContent>
+      </Card>
+    </>
+  );
+}
+
+export const route = createLazyRoute(FROM)({ component: TenantSettings });
