@@ -34,3 +34,4 @@ export * from './repos/knowledge-search.ts';
 export * from './repos/transcript-proposals.ts';
 export * from './repos/memory.ts';
 export * from './repos/platform.ts';
+export * from './repos/campaign-archive.ts';
