@@ -1,6 +1,7 @@
 export * from './client.ts';
 export * from './connection-url.ts';
 export * from './tenant-isolation/transactions.ts';
+export * from './plans.ts';
 export * from './plan-limits.ts';
 export * from './usage-period.ts';
 export * from './usage-bounds.ts';
@@ -8,6 +9,7 @@ export * from './seed.ts';
 export * from './repos/tenants.ts';
 export * from './repos/sessions.ts';
 export * from './repos/usage.ts';
+export * from './repos/subscriptions.ts';
 export * from './repos/nodes.ts';
 export * from './repos/audit.ts';
 export * from './repos/feedback.ts';

@@ -41,6 +41,10 @@ export interface Bindings {
   RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE?: string;
   /** Seconds after which Durable Objects drop idle Postgres connections; unset: keep them (Hyperdrive). */
   DB_IDLE_TIMEOUT_S?: string;
+  /** `enabled` or `disabled` (billing/mode.ts); unset: enabled exactly when STRIPE_SECRET_KEY is set. */
+  BILLING?: string;
+  /** Stripe's secret API key (a secret). */
+  STRIPE_SECRET_KEY?: string;
   /** Discord's REST API base URL; unset means https://discord.com/api/v10 (tests: a stand-in). */
   DISCORD_API_BASE?: string;
   /** Where users reach the dashboard (`https://app.example.com`): OAuth redirect URIs are `<it>/auth/<provider>/callback`. */

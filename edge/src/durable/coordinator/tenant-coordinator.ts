@@ -21,6 +21,7 @@ import { SettleWaiters } from './settle-waiters.ts';
 import { liveLine, liveSessionOf, type LiveListener } from './live-transcript.ts';
 import { CoordinatorStore, lastSign, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
 import { UsageLedger } from './usage-ledger.ts';
+import { billingMode } from '../../billing/mode.ts';
 
 export interface StartRequest {
   guild_id: string;
@@ -61,7 +62,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
-    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log);
+    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env));
   }
 
   /** The tenant this coordinator serves: the name it is addressed by. */
