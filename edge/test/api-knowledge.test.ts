@@ -255,7 +255,8 @@ describe('campaign memory: similarity search over lore and transcript passages',
     const hits = await eventually('the document remembered', async () => {
       const found = (await api(owner.token, 'GET', `${memory}?q=green%20flame&limit=5`)).body.hits;
       return found?.length > 0 && found;
-    });
+      // The first embedding loads the provider's SDK: on a busy machine that alone takes seconds.
+    }, { timeoutMs: 20_000, everyMs: 200 });
     expect(hits[0]).toMatchObject({ source: 'lore', lore_document_id: doc.id, session_id: null, content: expect.stringContaining('green flame') });
     expect(typeof hits[0].distance).toBe('number');
     // Another tenant's owner finds nothing of it.
