@@ -3,7 +3,9 @@ import { addRelationship, auditLog, createDb } from '@glyphoxa/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY } from './helpers/admin.ts';
+import { eventually } from './helpers/eventually.ts';
 import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
+import { LLM_STAND_IN_BASE, LLM_STAND_IN_KEY } from './vendor-stand-ins.ts';
 
 type Who = 'tenant_owner' | 'dm' | 'viewer' | 'outsider' | 'operator';
 const WHO: Who[] = ['tenant_owner', 'dm', 'viewer', 'outsider', 'operator'];
@@ -237,5 +239,28 @@ describe('campaign knowledge under /api/v1/tenants/:id', () => {
     expect((await api(b.token, 'GET', `/tenants/${b.tenant}/entities/${other.entity}`)).body.entity.name).toBe('Secret Lair');
     expect((await api(b.token, 'GET', `/tenants/${b.tenant}/campaigns/${other.campaign}/relationships`)).body.relationships.map((r: any) => r.id)).toEqual([other.relationship]);
     expect((await api(b.token, 'GET', `/tenants/${b.tenant}/lore/${other.document}`)).body.document.title).toMatch(/^Doc /);
+  });
+});
+
+describe('campaign memory: similarity search over lore and transcript passages', () => {
+  it('remembers a lore document through the tenant\'s embeddings provider and finds its passages; without a provider it says so', async () => {
+    const campaign = await newCampaign(owner.token);
+    const memory = `/tenants/${tenant}/campaigns/${campaign}/memory`;
+    const none = await api(owner.token, 'GET', `${memory}?q=forge`);
+    expect([none.status, none.body.error.code]).toEqual([409, 'no_embeddings_provider']);
+
+    const put = await api(ADMIN_KEY, 'PUT', `/tenants/${tenant}/providers/embeddings`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'text-embedding-3-small', api_key: LLM_STAND_IN_KEY });
+    expect(put.status).toBe(200);
+    const doc = (await api(owner.token, 'POST', `/tenants/${tenant}/campaigns/${campaign}/lore`, { title: 'The Forge of Spells', body: 'Its green flame enchants what is forged in it.' })).body.document;
+    const hits = await eventually('the document remembered', async () => {
+      const found = (await api(owner.token, 'GET', `${memory}?q=green%20flame&limit=5`)).body.hits;
+      return found?.length > 0 && found;
+      // The first embedding loads the provider's SDK: on a busy machine that alone takes seconds.
+    }, { timeoutMs: 20_000, everyMs: 200 });
+    expect(hits[0]).toMatchObject({ source: 'lore', lore_document_id: doc.id, session_id: null, content: expect.stringContaining('green flame') });
+    expect(typeof hits[0].distance).toBe('number');
+    // Another tenant's owner finds nothing of it.
+    expect((await api(other.owner.token, 'GET', `/tenants/${tenant}/campaigns/${campaign}/memory?q=flame`)).status).toBe(404);
+    await api(ADMIN_KEY, 'DELETE', `/tenants/${tenant}/providers/embeddings`);
   });
 });

@@ -1,12 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { createCampaign, createDb, listRelationships, listSessionEntries, sessionEntries, withTenant } from '@glyphoxa/db';
-import type { StartSession } from '@glyphoxa/protocol';
+import type { NpcRoster, StartSession } from '@glyphoxa/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorOf } from '../src/durable/stubs.ts';
-import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { ADMIN_KEY, admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { eventually } from './helpers/eventually.ts';
 import { TestNode } from './helpers/test-node.ts';
+import { api } from './helpers/web-api.ts';
 import { LLM_STAND_IN_BASE } from './vendor-stand-ins.ts';
 
 const voice = { provider: 'elevenlabs', voice_id: 'pNInz6obpgDQGcFmaJgB', pitch: -2, speed: 0.9 };
@@ -144,6 +145,26 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
       { speaker: 'Sildar', npc: true, text: 'In the manor, I fear.', campaignId },
     ]);
     expect(await withTenant(db, other, (tx) => tx.select().from(sessionEntries).where(eq(sessionEntries.sessionId, sessionId)))).toEqual([]);
+    await admin('POST', `/sessions/${sessionId}/stop`);
+  });
+
+  it('hands a running session its NPCs anew when the DM changes one on the web', async () => {
+    const sessionId = (await start()).body.session.id as string;
+    const sildar = (await assignmentOf(sessionId)).npcs.find((n) => n.name === 'Sildar')!;
+    const rosterOf = () => node.next((m): m is NpcRoster => m.type === 'npc_roster' && m.session_id === sessionId);
+    const changed = { name: 'Sildar', personality: 'A weary knight.', voice: { provider: 'openai', voice_id: 'onyx' }, muted_by_default: false };
+    const told = rosterOf();
+    expect((await api(ADMIN_KEY, 'PUT', `/tenants/${tenant}/npcs/${sildar.id}`, changed)).status).toBe(200);
+    const roster = await told;
+    expect(roster.npcs.map((n) => n.name)).toEqual(['Narrator', 'Sildar']);
+    expect(roster.npcs.find((n) => n.id === sildar.id)).toMatchObject({ personality: 'A weary knight.', voice: { provider: 'openai', voice_id: 'onyx', pitch: 0, speed: 1 }, muted: false });
+
+    const added = rosterOf();
+    const created = await api(ADMIN_KEY, 'POST', `/tenants/${tenant}/campaigns/${campaignId}/npcs`, { name: 'Gundren', voice });
+    expect((await added).npcs.map((n) => n.name)).toEqual(['Gundren', 'Narrator', 'Sildar']);
+    const removed = rosterOf();
+    await api(ADMIN_KEY, 'DELETE', `/tenants/${tenant}/npcs/${created.body.npc.id}`);
+    expect((await removed).npcs.map((n) => n.name)).toEqual(['Narrator', 'Sildar']);
     await admin('POST', `/sessions/${sessionId}/stop`);
   });
 

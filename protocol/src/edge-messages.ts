@@ -60,6 +60,18 @@ export const NpcCommandSchema = v.variant('action', [
 export type NpcCommand = v.InferOutput<typeof NpcCommandSchema>;
 export type NpcAction = NpcCommand['action'];
 
+/**
+ * A running session's NPCs as the campaign now has them (the DM changed one on the web):
+ * the node replaces its roster, so voice, personality and a new muted default apply from
+ * the next turn. Sent whole, so a lost one is made good by the next.
+ */
+export const NpcRosterSchema = v.object({
+  type: v.literal('npc_roster'),
+  session_id: SessionIdSchema,
+  npcs: v.pipe(v.array(NpcDefinitionSchema), v.maxLength(MAX_LIST_LENGTH)),
+});
+export type NpcRoster = v.InferOutput<typeof NpcRosterSchema>;
+
 /** Something the table should hear about a running session (its quota is nearly used up). */
 export const SessionNoticeSchema = v.object({
   type: v.literal('session_notice'),
@@ -90,6 +102,7 @@ export const EdgeMessageSchema = v.variant('type', [
   StartSessionSchema,
   StopSessionSchema,
   NpcCommandSchema,
+  NpcRosterSchema,
   SessionNoticeSchema,
   EdgeErrorSchema,
 ]);

@@ -67,6 +67,7 @@ const edgeMessages: Record<EdgeMessage['type'] | 'npc_command_speak', EdgeMessag
   },
   stop_session: { type: 'stop_session', session_id: SESSION, reason: 'quota' },
   npc_command: { type: 'npc_command', request_id: 'r1', session_id: SESSION, action: 'mute', name: 'Grimble' },
+  npc_roster: { type: 'npc_roster', session_id: SESSION, npcs: [npc] },
   npc_command_speak: {
     type: 'npc_command',
     request_id: 'r2',

@@ -70,6 +70,11 @@ const campaignRoute = createRoute({
   path: '/teams/$tenantId/campaigns/$campaignId',
 }).lazy(() => import('./routes/campaign.tsx').then((m) => m.route));
 
+const knowledgeRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/campaigns/$campaignId/knowledge',
+}).lazy(() => import('./routes/knowledge.tsx').then((m) => m.route));
+
 const newNpcRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/teams/$tenantId/campaigns/$campaignId/npcs/new',
@@ -130,7 +135,7 @@ const auditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

@@ -25,6 +25,8 @@ export function createDispatcher({ registry, send, metrics }: DispatchOptions) {
       }
       case 'session_notice':
         return registry.notify(message);
+      case 'npc_roster':
+        return registry.replaceRoster(message);
       default: {
         // A new edge message type must be routed here; this fails to compile until it is.
         const unrouted: never = message;

@@ -1,4 +1,4 @@
-import type { NodeMessage, NpcCommand, ReplyOutcome, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
+import type { NodeMessage, NpcCommand, NpcDefinition, ReplyOutcome, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
 import type { Logger } from '@glyphoxa/protocol';
 
 /**
@@ -9,6 +9,8 @@ export interface SessionRuntime {
   command(command: NpcCommand): ReplyOutcome | Promise<ReplyOutcome>;
   /** Something the table should hear (e.g. quota nearly used up). */
   notice(notice: SessionNotice): void;
+  /** The campaign's NPCs as the DM changed them: they apply from the next turn. */
+  replaceNpcs(npcs: readonly NpcDefinition[]): void;
   stop(reason: SessionEndReason): Promise<void>;
 }
 

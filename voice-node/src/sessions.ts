@@ -1,4 +1,4 @@
-import type { NodeMessage, NpcCommand, Reply, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
+import type { NodeMessage, NpcCommand, NpcRoster, Reply, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
 import { errorMessage, type Logger } from '@glyphoxa/protocol';
 import type { SessionRuntime, StartRuntime } from './session-runtime.ts';
 
@@ -101,6 +101,13 @@ export function createSessionRegistry(options: SessionRegistryOptions) {
       const entry = sessions.get(notice.session_id);
       if (!entry) return log.debug('notice for an unknown session dropped', { session_id: notice.session_id });
       (await entry.runtime.catch(() => undefined))?.notice(notice);
+    },
+
+    /** Gives its session the campaign's NPCs anew; one for a session no longer here is dropped. */
+    async replaceRoster(roster: NpcRoster): Promise<void> {
+      const entry = sessions.get(roster.session_id);
+      if (!entry) return log.debug('roster for an unknown session dropped', { session_id: roster.session_id });
+      (await entry.runtime.catch(() => undefined))?.replaceNpcs(roster.npcs);
     },
 
     /** Runs an NPC command and builds the reply; never rejects. */

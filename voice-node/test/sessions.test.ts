@@ -116,6 +116,15 @@ describe('session lifecycle', () => {
     expect(notices).toEqual([notice]);
   });
 
+  it('gives a session the roster the edge sends, and drops one for an unknown session', async () => {
+    const { sessions } = registry();
+    const start = startSession();
+    await sessions.start(start);
+    await sessions.replaceRoster({ type: 'npc_roster', session_id: start.session_id, npcs: [{ ...start.npcs[0]!, id: 'npc-new', name: 'Newcomer', muted: true }] });
+    await sessions.replaceRoster({ type: 'npc_roster', session_id: '6f1c2a4e-1b7d-4c4e-9a53-0d2f0c8a9b11', npcs: [] });
+    expect(await sessions.command(npcCommand(start.session_id, { action: 'list' }))).toMatchObject({ ok: true, data: { npcs: [{ name: 'Newcomer', muted: true }] } });
+  });
+
   it('stops every session at once', async () => {
     const { sessions, reports } = registry();
     await sessions.start(startSession());
@@ -197,6 +206,7 @@ describe('NPC commands', () => {
         throw new Error('boom');
       },
       notice: () => {},
+      replaceNpcs: () => {},
       stop: async () => {},
     }));
     const start = startSession();

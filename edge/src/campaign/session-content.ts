@@ -1,4 +1,4 @@
-import { sessionSetup, type Db, type Entity, type Npc } from '@glyphoxa/db';
+import { listNpcs, sessionSetup, type Db, type Entity, type Npc } from '@glyphoxa/db';
 import { MAX_ID_LENGTH, MAX_TEXT_LENGTH, type CampaignEntity, type NpcDefinition, type ProviderSettings } from '@glyphoxa/protocol';
 import { providerSettings } from '../secrets/provider-keys.ts';
 
@@ -25,6 +25,11 @@ export async function loadSessionContent(db: Db, secretKeys: string, tenantId: s
     entities: withinBudget(setup.entities.map(campaignEntity), MAX_ENTITY_BYTES),
     providers: await providerSettings(secretKeys, setup.providers),
   };
+}
+
+/** The campaign's NPCs as a running session gets them anew after the DM changed one; `null`: no live campaign of this tenant. */
+export async function loadNpcDefinitions(db: Db, tenantId: string, campaignId: string): Promise<NpcDefinition[] | null> {
+  return (await listNpcs(db, tenantId, campaignId))?.map(npcDefinition) ?? null;
 }
 
 function npcDefinition(npc: Npc): NpcDefinition {

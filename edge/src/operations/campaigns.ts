@@ -14,6 +14,7 @@ import {
   type NpcFields,
 } from '@glyphoxa/db';
 import { audit } from '../audit.ts';
+import { coordinatorOf } from '../durable/stubs.ts';
 import { ApiError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
 import { viewCampaign, viewNpc } from '../views/campaign.ts';
@@ -80,6 +81,7 @@ export async function createNpc(ctx: OperationContext, principal: Principal, ten
   if (!npc) throw campaignMissing(campaignId)();
   const view = viewNpc(npc);
   await audit(ctx, principal, { tenantId, action: 'npc.create', target: npc.id, detail: { campaign_id: campaignId }, after: view });
+  await relayNpcs(ctx, tenantId, campaignId);
   return view;
 }
 
@@ -98,6 +100,7 @@ export async function updateNpc(ctx: OperationContext, principal: Principal, ten
   if (!before || !after) throw npcMissing(npcId)();
   const view = viewNpc(after);
   await audit(ctx, principal, { tenantId, action: 'npc.update', target: npcId, before: viewNpc(before), after: view });
+  await relayNpcs(ctx, tenantId, after.campaignId);
   return view;
 }
 
@@ -106,4 +109,17 @@ export async function deleteNpc(ctx: OperationContext, principal: Principal, ten
   const deleted = await removeNpc(ctx.db(), tenantId, npcId);
   if (!deleted) throw npcMissing(npcId)();
   await audit(ctx, principal, { tenantId, action: 'npc.delete', target: npcId, before: viewNpc(deleted) });
+  await relayNpcs(ctx, tenantId, deleted.campaignId);
+}
+
+/**
+ * Tells the tenant's coordinator, which hands the campaign's NPCs anew to its running
+ * sessions. The write stands if that fails: the next change, or the next start, carries it.
+ */
+async function relayNpcs(ctx: OperationContext, tenantId: string, campaignId: string): Promise<void> {
+  try {
+    await coordinatorOf(ctx.env, tenantId).npcsChanged(campaignId);
+  } catch (error) {
+    ctx.log.warn('npc change not relayed to running sessions', { tenant_id: tenantId, campaign_id: campaignId, error: String(error) });
+  }
 }

@@ -1,5 +1,5 @@
 import type { ProviderRole, TenantProvider } from '@glyphoxa/db';
-import type { ProviderSettings } from '@glyphoxa/protocol';
+import type { ProviderEndpoint, ProviderSettings } from '@glyphoxa/protocol';
 import { openSecret, sealSecret } from './cipher.ts';
 import { loadKeyring } from './keyring.ts';
 
@@ -25,4 +25,12 @@ export async function providerSettings(secretKeys: string, rows: readonly Tenant
     settings[row.role] = { kind: row.kind, base_url: row.baseUrl, model: row.model, ...(apiKey === undefined ? {} : { api_key: apiKey }) };
   }
   return settings;
+}
+
+/** The tenant's embeddings provider with its key opened (the edge's own: campaign memory), or null when it has none. */
+export async function embeddingsEndpoint(secretKeys: string, rows: readonly TenantProvider[]): Promise<ProviderEndpoint | null> {
+  const row = rows.find((r) => r.role === 'embeddings');
+  if (!row) return null;
+  const apiKey = row.apiKeyEnc === null ? undefined : await openSecret(await loadKeyring(secretKeys), row.apiKeyEnc, context(row.tenantId, row.role));
+  return { kind: row.kind, base_url: row.baseUrl, model: row.model, ...(apiKey === undefined ? {} : { api_key: apiKey }) };
 }

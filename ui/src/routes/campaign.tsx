@@ -22,7 +22,12 @@ function CampaignScreen() {
   return (
     <>
       <TeamNav tenantId={tenantId} />
-      <h1 className="text-2xl font-semibold">{campaign.name}</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold">{campaign.name}</h1>
+        <Link to="/teams/$tenantId/campaigns/$campaignId/knowledge" params={{ tenantId, campaignId }} className="text-sm underline-offset-4 hover:underline">
+          Knowledge and lore
+        </Link>
+      </div>
       <Card>
         <CardHeader>
           <CardTitle>NPCs</CardTitle>

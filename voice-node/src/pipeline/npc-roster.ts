@@ -14,6 +14,8 @@ export interface RosterEffects {
  */
 export function createNpcRoster(definitions: readonly NpcDefinition[], effects: RosterEffects) {
   const npcs = definitions.map((npc) => ({ ...npc }));
+  /** Each NPC's muted flag as the edge last sent it, to tell a DM's new default from a mute by command. */
+  let sentMuted = new Map(definitions.map((npc) => [npc.id, npc.muted]));
 
   /** DMs type names loosely: match case-insensitively on the name or any alias. */
   const find = (name: string): NpcDefinition | undefined => {
@@ -30,6 +32,22 @@ export function createNpcRoster(definitions: readonly NpcDefinition[], effects: 
     /** The live definitions (muted flags change in place). */
     npcs: (): readonly NpcDefinition[] => npcs,
     find,
+
+    /**
+     * The campaign's NPCs as the edge now sends them: from the next turn on they
+     * speak with these voices and personalities. A muted flag set by command stays
+     * unless the edge's default for that NPC changed; an NPC newly muted is cut off.
+     */
+    replace(next: readonly NpcDefinition[]): void {
+      const liveMuted = new Map(npcs.map((npc) => [npc.id, npc.muted]));
+      const replaced = next.map((npc) => {
+        const live = liveMuted.get(npc.id);
+        return { ...npc, muted: live !== undefined && sentMuted.get(npc.id) === npc.muted ? live : npc.muted };
+      });
+      sentMuted = new Map(next.map((npc) => [npc.id, npc.muted]));
+      npcs.splice(0, npcs.length, ...replaced);
+      for (const npc of npcs) if (npc.muted && liveMuted.get(npc.id) === false) effects.silence(npc);
+    },
 
     command(command: NpcCommand): ReplyOutcome {
       switch (command.action) {

@@ -107,6 +107,10 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
         const helper = roster.npcs().find((npc) => npc.gm_helper && !npc.muted);
         if (helper) pipeline?.say(helper, message);
       },
+      replaceNpcs: (npcs) => {
+        roster.replace(npcs);
+        log.info('npc roster replaced', { npcs: npcs.length });
+      },
       stop: close,
     };
     return runtime;

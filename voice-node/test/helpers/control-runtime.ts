@@ -10,6 +10,7 @@ export const startControlRuntime: StartRuntime = async (assignment, { log }) => 
   const runtime: SessionRuntime = {
     command: (command) => roster.command(command),
     notice: ({ level, message }) => log.info('session notice', { level, notice: message }),
+    replaceNpcs: (npcs) => roster.replace(npcs),
     async stop() {},
   };
   return runtime;

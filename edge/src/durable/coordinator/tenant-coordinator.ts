@@ -1,7 +1,7 @@
 import { appendSessionEntries, insertSession, periodOf, proposeFromTranscript, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
-import { loadSessionContent } from '../../campaign/session-content.ts';
+import { loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
 import { tenantBotToken } from '../../discord/bot-token.ts';
 import { discordRest } from '../../discord/rest.ts';
 import type { Bindings } from '../../env.ts';
@@ -262,6 +262,21 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       const line = liveLine(entry);
       for (const ws of listeners) this.send(ws, line);
     }
+  }
+
+  /**
+   * The DM changed a campaign's NPCs (on the web): each running session of that campaign
+   * gets its roster anew from Postgres, through the Fleet of its node, so the change applies
+   * from the next turn without a restart. Answers how many sessions were told.
+   */
+  async npcsChanged(campaignId: string): Promise<number> {
+    const running = this.store.live().filter((s) => s.campaignId === campaignId && s.nodeId !== null);
+    if (running.length === 0) return 0;
+    const npcs = await this.database.run((db) => loadNpcDefinitions(db, this.tenantId, campaignId));
+    if (!npcs) return 0;
+    for (const s of running) await fleetOf(this.env, s.pool).notify(s.nodeId!, { type: 'npc_roster', session_id: s.id, npcs });
+    this.log.info('npc roster relayed', { campaign_id: campaignId, sessions: running.length, npcs: npcs.length });
+    return running.length;
   }
 
   /** Relays a DM's NPC command to the node running the session. */

@@ -8,6 +8,7 @@ import {
   type Logger,
   type NodeMessage,
   type NpcCommand,
+  type NpcRoster,
   type SessionNotice,
   type StartSession,
   type Transcript,
@@ -243,8 +244,9 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     return this.requests.request(nodeId, ws && ((requestId) => this.send(ws, { ...command, request_id: requestId })));
   }
 
-  notify(nodeId: string, notice: SessionNotice): void {
-    for (const ws of this.sockets(nodeId)) this.send(ws, notice);
+  /** A one-way message about a session the node runs: a notice for the table, or the session's NPCs anew. */
+  notify(nodeId: string, message: SessionNotice | NpcRoster): void {
+    for (const ws of this.sockets(nodeId)) this.send(ws, message);
   }
 
   status(): NodeStatus[] {

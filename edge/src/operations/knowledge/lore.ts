@@ -14,6 +14,7 @@ import { viewLoreDocument } from '../../views/knowledge.ts';
 import type { OperationContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { campaignMissing, requireCampaign } from './campaign-check.ts';
+import { rememberLore } from './memory.ts';
 
 const documentMissing = (id: string) => () => new ApiError(404, 'lore_document_not_found', `No lore document ${id}`);
 const titleTaken = () => new ApiError(409, 'conflict', 'title: This campaign already has a document of this title', 'title');
@@ -38,6 +39,7 @@ export async function createLoreDocument(ctx: OperationContext, principal: Princ
   if (!created) throw titleTaken();
   const view = viewLoreDocument(created);
   await audit(ctx, principal, { tenantId, action: 'lore.create', target: created.id, detail: { campaign_id: campaignId, title: view.title, characters: view.body.length } });
+  rememberLore(ctx, tenantId, created.id);
   return view;
 }
 
@@ -47,6 +49,7 @@ export async function updateLoreDocument(ctx: OperationContext, principal: Princ
   if (!updated) throw documentMissing(id)();
   const view = viewLoreDocument(updated);
   await audit(ctx, principal, { tenantId, action: 'lore.update', target: id, detail: { campaign_id: updated.campaignId, characters: view.body.length } });
+  rememberLore(ctx, tenantId, id);
   return view;
 }
 

@@ -1,4 +1,4 @@
-import { loreKind, MAX_LORE_BODY_LENGTH, MAX_LORE_TITLE_LENGTH, MAX_NEIGHBOURHOOD_DEPTH, MAX_RELATIONSHIP_TYPE_LENGTH } from '@glyphoxa/db';
+import { chunkSource, loreKind, MAX_LORE_BODY_LENGTH, MAX_LORE_TITLE_LENGTH, MAX_NEIGHBOURHOOD_DEPTH, MAX_RELATIONSHIP_TYPE_LENGTH } from '@glyphoxa/db';
 import { EntityTypeSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 import { StrictEntityEntrySchema } from '../../campaign/yaml-format.ts';
@@ -84,3 +84,17 @@ export const RelationshipsAnswer = v.object({ relationships: v.array(Relationshi
 export const LoreDocumentAnswer = v.object({ document: LoreDocumentViewSchema });
 export const LoreDocumentsAnswer = v.object({ documents: v.array(LoreDocumentViewSchema) });
 export const SearchAnswer = v.object({ hits: v.array(SearchHitViewSchema) });
+export const MemoryAnswer = v.object({
+  hits: v.array(
+    v.object({
+      id: v.number(),
+      source: v.picklist(chunkSource.enumValues),
+      session_id: v.nullable(v.string()),
+      lore_document_id: v.nullable(v.string()),
+      position: v.number(),
+      content: v.string(),
+      /** Cosine distance: 0 the same meaning, 2 the opposite. */
+      distance: v.number(),
+    }),
+  ),
+});

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { httpContext } from '../../operations/context.ts';
 import { createEntity, deleteEntity, entityNeighbourhood, getEntity, listEntities, searchKnowledge, updateEntity } from '../../operations/knowledge/entities.ts';
+import { searchMemory } from '../../operations/knowledge/memory.ts';
 import { createLoreDocument, deleteLoreDocument, getLoreDocument, listLoreDocuments, updateLoreDocument } from '../../operations/knowledge/lore.ts';
 import { acceptRelationship, createRelationship, deleteRelationship, listRelationships, updateRelationship } from '../../operations/knowledge/relationships.ts';
 import { CampaignParamsSchema, DeletedAnswer } from './campaign-schemas.ts';
@@ -17,6 +18,7 @@ import {
   LoreDocumentsAnswer,
   LoreListQuerySchema,
   LoreParamsSchema,
+  MemoryAnswer,
   NeighbourhoodAnswer,
   NeighbourhoodQuerySchema,
   RelationshipAnswer,
@@ -90,6 +92,11 @@ export function knowledgeRoutes() {
       const { id, campaignId } = c.req.valid('param');
       const { q, limit } = c.req.valid('query');
       return c.json({ hits: await searchKnowledge(httpContext(c), c.var.principal, id, campaignId, q, limit) });
+    })
+    .get('/tenants/:id/campaigns/:campaignId/memory', answers("Passages of a campaign's lore and transcripts nearest in meaning", 200, MemoryAnswer), input('param', CampaignParamsSchema), input('query', SearchQuerySchema), async (c) => {
+      const { id, campaignId } = c.req.valid('param');
+      const { q, limit } = c.req.valid('query');
+      return c.json({ hits: await searchMemory(httpContext(c), c.var.principal, id, campaignId, q, limit) });
     })
     .get('/tenants/:id/campaigns/:campaignId/lore', answers("List a campaign's lore documents", 200, LoreDocumentsAnswer), input('param', CampaignParamsSchema), input('query', LoreListQuerySchema), async (c) => {
       const { id, campaignId } = c.req.valid('param');
