@@ -35,3 +35,4 @@ export * from './repos/lore-documents.ts';
 export * from './repos/knowledge-search.ts';
 export * from './repos/memory.ts';
 export * from './repos/platform.ts';
+export * from './repos/campaign-archive.ts';

@@ -32,6 +32,9 @@ export interface Bindings {
   QUOTA_WARNING_MS?: string;
   USAGE_FLUSH_INTERVAL_MS?: string;
   START_DATABASE_DEADLINE_MS?: string;
+  /** A campaign archive's upload and unpacked size limits, in bytes (defaults in operations/campaign-archive.ts). */
+  CAMPAIGN_IMPORT_MAX_BYTES?: string;
+  CAMPAIGN_IMPORT_MAX_UNPACKED_BYTES?: string;
   /** Calls a minute (middleware/rate-limit.ts); unset: 10 to /auth per address, 60 to /api per user or key, 5 voice previews per user. */
   RATE_LIMIT_AUTH_PER_MINUTE?: string;
   RATE_LIMIT_API_PER_MINUTE?: string;

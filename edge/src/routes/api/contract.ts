@@ -23,12 +23,17 @@ const READERS: Record<Target, (c: Context, schema: v.GenericSchema) => unknown> 
 // Transforms (a query's text to a number, a body to its row) have no JSON Schema: their input side is documented.
 const JSON_SCHEMA_OPTIONS = { errorMode: 'ignore', typeMode: 'input' } as const;
 
+/**
+ * `narrow`: when what is valid depends on another part of the request (a provider's kinds
+ * on the slot in its path), the schema to validate with; `schema` then documents every case.
+ */
 export function input<T extends Target, S extends v.GenericSchema>(
   target: T,
   schema: S,
+  narrow?: (c: Context) => v.GenericSchema<unknown, v.InferOutput<S>>,
 ): MiddlewareHandler<AppEnv, string, { in: { [K in T]: v.InferInput<S> }; out: { [K in T]: v.InferOutput<S> } }> {
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
-    c.req.addValidatedData(target, (await READERS[target](c, schema)) as Record<string, unknown>);
+    c.req.addValidatedData(target, (await READERS[target](c, narrow?.(c) ?? schema)) as Record<string, unknown>);
     await next();
   });
   return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema, JSON_SCHEMA_OPTIONS) } });
