@@ -1,7 +1,8 @@
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { withTenant } from '../tenant-isolation/transactions.ts';
-import { invites, memberships, tenants, type Invite, type MemberRole } from '../schema/index.ts';
+import { invites, memberships, type Invite, type MemberRole } from '../schema/index.ts';
+import { lockTenantRow } from './tenants.ts';
 
 export type InviteAddress = { email: string } | { discordId: string };
 
@@ -20,8 +21,7 @@ export function createInvite(
   const to = 'email' in address ? { email: address.email.trim().toLowerCase() } : { discordId: address.discordId };
   return withTenant(db, tenantId, async (tx) => {
     if (maxSeats !== null) {
-      // The tenant row's lock queues concurrent invites, so the count cannot be overtaken.
-      await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+      await lockTenantRow(tx, tenantId);
       const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
       const [pending] = await tx.select({ n: count() }).from(invites).where(and(eq(invites.tenantId, tenantId), isNull(invites.acceptedAt)));
       const taken = members!.n + pending!.n;

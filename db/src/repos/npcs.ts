@@ -1,9 +1,10 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
-import { campaigns, npcs, tenants, type NewNpc, type Npc } from '../schema/index.ts';
+import { campaigns, npcs, type NewNpc, type Npc } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
 import { liveCampaign } from './campaigns.ts';
+import { lockTenantRow } from './tenants.ts';
 
 export type NpcFields = Omit<NewNpc, 'id' | 'tenantId' | 'campaignId' | 'createdAt' | 'updatedAt'>;
 
@@ -42,8 +43,7 @@ export function createNpc(db: Db, tenantId: string, campaignId: string, fields: 
     // Foreign keys do not see a soft delete: a deleted campaign takes no new NPCs.
     if (!(await liveCampaign(tx, tenantId, campaignId))) return null;
     if (maxNpcs !== null) {
-      // The tenant row's lock queues concurrent creations, so the count cannot be overtaken.
-      await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+      await lockTenantRow(tx, tenantId);
       const [held] = await tx
         .select({ n: count() })
         .from(npcs)
