@@ -33,6 +33,7 @@ export * from './passages.ts';
 export * from './repos/relationships.ts';
 export * from './repos/lore-documents.ts';
 export * from './repos/knowledge-search.ts';
+export * from './repos/transcript-proposals.ts';
 export * from './repos/memory.ts';
 export * from './repos/platform.ts';
 export * from './repos/campaign-archive.ts';

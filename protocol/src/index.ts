@@ -12,3 +12,4 @@ export * from './live-transcript.ts';
 export * from './token-bucket.ts';
 export * from './parse.ts';
 export * from './log.ts';
+export * from './npc-tools.ts';

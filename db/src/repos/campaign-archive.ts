@@ -86,10 +86,11 @@ export const IMPORTED_SESSION_ORIGIN = 'import';
 /**
  * Creates the archive's campaign in the tenant with new ids, in one transaction: its NPCs,
  * entities, lore, past sessions with their transcripts, then the relationships between the
- * new entities. `null` when the tenant already has a campaign of that name (ignoring case).
+ * new entities; with `makeCurrent`, the tenant's current campaign. `null` when the tenant
+ * already has a campaign of that name (ignoring case).
  * The content was checked whole before (names distinct, edges between named entities).
  */
-export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent): Promise<Campaign | null> {
+export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean }): Promise<Campaign | null> {
   return withTenant(db, tenantId, async (tx) => {
     const [campaign] = await tx.insert(campaigns).values({ ...content.campaign, tenantId }).onConflictDoNothing().returning();
     if (!campaign) return null;
@@ -115,6 +116,7 @@ export function importCampaignArchive(db: Db, tenantId: string, content: Campaig
       sessionId: session === null ? null : sessionIds[session]!,
     }));
     for (const chunk of inChunks(edges)) await tx.insert(relationships).values(chunk);
+    if (options.makeCurrent) await tx.update(tenants).set({ campaignId: campaign.id, updatedAt: new Date() }).where(eq(tenants.id, tenantId));
     return campaign;
   });
 }

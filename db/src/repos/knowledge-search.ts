@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
+import type { LoreKind } from '../schema/lore-documents.ts';
 
 export type SearchHitKind = 'entity' | 'lore' | 'transcript';
 
@@ -46,5 +47,27 @@ export function searchCampaign(db: Db, tenantId: string, campaignId: string, que
         ts_headline('simple', best.body, q.q, 'StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=2') as snippet
       from best, q order by best.rank desc, best.kind, best.id`);
     return [...rows].map(({ kind, id, title, snippet, sessionId, rank }) => ({ kind, id, title, snippet, sessionId, rank }));
+  });
+}
+
+export type LorePassage = { id: string; title: string; kind: LoreKind; snippet: string; rank: number };
+
+/**
+ * Ranked passages from one campaign's documents of the given kinds (an NPC's rules
+ * look-up reads `rules` and `lore`, never the DM's handouts), the matches in «guillemets».
+ */
+export function searchLore(db: Db, tenantId: string, campaignId: string, query: string, kinds: LoreKind[], limit: number): Promise<LorePassage[]> {
+  return withTenant(db, tenantId, async (tx) => {
+    const rows = await tx.execute<LorePassage>(sql`
+      with q as (select websearch_to_tsquery('simple', ${query}) as q),
+      best as (
+        select d.id::text as id, d.title, d.kind, d.body, ts_rank(d.search, q.q) as rank
+        from lore_documents d, q
+        where d.tenant_id = ${tenantId} and d.campaign_id = ${campaignId} and d.kind::text in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)}) and d.search @@ q.q
+        order by rank desc, d.id limit ${limit})
+      select best.id, best.title, best.kind, best.rank::float8 as rank,
+        ts_headline('simple', best.body, q.q, 'StartSel=«, StopSel=», MaxWords=60, MinWords=20, MaxFragments=2') as snippet
+      from best, q order by best.rank desc, best.id`);
+    return [...rows].map(({ id, title, kind, snippet, rank }) => ({ id, title, kind, snippet, rank }));
   });
 }

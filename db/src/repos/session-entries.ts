@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
 import { sessionEntries, type NewSessionEntry, type SessionEntry } from '../schema/index.ts';
@@ -50,4 +50,17 @@ export function listSessionEntries(db: Db, tenantId: string, sessionId: string, 
       .orderBy(asc(sessionEntries.spokenAt), asc(sessionEntries.id))
       .limit(limit),
   );
+}
+
+/** What was said in a session since `since`: its last `limit` lines, in the order spoken. */
+export async function recentSessionEntries(db: Db, tenantId: string, sessionId: string, since: Date, limit: number): Promise<SessionEntry[]> {
+  const newestFirst = await withTenant(db, tenantId, (tx) =>
+    tx
+      .select()
+      .from(sessionEntries)
+      .where(and(eq(sessionEntries.tenantId, tenantId), eq(sessionEntries.sessionId, sessionId), gte(sessionEntries.spokenAt, since)))
+      .orderBy(desc(sessionEntries.spokenAt), desc(sessionEntries.id))
+      .limit(limit),
+  );
+  return newestFirst.reverse();
 }

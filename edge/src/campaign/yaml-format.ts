@@ -15,10 +15,10 @@ export const MAX_FILE_NPCS = 100;
 export const MAX_FILE_ENTITIES = 5000;
 const MAX_LABELS = 100;
 
-const Name = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`));
+export const Name = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`));
 const Text = v.pipe(v.string('must be text'), v.trim(), v.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`));
 /** Tags, aliases, topics, a game system: short labels. */
-const Label = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`));
+export const Label = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`));
 const Labels = v.optional(v.pipe(v.array(Label, 'must be a list'), v.maxLength(MAX_LABELS, `must list at most ${MAX_LABELS}`)), []);
 const Flag = v.optional(v.boolean('must be true or false'), false);
 
@@ -44,7 +44,7 @@ const range = (min: number, max: number) =>
   v.pipe(v.number('must be a number'), v.minValue(min, `must be from ${min} to ${max}`), v.maxValue(max, `must be from ${min} to ${max}`));
 
 /** The protocol's voice, with pitch and speed optional (0 and 1). */
-const VOICE_ENTRIES = {
+export const VOICE_ENTRIES = {
   provider: Label,
   voice_id: Label,
   pitch: v.optional(range(-10, 10), 0),

@@ -56,7 +56,7 @@ export async function importCampaign(ctx: OperationContext, principal: Principal
     const more = error.problems.length - shown.length;
     throw new ApiError(400, 'invalid_archive', `The archive was not imported: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, shown[0]?.split(':')[0]);
   }
-  const campaign = await importCampaignArchive(ctx.db(), tenantId, read.content);
+  const campaign = await importCampaignArchive(ctx.db(), tenantId, read.content, { makeCurrent: false });
   if (!campaign) throw new ApiError(409, 'campaign_exists', `metadata.json: campaign.name: You already have a campaign named "${read.content.campaign.name}"`, 'metadata.json');
   const view = viewCampaign(campaign);
   const { content } = read;

@@ -23,6 +23,7 @@ import { sealSecret } from '../secrets/cipher.ts';
 import { loadKeyring } from '../secrets/keyring.ts';
 import { viewTenant } from '../views/tenant.ts';
 import { tenantLimits } from '../billing/tenant-limits.ts';
+import { viewUsage } from '../views/usage.ts';
 import type { TenantFields } from '../routes/admin-schemas.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
@@ -102,22 +103,8 @@ export async function tenantUsage(ctx: OperationContext, principal: Principal, t
   const db = ctx.db();
   const { limits } = await tenantLimits(ctx, await mustGetTenant(db, tenantId));
   const rows = await listUsage(db, tenantId, range);
-  // What the coordinator would not count (node numbers past the session's time) or Postgres could not store (set aside).
   const anomalies = await coordinatorOf(ctx.env, tenantId).usageAnomalies();
-  return {
-    tenant_id: tenantId,
-    quota: { monthly_session_hours: limits.monthlySessionHours, max_concurrent_sessions: limits.maxConcurrentSessions },
-    anomalies,
-    periods: rows.map((r) => ({
-      period: r.period,
-      session_hours: r.sessionHours,
-      llm_tokens: r.llmTokens,
-      stt_seconds: r.sttSeconds,
-      tts_chars: r.ttsChars,
-      quota_hours: limits.monthlySessionHours,
-      remaining_hours: limits.monthlySessionHours === null ? null : Math.max(0, limits.monthlySessionHours - r.sessionHours),
-    })),
-  };
+  return viewUsage(tenantId, { monthly_session_hours: limits.monthlySessionHours, max_concurrent_sessions: limits.maxConcurrentSessions }, anomalies, rows);
 }
 
 export async function mustGetTenant(db: Db, id: string): Promise<Tenant> {

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { describeRoute, resolver, uniqueSymbol } from 'hono-openapi';
+import { describeRoute, resolver, uniqueSymbol, type DescribeRouteOptions } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../../env.ts';
 import { readJson, readParams, readQuery } from '../../validation.ts';
@@ -40,12 +40,25 @@ export function input<T extends Target, S extends v.GenericSchema>(
 }
 
 /** The route's summary and its answer on success (errors share the one error shape). */
-export function answers(summary: string, status: 200 | 201, schema: v.GenericSchema) {
+export function answers(summary: string, status: 200 | 201, schema: v.GenericSchema, extra: Pick<DescribeRouteOptions, 'requestBody'> = {}) {
+  return describeRoute({
+    summary,
+    ...extra,
+    security: [{ bearer: [] }],
+    responses: {
+      [status]: { description: summary, content: { 'application/json': { schema: resolver(schema, { errorMode: 'ignore', typeMode: 'output' }) } } },
+      default: { description: 'An error', content: { 'application/json': { schema: resolver(ErrorSchema) } } },
+    },
+  });
+}
+
+/** A route whose answer on success is a file (`mediaType`, e.g. text/csv) rather than JSON. */
+export function answersFile(summary: string, mediaType: string) {
   return describeRoute({
     summary,
     security: [{ bearer: [] }],
     responses: {
-      [status]: { description: summary, content: { 'application/json': { schema: resolver(schema, { errorMode: 'ignore', typeMode: 'output' }) } } },
+      200: { description: summary, content: { [mediaType]: { schema: { type: 'string' } } } },
       default: { description: 'An error', content: { 'application/json': { schema: resolver(ErrorSchema) } } },
     },
   });

@@ -11,6 +11,8 @@ import { providerRoutes } from './providers.ts';
 import { sessionRoutes } from './sessions.ts';
 import { supportTicketRoutes } from './support-tickets.ts';
 import { tenantRoutes } from './tenants.ts';
+import { usageRoutes } from './usage.ts';
+import { voiceSampleRoutes } from './voice-samples.ts';
 
 /** The dashboard's API under /api/v1, chained so its type is what the SPA's client is built from (Hono RPC). */
 export const apiV1Routes = () =>
@@ -23,6 +25,8 @@ export const apiV1Routes = () =>
     .route('/', sessionRoutes())
     .route('/', apiKeyRoutes())
     .route('/', providerRoutes())
+    .route('/', usageRoutes())
+    .route('/', voiceSampleRoutes())
     .route('/', supportTicketRoutes())
     .route('/', auditRoutes())
     .route('/', platformRoutes());

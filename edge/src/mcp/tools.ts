@@ -1,0 +1,40 @@
+import { toJsonSchema } from '@valibot/to-json-schema';
+import * as v from 'valibot';
+import type { NpcToolCaller } from '../auth/npc-tool-token.ts';
+import { lookupRule, recentTranscript, rollDice } from '../operations/npc-tools.ts';
+import type { OperationContext } from '../operations/context.ts';
+
+/** One MCP tool: its name and description for the model, its input schema, and the operation it calls. */
+interface NpcTool<S extends v.GenericSchema> {
+  name: string;
+  description: string;
+  input: S;
+  run: (ctx: OperationContext, caller: NpcToolCaller, input: v.InferOutput<S>) => unknown;
+}
+
+const tool = <S extends v.GenericSchema>(t: NpcTool<S>) => t as unknown as NpcTool<v.GenericSchema>;
+
+/** The edge's own tools, as every NPC's MCP server lists them. */
+export const NPC_TOOLS = [
+  tool({
+    name: 'roll_dice',
+    description: 'Roll dice in standard notation: 2d20kh1+5 (advantage), 4d6dl1, d% (percentile), 3d6! (exploding). Returns each die and the total.',
+    input: v.object({ notation: v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.description('Dice notation, for example 1d20+3')) }),
+    run: (_ctx, _caller, input) => rollDice(input),
+  }),
+  tool({
+    name: 'lookup_rule',
+    description: "Search the campaign's rules and lore documents; returns the best passages with their source document.",
+    input: v.object({ query: v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.description('Words to search for, for example "grapple"')) }),
+    run: lookupRule,
+  }),
+  tool({
+    name: 'recent_transcript',
+    description: 'What was said in this session in the last few minutes, oldest first.',
+    input: v.object({ minutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(120), v.description('How many minutes back')) }),
+    run: recentTranscript,
+  }),
+];
+
+/** The `tools/list` entries: input schemas generated from the valibot schemas that check the calls. */
+export const NPC_TOOL_LIST = NPC_TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: toJsonSchema(t.input) as { type: 'object'; [key: string]: unknown } }));

@@ -1,0 +1,60 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { bearerToken } from '../auth/constant-time.ts';
+import { verifyNpcToolToken, type NpcToolCaller } from '../auth/npc-tool-token.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { NPC_TOOL_LIST, NPC_TOOLS } from '../mcp/tools.ts';
+import { httpContext, type OperationContext } from '../operations/context.ts';
+import { DiceNotationError } from '../tools/dice/notation.ts';
+
+const SERVER_INFO = { name: 'glyphoxa-npc-tools', version: '1.0.0' };
+
+/**
+ * `/mcp`: the NPC tools as an MCP server over Streamable HTTP, stateless (one server per
+ * request, JSON answers), so any Worker isolate serves any call. The bearer token is an
+ * NPC tool token: every tool runs as that NPC in that session.
+ */
+export function mcpRoutes() {
+  const app = new Hono<AppEnv>();
+  app.all('/', async (c) => {
+    const caller = await verifyNpcToolToken(c.env, bearerToken(c.req.header('authorization')) ?? '');
+    if (!caller) throw new ApiError(401, 'unauthorized', 'A valid NPC tool token is required (Authorization: Bearer <token from POST /nodes/tool-tokens>)');
+    const server = npcToolServer(httpContext(c), caller);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    return transport.handleRequest(c.req.raw);
+  });
+  return app;
+}
+
+function npcToolServer(ctx: OperationContext, caller: NpcToolCaller): Server {
+  const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: NPC_TOOL_LIST }));
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const tool = NPC_TOOLS.find((t) => t.name === request.params.name);
+    if (!tool) return toolError(`There is no tool ${request.params.name}`);
+    const input = v.safeParse(tool.input, request.params.arguments ?? {});
+    if (!input.success) {
+      const issue = input.issues[0];
+      return toolError(`${v.getDotPath(issue) ?? 'arguments'}: ${issue.message}`);
+    }
+    try {
+      const result = await tool.run(ctx, caller, input.output);
+      return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
+    } catch (err) {
+      // The model reads tool errors and can say them; only our own refusals are worded for it.
+      if (err instanceof DiceNotationError || err instanceof ApiError) return toolError(err.message);
+      throw err;
+    }
+  });
+  return server;
+}
+
+/** A failed call as MCP reports one to the model: a result with `isError`, not a protocol error. */
+function toolError(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}

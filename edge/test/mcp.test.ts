@@ -1,0 +1,127 @@
+import { env, exports } from 'cloudflare:workers';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { addLoreDocument, appendSessionEntries, createCampaign, createDb, listNpcs } from '@glyphoxa/db';
+import type { StartSession } from '@glyphoxa/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signNpcToolToken } from '../src/auth/npc-tool-token.ts';
+import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { TestNode } from './helpers/test-node.ts';
+
+const voice = { provider: 'elevenlabs', voice_id: 'pNInz6obpgDQGcFmaJgB', pitch: 0, speed: 1 };
+
+/** The official MCP SDK client, talking Streamable HTTP to the Worker's `/mcp`. */
+async function mcpClient(token: string): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL('http://edge.test/mcp'), {
+    fetch: (url, init) => exports.default.fetch(url, init),
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+  });
+  const client = new Client({ name: 'voice-node-test', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+const textOf = (result: Awaited<ReturnType<Client['callTool']>>) => (result.content as Array<{ type: string; text: string }>)[0]!.text;
+
+describe('NPC tools over MCP at /mcp', () => {
+  const tenant = uniqueTenantId('mcp');
+  const other = uniqueTenantId('mcp-other');
+  const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+  let node: TestNode;
+  let nodeToken: string;
+  let sessionId: string;
+  let npcId: string;
+  let otherNpcId: string;
+  let client: Client;
+
+  const mint = (body: unknown, bearer = nodeToken) =>
+    exports.default.fetch('http://edge.test/nodes/tool-tokens', { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated', tier: 'guild' });
+    await admin('POST', '/tenants', { id: other });
+    nodeToken = (await admin('POST', '/nodes', { pool: tenant })).body.token;
+    node = await TestNode.connect(nodeToken);
+    const campaign = await createCampaign(db, tenant, { campaign: { name: 'Lost Mine', language: 'en' }, npcs: [{ name: 'Sildar', voice }], entities: [] }, { makeCurrent: true });
+    await addLoreDocument(db, tenant, campaign!.id, { title: 'Grappling', kind: 'rules', body: 'To grapple, make a Strength (Athletics) check contested by the target.' });
+    await addLoreDocument(db, tenant, campaign!.id, { title: 'Phandalin', kind: 'lore', body: 'A frontier town rebuilt on the ruins of the old one; miners grapple with goblins.' });
+    await addLoreDocument(db, tenant, campaign!.id, { title: 'Map to Wave Echo Cave', kind: 'handout', body: 'The players grapple with the map only when the DM hands it out.' });
+    const theirs = await createCampaign(db, other, { campaign: { name: 'Theirs' }, npcs: [{ name: 'Spy', voice }], entities: [] }, { makeCurrent: true });
+    await addLoreDocument(db, other, theirs!.id, { title: 'Their grapple rule', kind: 'rules', body: 'Grapple checks use the other tenant house rule.' });
+    otherNpcId = (await listNpcs(db, other, theirs!.id))![0]!.id;
+    npcId = (await listNpcs(db, tenant, campaign!.id))![0]!.id;
+    const started = await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+    sessionId = started.body.session.id;
+    await node.next((m): m is StartSession => m.type === 'start_session' && m.session_id === sessionId);
+    const now = Date.now();
+    await appendSessionEntries(db, tenant, [
+      { sessionId, campaignId: campaign!.id, speakerId: '100000000000000001', speakerName: 'Vex', npc: false, text: 'Long ago we met.', spokenAt: new Date(now - 30 * 60_000) },
+      { sessionId, campaignId: campaign!.id, speakerId: '100000000000000001', speakerName: 'Vex', npc: false, text: 'Where is Gundren?', spokenAt: new Date(now - 60_000) },
+    ]);
+    const minted = await mint({ session_id: sessionId, npc_id: npcId });
+    expect(minted.status).toBe(201);
+    client = await mcpClient(((await minted.json()) as { token: string }).token);
+  });
+  afterAll(async () => {
+    await client?.close();
+    node.close();
+    await close();
+    await admin('DELETE', `/tenants/${tenant}`);
+    await admin('DELETE', `/tenants/${other}`);
+  });
+
+  it('lists every tool with a JSON schema for its input', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['lookup_rule', 'recent_transcript', 'roll_dice']);
+    expect(tools.find((t) => t.name === 'roll_dice')!.inputSchema).toMatchObject({ type: 'object', required: ['notation'] });
+  });
+
+  it('rolls dice, each die and the total back', async () => {
+    const result = await client.callTool({ name: 'roll_dice', arguments: { notation: '2d20kh1+5' } });
+    expect(result.isError).toBeFalsy();
+    const roll = result.structuredContent as { notation: string; total: number; terms: Array<{ dice: Array<{ value: number; kept: boolean }> }> };
+    expect(roll.notation).toBe('2d20kh1+5');
+    expect(roll.terms[0]!.dice).toHaveLength(2);
+    expect(roll.total).toBe(Math.max(...roll.terms[0]!.dice.map((d) => d.value)) + 5);
+  });
+
+  it('answers bad notation with a tool error the NPC can say aloud', async () => {
+    const result = await client.callTool({ name: 'roll_dice', arguments: { notation: 'fireball' } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Cannot roll "fireball".*2d20kh1\+5/);
+    const missing = await client.callTool({ name: 'roll_dice', arguments: {} });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/notation/);
+  });
+
+  it("looks rules up in the campaign's rules and lore, never its handouts nor another tenant's", async () => {
+    const result = await client.callTool({ name: 'lookup_rule', arguments: { query: 'grapple' } });
+    const { passages } = result.structuredContent as { passages: Array<{ title: string; kind: string; snippet: string }> };
+    expect(passages.map((p) => p.title).sort()).toEqual(['Grappling', 'Phandalin']);
+    expect(passages.find((p) => p.title === 'Grappling')).toMatchObject({ kind: 'rules', snippet: expect.stringContaining('«grapple»') });
+  });
+
+  it('tells what was said in this session in the last minutes', async () => {
+    const result = await client.callTool({ name: 'recent_transcript', arguments: { minutes: 5 } });
+    expect((result.structuredContent as { lines: Array<{ text: string }> }).lines.map((l) => l.text)).toEqual(['Where is Gundren?']);
+  });
+
+  it('mints tokens only for a live session on the asking node and an NPC of its campaign', async () => {
+    expect((await mint({ session_id: sessionId, npc_id: otherNpcId })).status).toBe(404);
+    expect((await mint({ session_id: crypto.randomUUID(), npc_id: npcId })).status).toBe(404);
+    const stranger = (await admin('POST', '/nodes', { pool: other })).body.token as string;
+    expect((await mint({ session_id: sessionId, npc_id: npcId }, stranger)).status).toBe(404);
+    expect((await mint({ session_id: sessionId, npc_id: npcId }, 'node-00000000.forged-secret-forged-secret')).status).toBe(401);
+    const bad = await mint({ session_id: 'not-a-session', npc_id: npcId });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('session_id');
+  });
+
+  it('refuses a missing, forged or expired token', async () => {
+    const call = (token: string) => exports.default.fetch('http://edge.test/mcp', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+    expect((await call('')).status).toBe(401);
+    expect((await call('eyJhbGciOiJub25lIn0.e30.')).status).toBe(401);
+    const caller = { tenantId: tenant, sessionId, campaignId: crypto.randomUUID(), npcId, nodeId: node.nodeId };
+    expect((await call(await signNpcToolToken(env, caller, Date.now() - 11 * 60_000))).status).toBe(401);
+  });
+});
