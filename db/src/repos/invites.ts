@@ -1,14 +1,32 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { withTenant } from '../tenant-isolation/transactions.ts';
-import { invites, type Invite, type MemberRole } from '../schema/index.ts';
+import { invites, memberships, type Invite, type MemberRole } from '../schema/index.ts';
+import { lockTenantRow } from './tenants.ts';
 
 export type InviteAddress = { email: string } | { discordId: string };
 
-/** A pending invite; null when one to that address is already pending. */
-export function createInvite(db: Db, tenantId: string, address: InviteAddress, role: MemberRole, invitedBy: string | null): Promise<Invite | null> {
+/**
+ * A pending invite; null when one to that address is already pending, `{ limitReached }` (the
+ * seats taken: members and pending invites) when `maxSeats` are taken (null: no bound).
+ */
+export function createInvite(
+  db: Db,
+  tenantId: string,
+  address: InviteAddress,
+  role: MemberRole,
+  invitedBy: string | null,
+  maxSeats: number | null = null,
+): Promise<Invite | null | { limitReached: number }> {
   const to = 'email' in address ? { email: address.email.trim().toLowerCase() } : { discordId: address.discordId };
   return withTenant(db, tenantId, async (tx) => {
+    if (maxSeats !== null) {
+      await lockTenantRow(tx, tenantId);
+      const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
+      const [pending] = await tx.select({ n: count() }).from(invites).where(and(eq(invites.tenantId, tenantId), isNull(invites.acceptedAt)));
+      const taken = members!.n + pending!.n;
+      if (taken >= maxSeats) return { limitReached: taken };
+    }
     const [row] = await tx.insert(invites).values({ tenantId, ...to, role, invitedBy }).onConflictDoNothing().returning();
     return row ?? null;
   });

@@ -1,9 +1,10 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { campaigns, npcs, type NewNpc, type Npc } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
 import { liveCampaign } from './campaigns.ts';
+import { lockTenantRow } from './tenants.ts';
 
 export type NpcFields = Omit<NewNpc, 'id' | 'tenantId' | 'campaignId' | 'createdAt' | 'updatedAt'>;
 
@@ -33,11 +34,23 @@ export function listNpcs(db: Db, tenantId: string, campaignId: string): Promise<
   });
 }
 
-/** Adds one NPC to one of the tenant's live campaigns; null when it has no such campaign. */
-export function createNpc(db: Db, tenantId: string, campaignId: string, fields: NpcFields): Promise<Npc | null> {
+/**
+ * Adds one NPC to one of the tenant's live campaigns; null when it has no such campaign,
+ * `{ limitReached }` (the NPCs it has) when it already has `maxNpcs` (null: no bound).
+ */
+export function createNpc(db: Db, tenantId: string, campaignId: string, fields: NpcFields, maxNpcs: number | null = null): Promise<Npc | null | { limitReached: number }> {
   return withTenant(db, tenantId, async (tx) => {
     // Foreign keys do not see a soft delete: a deleted campaign takes no new NPCs.
     if (!(await liveCampaign(tx, tenantId, campaignId))) return null;
+    if (maxNpcs !== null) {
+      await lockTenantRow(tx, tenantId);
+      const [held] = await tx
+        .select({ n: count() })
+        .from(npcs)
+        .innerJoin(campaigns, eq(campaigns.id, npcs.campaignId))
+        .where(and(eq(npcs.tenantId, tenantId), isNull(campaigns.deletedAt)));
+      if (held!.n >= maxNpcs) return { limitReached: held!.n };
+    }
     const [row] = await tx.insert(npcs).values({ ...fields, tenantId, campaignId }).returning();
     return row!;
   });

@@ -1,8 +1,13 @@
 import { asc, eq, gt } from 'drizzle-orm';
 import { asOperator, withTenant } from '../tenant-isolation/transactions.ts';
-import type { Db } from '../client.ts';
+import type { Db, Tx } from '../client.ts';
 import { insertMembership } from './memberships.ts';
 import { tenants, type NewTenant, type Tenant } from '../schema/index.ts';
+
+/** Queues, behind this transaction, others counting what the tenant holds (NPCs, seats) before adding to it. */
+export async function lockTenantRow(tx: Tx, tenantId: string): Promise<void> {
+  await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+}
 
 export type TenantChanges = Partial<Omit<NewTenant, 'id' | 'createdAt' | 'updatedAt'>>;
 

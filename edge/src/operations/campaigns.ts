@@ -20,6 +20,9 @@ import type { Principal } from '../principal.ts';
 import { viewCampaign, viewNpc } from '../views/campaign.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
+import { planLimitError } from '../billing/plan-limit-error.ts';
+import { tenantLimits } from '../billing/tenant-limits.ts';
+import { mustGetTenant } from './tenants.ts';
 
 const campaignMissing = (id: string) => () => new ApiError(404, 'campaign_not_found', `No campaign ${id}`);
 const npcMissing = (id: string) => () => new ApiError(404, 'npc_not_found', `No NPC ${id}`);
@@ -77,8 +80,10 @@ export async function listNpcs(ctx: OperationContext, principal: Principal, tena
 
 export async function createNpc(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string, fields: NpcFields) {
   authorize(principal, 'npcs.manage', tenantId, campaignMissing(campaignId));
-  const npc = await insertNpc(ctx.db(), tenantId, campaignId, fields);
+  const effective = await tenantLimits(ctx, await mustGetTenant(ctx.db(), tenantId));
+  const npc = await insertNpc(ctx.db(), tenantId, campaignId, fields, effective.limits.npcs);
   if (!npc) throw campaignMissing(campaignId)();
+  if ('limitReached' in npc) throw planLimitError(effective, 'npcs', npc.limitReached);
   const view = viewNpc(npc);
   await audit(ctx, principal, { tenantId, action: 'npc.create', target: npc.id, detail: { campaign_id: campaignId }, after: view });
   await relayNpcs(ctx, tenantId, campaignId);

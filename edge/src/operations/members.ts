@@ -6,6 +6,8 @@ import { viewInvite, viewMember } from '../views/member.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
 import { mustGetTenant } from './tenants.ts';
+import { planLimitError } from '../billing/plan-limit-error.ts';
+import { tenantLimits } from '../billing/tenant-limits.ts';
 
 /** Exactly one of `email` and `discord_id` (the route's schema checks it). */
 export interface InviteInput {
@@ -30,11 +32,12 @@ export async function listMembers(ctx: OperationContext, principal: Principal, t
 export async function inviteMember(ctx: OperationContext, principal: Principal, tenantId: string, input: InviteInput) {
   authorize(principal, 'members.manage', tenantId);
   const db = ctx.db();
-  await mustGetTenant(db, tenantId);
+  const effective = await tenantLimits(ctx, await mustGetTenant(db, tenantId));
   const address = input.email !== undefined ? { email: input.email } : { discordId: input.discord_id! };
-  const invite = await createInvite(db, tenantId, address, input.role, principal.userId);
+  const invite = await createInvite(db, tenantId, address, input.role, principal.userId, effective.limits.seats);
   const field = input.email !== undefined ? 'email' : 'discord_id';
   if (!invite) throw new ApiError(409, 'invite_exists', `${field}: an invite to this address is already pending`, field);
+  if ('limitReached' in invite) throw planLimitError(effective, 'seats', invite.limitReached);
   const view = viewInvite(invite);
   await audit(ctx, principal, { tenantId, action: 'member.invite', target: invite.id, detail: { role: input.role, by: field }, after: view });
   return view;
