@@ -1,7 +1,8 @@
+import { MAX_NEIGHBOURHOOD_DEPTH } from '@glyphoxa/db';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import type { NpcToolCaller } from '../auth/npc-tool-token.ts';
-import { lookupRule, recentTranscript, rollDice } from '../operations/npc-tools.ts';
+import { campaignKnowledge, lookupRule, recentTranscript, rollDice } from '../operations/npc-tools.ts';
 import type { OperationContext } from '../operations/context.ts';
 
 /** One MCP tool: its name and description for the model, its input schema, and the operation it calls. */
@@ -27,6 +28,15 @@ export const NPC_TOOLS = [
     description: "Search the campaign's rules and lore documents; returns the best passages with their source document.",
     input: v.object({ query: v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.description('Words to search for, for example "grapple"')) }),
     run: lookupRule,
+  }),
+  tool({
+    name: 'campaign_knowledge',
+    description: 'What you know about a person, place, item or faction of the campaign by its name, and what it is connected to.',
+    input: v.object({
+      name: v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.description('The name, for example "Phandalin"')),
+      depth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_NEIGHBOURHOOD_DEPTH), v.description('How many steps of connections to follow')), 1),
+    }),
+    run: campaignKnowledge,
   }),
   tool({
     name: 'recent_transcript',

@@ -1,5 +1,5 @@
-import { findSessionTenant, getNpc, recentSessionEntries, searchLore, type LorePassage } from '@glyphoxa/db';
-import type { ToolToken, ToolTokenRequest } from '@glyphoxa/protocol';
+import { findEntityByName, findSessionTenant, getNpc, neighbourhood, recentSessionEntries, searchLore, type GraphEntity, type LorePassage, type Relationship } from '@glyphoxa/db';
+import { mayKnow, type ToolToken, type ToolTokenRequest } from '@glyphoxa/protocol';
 import { NPC_TOOL_TOKEN_TTL_S, signNpcToolToken, type NpcToolCaller } from '../auth/npc-tool-token.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
 import { ApiError } from '../errors.ts';
@@ -48,4 +48,51 @@ export async function recentTranscript(ctx: OperationContext, caller: NpcToolCal
   const since = new Date(now - input.minutes * 60_000);
   const lines = await recentSessionEntries(ctx.db(), caller.tenantId, caller.sessionId, since, TRANSCRIPT_LINES);
   return { lines: lines.map((l) => ({ speaker: l.speakerName, npc: l.npc, text: l.text, spoken_at: l.spokenAt.toISOString() })) };
+}
+
+/**
+ * `campaign_knowledge`: an entity by name and what it connects to (confirmed edges only),
+ * as far as this NPC may know. The walk only passes through facts the NPC knows, so a
+ * secret in between hides what lies behind it too; an entity it may not know is answered
+ * exactly like one that does not exist.
+ */
+export async function campaignKnowledge(ctx: OperationContext, caller: NpcToolCaller, input: { name: string; depth: number }) {
+  const unknown = { found: false as const, message: `Nothing is known about ${input.name}` };
+  const npc = await getNpc(ctx.db(), caller.tenantId, caller.npcId);
+  if (!npc) throw new ApiError(404, 'npc_not_found', 'This NPC no longer exists');
+  const knows = (e: GraphEntity) => mayKnow({ gm_helper: npc.gmHelper, knowledge_scope: npc.knowledgeScope }, e);
+  const start = await findEntityByName(ctx.db(), caller.tenantId, caller.campaignId, input.name);
+  if (!start || !knows(start)) return unknown;
+  const graph = await neighbourhood(ctx.db(), caller.tenantId, caller.campaignId, start.id, { depth: input.depth, confirmedOnly: true });
+  if (!graph) return unknown;
+  const { entities, relationships } = knownPart(start.id, graph.entities.filter(knows), graph.relationships);
+  const nameOf = new Map(entities.map((e) => [e.id, e.name]));
+  return {
+    found: true as const,
+    entities: entities.map((e) => ({ name: e.name, type: e.type, description: e.description, tags: e.tags, depth: e.depth })),
+    relationships: relationships.map((r) => ({ source: nameOf.get(r.sourceId)!, type: r.type, target: nameOf.get(r.targetId)!, bidirectional: r.bidirectional })),
+  };
+}
+
+/** What is reachable from `startId` along edges between known entities, with its depth along those edges. */
+function knownPart(startId: string, known: GraphEntity[], edges: Relationship[]) {
+  const byId = new Map(known.map((e) => [e.id, e]));
+  const usable = edges.filter((r) => byId.has(r.sourceId) && byId.has(r.targetId));
+  const depth = new Map([[startId, 0]]);
+  for (let frontier = [startId]; frontier.length > 0; ) {
+    const next: string[] = [];
+    for (const r of usable) {
+      for (const [from, to] of [[r.sourceId, r.targetId], [r.targetId, r.sourceId]] as const) {
+        if (frontier.includes(from) && !depth.has(to)) {
+          depth.set(to, depth.get(from)! + 1);
+          next.push(to);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return {
+    entities: [...depth].map(([id, d]) => ({ ...byId.get(id)!, depth: d })).sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name)),
+    relationships: usable.filter((r) => depth.has(r.sourceId) && depth.has(r.targetId)),
+  };
 }
