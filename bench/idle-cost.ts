@@ -15,6 +15,12 @@ const NODE_CAPACITY = 25;
 const SESSIONS_PER_NODE = 20;
 /** The default flush period (edge/src/durable/config.ts): each coordinator flushes once in a window this long. */
 const DEFAULT_WINDOW_S = 300;
+/**
+ * The window opens this long after the last start: the sweep's tail (activations written
+ * through, connections let go, Postgres reporting its statistics up to ~10 s late) is not idling.
+ * With sweeps shorter than the flush period less this, each coordinator's flush falls in the window once.
+ */
+const SETTLE_S = 30;
 /** Cost per live session per minute, as the table prints it. */
 const perSessionMinute = (total: number, sessions: number, seconds: number) => total / sessions / (seconds / 60);
 
@@ -43,7 +49,8 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
       const ids = Array.from({ length: count }, (_, i) => `idle-${count}-${i}`);
       const sweep = await startOneSessionEach(bench.api, ids);
       const live = await liveSessions(bench.api);
-      console.error(`  ${live} live sessions on ${nodes.length} nodes (${sweep.errors} starts refused); measuring ${windowSeconds} s of idling`);
+      console.error(`  ${live} live sessions on ${nodes.length} nodes (${sweep.errors} starts refused); measuring ${windowSeconds} s of idling after ${SETTLE_S} s`);
+      await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
 
       const cpuBefore = cpuSeconds(workerd);
       const commitsBefore = await commits();

@@ -1,25 +1,59 @@
-import type { Tenant, Tier } from './schema/index.ts';
+import { planOf, UNLIMITED, type Limits } from './plans.ts';
+import type { Subscription, Tenant, Tier } from './schema/index.ts';
 
-/** What a plan allows: session hours a UTC month and sessions at once. */
-export interface Limits {
-  /** Null: unlimited. */
-  monthlySessionHours: number | null;
-  maxConcurrentSessions: number;
+/** `disabled`: self-hosted, no Stripe; every tenant unlimited but for the operator's overrides. */
+export type BillingMode = 'enabled' | 'disabled';
+
+/** The limits an operator can set on a tenant, over its plan's. */
+export type OverridableLimit = 'monthlySessionHours' | 'maxConcurrentSessions';
+
+/** How long a past-due subscription keeps its plan after the first failed payment. */
+export const PAST_DUE_GRACE_MS = 7 * 24 * 3600 * 1000;
+
+/** The limits a tenant works under now, and where they come from (the dashboard shows overrides as such). */
+export interface EffectiveLimits {
+  /** The plan in force; null when billing is disabled. */
+  plan: Tier | null;
+  limits: Limits;
+  /** Limits the operator set on the tenant, over the plan's. */
+  overridden: OverridableLimit[];
+  /** When a past-due subscription falls back to apprentice, while it is in its grace period. */
+  graceEndsAt: Date | null;
 }
 
-/** What each plan includes; a tenant's own fields override these numbers. */
-export const PLAN_LIMITS: Record<Tier, Limits> = {
-  apprentice: { monthlySessionHours: 8, maxConcurrentSessions: 1 },
-  adventurer: { monthlySessionHours: 32, maxConcurrentSessions: 1 },
-  dungeon_master: { monthlySessionHours: null, maxConcurrentSessions: 3 },
-  guild: { monthlySessionHours: null, maxConcurrentSessions: 5 },
-};
+export interface LimitsInput {
+  tenant: Pick<Tenant, 'tier' | 'monthlySessionHours' | 'maxConcurrentSessions'>;
+  subscription: Pick<Subscription, 'tier' | 'status' | 'pastDueSince'> | null;
+  billing: BillingMode;
+  now: number;
+}
 
-/** The tenant's limits: its own overrides, else its plan's. */
-export function effectiveLimits(tenant: Pick<Tenant, 'tier' | 'monthlySessionHours' | 'maxConcurrentSessions'>): Limits {
-  const plan = PLAN_LIMITS[tenant.tier];
-  return {
-    monthlySessionHours: tenant.monthlySessionHours ?? plan.monthlySessionHours,
-    maxConcurrentSessions: tenant.maxConcurrentSessions ?? plan.maxConcurrentSessions,
-  };
+/** The one place a tenant's limits are derived: its plan (the subscription's, else the operator's tier), then the operator's overrides. */
+export function effectiveLimits({ tenant, subscription, billing, now }: LimitsInput): EffectiveLimits {
+  const { plan, graceEndsAt } = billing === 'disabled' ? { plan: null, graceEndsAt: null } : planInForce(tenant.tier, subscription, now);
+  const base = plan === null ? UNLIMITED : planOf(plan).limits;
+  const overrides: Partial<Pick<Limits, OverridableLimit>> = {};
+  if (tenant.monthlySessionHours !== null) overrides.monthlySessionHours = tenant.monthlySessionHours;
+  if (tenant.maxConcurrentSessions !== null) overrides.maxConcurrentSessions = tenant.maxConcurrentSessions;
+  return { plan, limits: { ...base, ...overrides }, overridden: Object.keys(overrides) as OverridableLimit[], graceEndsAt };
+}
+
+/**
+ * The plan a subscription pays for: active or trialing, its tier; past due, its tier until
+ * the grace period ends; anything else (canceled, unpaid, never completed) apprentice.
+ * Without a subscription the operator's tier stands (a plan given by hand).
+ */
+function planInForce(operatorTier: Tier, subscription: LimitsInput['subscription'], now: number): { plan: Tier; graceEndsAt: Date | null } {
+  if (!subscription) return { plan: operatorTier, graceEndsAt: null };
+  switch (subscription.status) {
+    case 'active':
+    case 'trialing':
+      return { plan: subscription.tier, graceEndsAt: null };
+    case 'past_due': {
+      const ends = (subscription.pastDueSince?.getTime() ?? now) + PAST_DUE_GRACE_MS;
+      return now < ends ? { plan: subscription.tier, graceEndsAt: new Date(ends) } : { plan: 'apprentice', graceEndsAt: null };
+    }
+    default:
+      return { plan: 'apprentice', graceEndsAt: null };
+  }
 }

@@ -18,6 +18,7 @@ import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mcpRoutes } from './routes/mcp.ts';
 import { nodeRoutes } from './routes/nodes.ts';
+import { serveSignedSample } from './voice-samples/signed-url.ts';
 
 /** The Worker's HTTP surface: one route group a module, errors in one shape. */
 export function createApp() {
@@ -41,6 +42,8 @@ export function createApp() {
   app.route('/api/v1', apiV1Routes());
   app.get('/api/v1/openapi.json', openApiDocument(app));
   app.get('/api/docs', apiDocs());
+  // Signed, time-limited sample URLs (an <audio> element sends no token): the signature is the authorization.
+  app.on(['GET', 'HEAD'], '/media/*', (c) => serveSignedSample(c.req.raw, c.env));
   app.use('/admin/*', authenticate, operatorOnly);
   app.route('/admin', adminTenantRoutes());
   app.route('/admin', adminNodeRoutes());

@@ -32,12 +32,19 @@ export interface Bindings {
   QUOTA_WARNING_MS?: string;
   USAGE_FLUSH_INTERVAL_MS?: string;
   START_DATABASE_DEADLINE_MS?: string;
+  /** A campaign archive's upload and unpacked size limits, in bytes (defaults in operations/campaign-archive.ts). */
+  CAMPAIGN_IMPORT_MAX_BYTES?: string;
+  CAMPAIGN_IMPORT_MAX_UNPACKED_BYTES?: string;
   /** Calls a minute (middleware/rate-limit.ts); unset: 10 to /auth per address, 60 to /api per user or key, 5 voice previews per user. */
   RATE_LIMIT_AUTH_PER_MINUTE?: string;
   RATE_LIMIT_API_PER_MINUTE?: string;
   RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE?: string;
   /** Seconds after which Durable Objects drop idle Postgres connections; unset: keep them (Hyperdrive). */
   DB_IDLE_TIMEOUT_S?: string;
+  /** `enabled` or `disabled` (billing/mode.ts); unset: enabled exactly when STRIPE_SECRET_KEY is set. */
+  BILLING?: string;
+  /** Stripe's secret API key (a secret). */
+  STRIPE_SECRET_KEY?: string;
   /** Discord's REST API base URL; unset means https://discord.com/api/v10 (tests: a stand-in). */
   DISCORD_API_BASE?: string;
   /** Where users reach the dashboard (`https://app.example.com`): OAuth redirect URIs are `<it>/auth/<provider>/callback`. */

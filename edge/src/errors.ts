@@ -65,6 +65,9 @@ const UNIQUE_FIELDS: Record<string, { field: string; message: string }> = {
   tenants_discord_public_key_unique: { field: 'discord_public_key', message: 'This Discord public key belongs to another tenant' },
   campaigns_tenant_name_live: { field: 'name', message: 'You already have a campaign of this name' },
   npcs_campaign_name: { field: 'name', message: 'This campaign already has an NPC of this name' },
+  entities_campaign_name: { field: 'name', message: 'This campaign already has an entity of this name' },
+  lore_documents_campaign_title: { field: 'title', message: 'This campaign already has a document of this title' },
+  relationships_edge: { field: 'type', message: 'These entities already have a relationship of this type' },
 };
 
 function uniqueConflict(err: unknown): ApiError | undefined {

@@ -19,7 +19,17 @@ describe('admin tenants API', () => {
     const res = await admin('POST', '/tenants', { id, tier: 'dungeon_master', bot_token: BOT_TOKEN, guild_ids: ['123456789012345678'] });
     expect(res.status).toBe(201);
     expect(res.body.tenant).toMatchObject({ id, tier: 'dungeon_master', license_tier: 'shared', has_bot_token: true, guild_ids: ['123456789012345678'] });
-    expect(res.body.tenant.limits).toEqual({ monthly_session_hours: null, max_concurrent_sessions: 3 });
+    // The suite runs self-hosted (no Stripe key: billing disabled), so no plan bounds the tenant.
+    expect(res.body.tenant.limits).toEqual({
+      plan: null,
+      monthly_sessions: null,
+      monthly_session_hours: null,
+      max_concurrent_sessions: null,
+      npcs: null,
+      seats: null,
+      overridden: [],
+      grace_ends_at: null,
+    });
     expect(JSON.stringify(res.body)).not.toContain(BOT_TOKEN);
     expect(JSON.stringify((await admin('GET', `/tenants/${id}`)).body)).not.toContain(BOT_TOKEN);
     const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
@@ -32,14 +42,15 @@ describe('admin tenants API', () => {
     expect(JSON.stringify(audit)).not.toContain(BOT_TOKEN);
   });
 
-  it('applies tier limits with the tenant\'s own overrides', async () => {
+  it("applies the tenant's own overrides, and only those while billing is disabled (the plan table is db/test/plan-limits.test.ts)", async () => {
     const id = uniqueTenantId();
-    expect((await admin('POST', '/tenants', { id })).body.tenant.limits).toEqual({ monthly_session_hours: 8, max_concurrent_sessions: 1 });
+    const limits = (l: object) => ({ plan: null, monthly_sessions: null, npcs: null, seats: null, grace_ends_at: null, ...l });
+    expect((await admin('POST', '/tenants', { id })).body.tenant.limits).toEqual(limits({ monthly_session_hours: null, max_concurrent_sessions: null, overridden: [] }));
     const res = await admin('PUT', `/tenants/${id}`, { tier: 'adventurer', max_concurrent_sessions: 2 });
     expect(res.status).toBe(200);
-    expect(res.body.tenant.limits).toEqual({ monthly_session_hours: 32, max_concurrent_sessions: 2 });
+    expect(res.body.tenant.limits).toEqual(limits({ monthly_session_hours: null, max_concurrent_sessions: 2, overridden: ['max_concurrent_sessions'] }));
     const reset = await admin('PUT', `/tenants/${id}`, { max_concurrent_sessions: null, tier: 'guild' });
-    expect(reset.body.tenant.limits).toEqual({ monthly_session_hours: null, max_concurrent_sessions: 5 });
+    expect(reset.body.tenant.limits).toEqual(limits({ monthly_session_hours: null, max_concurrent_sessions: null, overridden: [] }));
   });
 
   it('refuses invalid fields by name, and changes nothing', async () => {
@@ -89,9 +100,9 @@ describe('admin tenants API', () => {
     expect((await admin('DELETE', `/tenants/${id}`)).status).toBe(404);
   });
 
-  it('reports usage per period with the quota beside it', async () => {
+  it("reports usage per period with the quota beside it (the operator's, billing being disabled)", async () => {
     const id = uniqueTenantId();
-    await admin('POST', '/tenants', { id, tier: 'adventurer' });
+    await admin('POST', '/tenants', { id, tier: 'adventurer', monthly_session_hours: 32, max_concurrent_sessions: 1 });
     const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
     await db.execute(sql`insert into usage_records (tenant_id, period, session_hours, llm_tokens) values (${id}, '2026-09', 3.5, 1200), (${id}, '2026-10', 1, 10)`);
     const res = await admin('GET', `/tenants/${id}/usage?from=2026-09&to=2026-10`);

@@ -61,7 +61,7 @@ describe('/entity, in the tenant\'s current campaign', () => {
       const [row] = await withTenant(db, tenant.id, (tx) => tx.select().from(entities).where(eq(entities.name, 'Glass Staff')));
       expect(row).toMatchObject({ type: 'item', description: 'A staff of glass.', tags: ['magic', 'weapon'] });
       const audit = await withTenant(db, tenant.id, (tx) => tx.select().from(auditLog).where(eq(auditLog.target, row!.id)));
-      expect(audit.map((a) => a.action)).toEqual(['entity.add']);
+      expect(audit.map((a) => a.action)).toEqual(['entity.create']);
 
       const again = await submitAs(tenant, { ...body, name: 'GLASS STAFF' }, dm.roles);
       expect(await editedReply(again.token)).toMatch(/^\*\*Phandelver\*\* already has an entity named \*\*GLASS STAFF\*\*/);

@@ -1,10 +1,11 @@
 import { env } from 'cloudflare:workers';
-import { createCampaign, createDb, listSessionEntries, sessionEntries, withTenant } from '@glyphoxa/db';
+import { createCampaign, createDb, listRelationships, listSessionEntries, sessionEntries, withTenant } from '@glyphoxa/db';
 import type { StartSession } from '@glyphoxa/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
+import { eventually } from './helpers/eventually.ts';
 import { TestNode } from './helpers/test-node.ts';
 import { LLM_STAND_IN_BASE } from './vendor-stand-ins.ts';
 
@@ -144,5 +145,31 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     ]);
     expect(await withTenant(db, other, (tx) => tx.select().from(sessionEntries).where(eq(sessionEntries.sessionId, sessionId)))).toEqual([]);
     await admin('POST', `/sessions/${sessionId}/stop`);
+  });
+
+  it('turns the ended session\'s lines naming two entities into relationship proposals for the DM', async () => {
+    const sessionId = (await start()).body.session.id as string;
+    await assignmentOf(sessionId);
+    const at = Date.now();
+    node.send({
+      type: 'transcript',
+      session_id: sessionId,
+      entries: [
+        { speaker_id: snowflake(), speaker_name: 'Vex', text: 'We carry the glass staff back to Phandalin.', at: new Date(at).toISOString() },
+        { speaker_id: snowflake(), speaker_name: 'Vex', text: 'Phandalin at last.', at: new Date(at + 1000).toISOString() },
+      ],
+    });
+    await eventually('the lines stored', async () => (await listSessionEntries(db, tenant, sessionId, 10)).length === 2);
+    const confirmedBefore = await listRelationships(db, tenant, campaignId, { confirmed: true, offset: 0, limit: 100 });
+    expect((await admin('POST', `/sessions/${sessionId}/stop`)).status).toBe(200);
+    const proposals = await eventually('the proposal made', async () => {
+      const found = await listRelationships(db, tenant, campaignId, { confirmed: false, offset: 0, limit: 100 });
+      return found.length > 0 && found;
+    });
+    expect(proposals.map((r) => ({ type: r.type, source: r.source, sessionId: r.sessionId, confirmed: r.dmConfirmed }))).toEqual([
+      { type: 'mentioned_with', source: 'transcript', sessionId, confirmed: false },
+    ]);
+    // Nothing the DM has to accept is confirmed on its own.
+    expect(await listRelationships(db, tenant, campaignId, { confirmed: true, offset: 0, limit: 100 })).toEqual(confirmedBefore);
   });
 });

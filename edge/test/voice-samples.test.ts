@@ -1,11 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { createDb, getVoiceSample, listVoiceSamples } from '@glyphoxa/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../providers/src/wav.ts';
 import { SampleRefused } from '../src/voice-samples/sample-error.ts';
 import { serveSignedSample, signedMediaUrl } from '../src/voice-samples/signed-url.ts';
 import { beginCloning, deleteVoiceSample, uploadVoiceSample } from '../src/voice-samples/voice-samples.ts';
 import { admin, uniqueTenantId } from './helpers/admin.ts';
+import { recording } from './helpers/recording.ts';
 import { ELEVENLABS_STAND_IN_BASE, ELEVENLABS_STAND_IN_KEY } from './vendor-stand-ins.ts';
 
 const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
@@ -13,13 +13,6 @@ const deps = { env, db };
 afterAll(() => close());
 // The vendor SDK loads once per isolate, slowly under the test runner: before any clone's clock runs.
 beforeAll(() => import('@elevenlabs/elevenlabs-js'), 120_000);
-
-/** Two seconds of a voice-like tone as a 16 kHz mono WAV. */
-function recording(seconds = 2): Uint8Array {
-  const samples = new Int16Array(16_000 * seconds);
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 180 * i) / 16_000) * Math.sin((Math.PI * i) / samples.length));
-  return encodeWav(samples, 16_000);
-}
 
 async function tenant(tts?: 'elevenlabs' | 'openai'): Promise<string> {
   const id = uniqueTenantId('vs');

@@ -103,3 +103,22 @@ export function deleteEntity(db: Db, tenantId: string, entityId: string): Promis
 export function sessionEntities(tx: Tx, tenantId: string, campaignId: string, limit: number): Promise<Entity[]> {
   return tx.select().from(entities).where(inCampaign(tenantId, campaignId)).orderBy(desc(entities.updatedAt), asc(entities.nameKey)).limit(limit);
 }
+
+export function getEntity(db: Db, tenantId: string, entityId: string): Promise<Entity | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx.select().from(entities).where(and(eq(entities.tenantId, tenantId), eq(entities.id, entityId)));
+    return row ?? null;
+  });
+}
+
+/** Replaces an entity's fields; `null` when the tenant has no such entity (a name another has is refused by the unique index). */
+export function updateEntity(db: Db, tenantId: string, entityId: string, fields: EntityFields): Promise<Entity | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const [row] = await tx
+      .update(entities)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(and(eq(entities.tenantId, tenantId), eq(entities.id, entityId)))
+      .returning();
+    return row ?? null;
+  });
+}

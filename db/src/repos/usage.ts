@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
-import { sessions, sessionUsage, tenants, usageRecords, type Tenant, type UsageRecord } from '../schema/index.ts';
+import { sessions, sessionUsage, subscriptions, tenants, usageRecords, type Subscription, type Tenant, type UsageRecord } from '../schema/index.ts';
 
 export interface UsageTotals {
   sessionHours: number;
@@ -13,6 +13,13 @@ export interface UsageTotals {
 export interface SessionUsageTotals extends UsageTotals {
   sessionId: string;
   period: string;
+}
+
+/** What a coordinator reads to derive a tenant's limits: the tenant, its subscription, the period's hours. */
+export interface TenantWithHours {
+  tenant: Tenant;
+  subscription: Subscription | null;
+  sessionHours: number;
 }
 
 export const ZERO_USAGE: UsageTotals = { sessionHours: 0, llmTokens: 0, sttSeconds: 0, ttsChars: 0 };
@@ -38,7 +45,7 @@ export function flushCoordinator(
   db: Db,
   tenantId: string,
   flush: { totals: SessionUsageTotals[]; heartbeats: Array<{ sessionId: string; at: Date }>; period: string },
-): Promise<{ tenant: Tenant; sessionHours: number } | null> {
+): Promise<TenantWithHours | null> {
   return withTenant(db, tenantId, async (tx) => {
     await recordTotals(tx, tenantId, flush.totals);
     for (const beat of flush.heartbeats) {
@@ -86,17 +93,18 @@ async function recordTotals(tx: Tx, tenantId: string, totals: SessionUsageTotals
 }
 
 /** The tenant and the session hours recorded for it in one period, in one round of queries. */
-export function tenantWithHours(db: Db, tenantId: string, period: string): Promise<{ tenant: Tenant; sessionHours: number } | null> {
+export function tenantWithHours(db: Db, tenantId: string, period: string): Promise<TenantWithHours | null> {
   return withTenant(db, tenantId, (tx) => readTenantWithHours(tx, tenantId, period));
 }
 
-async function readTenantWithHours(tx: Tx, tenantId: string, period: string): Promise<{ tenant: Tenant; sessionHours: number } | null> {
+async function readTenantWithHours(tx: Tx, tenantId: string, period: string): Promise<TenantWithHours | null> {
   const [row] = await tx
-    .select({ tenant: tenants, sessionHours: usageRecords.sessionHours })
+    .select({ tenant: tenants, subscription: subscriptions, sessionHours: usageRecords.sessionHours })
     .from(tenants)
     .leftJoin(usageRecords, and(eq(usageRecords.tenantId, tenants.id), eq(usageRecords.period, period)))
+    .leftJoin(subscriptions, eq(subscriptions.tenantId, tenants.id))
     .where(eq(tenants.id, tenantId));
-  return row ? { tenant: row.tenant, sessionHours: row.sessionHours ?? 0 } : null;
+  return row ? { tenant: row.tenant, subscription: row.subscription, sessionHours: row.sessionHours ?? 0 } : null;
 }
 
 /** Monthly usage rows between two periods, inclusive. */

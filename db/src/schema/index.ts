@@ -19,3 +19,4 @@ export * from './search-columns.ts';
 export * from './relationships.ts';
 export * from './lore-documents.ts';
 export * from './chunks.ts';
+export * from './billing.ts';

@@ -41,7 +41,8 @@ export const relationships = pgTable(
     foreignKey({ name: 'relationships_campaign_fk', columns: [t.campaignId, t.tenantId], foreignColumns: [campaigns.id, campaigns.tenantId] }).onDelete('cascade'),
     foreignKey({ name: 'relationships_source_fk', columns: [t.sourceId, t.campaignId], foreignColumns: [entities.id, entities.campaignId] }).onDelete('cascade'),
     foreignKey({ name: 'relationships_target_fk', columns: [t.targetId, t.campaignId], foreignColumns: [entities.id, entities.campaignId] }).onDelete('cascade'),
-    foreignKey({ name: 'relationships_session_fk', columns: [t.sessionId, t.tenantId], foreignColumns: [sessions.id, sessions.tenantId] }),
+    // Sessions go only with their tenant: then their proposals go too, whatever order the cascades run in.
+    foreignKey({ name: 'relationships_session_fk', columns: [t.sessionId, t.tenantId], foreignColumns: [sessions.id, sessions.tenantId] }).onDelete('cascade'),
     uniqueIndex('relationships_edge').on(t.sourceId, t.targetId, t.type),
     index('relationships_target').on(t.targetId),
     check('relationships_not_self', sql`${t.sourceId} <> ${t.targetId}`),

@@ -15,35 +15,36 @@ export const MAX_FILE_NPCS = 100;
 export const MAX_FILE_ENTITIES = 5000;
 const MAX_LABELS = 100;
 
-const Name = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`));
+export const Name = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`));
 const Text = v.pipe(v.string('must be text'), v.trim(), v.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`));
 /** Tags, aliases, topics, a game system: short labels. */
-const Label = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`));
+export const Label = v.pipe(v.string('must be text'), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`));
 const Labels = v.optional(v.pipe(v.array(Label, 'must be a list'), v.maxLength(MAX_LABELS, `must list at most ${MAX_LABELS}`)), []);
 const Flag = v.optional(v.boolean('must be true or false'), false);
 
 const ENTITY_TYPES = EntityTypeSchema.options.join(', ');
 const EntityType = v.pipe(v.string('must be text'), v.trim(), v.toLowerCase(), v.picklist(EntityTypeSchema.options, `must be one of ${ENTITY_TYPES}`));
 
-export const EntityEntrySchema = v.pipe(
-  v.object(
-    {
-      name: Name,
-      type: EntityType,
-      description: v.optional(Text, ''),
-      tags: Labels,
-      properties: v.optional(boundedJsonObject(MAX_JSON_FIELD_BYTES), {}),
-    },
-    'must be a mapping with name and type',
-  ),
-  v.transform((e): EntityFields => e),
-);
+/** An entity's fields, shared by a file's entries and the API's bodies. */
+export const ENTITY_ENTRIES = {
+  name: Name,
+  type: EntityType,
+  description: v.optional(Text, ''),
+  tags: Labels,
+  properties: v.optional(boundedJsonObject(MAX_JSON_FIELD_BYTES), {}),
+};
+const ENTITY_MESSAGE = 'must be a mapping with name and type';
+const entityFields = (e: v.InferOutput<v.ObjectSchema<typeof ENTITY_ENTRIES, undefined>>): EntityFields => e;
+
+export const EntityEntrySchema = v.pipe(v.object(ENTITY_ENTRIES, ENTITY_MESSAGE), v.transform(entityFields));
+/** The same, refusing fields it does not know (an API body, an archive's knowledge graph). */
+export const StrictEntityEntrySchema = v.pipe(v.strictObject(ENTITY_ENTRIES, ENTITY_MESSAGE), v.transform(entityFields));
 
 const range = (min: number, max: number) =>
   v.pipe(v.number('must be a number'), v.minValue(min, `must be from ${min} to ${max}`), v.maxValue(max, `must be from ${min} to ${max}`));
 
 /** The protocol's voice, with pitch and speed optional (0 and 1). */
-const VOICE_ENTRIES = {
+export const VOICE_ENTRIES = {
   provider: Label,
   voice_id: Label,
   pitch: v.optional(range(-10, 10), 0),
@@ -90,7 +91,8 @@ export function npcFields(n: NpcEntry): NpcFields {
   };
 }
 
-export const NpcEntrySchema = v.pipe(v.object(NPC_ENTRIES, 'must be a mapping with name and voice'), v.transform(npcFields));
+export const NPC_MESSAGE = 'must be a mapping with name and voice';
+export const NpcEntrySchema = v.pipe(v.object(NPC_ENTRIES, NPC_MESSAGE), v.transform(npcFields));
 
 /** A list of entries, each checked on its own so that one bad entry is reported by its place, not the whole list. */
 const Entries = (max: number) => v.optional(v.pipe(v.array(v.unknown(), 'must be a list'), v.maxLength(max, `must list at most ${max}`)), []);
@@ -112,3 +114,8 @@ export const CampaignFileSchema = v.object(
 export function campaignFields(file: v.InferOutput<v.ObjectSchema<typeof CAMPAIGN_ENTRIES, undefined>>): CampaignFields {
   return { name: file.name, gameSystem: file.system ?? null, language: file.language ?? null, description: file.description ?? null };
 }
+
+/** A campaign's own fields refusing keys they do not know: an API body, an archive's metadata. */
+export const StrictCampaignEntrySchema = v.pipe(v.strictObject(CAMPAIGN_ENTRIES), v.transform(campaignFields));
+/** An NPC refusing keys it does not know: an API body, an archive's NPC file. */
+export const StrictNpcEntrySchema = v.pipe(v.strictObject({ ...NPC_ENTRIES, voice: StrictVoiceEntry }, NPC_MESSAGE), v.transform(npcFields));

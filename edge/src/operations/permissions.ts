@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'campaigns.view': { roles: EVERY_MEMBER, scope: 'read' },
   'campaigns.manage': { roles: RUNNERS, scope: 'write' },
   'npcs.manage': { roles: RUNNERS, scope: 'write' },
+  // Entities, relationships (accepting and rejecting proposals) and lore documents.
+  'knowledge.manage': { roles: RUNNERS, scope: 'write' },
   'sessions.view': { roles: EVERY_MEMBER, scope: 'read' },
   'sessions.run': { roles: RUNNERS, scope: 'sessions' },
   'transcripts.view': { roles: EVERY_MEMBER, scope: 'read' },

@@ -2,7 +2,6 @@ import {
   createTenant as insertTenant,
   deletePoolNodes,
   deleteTenant as removeTenant,
-  effectiveLimits,
   getCampaign,
   getTenant as readTenant,
   listTenants as readTenants,
@@ -23,6 +22,8 @@ import type { Principal } from '../principal.ts';
 import { sealSecret } from '../secrets/cipher.ts';
 import { loadKeyring } from '../secrets/keyring.ts';
 import { viewTenant } from '../views/tenant.ts';
+import { tenantLimits } from '../billing/tenant-limits.ts';
+import { viewUsage } from '../views/usage.ts';
 import type { TenantFields } from '../routes/admin-schemas.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
@@ -41,7 +42,7 @@ export async function createTenant(ctx: OperationContext, principal: Principal, 
   const changes = await toChanges(ctx.env.SECRET_KEYS, input.id, input);
   const tenant = await insertTenant(db, { id: input.id, ...changes }, principal.userId ?? undefined);
   if (!tenant) throw new ApiError(409, 'tenant_exists', `A tenant with id ${input.id} already exists`, 'id');
-  const view = viewTenant(tenant);
+  const view = viewTenant(tenant, await tenantLimits(ctx, tenant));
   await audit(ctx, principal, { tenantId: tenant.id, action: 'tenant.create', target: tenant.id, detail: { fields: Object.keys(input) }, after: view });
   syncCommandsLater(ctx, null, tenant);
   return view;
@@ -49,13 +50,15 @@ export async function createTenant(ctx: OperationContext, principal: Principal, 
 
 export async function getTenant(ctx: OperationContext, principal: Principal, tenantId: string) {
   authorize(principal, 'tenant.view', tenantId);
-  return viewTenant(await mustGetTenant(ctx.db(), tenantId));
+  const tenant = await mustGetTenant(ctx.db(), tenantId);
+  return viewTenant(tenant, await tenantLimits(ctx, tenant));
 }
 
 export async function listTenants(ctx: OperationContext, principal: Principal, page: { after?: string; limit: number }) {
   authorize(principal, 'platform.tenants', null);
   const tenants = await readTenants(ctx.db(), page);
-  return { tenants: tenants.map(viewTenant), next_after: tenants.length === page.limit ? tenants.at(-1)!.id : null };
+  const views = await Promise.all(tenants.map(async (t) => viewTenant(t, await tenantLimits(ctx, t))));
+  return { tenants: views, next_after: tenants.length === page.limit ? tenants.at(-1)!.id : null };
 }
 
 export async function updateTenant(ctx: OperationContext, principal: Principal, tenantId: string, input: TenantFields) {
@@ -67,8 +70,8 @@ export async function updateTenant(ctx: OperationContext, principal: Principal, 
   const tenant = await writeTenant(db, tenantId, await toChanges(ctx.env.SECRET_KEYS, tenantId, input));
   if (!tenant) throw notFound(tenantId);
   forgetTenant(tenantId);
-  const view = viewTenant(tenant);
-  await audit(ctx, principal, { tenantId, action: 'tenant.update', target: tenantId, detail: { fields: Object.keys(input) }, before: viewTenant(before), after: view });
+  const view = viewTenant(tenant, await tenantLimits(ctx, tenant));
+  await audit(ctx, principal, { tenantId, action: 'tenant.update', target: tenantId, detail: { fields: Object.keys(input) }, before: viewTenant(before, await tenantLimits(ctx, before)), after: view });
   // Naming any of these (re)registers the commands, so the same value again is a retry.
   if (REGISTRATION_FIELDS.some((field) => field in input)) syncCommandsLater(ctx, before, tenant);
   return view;
@@ -86,7 +89,7 @@ export async function deleteTenant(ctx: OperationContext, principal: Principal, 
   }
   await removeTenant(db, tenantId);
   forgetTenant(tenantId);
-  await audit(ctx, principal, { tenantId, action: 'tenant.delete', target: tenantId, detail: { ended_sessions: endedSessions }, before: viewTenant(tenant) });
+  await audit(ctx, principal, { tenantId, action: 'tenant.delete', target: tenantId, detail: { ended_sessions: endedSessions }, before: viewTenant(tenant, await tenantLimits(ctx, tenant)) });
   syncCommandsLater(ctx, tenant, null);
   return { deleted: tenantId, ended_sessions: endedSessions };
 }
@@ -98,24 +101,10 @@ export async function tenantUsage(ctx: OperationContext, principal: Principal, t
   const range = { from: query.from ?? current, to: query.to ?? query.from ?? current };
   if (range.from > range.to) throw new ApiError(400, 'invalid_request', 'from: must not be after to', 'from');
   const db = ctx.db();
-  const limits = effectiveLimits(await mustGetTenant(db, tenantId));
+  const { limits } = await tenantLimits(ctx, await mustGetTenant(db, tenantId));
   const rows = await listUsage(db, tenantId, range);
-  // What the coordinator would not count (node numbers past the session's time) or Postgres could not store (set aside).
   const anomalies = await coordinatorOf(ctx.env, tenantId).usageAnomalies();
-  return {
-    tenant_id: tenantId,
-    quota: { monthly_session_hours: limits.monthlySessionHours, max_concurrent_sessions: limits.maxConcurrentSessions },
-    anomalies,
-    periods: rows.map((r) => ({
-      period: r.period,
-      session_hours: r.sessionHours,
-      llm_tokens: r.llmTokens,
-      stt_seconds: r.sttSeconds,
-      tts_chars: r.ttsChars,
-      quota_hours: limits.monthlySessionHours,
-      remaining_hours: limits.monthlySessionHours === null ? null : Math.max(0, limits.monthlySessionHours - r.sessionHours),
-    })),
-  };
+  return viewUsage(tenantId, { monthly_session_hours: limits.monthlySessionHours, max_concurrent_sessions: limits.maxConcurrentSessions }, anomalies, rows);
 }
 
 export async function mustGetTenant(db: Db, id: string): Promise<Tenant> {

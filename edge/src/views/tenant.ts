@@ -1,5 +1,7 @@
-import { effectiveLimits, licenseTier, tier, type Tenant } from '@glyphoxa/db';
+import { licenseTier, tier, type EffectiveLimits, type OverridableLimit, type Tenant } from '@glyphoxa/db';
 import * as v from 'valibot';
+
+const OVERRIDE_FIELDS = { monthlySessionHours: 'monthly_session_hours', maxConcurrentSessions: 'max_concurrent_sessions' } as const satisfies Record<OverridableLimit, string>;
 
 /** A tenant on the wire: never the bot token, only whether there is one (the schema the OpenAPI document shows). */
 export const TenantViewSchema = v.object({
@@ -14,16 +16,27 @@ export const TenantViewSchema = v.object({
   campaign_id: v.nullable(v.string()),
   monthly_session_hours: v.nullable(v.number()),
   max_concurrent_sessions: v.nullable(v.number()),
-  /** Null hours: unlimited. */
-  limits: v.object({ monthly_session_hours: v.nullable(v.number()), max_concurrent_sessions: v.number() }),
+  /** What the tenant works under now; null: unlimited. `plan` is null when billing is disabled (self-hosted). */
+  limits: v.object({
+    plan: v.nullable(v.picklist(tier.enumValues)),
+    monthly_sessions: v.nullable(v.number()),
+    monthly_session_hours: v.nullable(v.number()),
+    max_concurrent_sessions: v.nullable(v.number()),
+    npcs: v.nullable(v.number()),
+    seats: v.nullable(v.number()),
+    /** The limits the operator set over the plan's. */
+    overridden: v.array(v.picklist(Object.values(OVERRIDE_FIELDS))),
+    /** A past-due subscription keeps its plan until then. */
+    grace_ends_at: v.nullable(v.string()),
+  }),
   command_registration: v.object({ registered_at: v.nullable(v.string()), error: v.nullable(v.string()) }),
   created_at: v.string(),
   updated_at: v.string(),
 });
 export type TenantView = v.InferOutput<typeof TenantViewSchema>;
 
-export function viewTenant(t: Tenant): TenantView {
-  const limits = effectiveLimits(t);
+export function viewTenant(t: Tenant, effective: EffectiveLimits): TenantView {
+  const { limits } = effective;
   return {
     id: t.id,
     license_tier: t.licenseTier,
@@ -37,8 +50,14 @@ export function viewTenant(t: Tenant): TenantView {
     monthly_session_hours: t.monthlySessionHours,
     max_concurrent_sessions: t.maxConcurrentSessions,
     limits: {
+      plan: effective.plan,
+      monthly_sessions: limits.monthlySessions,
       monthly_session_hours: limits.monthlySessionHours,
       max_concurrent_sessions: limits.maxConcurrentSessions,
+      npcs: limits.npcs,
+      seats: limits.seats,
+      overridden: effective.overridden.map((field) => OVERRIDE_FIELDS[field]),
+      grace_ends_at: effective.graceEndsAt?.toISOString() ?? null,
     },
     command_registration: {
       registered_at: t.commandsRegisteredAt?.toISOString() ?? null,

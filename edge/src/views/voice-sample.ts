@@ -1,7 +1,27 @@
-import type { VoiceSample } from '@glyphoxa/db';
+import { voiceSampleFormat, voiceSampleStatus, type VoiceSample } from '@glyphoxa/db';
+import * as v from 'valibot';
+
+const SignedAudio = v.object({ url: v.string(), expires_at: v.string() });
 
 /** A voice sample on the wire; its audio is reached through a signed URL (`signedMediaUrl`), never its storage key. */
-export function viewVoiceSample(s: VoiceSample, audio?: { url: string; expires_at: string }) {
+export const VoiceSampleViewSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  format: v.picklist(voiceSampleFormat.enumValues),
+  duration_ms: v.number(),
+  file_size: v.number(),
+  sample_rate: v.number(),
+  channels: v.number(),
+  status: v.picklist(voiceSampleStatus.enumValues),
+  provider_voice_id: v.nullable(v.string()),
+  error: v.nullable(v.string()),
+  created_at: v.string(),
+  updated_at: v.string(),
+  audio: v.optional(SignedAudio),
+});
+export type VoiceSampleView = v.InferOutput<typeof VoiceSampleViewSchema>;
+
+export function viewVoiceSample(s: VoiceSample, audio?: v.InferOutput<typeof SignedAudio>): VoiceSampleView {
   return {
     id: s.id,
     name: s.name,

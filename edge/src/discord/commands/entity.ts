@@ -1,6 +1,8 @@
-import { addEntity, currentEntityNames, deleteEntity, findEntityByName, importEntities, MAX_NAME_LENGTH } from '@glyphoxa/db';
+import { currentEntityNames, findEntityByName, importEntities, MAX_NAME_LENGTH } from '@glyphoxa/db';
 import { EntityTypeSchema, MAX_TEXT_LENGTH } from '@glyphoxa/protocol';
 import * as v from 'valibot';
+import { ApiError } from '../../errors.ts';
+import { createEntity, deleteEntity } from '../../operations/knowledge/entities.ts';
 import { checkEntries, describeIssue, readYaml } from '../../campaign/yaml-file.ts';
 import { EntityEntrySchema, MAX_FILE_ENTITIES } from '../../campaign/yaml-format.ts';
 import { isUuid } from '../../text.ts';
@@ -52,11 +54,16 @@ const submitAdd: ModalHandler = (ctx, values) => {
   const entity = parsed.output;
   return defer(() =>
     withCurrentCampaign(ctx, async (campaign) => {
-      const added = await addEntity(ctx.db(), ctx.tenant.id, campaign.id, entity);
       const where = `**${escapeMarkdown(campaign.name)}**`;
-      if (!added) return `${where} already has an entity named **${escapeMarkdown(entity.name)}**. Remove it first to replace it, or import a file: that updates by name.`;
-      await auditDiscord(ctx, 'entity.add', added.id, { campaign_id: campaign.id });
-      return `Added **${escapeMarkdown(added.name)}** (${added.type}) to ${where}.`;
+      try {
+        const added = await createEntity(ctx.operations, ctx.principal, ctx.tenant.id, campaign.id, entity);
+        return `Added **${escapeMarkdown(added.name)}** (${added.type}) to ${where}.`;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'conflict') {
+          return `${where} already has an entity named **${escapeMarkdown(entity.name)}**. Remove it first to replace it, or import a file: that updates by name.`;
+        }
+        throw error;
+      }
     }),
   );
 };
@@ -81,10 +88,13 @@ const remove: Handler = (ctx, options) => {
 const confirmRemove: ButtonHandler = (ctx, entityId) => {
   if (!isUuid(entityId)) return reply(STALE_BUTTON);
   return defer(async () => {
-    const removed = await deleteEntity(ctx.db(), ctx.tenant.id, entityId);
-    if (!removed) return 'That entity was already removed.';
-    await auditDiscord(ctx, 'entity.remove', removed.id, { campaign_id: removed.campaignId, name: removed.name });
-    return `Removed **${escapeMarkdown(removed.name)}**.`;
+    try {
+      const removed = await deleteEntity(ctx.operations, ctx.principal, ctx.tenant.id, entityId);
+      return `Removed **${escapeMarkdown(removed.name)}**.`;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'entity_not_found') return 'That entity was already removed.';
+      throw error;
+    }
   });
 };
 

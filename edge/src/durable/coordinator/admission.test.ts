@@ -37,6 +37,11 @@ describe('whether a session may start', () => {
     expect(code({ hoursUsed: 1_000, limits: { monthlySessionHours: null, maxConcurrentSessions: 1 } })).toBe('discord');
   });
 
+  it('puts no bound on sessions at once when the limit is null (self-hosted)', () => {
+    const live = Array.from({ length: 50 }, (_, i) => ({ id: `s${i}`, guildId: `other${i}` }));
+    expect(code({ live, limits: { monthlySessionHours: null, maxConcurrentSessions: null } })).toBe('discord');
+  });
+
   it('refuses Discord voice without a bot token', () => {
     expect(code({ hasBotToken: false, transport: 'discord' })).toBe('no_bot_token');
   });

@@ -6,7 +6,7 @@ export interface AdmissionInput {
   /** The tenant's live sessions (pending or active), by the guild each runs in. */
   live: ReadonlyArray<{ id: string; guildId: string }>;
   guildId: string;
-  limits: Limits;
+  limits: Pick<Limits, 'monthlySessionHours' | 'maxConcurrentSessions'>;
   /** This month's session hours so far, recorded and not yet flushed. */
   hoursUsed: number;
   /** The transport asked for; default `discord` when the tenant has a bot token, else `websocket`. */
@@ -25,7 +25,7 @@ export function admit(input: AdmissionInput): Outcome<AudioTransportKind> {
   if (sameGuild) {
     return refuse(409, 'guild_session_live', `This server already has a live session (${sameGuild.id}). Stop it before starting another.`);
   }
-  if (input.live.length >= limits.maxConcurrentSessions) {
+  if (limits.maxConcurrentSessions !== null && input.live.length >= limits.maxConcurrentSessions) {
     return refuse(409, 'concurrency_limit', `Your plan allows ${limits.maxConcurrentSessions} session(s) at a time and that many are running. Stop one first, or upgrade your plan.`);
   }
   if (limits.monthlySessionHours !== null && input.hoursUsed >= limits.monthlySessionHours) {

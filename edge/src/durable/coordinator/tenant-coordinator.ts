@@ -1,4 +1,4 @@
-import { appendSessionEntries, insertSession, periodOf, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
+import { appendSessionEntries, insertSession, periodOf, proposeFromTranscript, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
 import { loadSessionContent } from '../../campaign/session-content.ts';
@@ -21,6 +21,7 @@ import { SettleWaiters } from './settle-waiters.ts';
 import { liveLine, liveSessionOf, type LiveListener } from './live-transcript.ts';
 import { CoordinatorStore, lastSign, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
 import { UsageLedger } from './usage-ledger.ts';
+import { billingMode } from '../../billing/mode.ts';
 
 export interface StartRequest {
   guild_id: string;
@@ -61,7 +62,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
-    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log);
+    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env));
   }
 
   /** The tenant this coordinator serves: the name it is addressed by. */
@@ -395,6 +396,23 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     if (options.writeThrough === false) return;
     await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
     await this.ledger.flush().catch(() => this.armAlarm());
+    // After the answer: the DM's stop does not wait on reading the transcript.
+    if (session.campaignId) this.ctx.waitUntil(this.proposeRelationships(sessionId));
+  }
+
+  /**
+   * The ended session's transcript, once the lines still queued are stored (an empty
+   * batch settles after them), becomes relationship proposals for the DM. A failure
+   * only loses proposals, so it is logged rather than raised.
+   */
+  private async proposeRelationships(sessionId: string): Promise<void> {
+    try {
+      await this.transcripts.add([]);
+      const made = await this.database.run((db) => proposeFromTranscript(db, this.tenantId, sessionId));
+      if (made > 0) this.log.info('relationship proposals made', { session_id: sessionId, proposals: made });
+    } catch (error) {
+      this.log.warn('relationship proposals not made', { session_id: sessionId, error: String(error) });
+    }
   }
 
   /** Tells the session's live listeners why it ended and closes their sockets. */

@@ -1,4 +1,4 @@
-import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type Database, type Limits, type SessionUsageTotals, type Tenant } from '@glyphoxa/db';
+import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type BillingMode, type Database, type Limits, type SessionUsageTotals, type Tenant, type TenantWithHours } from '@glyphoxa/db';
 import type { Logger } from '@glyphoxa/protocol';
 import { databaseUnavailable } from '../../errors.ts';
 import type { DurableDatabase } from '../database.ts';
@@ -19,8 +19,10 @@ export class UsageLedger {
   private readonly database: DurableDatabase;
   private readonly tenantId: string;
   private readonly log: Logger;
+  private readonly billing: BillingMode;
 
-  constructor(store: CoordinatorStore, database: DurableDatabase, tenantId: string, log: Logger) {
+  constructor(store: CoordinatorStore, database: DurableDatabase, tenantId: string, log: Logger, billing: BillingMode) {
+    this.billing = billing;
     this.store = store;
     this.database = database;
     this.tenantId = tenantId;
@@ -48,7 +50,7 @@ export class UsageLedger {
     const found = await (deadline === undefined ? this.database.run(query) : this.database.runBy(deadline, query));
     if (!found) return null;
     for (const s of this.store.live()) this.accrue(s, now);
-    const limits = effectiveLimits(found.tenant);
+    const limits = this.limitsOf(found, now);
     this.store.recordedHours = { period, hours: found.sessionHours, limit: limits.monthlySessionHours, readAt: now };
     return { tenant: found.tenant, limits, hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
   }
@@ -69,6 +71,10 @@ export class UsageLedger {
     if (!recorded || recorded.limit === null || recorded.period !== periodOf(now)) return null;
     for (const s of active) this.accrue(s, now);
     return recorded.limit - recorded.hours - this.store.unflushedHours(recorded.period);
+  }
+
+  private limitsOf(found: TenantWithHours, now: number): Limits {
+    return effectiveLimits({ tenant: found.tenant, subscription: found.subscription, billing: this.billing, now }).limits;
   }
 
   /** Whether anything accrues or waits for Postgres. */
@@ -96,7 +102,7 @@ export class UsageLedger {
     const period = periodOf(now);
     const { totals, result: found } = await this.write((t) => this.database.run((db) => flushCoordinator(db, this.tenantId, { totals: t, heartbeats, period })));
     this.store.markFlushed(totals);
-    this.store.recordedHours = found ? { period, hours: found.sessionHours, limit: effectiveLimits(found.tenant).monthlySessionHours, readAt: now } : null;
+    this.store.recordedHours = found ? { period, hours: found.sessionHours, limit: this.limitsOf(found, now).monthlySessionHours, readAt: now } : null;
     this.store.lastFlushAt = now;
   }
 

@@ -1,13 +1,16 @@
 /**
  * The Fleet's SQLite storage: which session runs on which node, when its node last
- * listed it, and drained nodes. Placement reads it on every session start, so the hot
- * reads are indexed, and the load per node and the drained set are kept in memory.
+ * listed it, and drained nodes. Placement reads it on every session start, and every
+ * heartbeat asks where each session it lists is placed, so the hot reads are indexed,
+ * and the placements, the load per node and the drained set are kept in memory.
  */
 export class FleetStore {
   private readonly sql: SqlStorage;
   private readonly persistListedEveryMs: number;
   private drainedCache: Set<string> | undefined;
   private loadCache: Map<string, number> | undefined;
+  /** Every placement by session (read from SQLite once per wake-up, then kept in step). */
+  private placementCache: Map<string, { nodeId: string; tenantId: string }> | undefined;
   /** When each session was last listed (exact), and the time its row holds. */
   private listedCache = new Map<string, { at: number; stored: number }>();
 
@@ -31,6 +34,7 @@ export class FleetStore {
     this.sql.exec(`create table if not exists listed (session_id text primary key, at integer not null)`);
     this.drainedCache = undefined;
     this.loadCache = undefined;
+    this.placementCache = undefined;
     this.listedCache = new Map();
   }
 
@@ -38,6 +42,7 @@ export class FleetStore {
   place(sessionId: string, nodeId: string, tenantId: string, at: number): void {
     this.release(sessionId);
     this.sql.exec(`insert into placements (session_id, node_id, tenant_id) values (?, ?, ?)`, sessionId, nodeId, tenantId);
+    this.placementCache?.set(sessionId, { nodeId, tenantId });
     if (this.loadCache) this.loadCache.set(nodeId, (this.loadCache.get(nodeId) ?? 0) + 1);
     this.storeListed(sessionId, at);
   }
@@ -64,28 +69,32 @@ export class FleetStore {
   }
 
   placement(sessionId: string): { nodeId: string; tenantId: string } | null {
-    const row = this.sql
-      .exec<{ node_id: string; tenant_id: string }>(`select node_id, tenant_id from placements where session_id = ?`, sessionId)
-      .toArray()[0];
-    return row ? { nodeId: row.node_id, tenantId: row.tenant_id } : null;
+    return this.byPlacement().get(sessionId) ?? null;
   }
 
   /** Every placement, for the deadline sweep. */
   placements(): Array<{ sessionId: string; nodeId: string; tenantId: string }> {
-    return [...this.sql.exec<{ session_id: string; node_id: string; tenant_id: string }>(`select session_id, node_id, tenant_id from placements`)].map((r) => ({
-      sessionId: r.session_id,
-      nodeId: r.node_id,
-      tenantId: r.tenant_id,
-    }));
+    return [...this.byPlacement()].map(([sessionId, placed]) => ({ sessionId, ...placed }));
   }
 
   hasPlacements(): boolean {
-    return this.sql.exec(`select 1 from placements limit 1`).toArray().length > 0;
+    return this.byPlacement().size > 0;
+  }
+
+  private byPlacement(): Map<string, { nodeId: string; tenantId: string }> {
+    if (!this.placementCache) {
+      this.placementCache = new Map();
+      for (const row of this.sql.exec<{ session_id: string; node_id: string; tenant_id: string }>(`select session_id, node_id, tenant_id from placements`)) {
+        this.placementCache.set(row.session_id, { nodeId: row.node_id, tenantId: row.tenant_id });
+      }
+    }
+    return this.placementCache;
   }
 
   release(sessionId: string): void {
     this.sql.exec(`delete from listed where session_id = ?`, sessionId);
     this.listedCache.delete(sessionId);
+    this.placementCache?.delete(sessionId);
     const [gone] = this.sql.exec<{ node_id: string }>(`delete from placements where session_id = ? returning node_id`, sessionId).toArray();
     if (gone && this.loadCache) {
       const left = (this.loadCache.get(gone.node_id) ?? 1) - 1;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { campaignFields, CAMPAIGN_ENTRIES, NPC_ENTRIES, npcFields, StrictVoiceEntry } from '../../campaign/yaml-format.ts';
+import { StrictCampaignEntrySchema, StrictNpcEntrySchema } from '../../campaign/yaml-format.ts';
 import { CampaignViewSchema, NpcViewSchema } from '../../views/campaign.ts';
 import { TenantIdSchema } from '../admin-schemas.ts';
 
@@ -14,8 +14,8 @@ const Uuid = (what: string) => v.pipe(v.string(), v.uuid(`must be ${what} id (a 
 export const CampaignParamsSchema = v.object({ id: TenantIdSchema, campaignId: Uuid('a campaign') });
 export const NpcParamsSchema = v.object({ id: TenantIdSchema, npcId: Uuid('an NPC') });
 
-export const CampaignBodySchema = v.pipe(v.strictObject(CAMPAIGN_ENTRIES), v.transform(campaignFields));
-export const NpcBodySchema = v.pipe(v.strictObject({ ...NPC_ENTRIES, voice: StrictVoiceEntry }), v.transform(npcFields));
+export const CampaignBodySchema = StrictCampaignEntrySchema;
+export const NpcBodySchema = StrictNpcEntrySchema;
 
 export const CampaignListQuerySchema = v.strictObject({
   /** Names containing this, ignoring case. */

@@ -1,0 +1,50 @@
+import type { UsageRecord } from '@glyphoxa/db';
+import * as v from 'valibot';
+
+const Hours = v.nullable(v.number());
+
+/** A tenant's usage per UTC month against its quota, as operators and the tenant's members see it. */
+export const UsageViewSchema = v.object({
+  tenant_id: v.string(),
+  quota: v.object({ monthly_session_hours: Hours, max_concurrent_sessions: v.nullable(v.number()) }),
+  /** What the coordinator would not count (node numbers past the session's time) or Postgres could not store (set aside). */
+  anomalies: v.object({ refused_usage_messages: v.number(), usage_set_aside: v.number() }),
+  periods: v.array(
+    v.object({
+      period: v.string(),
+      session_hours: v.number(),
+      llm_tokens: v.number(),
+      stt_seconds: v.number(),
+      tts_chars: v.number(),
+      quota_hours: Hours,
+      remaining_hours: Hours,
+    }),
+  ),
+});
+export type UsageView = v.InferOutput<typeof UsageViewSchema>;
+
+export function viewUsage(tenantId: string, quota: UsageView['quota'], anomalies: UsageView['anomalies'], rows: UsageRecord[]): UsageView {
+  const hours = quota.monthly_session_hours;
+  return {
+    tenant_id: tenantId,
+    quota,
+    anomalies,
+    periods: rows.map((r) => ({
+      period: r.period,
+      session_hours: r.sessionHours,
+      llm_tokens: r.llmTokens,
+      stt_seconds: r.sttSeconds,
+      tts_chars: r.ttsChars,
+      quota_hours: hours,
+      remaining_hours: hours === null ? null : Math.max(0, hours - r.sessionHours),
+    })),
+  };
+}
+
+const CSV_COLUMNS = ['period', 'session_hours', 'llm_tokens', 'stt_seconds', 'tts_chars', 'quota_hours', 'remaining_hours'] as const;
+
+/** The periods as CSV (RFC 4180 lines; every value is a number or a YYYY-MM period, so none needs quoting). */
+export function usageCsv(usage: UsageView): string {
+  const lines = usage.periods.map((p) => CSV_COLUMNS.map((column) => p[column] ?? '').join(','));
+  return [CSV_COLUMNS.join(','), ...lines].map((line) => `${line}\r\n`).join('');
+}

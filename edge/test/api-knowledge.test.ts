@@ -1,0 +1,241 @@
+import { env } from 'cloudflare:workers';
+import { addRelationship, auditLog, createDb } from '@glyphoxa/db';
+import { and, eq, inArray } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_KEY } from './helpers/admin.ts';
+import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
+
+type Who = 'tenant_owner' | 'dm' | 'viewer' | 'outsider' | 'operator';
+const WHO: Who[] = ['tenant_owner', 'dm', 'viewer', 'outsider', 'operator'];
+
+let owner: Person;
+let tenant: string;
+let people: Record<Who, string>;
+/** Tenant B's campaign, entity, relationship and document: tenant A's people must never reach them. */
+let other: { owner: Person; campaign: string; entity: string; relationship: string; document: string };
+
+const newCampaign = async (token: string, t = tenant) => (await api(token, 'POST', `/tenants/${t}/campaigns`, { name: `Camp ${crypto.randomUUID().slice(0, 8)}` })).body.campaign.id as string;
+const newEntity = async (token: string, campaign: string, name = `E ${crypto.randomUUID().slice(0, 8)}`, t = tenant) =>
+  (await api(token, 'POST', `/tenants/${t}/campaigns/${campaign}/entities`, { name, type: 'npc' })).body.entity.id as string;
+const newEdge = async (token: string, campaign: string, t = tenant) => {
+  const [a, b] = [await newEntity(token, campaign, undefined, t), await newEntity(token, campaign, undefined, t)];
+  return (await api(token, 'POST', `/tenants/${t}/campaigns/${campaign}/relationships`, { source_id: a, target_id: b, type: 'knows' })).body.relationship.id as string;
+};
+const newDocument = async (token: string, campaign: string, t = tenant) =>
+  (await api(token, 'POST', `/tenants/${t}/campaigns/${campaign}/lore`, { title: `Doc ${crypto.randomUUID().slice(0, 8)}` })).body.document.id as string;
+
+/** A proposal as a transcript leaves it (source transcript, unconfirmed), written straight to the database. */
+async function proposal(campaign: string, sourceId: string, targetId: string, type: string) {
+  const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+  try {
+    return (await addRelationship(db, tenant, campaign, { sourceId, targetId, type, source: 'transcript', confidence: 0.6 }))!.id;
+  } finally {
+    await close();
+  }
+}
+
+beforeAll(async () => {
+  owner = await signIn();
+  tenant = owner.tenant;
+  people = {
+    tenant_owner: owner.token,
+    dm: (await memberOf(tenant, 'dm')).token,
+    viewer: (await memberOf(tenant, 'viewer')).token,
+    outsider: (await signIn()).token,
+    operator: ADMIN_KEY,
+  };
+  const b = await signIn();
+  const campaign = await newCampaign(b.token, b.tenant);
+  other = {
+    owner: b,
+    campaign,
+    entity: await newEntity(b.token, campaign, 'Secret Lair', b.tenant),
+    relationship: await newEdge(b.token, campaign, b.tenant),
+    document: await newDocument(b.token, campaign, b.tenant),
+  };
+});
+
+describe('campaign knowledge under /api/v1/tenants/:id', () => {
+  it('creates, lists, replaces and deletes entities; the audit trail names each change', async () => {
+    const campaign = await newCampaign(owner.token);
+    const entities = `/tenants/${tenant}/campaigns/${campaign}/entities`;
+    const created = await api(owner.token, 'POST', entities, { name: ' Neverwinter ', type: 'Location', description: 'A city.', tags: ['city'], properties: { population: 23000 } });
+    expect(created.status).toBe(201);
+    const entity = created.body.entity;
+    expect(entity).toMatchObject({ campaign_id: campaign, name: 'Neverwinter', type: 'location', description: 'A city.', tags: ['city'], properties: { population: 23000 } });
+    await api(owner.token, 'POST', entities, { name: 'Gundren', type: 'npc' });
+
+    expect((await api(owner.token, 'GET', `/tenants/${tenant}/entities/${entity.id}`)).body.entity).toEqual(entity);
+    const listed = await api(owner.token, 'GET', `${entities}?type=location`);
+    expect(listed.body).toMatchObject({ total: 1, entities: [{ name: 'Neverwinter' }] });
+    expect((await api(owner.token, 'GET', `${entities}?limit=1&offset=1`)).body).toMatchObject({ total: 2, entities: [{ name: 'Neverwinter' }] });
+
+    // PUT replaces: fields left out take their defaults.
+    const replaced = await api(owner.token, 'PUT', `/tenants/${tenant}/entities/${entity.id}`, { name: 'Neverwinter City', type: 'location' });
+    expect(replaced.body.entity).toMatchObject({ name: 'Neverwinter City', description: '', tags: [], properties: {} });
+    const taken = await api(owner.token, 'PUT', `/tenants/${tenant}/entities/${entity.id}`, { name: 'GUNDREN', type: 'npc' });
+    expect([taken.status, taken.body.error.field]).toEqual([409, 'name']);
+
+    expect((await api(owner.token, 'DELETE', `/tenants/${tenant}/entities/${entity.id}`)).body).toEqual({ deleted: true });
+    expect((await api(owner.token, 'GET', `/tenants/${tenant}/entities/${entity.id}`)).body.error.code).toBe('entity_not_found');
+
+    const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+    const rows = await db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant), eq(auditLog.target, entity.id)));
+    await close();
+    expect(rows.map((r) => [r.actor, r.action])).toEqual([
+      [`user:${owner.id}`, 'entity.create'],
+      [`user:${owner.id}`, 'entity.update'],
+      [`user:${owner.id}`, 'entity.delete'],
+    ]);
+  });
+
+  it('refuses bad entity input naming the field', async () => {
+    const campaign = await newCampaign(owner.token);
+    const entities = `/tenants/${tenant}/campaigns/${campaign}/entities`;
+    const bad = async (body: unknown) => (await api(owner.token, 'POST', entities, body)).body.error;
+    expect(await bad({ name: 'X', type: 'dragon' })).toMatchObject({ code: 'invalid_request', field: 'type' });
+    expect(await bad({ name: '', type: 'npc' })).toMatchObject({ field: 'name' });
+    expect(await bad({ name: 'X', type: 'npc', colour: 'red' })).toMatchObject({ field: 'colour' });
+    expect((await api(owner.token, 'POST', entities, { name: 'X', type: 'npc' })).status).toBe(201);
+    const twice = await api(owner.token, 'POST', entities, { name: 'x', type: 'item' });
+    expect([twice.status, twice.body.error.field]).toEqual([409, 'name']);
+    expect((await api(owner.token, 'GET', `${entities}?type=dragon`)).body.error.field).toBe('type');
+    expect((await api(owner.token, 'GET', `/tenants/${tenant}/campaigns/${crypto.randomUUID()}/entities`)).body.error.code).toBe('campaign_not_found');
+  });
+
+  it('keeps relationships: the DM states facts, accepts or rejects proposals, and the neighbourhood walks them', async () => {
+    const campaign = await newCampaign(owner.token);
+    const [sildar, gundren, cragmaw, klarg] = [await newEntity(owner.token, campaign, 'Sildar'), await newEntity(owner.token, campaign, 'Gundren'), await newEntity(owner.token, campaign, 'Cragmaw'), await newEntity(owner.token, campaign, 'Klarg')];
+    const relationships = `/tenants/${tenant}/campaigns/${campaign}/relationships`;
+    const stated = await api(owner.token, 'POST', relationships, { source_id: sildar, target_id: gundren, type: 'ally_of', bidirectional: true });
+    expect(stated.status).toBe(201);
+    expect(stated.body.relationship).toMatchObject({ source_id: sildar, target_id: gundren, type: 'ally_of', bidirectional: true, source: 'dm', dm_confirmed: true, session_id: null });
+    const twice = await api(owner.token, 'POST', relationships, { source_id: sildar, target_id: gundren, type: 'ally_of' });
+    expect([twice.status, twice.body.error.field]).toEqual([409, 'type']);
+    expect((await api(owner.token, 'POST', relationships, { source_id: sildar, target_id: sildar, type: 'is' })).body.error.field).toBe('target_id');
+    // An end from another campaign (or another tenant) is no entity of this one.
+    const elsewhere = await newEntity(owner.token, await newCampaign(owner.token));
+    for (const end of [elsewhere, other.entity]) {
+      const refused = await api(owner.token, 'POST', relationships, { source_id: sildar, target_id: end, type: 'knows' });
+      expect([refused.status, refused.body.error.field]).toEqual([400, 'target_id']);
+    }
+
+    const captured = await proposal(campaign, gundren, cragmaw, 'captured_by');
+    const leads = await proposal(campaign, cragmaw, klarg, 'led_by');
+    const waiting = await api(owner.token, 'GET', `${relationships}?confirmed=false`);
+    expect(waiting.body.relationships.map((r: any) => [r.type, r.source, r.dm_confirmed])).toEqual([
+      ['captured_by', 'transcript', false],
+      ['led_by', 'transcript', false],
+    ]);
+
+    // Only confirmed edges are walked for NPCs: Cragmaw is out of reach until the DM accepts.
+    const walk = async (query: string) => (await api(owner.token, 'GET', `/tenants/${tenant}/entities/${sildar}/neighbourhood?${query}`)).body;
+    expect((await walk('depth=3&confirmed_only=true')).entities.map((e: any) => [e.name, e.depth])).toEqual([['Sildar', 0], ['Gundren', 1]]);
+    expect((await walk('depth=3')).entities.map((e: any) => [e.name, e.depth])).toEqual([['Sildar', 0], ['Gundren', 1], ['Cragmaw', 2], ['Klarg', 3]]);
+    expect((await walk('depth=2')).relationships).toHaveLength(2);
+    expect((await api(owner.token, 'GET', `/tenants/${tenant}/entities/${sildar}/neighbourhood?depth=4`)).body.error).toMatchObject({ field: 'depth', message: 'depth: must be at most 3' });
+
+    const accepted = await api(owner.token, 'POST', `/tenants/${tenant}/relationships/${captured}/accept`);
+    expect(accepted.body.relationship).toMatchObject({ id: captured, dm_confirmed: true, source: 'transcript' });
+    expect((await api(owner.token, 'POST', `/tenants/${tenant}/relationships/${captured}/accept`)).status).toBe(409);
+    // Rejecting removes a proposal, never a confirmed fact.
+    expect((await api(owner.token, 'POST', `/tenants/${tenant}/relationships/${captured}/reject`)).body.error.code).toBe('already_confirmed');
+    expect((await api(owner.token, 'POST', `/tenants/${tenant}/relationships/${leads}/reject`)).body).toEqual({ deleted: true });
+    expect((await walk('depth=3&confirmed_only=true')).entities.map((e: any) => e.name)).toEqual(['Sildar', 'Gundren', 'Cragmaw']);
+
+    const changed = await api(owner.token, 'PATCH', `/tenants/${tenant}/relationships/${captured}`, { type: 'held_by', confidence: 0.9 });
+    expect(changed.body.relationship).toMatchObject({ type: 'held_by', confidence: expect.closeTo(0.9, 5), dm_confirmed: true });
+    expect((await api(owner.token, 'PATCH', `/tenants/${tenant}/relationships/${captured}`, { confidence: 2 })).body.error.field).toBe('confidence');
+    expect((await api(owner.token, 'PATCH', `/tenants/${tenant}/relationships/${captured}`, { dm_confirmed: false })).body.error.field).toBe('dm_confirmed');
+    expect((await api(owner.token, 'GET', `${relationships}?entity_id=${cragmaw}`)).body.relationships.map((r: any) => r.id)).toEqual([captured]);
+
+    // Deleting an entity takes its edges along.
+    await api(owner.token, 'DELETE', `/tenants/${tenant}/entities/${gundren}`);
+    expect((await api(owner.token, 'GET', relationships)).body.relationships).toEqual([]);
+
+    const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+    const rows = await db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant), inArray(auditLog.target, [captured, leads])));
+    await close();
+    expect(rows.map((r) => r.action).sort()).toEqual(['relationship.accept', 'relationship.reject', 'relationship.update']);
+  });
+
+  it('keeps lore documents and finds words across entities and lore', async () => {
+    const campaign = await newCampaign(owner.token);
+    const lore = `/tenants/${tenant}/campaigns/${campaign}/lore`;
+    const created = await api(owner.token, 'POST', lore, { title: 'The Spellforge', kind: 'lore', body: '# Wave Echo Cave\nThe **spellforge** burns blue.' });
+    expect(created.status).toBe(201);
+    const doc = created.body.document;
+    expect(doc).toMatchObject({ campaign_id: campaign, title: 'The Spellforge', kind: 'lore' });
+    await api(owner.token, 'POST', lore, { title: 'House rules', kind: 'rules', body: 'Crits explode.' });
+    expect((await api(owner.token, 'GET', `${lore}?kind=rules`)).body.documents.map((d: any) => d.title)).toEqual(['House rules']);
+    expect((await api(owner.token, 'POST', lore, { title: 'the spellforge' })).body.error).toMatchObject({ code: 'conflict', field: 'title' });
+    expect((await api(owner.token, 'POST', lore, { title: 'Map', kind: 'poster' })).body.error.field).toBe('kind');
+    expect((await api(owner.token, 'POST', lore, { title: 'Big', body: 'x'.repeat(200_001) })).body.error.field).toBe('body');
+
+    await api(owner.token, 'POST', `/tenants/${tenant}/campaigns/${campaign}/entities`, { name: 'Nezznar', type: 'npc', description: 'Seeks the spellforge.' });
+    const search = await api(owner.token, 'GET', `/tenants/${tenant}/campaigns/${campaign}/search?q=spellforge`);
+    expect(search.body.hits.map((h: any) => [h.kind, h.title]).sort()).toEqual([['entity', 'Nezznar'], ['lore', 'The Spellforge']]);
+    expect(search.body.hits[0].snippet).toContain('«');
+    expect((await api(owner.token, 'GET', `/tenants/${tenant}/campaigns/${campaign}/search?q=`)).body.error.field).toBe('q');
+
+    const replaced = await api(owner.token, 'PUT', `/tenants/${tenant}/lore/${doc.id}`, { title: 'The Forge' });
+    expect(replaced.body.document).toMatchObject({ title: 'The Forge', kind: 'lore', body: '' });
+    expect((await api(owner.token, 'GET', `/tenants/${tenant}/lore/${doc.id}`)).body.document).toEqual(replaced.body.document);
+    expect((await api(owner.token, 'DELETE', `/tenants/${tenant}/lore/${doc.id}`)).body).toEqual({ deleted: true });
+    expect((await api(owner.token, 'GET', `/tenants/${tenant}/lore/${doc.id}`)).body.error.code).toBe('lore_document_not_found');
+  });
+
+  /** Each route and who may call it: owners and DMs write, every member reads. */
+  const ROUTES: Record<string, { call: (token: string) => Promise<{ status: number }>; ok: number; allowed: Who[] }> = {
+    'GET entities': { call: async (t) => api(t, 'GET', `/tenants/${tenant}/campaigns/${await newCampaign(owner.token)}/entities`), ok: 200, allowed: ['tenant_owner', 'dm', 'viewer', 'operator'] },
+    'POST entities': { call: async (t) => api(t, 'POST', `/tenants/${tenant}/campaigns/${await newCampaign(owner.token)}/entities`, { name: 'A', type: 'npc' }), ok: 201, allowed: ['tenant_owner', 'dm', 'operator'] },
+    'PUT entity': { call: async (t) => api(t, 'PUT', `/tenants/${tenant}/entities/${await newEntity(owner.token, await newCampaign(owner.token))}`, { name: 'B', type: 'item' }), ok: 200, allowed: ['tenant_owner', 'dm', 'operator'] },
+    'DELETE entity': { call: async (t) => api(t, 'DELETE', `/tenants/${tenant}/entities/${await newEntity(owner.token, await newCampaign(owner.token))}`), ok: 200, allowed: ['tenant_owner', 'dm', 'operator'] },
+    'GET neighbourhood': { call: async (t) => api(t, 'GET', `/tenants/${tenant}/entities/${await newEntity(owner.token, await newCampaign(owner.token))}/neighbourhood`), ok: 200, allowed: ['tenant_owner', 'dm', 'viewer', 'operator'] },
+    'POST relationship accept': { call: async (t) => {
+      const campaign = await newCampaign(owner.token);
+      return api(t, 'POST', `/tenants/${tenant}/relationships/${await proposal(campaign, await newEntity(owner.token, campaign), await newEntity(owner.token, campaign), 'knows')}/accept`);
+    }, ok: 200, allowed: ['tenant_owner', 'dm', 'operator'] },
+    'DELETE relationship': { call: async (t) => api(t, 'DELETE', `/tenants/${tenant}/relationships/${await newEdge(owner.token, await newCampaign(owner.token))}`), ok: 200, allowed: ['tenant_owner', 'dm', 'operator'] },
+    'GET search': { call: async (t) => api(t, 'GET', `/tenants/${tenant}/campaigns/${await newCampaign(owner.token)}/search?q=x`), ok: 200, allowed: ['tenant_owner', 'dm', 'viewer', 'operator'] },
+    'POST lore': { call: async (t) => api(t, 'POST', `/tenants/${tenant}/campaigns/${await newCampaign(owner.token)}/lore`, { title: 'T' }), ok: 201, allowed: ['tenant_owner', 'dm', 'operator'] },
+    'GET lore document': { call: async (t) => api(t, 'GET', `/tenants/${tenant}/lore/${await newDocument(owner.token, await newCampaign(owner.token))}`), ok: 200, allowed: ['tenant_owner', 'dm', 'viewer', 'operator'] },
+  };
+
+  for (const [route, { call, ok, allowed }] of Object.entries(ROUTES)) {
+    it(`${route}: ${allowed.join(', ')} may; other members get 403, an outsider 404`, async () => {
+      for (const who of WHO) {
+        const { status } = await call(people[who]);
+        expect([who, status]).toEqual([who, allowed.includes(who) ? ok : who === 'outsider' ? 404 : 403]);
+      }
+    });
+  }
+
+  it("tenant A's owner gets 404 for tenant B's knowledge on every route, even naming their own tenant", async () => {
+    const calls = [
+      api(owner.token, 'GET', `/tenants/${tenant}/campaigns/${other.campaign}/entities`),
+      api(owner.token, 'POST', `/tenants/${tenant}/campaigns/${other.campaign}/entities`, { name: 'Spy', type: 'npc' }),
+      api(owner.token, 'GET', `/tenants/${tenant}/entities/${other.entity}`),
+      api(owner.token, 'PUT', `/tenants/${tenant}/entities/${other.entity}`, { name: 'Stolen', type: 'npc' }),
+      api(owner.token, 'DELETE', `/tenants/${tenant}/entities/${other.entity}`),
+      api(owner.token, 'GET', `/tenants/${tenant}/entities/${other.entity}/neighbourhood`),
+      api(owner.token, 'GET', `/tenants/${tenant}/campaigns/${other.campaign}/relationships`),
+      api(owner.token, 'PATCH', `/tenants/${tenant}/relationships/${other.relationship}`, { type: 'stolen' }),
+      api(owner.token, 'POST', `/tenants/${tenant}/relationships/${other.relationship}/reject`),
+      api(owner.token, 'DELETE', `/tenants/${tenant}/relationships/${other.relationship}`),
+      api(owner.token, 'GET', `/tenants/${tenant}/campaigns/${other.campaign}/search?q=lair`),
+      api(owner.token, 'GET', `/tenants/${tenant}/campaigns/${other.campaign}/lore`),
+      api(owner.token, 'GET', `/tenants/${tenant}/lore/${other.document}`),
+      api(owner.token, 'PUT', `/tenants/${tenant}/lore/${other.document}`, { title: 'Stolen' }),
+      api(owner.token, 'DELETE', `/tenants/${tenant}/lore/${other.document}`),
+      // And through B's own path: A is no member there.
+      api(owner.token, 'GET', `/tenants/${other.owner.tenant}/entities/${other.entity}`),
+      api(owner.token, 'DELETE', `/tenants/${other.owner.tenant}/relationships/${other.relationship}`),
+    ];
+    for (const res of await Promise.all(calls)) expect(res.status).toBe(404);
+    const b = other.owner;
+    expect((await api(b.token, 'GET', `/tenants/${b.tenant}/entities/${other.entity}`)).body.entity.name).toBe('Secret Lair');
+    expect((await api(b.token, 'GET', `/tenants/${b.tenant}/campaigns/${other.campaign}/relationships`)).body.relationships.map((r: any) => r.id)).toEqual([other.relationship]);
+    expect((await api(b.token, 'GET', `/tenants/${b.tenant}/lore/${other.document}`)).body.document.title).toMatch(/^Doc /);
+  });
+});
