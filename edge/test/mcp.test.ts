@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { addLoreDocument, addRelationship, appendSessionEntries, createCampaign, createDb, findEntityByName, listNpcs } from '@glyphoxa/db';
+import { addLoreDocument, addRelationship, appendSessionEntries, createCampaign, createDb, findEntityByName, listNpcs, listRelationships } from '@glyphoxa/db';
 import type { StartSession } from '@glyphoxa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signNpcToolToken } from '../src/auth/npc-tool-token.ts';
@@ -33,6 +33,7 @@ describe('NPC tools over MCP at /mcp', () => {
   let npcId: string;
   let otherNpcId: string;
   let halia: string;
+  let campaignId: string;
   let client: Client;
 
   const mint = (body: unknown, bearer = nodeToken) =>
@@ -61,6 +62,7 @@ describe('NPC tools over MCP at /mcp', () => {
       },
       { makeCurrent: true },
     );
+    campaignId = campaign!.id;
     const id = async (name: string) => (await findEntityByName(db, tenant, campaign!.id, name))!.id;
     await addRelationship(db, tenant, campaign!.id, { sourceId: await id('Gundren'), targetId: await id('Phandalin'), type: 'travels_to', dmConfirmed: true });
     await addRelationship(db, tenant, campaign!.id, { sourceId: await id('Gundren'), targetId: await id('Wave Echo Cave'), type: 'found', dmConfirmed: true });
@@ -97,7 +99,7 @@ describe('NPC tools over MCP at /mcp', () => {
 
   it('lists every tool with a JSON schema for its input', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['campaign_knowledge', 'lookup_rule', 'recent_transcript', 'roll_dice']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['campaign_knowledge', 'lookup_rule', 'recent_transcript', 'remember', 'roll_dice']);
     expect(tools.find((t) => t.name === 'roll_dice')!.inputSchema).toMatchObject({ type: 'object', required: ['notation'] });
   });
 
@@ -154,6 +156,25 @@ describe('NPC tools over MCP at /mcp', () => {
     // Another NPC's secret knowledge is never a campaign fact.
     const sildarOnHalia = await client.callTool({ name: 'lookup_rule', arguments: { query: 'Zhentarim' } });
     expect((sildarOnHalia.structuredContent as { passages: unknown[] }).passages).toEqual([]);
+  });
+
+  it('remembers a fact the NPC proposes as an unconfirmed proposal of this session, once', async () => {
+    const said = await client.callTool({ name: 'remember', arguments: { source: 'Wave Echo Cave', type: 'Lies Near', target: 'Phandalin' } });
+    expect(said.structuredContent).toEqual({ proposed: true, fact: 'Wave Echo Cave lies_near Phandalin', message: 'Noted for the DM to confirm' });
+    const again = await client.callTool({ name: 'remember', arguments: { source: 'Wave Echo Cave', type: 'lies near', target: 'Phandalin' } });
+    expect(again.structuredContent).toMatchObject({ proposed: false });
+    const proposals = (await listRelationships(db, tenant, campaignId, { confirmed: false, offset: 0, limit: 10 })).filter((r) => r.type === 'lies_near');
+    expect(proposals).toEqual([expect.objectContaining({ sessionId, source: 'transcript', dmConfirmed: false, confidence: 0.5 })]);
+    // Not yet confirmed: no NPC is told.
+    const told = await client.callTool({ name: 'campaign_knowledge', arguments: { name: 'Phandalin' } });
+    expect((told.structuredContent as { relationships: unknown[] }).relationships).toEqual([]);
+    // A secret it may not know is as unknown as a name that does not exist.
+    const secret = await client.callTool({ name: 'remember', arguments: { source: 'Gundren', type: 'owes', target: 'Phandalin' } });
+    expect(secret.isError).toBe(true);
+    expect(textOf(secret)).toBe('Nothing is known about Gundren');
+    const blank = await client.callTool({ name: 'remember', arguments: { source: 'Wave Echo Cave', type: '   ', target: 'Phandalin' } });
+    expect(blank.isError).toBe(true);
+    expect(textOf(blank)).toMatch(/^type: /);
   });
 
   it('mints tokens only for a live session on the asking node and an NPC of its campaign', async () => {
