@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { addLoreDocument, appendSessionEntries, createCampaign, createDb, listNpcs } from '@glyphoxa/db';
+import { addLoreDocument, addRelationship, appendSessionEntries, createCampaign, createDb, findEntityByName, listNpcs, listRelationships } from '@glyphoxa/db';
 import type { StartSession } from '@glyphoxa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signNpcToolToken } from '../src/auth/npc-tool-token.ts';
@@ -32,6 +32,8 @@ describe('NPC tools over MCP at /mcp', () => {
   let sessionId: string;
   let npcId: string;
   let otherNpcId: string;
+  let halia: string;
+  let campaignId: string;
   let client: Client;
 
   const mint = (body: unknown, bearer = nodeToken) =>
@@ -42,14 +44,39 @@ describe('NPC tools over MCP at /mcp', () => {
     await admin('POST', '/tenants', { id: other });
     nodeToken = (await admin('POST', '/nodes', { pool: tenant })).body.token;
     node = await TestNode.connect(nodeToken);
-    const campaign = await createCampaign(db, tenant, { campaign: { name: 'Lost Mine', language: 'en' }, npcs: [{ name: 'Sildar', voice }], entities: [] }, { makeCurrent: true });
+    const campaign = await createCampaign(
+      db,
+      tenant,
+      {
+        campaign: { name: 'Lost Mine', language: 'en' },
+        npcs: [
+          { name: 'Sildar', voice },
+          { name: 'Halia', voice, knowledgeScope: ['Gundren', 'location'], secretKnowledge: 'She runs the Zhentarim here.' },
+        ],
+        entities: [
+          { name: 'Phandalin', type: 'location', description: 'A frontier town.', tags: ['town'] },
+          { name: 'Gundren', type: 'npc', description: 'Held captive in Cragmaw Castle.', tags: ['secret'] },
+          { name: 'Wave Echo Cave', type: 'location', description: 'The lost mine.', tags: [] },
+          { name: 'Tresendar Manor', type: 'location', description: 'Ruined manor.', tags: [] },
+        ],
+      },
+      { makeCurrent: true },
+    );
+    campaignId = campaign!.id;
+    const id = async (name: string) => (await findEntityByName(db, tenant, campaign!.id, name))!.id;
+    await addRelationship(db, tenant, campaign!.id, { sourceId: await id('Gundren'), targetId: await id('Phandalin'), type: 'travels_to', dmConfirmed: true });
+    await addRelationship(db, tenant, campaign!.id, { sourceId: await id('Gundren'), targetId: await id('Wave Echo Cave'), type: 'found', dmConfirmed: true });
+    // A proposal the DM has not confirmed: no NPC is told.
+    await addRelationship(db, tenant, campaign!.id, { sourceId: await id('Tresendar Manor'), targetId: await id('Phandalin'), type: 'overlooks', dmConfirmed: false });
     await addLoreDocument(db, tenant, campaign!.id, { title: 'Grappling', kind: 'rules', body: 'To grapple, make a Strength (Athletics) check contested by the target.' });
     await addLoreDocument(db, tenant, campaign!.id, { title: 'Phandalin', kind: 'lore', body: 'A frontier town rebuilt on the ruins of the old one; miners grapple with goblins.' });
     await addLoreDocument(db, tenant, campaign!.id, { title: 'Map to Wave Echo Cave', kind: 'handout', body: 'The players grapple with the map only when the DM hands it out.' });
     const theirs = await createCampaign(db, other, { campaign: { name: 'Theirs' }, npcs: [{ name: 'Spy', voice }], entities: [] }, { makeCurrent: true });
     await addLoreDocument(db, other, theirs!.id, { title: 'Their grapple rule', kind: 'rules', body: 'Grapple checks use the other tenant house rule.' });
     otherNpcId = (await listNpcs(db, other, theirs!.id))![0]!.id;
-    npcId = (await listNpcs(db, tenant, campaign!.id))![0]!.id;
+    const npcs = (await listNpcs(db, tenant, campaign!.id))!;
+    npcId = npcs.find((n) => n.name === 'Sildar')!.id;
+    halia = npcs.find((n) => n.name === 'Halia')!.id;
     const started = await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
     sessionId = started.body.session.id;
     await node.next((m): m is StartSession => m.type === 'start_session' && m.session_id === sessionId);
@@ -72,7 +99,7 @@ describe('NPC tools over MCP at /mcp', () => {
 
   it('lists every tool with a JSON schema for its input', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['lookup_rule', 'recent_transcript', 'roll_dice']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['campaign_knowledge', 'lookup_rule', 'recent_transcript', 'remember', 'roll_dice']);
     expect(tools.find((t) => t.name === 'roll_dice')!.inputSchema).toMatchObject({ type: 'object', required: ['notation'] });
   });
 
@@ -104,6 +131,50 @@ describe('NPC tools over MCP at /mcp', () => {
   it('tells what was said in this session in the last minutes', async () => {
     const result = await client.callTool({ name: 'recent_transcript', arguments: { minutes: 5 } });
     expect((result.structuredContent as { lines: Array<{ text: string }> }).lines.map((l) => l.text)).toEqual(['Where is Gundren?']);
+  });
+
+  it('answers campaign knowledge within the NPC\'s scope: a secret hides itself and what lies behind it', async () => {
+    const sildar = await client.callTool({ name: 'campaign_knowledge', arguments: { name: 'phandalin', depth: 2 } });
+    expect(sildar.structuredContent).toEqual({
+      found: true,
+      entities: [{ name: 'Phandalin', type: 'location', description: 'A frontier town.', tags: ['town'], depth: 0 }],
+      relationships: [],
+    });
+    const hidden = await client.callTool({ name: 'campaign_knowledge', arguments: { name: 'Gundren' } });
+    const missing = await client.callTool({ name: 'campaign_knowledge', arguments: { name: 'Nobody' } });
+    expect(hidden.structuredContent).toEqual({ found: false, message: 'Nothing is known about Gundren' });
+    expect(missing.structuredContent).toEqual({ found: false, message: 'Nothing is known about Nobody' });
+    expect(JSON.stringify([sildar, hidden])).not.toMatch(/Cragmaw|Zhentarim/);
+
+    const minted = await mint({ session_id: sessionId, npc_id: halia });
+    const haliaClient = await mcpClient(((await minted.json()) as { token: string }).token);
+    const knows = await haliaClient.callTool({ name: 'campaign_knowledge', arguments: { name: 'Phandalin', depth: 2 } });
+    await haliaClient.close();
+    const { entities, relationships } = knows.structuredContent as { entities: Array<{ name: string; depth: number }>; relationships: Array<{ source: string; type: string; target: string }> };
+    expect(entities.map((e) => [e.name, e.depth])).toEqual([['Phandalin', 0], ['Gundren', 1], ['Wave Echo Cave', 2]]);
+    expect(relationships.map((r) => `${r.source} ${r.type} ${r.target}`).sort()).toEqual(['Gundren found Wave Echo Cave', 'Gundren travels_to Phandalin']);
+    // Another NPC's secret knowledge is never a campaign fact.
+    const sildarOnHalia = await client.callTool({ name: 'lookup_rule', arguments: { query: 'Zhentarim' } });
+    expect((sildarOnHalia.structuredContent as { passages: unknown[] }).passages).toEqual([]);
+  });
+
+  it('remembers a fact the NPC proposes as an unconfirmed proposal of this session, once', async () => {
+    const said = await client.callTool({ name: 'remember', arguments: { source: 'Wave Echo Cave', type: 'Lies Near', target: 'Phandalin' } });
+    expect(said.structuredContent).toEqual({ proposed: true, fact: 'Wave Echo Cave lies_near Phandalin', message: 'Noted for the DM to confirm' });
+    const again = await client.callTool({ name: 'remember', arguments: { source: 'Wave Echo Cave', type: 'lies near', target: 'Phandalin' } });
+    expect(again.structuredContent).toMatchObject({ proposed: false });
+    const proposals = (await listRelationships(db, tenant, campaignId, { confirmed: false, offset: 0, limit: 10 })).filter((r) => r.type === 'lies_near');
+    expect(proposals).toEqual([expect.objectContaining({ sessionId, source: 'transcript', dmConfirmed: false, confidence: 0.5 })]);
+    // Not yet confirmed: no NPC is told.
+    const told = await client.callTool({ name: 'campaign_knowledge', arguments: { name: 'Phandalin' } });
+    expect((told.structuredContent as { relationships: unknown[] }).relationships).toEqual([]);
+    // A secret it may not know is as unknown as a name that does not exist.
+    const secret = await client.callTool({ name: 'remember', arguments: { source: 'Gundren', type: 'owes', target: 'Phandalin' } });
+    expect(secret.isError).toBe(true);
+    expect(textOf(secret)).toBe('Nothing is known about Gundren');
+    const blank = await client.callTool({ name: 'remember', arguments: { source: 'Wave Echo Cave', type: '   ', target: 'Phandalin' } });
+    expect(blank.isError).toBe(true);
+    expect(textOf(blank)).toMatch(/^type: /);
   });
 
   it('mints tokens only for a live session on the asking node and an NPC of its campaign', async () => {

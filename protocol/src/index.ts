@@ -13,3 +13,5 @@ export * from './token-bucket.ts';
 export * from './parse.ts';
 export * from './log.ts';
 export * from './npc-tools.ts';
+export * from './words.ts';
+export * from './knowledge-scope.ts';

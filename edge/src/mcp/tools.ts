@@ -1,7 +1,8 @@
+import { MAX_NEIGHBOURHOOD_DEPTH, MAX_RELATIONSHIP_TYPE_LENGTH } from '@glyphoxa/db';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import type { NpcToolCaller } from '../auth/npc-tool-token.ts';
-import { lookupRule, recentTranscript, rollDice } from '../operations/npc-tools.ts';
+import { campaignKnowledge, lookupRule, recentTranscript, remember, rollDice } from '../operations/npc-tools.ts';
 import type { OperationContext } from '../operations/context.ts';
 
 /** One MCP tool: its name and description for the model, its input schema, and the operation it calls. */
@@ -29,10 +30,29 @@ export const NPC_TOOLS = [
     run: lookupRule,
   }),
   tool({
+    name: 'campaign_knowledge',
+    description: 'What you know about a person, place, item or faction of the campaign by its name, and what it is connected to.',
+    input: v.object({
+      name: v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.description('The name, for example "Phandalin"')),
+      depth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_NEIGHBOURHOOD_DEPTH), v.description('How many steps of connections to follow')), 1),
+    }),
+    run: campaignKnowledge,
+  }),
+  tool({
     name: 'recent_transcript',
     description: 'What was said in this session in the last few minutes, oldest first.',
     input: v.object({ minutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(120), v.description('How many minutes back')) }),
     run: recentTranscript,
+  }),
+  tool({
+    name: 'remember',
+    description: 'Propose a new fact linking two known things (source, relationship, target), for the DM to confirm later.',
+    input: v.object({
+      source: v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.description('The first thing, by name')),
+      type: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_RELATIONSHIP_TYPE_LENGTH), v.description('How they relate, for example "ally_of" or "lives_in"')),
+      target: v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.description('The second thing, by name')),
+    }),
+    run: remember,
   }),
 ];
 

@@ -1,5 +1,5 @@
-import { findSessionTenant, getNpc, recentSessionEntries, searchLore, type LorePassage } from '@glyphoxa/db';
-import type { ToolToken, ToolTokenRequest } from '@glyphoxa/protocol';
+import { addRelationship, findEntityByName, findSessionTenant, getNpc, neighbourhood, recentSessionEntries, searchLore, type GraphEntity, type LorePassage, type Relationship } from '@glyphoxa/db';
+import { mayKnow, type ToolToken, type ToolTokenRequest } from '@glyphoxa/protocol';
 import { NPC_TOOL_TOKEN_TTL_S, signNpcToolToken, type NpcToolCaller } from '../auth/npc-tool-token.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
 import { ApiError } from '../errors.ts';
@@ -48,4 +48,85 @@ export async function recentTranscript(ctx: OperationContext, caller: NpcToolCal
   const since = new Date(now - input.minutes * 60_000);
   const lines = await recentSessionEntries(ctx.db(), caller.tenantId, caller.sessionId, since, TRANSCRIPT_LINES);
   return { lines: lines.map((l) => ({ speaker: l.speakerName, npc: l.npc, text: l.text, spoken_at: l.spokenAt.toISOString() })) };
+}
+
+/**
+ * `campaign_knowledge`: an entity by name and what it connects to (confirmed edges only),
+ * as far as this NPC may know. The walk only passes through facts the NPC knows, so a
+ * secret in between hides what lies behind it too; an entity it may not know is answered
+ * exactly like one that does not exist.
+ */
+export async function campaignKnowledge(ctx: OperationContext, caller: NpcToolCaller, input: { name: string; depth: number }) {
+  const unknown = { found: false as const, message: `Nothing is known about ${input.name}` };
+  const knows = await knowledgeOf(ctx, caller);
+  const start = await findEntityByName(ctx.db(), caller.tenantId, caller.campaignId, input.name);
+  if (!start || !knows(start)) return unknown;
+  const graph = await neighbourhood(ctx.db(), caller.tenantId, caller.campaignId, start.id, { depth: input.depth, confirmedOnly: true });
+  if (!graph) return unknown;
+  const { entities, relationships } = knownPart(start.id, graph.entities.filter(knows), graph.relationships);
+  const nameOf = new Map(entities.map((e) => [e.id, e.name]));
+  return {
+    found: true as const,
+    entities: entities.map((e) => ({ name: e.name, type: e.type, description: e.description, tags: e.tags, depth: e.depth })),
+    relationships: relationships.map((r) => ({ source: nameOf.get(r.sourceId)!, type: r.type, target: nameOf.get(r.targetId)!, bidirectional: r.bidirectional })),
+  };
+}
+
+/** What is reachable from `startId` along edges between known entities, with its depth along those edges. */
+function knownPart(startId: string, known: GraphEntity[], edges: Relationship[]) {
+  const byId = new Map(known.map((e) => [e.id, e]));
+  const usable = edges.filter((r) => byId.has(r.sourceId) && byId.has(r.targetId));
+  const depth = new Map([[startId, 0]]);
+  for (let frontier = [startId]; frontier.length > 0; ) {
+    const next: string[] = [];
+    for (const r of usable) {
+      for (const [from, to] of [[r.sourceId, r.targetId], [r.targetId, r.sourceId]] as const) {
+        if (frontier.includes(from) && !depth.has(to)) {
+          depth.set(to, depth.get(from)! + 1);
+          next.push(to);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return {
+    entities: [...depth].map(([id, d]) => ({ ...byId.get(id)!, depth: d })).sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name)),
+    relationships: usable.filter((r) => depth.has(r.sourceId) && depth.has(r.targetId)),
+  };
+}
+
+/** How sure a fact is that an NPC said in play, until the DM confirms it. */
+const REMEMBERED_CONFIDENCE = 0.5;
+
+/**
+ * `remember`: the NPC proposes `source -type-> target` between two facts it knows; it lands
+ * unconfirmed, tied to this session, for the DM to confirm or drop (no NPC is told it before).
+ */
+export async function remember(ctx: OperationContext, caller: NpcToolCaller, input: { source: string; type: string; target: string }) {
+  const knows = await knowledgeOf(ctx, caller);
+  const [source, target] = await Promise.all([input.source, input.target].map((name) => findEntityByName(ctx.db(), caller.tenantId, caller.campaignId, name)));
+  for (const [name, entity] of [[input.source, source], [input.target, target]] as const) {
+    if (!entity || !knows(entity)) throw new ApiError(404, 'entity_not_found', `Nothing is known about ${name}`);
+  }
+  if (source!.id === target!.id) throw new ApiError(400, 'invalid_request', 'A fact joins two different things');
+  const type = input.type.trim().toLowerCase().replace(/\s+/g, '_');
+  if (type === '') throw new ApiError(400, 'invalid_request', 'type: say how the two relate, for example lives_in');
+  const added = await addRelationship(ctx.db(), caller.tenantId, caller.campaignId, {
+    sourceId: source!.id,
+    targetId: target!.id,
+    type,
+    sessionId: caller.sessionId,
+    source: 'transcript',
+    confidence: REMEMBERED_CONFIDENCE,
+    dmConfirmed: false,
+  });
+  const fact = `${source!.name} ${type} ${target!.name}`;
+  return added ? { proposed: true, fact, message: 'Noted for the DM to confirm' } : { proposed: false, fact, message: 'This is already known or proposed' };
+}
+
+/** The calling NPC's `mayKnow`, from its current definition. */
+async function knowledgeOf(ctx: OperationContext, caller: NpcToolCaller): Promise<(e: GraphEntity) => boolean> {
+  const npc = await getNpc(ctx.db(), caller.tenantId, caller.npcId);
+  if (!npc) throw new ApiError(404, 'npc_not_found', 'This NPC no longer exists');
+  return (e) => mayKnow({ gm_helper: npc.gmHelper, knowledge_scope: npc.knowledgeScope }, e);
 }

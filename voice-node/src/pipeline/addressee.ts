@@ -1,7 +1,6 @@
-import type { NpcDefinition } from '@glyphoxa/protocol';
+import { containsPhrase, foldPhrase, type NpcDefinition, phraseAt, splitWords, type Word } from '@glyphoxa/protocol';
 import { createNameMatcher, type NameMention } from './fuzzy-match.ts';
 import { vocativePosition, firstContentWord, type VocativePosition } from './vocative.ts';
-import { containsPhrase, foldPhrase, phraseAt, splitWords, type Word } from './words.ts';
 
 /**
  * Which NPC, if any, answers a player's finalized utterance.

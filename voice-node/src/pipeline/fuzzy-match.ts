@@ -1,5 +1,5 @@
 import { soundKey } from './sound-key.ts';
-import { foldPhrase, type Word } from './words.ts';
+import { foldPhrase, type Word } from '@glyphoxa/protocol';
 
 /**
  * Finding names (NPCs, campaign entities) in speech-recognised text, where they

@@ -1,7 +1,6 @@
-import type { NpcDefinition } from '@glyphoxa/protocol';
+import { foldPhrase, type NpcDefinition, phraseAt, splitWords, type Word } from '@glyphoxa/protocol';
 import { createNameMatcher } from './fuzzy-match.ts';
 import { firstContentWord, vocativePosition } from './vocative.ts';
-import { foldPhrase, phraseAt, splitWords, type Word } from './words.ts';
 
 /**
  * The DM's spoken NPC commands. A command is the whole utterance: a name (fuzzy,

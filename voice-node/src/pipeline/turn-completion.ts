@@ -1,4 +1,4 @@
-import { splitWords } from './words.ts';
+import { splitWords } from '@glyphoxa/protocol';
 
 /**
  * Whether a player has finished their turn, from the words heard so far and how the

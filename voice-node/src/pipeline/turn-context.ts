@@ -1,8 +1,7 @@
-import type { CampaignEntity, NpcDefinition, TranscriptEntry } from '@glyphoxa/protocol';
+import { type CampaignEntity, containsPhrase, foldPhrase, isSecretTag, mayKnow, type NpcDefinition, splitWords, type TranscriptEntry } from '@glyphoxa/protocol';
 import type { ChatMessage, LlmRequest } from '@glyphoxa/providers';
 import type { ConversationMemory } from './conversation-memory.ts';
 import { createNameMatcher } from './fuzzy-match.ts';
-import { containsPhrase, foldPhrase, splitWords } from './words.ts';
 
 /** The pipeline takes the memory a turn reads from here too. */
 export { createConversationMemory } from './conversation-memory.ts';
@@ -75,23 +74,6 @@ export function buildTurnRequest(input: TurnContextInput): LlmRequest {
     maxTokens: budget.maxTokens,
   };
 }
-
-/**
- * Whether a campaign fact belongs in this NPC's context: a GM helper knows
- * everything; an NPC with a knowledge scope knows the facts whose name, type
- * or a tag the scope lists (secret ones included: its scope says it knows);
- * one without knows what is not secret.
- */
-function mayKnow(npc: NpcDefinition, entity: CampaignEntity): boolean {
-  if (npc.gm_helper) return true;
-  const scope = npc.knowledge_scope;
-  if (scope.length === 0) return !entity.tags.some(isSecretTag);
-  const topics = new Set(scope.map(topicKey));
-  return topics.has(topicKey(entity.name)) || topics.has(entity.type) || entity.tags.some((tag) => !isSecretTag(tag) && topics.has(topicKey(tag)));
-}
-
-/** Scope topics and facts compare as folded words: "Iron-Hold's" is "iron hold". */
-const topicKey = (text: string) => foldPhrase(text).join(' ');
 
 /**
  * Entities named (fuzzily, as STT misspells them) or tagged in the newest
@@ -231,11 +213,6 @@ function transcriptMessages(npc: NpcDefinition, transcript: readonly TranscriptE
   }
   // A turn with nothing said yet (a greeting, a recap): the request still needs its user turn.
   return merged.length > 0 ? merged : [{ role: 'user', content: '(The table is quiet.)' }];
-}
-
-/** Entities tagged `secret` are facts an NPC must keep (see `instructions`); the tag marks them, it is not a topic. */
-function isSecretTag(tag: string): boolean {
-  return tag.toLowerCase() === 'secret';
 }
 
 /** Keeps the start of `text` within `max` characters. */

@@ -1,4 +1,4 @@
-import type { Word } from './words.ts';
+import type { Word } from '@glyphoxa/protocol';
 
 /** What may come before a name that opens an utterance and still leave it the one spoken to ("Hey Grimjaw, ..."). */
 const OPENERS = new Set([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNameMatcher, editDistance, MATCH_THRESHOLD, similarity } from '../../src/pipeline/fuzzy-match.ts';
 import { soundKey } from '../../src/pipeline/sound-key.ts';
-import { splitWords } from '../../src/pipeline/words.ts';
+import { splitWords } from '@glyphoxa/protocol';
 import { CAST, TABLE_TALK } from './npc-fixtures.ts';
 
 const matcher = createNameMatcher(CAST.map((npc) => ({ key: npc.name, names: [npc.name, ...npc.aliases] })));
