@@ -45,7 +45,7 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
     for (const count of options.sessions) {
       const needed = Math.ceil(count / SESSIONS_PER_NODE) - nodes.length;
       const tokens = await pool(Array.from({ length: Math.max(0, needed) }, (_, i) => i), 16, async () => (await bench.api('POST', '/nodes', { pool: 'shared' })).body.token as string);
-      nodes.push(...(await pool(tokens, 50, (token) => SimulatedNode.connect(bench.edgeUrl, token, NODE_CAPACITY))));
+      nodes.push(...(await pool(tokens, 16, (token) => connectRetrying(bench.edgeUrl, token))));
       const ids = Array.from({ length: count }, (_, i) => `idle-${count}-${i}`);
       const sweep = await startOneSessionEach(bench.api, ids);
       const live = await liveSessions(bench.api);
@@ -85,6 +85,18 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
     await stats.end();
   }
   return rows;
+}
+
+/** A simulated node; an upgrade refused on a loaded machine (its token check waits on Postgres) is tried again, 5 times at most. */
+async function connectRetrying(edgeUrl: string, token: string): Promise<SimulatedNode> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await SimulatedNode.connect(edgeUrl, token, NODE_CAPACITY);
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 /** Sessions placed on the pool's nodes, as the Fleet counts them. */
