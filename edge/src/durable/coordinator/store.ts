@@ -116,10 +116,18 @@ export class CoordinatorStore {
     if (!this.schemaCurrent()) this.createSchema();
   }
 
-  /** Creates the tables; again after `deleteAll()` wiped them. */
+  /** Creates the tables and marks them current, so a later wake need not create them again. */
   createSchema(): void {
-    for (const statement of SCHEMA) this.sql.exec(statement);
+    this.createTables();
     this.setMeta('schema_version', SCHEMA_VERSION);
+  }
+
+  /**
+   * The tables again after `deleteAll()` wiped them, for the rest of this object's life, but no
+   * mark: a deleted tenant's coordinator keeps no row (its next wake, if any, creates them anew).
+   */
+  createTables(): void {
+    for (const statement of SCHEMA) this.sql.exec(statement);
   }
 
   private schemaCurrent(): boolean {

@@ -293,7 +293,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     for (const s of live) await this.end(s.id, 'tenant_deleted', { notifyNode: true, writeThrough: false });
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.store.createSchema();
+    this.store.createTables();
     return live.length;
   }
 
