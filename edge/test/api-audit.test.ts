@@ -3,10 +3,10 @@ import { auditLog, createDb } from '@glyphoxa/db';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, ADMIN_KEY, snowflake } from './helpers/admin.ts';
 import { TestNode } from './helpers/test-node.ts';
-import { api, memberOf, signIn, superAdmin, type Person } from './helpers/web-api.ts';
+import { api, memberOf, signIn, superAdmin, type Person, matrixPeople, WHO as MATRIX, type Who as MatrixWho } from './helpers/web-api.ts';
 
-type Who = 'tenant_owner' | 'dm' | 'viewer' | 'outsider' | 'operator' | 'super_admin';
-const WHO: Who[] = ['tenant_owner', 'dm', 'viewer', 'outsider', 'operator', 'super_admin'];
+type Who = MatrixWho | 'super_admin';
+const WHO: Who[] = [...MATRIX, 'super_admin'];
 
 let owner: Person;
 let tenant: string;
@@ -27,14 +27,7 @@ async function renameCampaignFrom(ip: string, token: string, campaignId: string,
 beforeAll(async () => {
   owner = await signIn();
   tenant = owner.tenant;
-  people = {
-    tenant_owner: owner.token,
-    dm: (await memberOf(tenant, 'dm')).token,
-    viewer: (await memberOf(tenant, 'viewer')).token,
-    outsider: (await signIn()).token,
-    operator: ADMIN_KEY,
-    super_admin: (await superAdmin()).token,
-  };
+  people = { ...(await matrixPeople(owner)), super_admin: (await superAdmin()).token };
 });
 
 describe('GET /api/v1/audit?tenant_id=, every cell of the roles matrix', () => {

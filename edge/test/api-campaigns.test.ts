@@ -2,8 +2,7 @@ import { env } from 'cloudflare:workers';
 import { auditLog, createDb } from '@glyphoxa/db';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY } from './helpers/admin.ts';
-import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
+import { api, signIn, type Person, matrixPeople, WHO, type Who } from './helpers/web-api.ts';
 
 const NPC = {
   name: 'Grimjaw',
@@ -19,8 +18,6 @@ const NPC = {
   muted_by_default: true,
 };
 
-type Who = 'tenant_owner' | 'dm' | 'viewer' | 'outsider' | 'operator';
-const WHO: Who[] = ['tenant_owner', 'dm', 'viewer', 'outsider', 'operator'];
 
 let owner: Person;
 let tenant: string;
@@ -35,13 +32,7 @@ const newNpc = async (token: string, campaign: string, t = tenant) =>
 beforeAll(async () => {
   owner = await signIn();
   tenant = owner.tenant;
-  people = {
-    tenant_owner: owner.token,
-    dm: (await memberOf(tenant, 'dm')).token,
-    viewer: (await memberOf(tenant, 'viewer')).token,
-    outsider: (await signIn()).token,
-    operator: ADMIN_KEY,
-  };
+  people = await matrixPeople(owner);
   const b = await signIn();
   const campaign = await newCampaign(b.token, b.tenant);
   other = { owner: b, campaign, npc: await newNpc(b.token, campaign, b.tenant) };

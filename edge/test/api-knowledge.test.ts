@@ -4,11 +4,9 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY } from './helpers/admin.ts';
 import { eventually } from './helpers/eventually.ts';
-import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
+import { api, signIn, type Person, matrixPeople, WHO, type Who } from './helpers/web-api.ts';
 import { LLM_STAND_IN_BASE, LLM_STAND_IN_KEY } from './vendor-stand-ins.ts';
 
-type Who = 'tenant_owner' | 'dm' | 'viewer' | 'outsider' | 'operator';
-const WHO: Who[] = ['tenant_owner', 'dm', 'viewer', 'outsider', 'operator'];
 
 let owner: Person;
 let tenant: string;
@@ -39,13 +37,7 @@ async function proposal(campaign: string, sourceId: string, targetId: string, ty
 beforeAll(async () => {
   owner = await signIn();
   tenant = owner.tenant;
-  people = {
-    tenant_owner: owner.token,
-    dm: (await memberOf(tenant, 'dm')).token,
-    viewer: (await memberOf(tenant, 'viewer')).token,
-    outsider: (await signIn()).token,
-    operator: ADMIN_KEY,
-  };
+  people = await matrixPeople(owner);
   const b = await signIn();
   const campaign = await newCampaign(b.token, b.tenant);
   other = {

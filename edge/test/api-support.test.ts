@@ -2,11 +2,8 @@ import { env } from 'cloudflare:workers';
 import { auditLog, createDb } from '@glyphoxa/db';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY } from './helpers/admin.ts';
-import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
+import { api, memberOf, signIn, type Person, matrixPeople, WHO, type Who } from './helpers/web-api.ts';
 
-type Who = 'tenant_owner' | 'dm' | 'viewer' | 'outsider' | 'operator';
-const WHO: Who[] = ['tenant_owner', 'dm', 'viewer', 'outsider', 'operator'];
 
 let owner: Person;
 let tenant: string;
@@ -18,13 +15,7 @@ const open = (token: string, t = tenant, body: unknown = { subject: 'Grimjaw wil
 beforeAll(async () => {
   owner = await signIn();
   tenant = owner.tenant;
-  people = {
-    tenant_owner: owner.token,
-    dm: (await memberOf(tenant, 'dm')).token,
-    viewer: (await memberOf(tenant, 'viewer')).token,
-    outsider: (await signIn()).token,
-    operator: ADMIN_KEY,
-  };
+  people = await matrixPeople(owner);
   ticketId = (await open(owner.token)).body.ticket.id;
 });
 

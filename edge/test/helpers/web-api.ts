@@ -3,7 +3,7 @@ import { createDb, insertSession, memberships, users, type MemberRole } from '@g
 import { eq } from 'drizzle-orm';
 import { signAccessToken } from '../../src/auth/access-token.ts';
 import { expect } from 'vitest';
-import { snowflake } from './admin.ts';
+import { ADMIN_KEY, snowflake } from './admin.ts';
 
 /** Calls /api/v1 with a bearer token, as the dashboard does. */
 export async function api(token: string, method: string, path: string, body?: unknown) {
@@ -77,4 +77,19 @@ export async function endedSession(tenantId: string, campaignId: string | null =
   } finally {
     await close();
   }
+}
+
+/** The principals a roles-matrix test calls a tenant's routes as. */
+export type Who = 'tenant_owner' | 'dm' | 'viewer' | 'outsider' | 'operator';
+export const WHO: Who[] = ['tenant_owner', 'dm', 'viewer', 'outsider', 'operator'];
+
+/** A token for each of them in `owner`'s tenant: new members for the roles, a stranger, the admin key. */
+export async function matrixPeople(owner: Person): Promise<Record<Who, string>> {
+  return {
+    tenant_owner: owner.token,
+    dm: (await memberOf(owner.tenant, 'dm')).token,
+    viewer: (await memberOf(owner.tenant, 'viewer')).token,
+    outsider: (await signIn()).token,
+    operator: ADMIN_KEY,
+  };
 }
