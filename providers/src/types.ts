@@ -52,6 +52,8 @@ export interface LlmRequest {
   maxTokens: number;
   /** Tools offered for this call, in each vendor's native tool-calling format. */
   tools?: LlmTool[];
+  /** `none`: the tools stay declared (the rounds refer to them) but the model must answer in words. Default `auto`. */
+  toolChoice?: 'auto' | 'none';
   /** This turn's tool rounds so far, after `messages`: the model continues from their results. */
   rounds?: ToolRound[];
   signal?: AbortSignal;

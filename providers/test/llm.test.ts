@@ -88,7 +88,7 @@ describe.each(vendors)('$kind LLM', ({ kind, start, path, midStream, keyOf }) =>
     expect(events.slice(0, -1).every((event) => event.type === 'text')).toBe(true);
     expect(events.at(-1)).toEqual({ type: 'usage', inputTokens: promptTokens(prompts[0]!), outputTokens: tokens(REPLY).length });
     // The vendor's wire shape carried the system prompt, the turns and the limit.
-    expect(prompts).toEqual([{ model: 'model-under-test', ...request, tools: [], results: [] }]);
+    expect(prompts).toEqual([{ model: 'model-under-test', ...request, tools: [], toolChoice: 'auto', results: [] }]);
   });
 
   it('offers tools in its native format, streams each call whole, and goes on from the results', async () => {
@@ -128,11 +128,16 @@ describe.each(vendors)('$kind LLM', ({ kind, start, path, midStream, keyOf }) =>
     // The conversation went on after the player's turn: the round's text, then each result, named.
     expect(prompts[1]!.messages.slice(0, 3)).toEqual(request.messages);
     expect(prompts[1]!.results.map((r) => r.name)).toEqual(['roll_dice', 'campaign_knowledge']);
+    expect(prompts.map((p) => p.toolChoice)).toEqual(['auto', 'auto']);
     expect(prompts[1]!.results[0]!.content).toBe('{"total":17}');
     // A failed call reads as one: by the vendor's flag, or (OpenAI has none) in its text.
     const failed = prompts[1]!.results[1]!;
     expect(failed.isError || failed.content === 'Error: Nothing is known about Phandalin').toBe(true);
     expect(failed.content).toContain('Nothing is known about Phandalin');
+
+    // Told to answer in words: the tools stay declared (the rounds name them), no call may come.
+    await collect(llm.stream({ ...request, tools, toolChoice: 'none', rounds: [{ text: 'Let me see.', calls: made, results }] }));
+    expect(prompts[2]).toMatchObject({ tools: ['roll_dice', 'campaign_knowledge'], toolChoice: 'none' });
   });
 
   it('calls the base URL it was given, with the key in the vendor header', async () => {

@@ -41,7 +41,10 @@ function messagesOf(request: LlmRequest): Anthropic.MessageParam[] {
 
 async function* messages(client: Anthropic, model: string, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
   const tools = request.tools?.length
-    ? { tools: request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: { ...tool.parameters, type: 'object' as const } })) }
+    ? {
+        tools: request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: { ...tool.parameters, type: 'object' as const } })),
+        tool_choice: { type: request.toolChoice ?? 'auto' },
+      }
     : {};
   const stream = await client.messages.create(
     { model, max_tokens: request.maxTokens, ...(request.system ? { system: request.system } : {}), messages: messagesOf(request), ...tools, stream: true },

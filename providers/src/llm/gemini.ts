@@ -1,4 +1,4 @@
-import { GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata } from '@google/genai';
+import { FunctionCallingConfigMode, GoogleGenAI, type Content, type GenerateContentResponseUsageMetadata } from '@google/genai';
 import type { ProviderEndpoint } from '@glyphoxa/protocol';
 import { requireKey } from '../endpoint.ts';
 import { createWarmer } from '../preconnect.ts';
@@ -42,7 +42,10 @@ function contentsOf(request: LlmRequest): Content[] {
 
 async function* generate(client: GoogleGenAI, model: string, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
   const tools = request.tools?.length
-    ? { tools: [{ functionDeclarations: request.tools.map((tool) => ({ name: tool.name, description: tool.description, parametersJsonSchema: tool.parameters })) }] }
+    ? {
+        tools: [{ functionDeclarations: request.tools.map((tool) => ({ name: tool.name, description: tool.description, parametersJsonSchema: tool.parameters })) }],
+        toolConfig: { functionCallingConfig: { mode: request.toolChoice === 'none' ? FunctionCallingConfigMode.NONE : FunctionCallingConfigMode.AUTO } },
+      }
     : {};
   const stream = await client.models.generateContentStream({
     model,

@@ -33,7 +33,10 @@ function messagesOf(request: LlmRequest): Message[] {
 
 async function* chat(client: OpenAI, model: string, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
   const tools = request.tools?.length
-    ? { tools: request.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } })) }
+    ? {
+        tools: request.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } })),
+        tool_choice: request.toolChoice ?? 'auto',
+      }
     : {};
   const stream = await client.chat.completions.create(
     {

@@ -27,6 +27,7 @@ interface MessagesBody {
   system?: string | Array<{ type: string; text: string }>;
   messages?: Array<{ role: 'user' | 'assistant'; content: string | Block[] }>;
   tools?: Array<{ name: string; input_schema?: { type?: string } }>;
+  tool_choice?: { type: string };
   stream?: unknown;
 }
 
@@ -79,12 +80,17 @@ function messages(body: MessagesBody, reply: ReplyScript): Reply {
   }
   if (body.stream !== true) throw new Error('this stand-in streams only (stream: true)');
   if (body.tools?.some((tool) => tool.input_schema?.type !== 'object')) throw new Error('tools.input_schema: the type must be "object"');
+  // As the API refuses it: tool blocks in the conversation need the tools declared.
+  if (!body.tools?.length && body.messages.some((m) => typeof m.content !== 'string' && m.content.some((b) => b.type === 'tool_use' || b.type === 'tool_result'))) {
+    throw new Error('Requests which include `tool_use` or `tool_result` blocks must define tools.');
+  }
   const prompt: Prompt = {
     model: body.model,
     system: body.system === undefined ? '' : text(body.system as Block[] | string),
     messages: body.messages.map((message) => ({ role: message.role, content: text(message.content) })),
     maxTokens: body.max_tokens,
     tools: (body.tools ?? []).map((tool) => tool.name),
+    toolChoice: body.tool_choice?.type === 'none' ? 'none' : 'auto',
     results: toolResults(body.messages),
   };
   const answer = scripted(reply, prompt);

@@ -29,6 +29,7 @@ interface GenerateBody {
   systemInstruction?: Content;
   generationConfig?: { maxOutputTokens?: number };
   tools?: Array<{ functionDeclarations?: Array<{ name: string }> }>;
+  toolConfig?: { functionCallingConfig?: { mode?: string } };
 }
 
 /** What this stand-in signs its function calls with; a call sent back without it is refused, as Gemini 3 refuses one. */
@@ -90,6 +91,7 @@ function generate(model: string, body: GenerateBody, reply: ReplyScript, perChun
     messages: body.contents.map((content) => ({ role: content.role === 'model' ? 'assistant' : 'user', content: text(content) })),
     maxTokens: body.generationConfig?.maxOutputTokens ?? Infinity,
     tools: (body.tools ?? []).flatMap((tool) => (tool.functionDeclarations ?? []).map((declaration) => declaration.name)),
+    toolChoice: body.toolConfig?.functionCallingConfig?.mode === 'NONE' ? 'none' : 'auto',
     results: toolResults(body.contents),
   };
   const answer = scripted(reply, prompt);

@@ -55,6 +55,7 @@ interface ChatBody {
   model?: unknown;
   messages?: ChatMessageBody[];
   tools?: Array<{ type: string; function: { name: string } }>;
+  tool_choice?: 'auto' | 'none' | 'required';
   stream?: unknown;
   stream_options?: { include_usage?: boolean };
   max_tokens?: number;
@@ -129,6 +130,7 @@ function chat(body: ChatBody, reply: ReplyScript): Reply {
     messages: body.messages.flatMap((message) => (message.role === 'user' || message.role === 'assistant' ? [{ role: message.role, content: message.content ?? '' }] : [])),
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? Infinity,
     tools: (body.tools ?? []).map((tool) => tool.function.name),
+    toolChoice: body.tool_choice === 'none' ? 'none' : 'auto',
     results: toolResults(body.messages),
   };
   const { text, calls } = scripted(reply, prompt);

@@ -22,6 +22,8 @@ export interface Prompt {
   maxTokens: number;
   /** Names of the tools offered with the request. */
   tools: string[];
+  /** `none`: tools declared, but the model may not call one. */
+  toolChoice: 'auto' | 'none';
   /** Every tool result in the conversation, oldest first. */
   results: PromptToolResult[];
 }
@@ -42,8 +44,8 @@ export const callId = () => String(++calls);
 export function scripted(reply: ReplyScript, prompt: Prompt): { text: string; calls: ToolCallingReply['calls'] } {
   const answer = reply(prompt);
   if (typeof answer === 'string') return { text: answer, calls: [] };
-  const unoffered = answer.calls.find((call) => !prompt.tools.includes(call.name));
-  if (unoffered) throw new Error(`the model cannot call ${unoffered.name}: it was not offered (tools: ${prompt.tools.join(', ') || 'none'})`);
+  const unoffered = answer.calls.find((call) => prompt.toolChoice === 'none' || !prompt.tools.includes(call.name));
+  if (unoffered) throw new Error(`the model cannot call ${unoffered.name}: it was not offered (tools: ${prompt.tools.join(', ') || 'none'}, choice ${prompt.toolChoice})`);
   return { text: answer.text ?? '', calls: answer.calls };
 }
 /**
