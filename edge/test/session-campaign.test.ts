@@ -44,6 +44,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
             knowledgeScope: ['Phandalin', 'the Lords Alliance'],
             secretKnowledge: 'He knows where Gundren was taken.',
             behaviorRules: ['Never abandons a companion.'],
+            tools: ['roll_dice'],
           },
           { name: 'Narrator', voice, gmHelper: true },
         ],
@@ -75,7 +76,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     const assignment = await assignmentOf(res.body.session.id);
     expect(assignment.campaign_id).toBe(campaignId);
     expect(assignment.npcs).toEqual([
-      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false, knowledge_scope: [], behavior_rules: [] },
+      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false, knowledge_scope: [], behavior_rules: [], tools: [] },
       {
         id: expect.any(String),
         name: 'Sildar',
@@ -90,6 +91,8 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
         knowledge_scope: ['Phandalin', 'the Lords Alliance'],
         secret_knowledge: 'He knows where Gundren was taken.',
         behavior_rules: ['Never abandons a companion.'],
+        // The tools it may call mid-turn go with it too.
+        tools: ['roll_dice'],
       },
     ]);
     expect(assignment.entities.map((e) => e.name).sort()).toEqual(['Glass Staff', 'Phandalin']);

@@ -18,6 +18,10 @@ export function geminiLlm(endpoint: ProviderEndpoint, options?: ResilienceOption
   return { name, warm: createWarmer(endpoint.base_url), stream: (request) => resilience.stream(request.signal, (signal) => generate(client, endpoint.model, request, signal)) };
 }
 
+/** Ids made up here for calls Gemini sent without one: never sent back, as Gemini did not issue them. */
+const LOCAL_CALL_ID = 'local-call-';
+const vendorId = (id: string) => (id.startsWith(LOCAL_CALL_ID) ? {} : { id });
+
 /**
  * The conversation, then each tool round as a model turn of `functionCall` parts (with the
  * thought signatures Gemini asks back) and a user turn of their `functionResponse`s.
@@ -29,12 +33,12 @@ function contentsOf(request: LlmRequest): Content[] {
       role: 'model',
       parts: [
         ...(round.text ? [{ text: round.text }] : []),
-        ...round.calls.map((call) => ({ functionCall: { id: call.id, name: call.name, args: call.arguments }, ...(call.signature ? { thoughtSignature: call.signature } : {}) })),
+        ...round.calls.map((call) => ({ functionCall: { ...vendorId(call.id), name: call.name, args: call.arguments }, ...(call.signature ? { thoughtSignature: call.signature } : {}) })),
       ],
     },
     {
       role: 'user',
-      parts: round.results.map((result) => ({ functionResponse: { id: result.id, name: result.name, response: result.isError ? { error: result.content } : { output: result.content } } })),
+      parts: round.results.map((result) => ({ functionResponse: { ...vendorId(result.id), name: result.name, response: result.isError ? { error: result.content } : { output: result.content } } })),
     },
   ]);
   return [...conversation, ...rounds];
@@ -62,7 +66,7 @@ async function* generate(client: GoogleGenAI, model: string, request: LlmRequest
     // Gemini sends each function call whole, in one part.
     for (const part of parts) {
       if (!part.functionCall?.name) continue;
-      const call = { id: part.functionCall.id || `call_${calls}`, name: part.functionCall.name, arguments: part.functionCall.args ?? {} };
+      const call = { id: part.functionCall.id || `${LOCAL_CALL_ID}${calls}`, name: part.functionCall.name, arguments: part.functionCall.args ?? {} };
       calls += 1;
       yield { type: 'tool_call', call: part.thoughtSignature ? { ...call, signature: part.thoughtSignature } : call };
     }

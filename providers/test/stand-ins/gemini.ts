@@ -73,6 +73,8 @@ function toolResults(contents: Content[]): PromptToolResult[] {
   const parts = contents.flatMap((content) => content.parts ?? []);
   for (const part of parts) {
     if (part.functionCall && part.thoughtSignature !== SIGNATURE) throw new Error(`Function call ${part.functionCall.name} is missing its thought_signature`);
+    // This stand-in, like the Gemini API, issues no call ids: one sent back was made up by the client.
+    if (part.functionCall?.id !== undefined || part.functionResponse?.id !== undefined) throw new Error('function call ids were not issued by this API');
   }
   return parts.flatMap((part) => {
     const response = part.functionResponse;
