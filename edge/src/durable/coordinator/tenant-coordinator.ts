@@ -13,7 +13,7 @@ import { CoalescedWrites } from '../coalesced-writes.ts';
 import { ControlObject } from '../control-object.ts';
 import { poolOf } from '../fleet/placement.ts';
 import { refuse, succeed, type Outcome, type Refusal } from '../outcome.ts';
-import { fleetOf } from '../stubs.ts';
+import { fleetOf, flushWriterOf } from '../stubs.ts';
 import { admit } from './admission.ts';
 import { quotaStep } from './quota.ts';
 import { nextAlarm } from './schedule.ts';
@@ -62,7 +62,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
-    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env));
+    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env), (flush) => flushWriterOf(env).flush(flush));
   }
 
   /** The tenant this coordinator serves: the name it is addressed by. */
