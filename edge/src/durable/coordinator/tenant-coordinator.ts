@@ -43,6 +43,8 @@ const USAGE_FIELDS = { llmTokens: 'llm_tokens', sttSeconds: 'stt_seconds', ttsCh
 
 /** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
 const ENDED_RETENTION_MS = 24 * 3600_000;
+/** How often the alarm forgets what is past `ENDED_RETENTION_MS`: an hour late costs nothing, and each purge is statements a fresh object parses anew. */
+const PURGE_EVERY_MS = 3600_000;
 
 /**
  * One per tenant (addressed by its id): the single writer of the tenant's live sessions.
@@ -326,7 +328,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       if (this.ledger.flushDue(now, this.config.usageFlushIntervalMs)) await this.ledger.flushAndRead(now);
       // After the flush, whose read-back of the month's hours it uses.
       await this.enforceQuota(now);
-      this.store.purgeEnded(now - ENDED_RETENTION_MS);
+      this.store.purgeEnded(now - ENDED_RETENTION_MS, now, PURGE_EVERY_MS);
     } catch (error) {
       this.log.error('coordinator alarm failed; retrying', { error: String(error) });
     }
