@@ -13,7 +13,7 @@ import { CoalescedWrites } from '../coalesced-writes.ts';
 import { ControlObject } from '../control-object.ts';
 import { poolOf } from '../fleet/placement.ts';
 import { refuse, succeed, type Outcome, type Refusal } from '../outcome.ts';
-import { fleetOf } from '../stubs.ts';
+import { fleetOf, flushWriterOf } from '../stubs.ts';
 import { admit, sessionsThisMonth } from './admission.ts';
 import { quotaStep } from './quota.ts';
 import { nextAlarm } from './schedule.ts';
@@ -43,6 +43,8 @@ const USAGE_FIELDS = { llmTokens: 'llm_tokens', sttSeconds: 'stt_seconds', ttsCh
 
 /** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
 const ENDED_RETENTION_MS = 24 * 3600_000;
+/** How often the alarm forgets what is past `ENDED_RETENTION_MS`: an hour late costs nothing, and each purge is statements a fresh object parses anew. */
+const PURGE_EVERY_MS = 3600_000;
 
 /**
  * One per tenant (addressed by its id): the single writer of the tenant's live sessions.
@@ -62,7 +64,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
-    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env));
+    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env), (flush) => flushWriterOf(env).flush(flush));
   }
 
   /** The tenant this coordinator serves: the name it is addressed by. */
@@ -349,7 +351,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       if (this.ledger.flushDue(now, this.config.usageFlushIntervalMs)) await this.ledger.flushAndRead(now);
       // After the flush, whose read-back of the month's hours it uses.
       await this.enforceQuota(now);
-      this.store.purgeEnded(now - ENDED_RETENTION_MS);
+      this.store.purgeEnded(now - ENDED_RETENTION_MS, now, PURGE_EVERY_MS);
     } catch (error) {
       this.log.error('coordinator alarm failed; retrying', { error: String(error) });
     }
