@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
-import { createCampaign, createDb, listRelationships, listSessionEntries, sessionEntries, withTenant } from '@glyphoxa/db';
-import type { NpcRoster, StartSession } from '@glyphoxa/protocol';
+import { addRelationship, createCampaign, createDb, listRelationships, listSessionEntries, sessionEntries, withTenant } from '@glyphoxa/db';
+import type { CampaignFacts, NpcRoster, StartSession } from '@glyphoxa/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorOf } from '../src/durable/stubs.ts';
@@ -165,6 +165,42 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     const removed = rosterOf();
     await api(ADMIN_KEY, 'DELETE', `/tenants/${tenant}/npcs/${created.body.npc.id}`);
     expect((await removed).npcs.map((n) => n.name)).toEqual(['Narrator', 'Sildar']);
+    await admin('POST', `/sessions/${sessionId}/stop`);
+  });
+
+  it('hands a running session its facts anew when the DM changes an entity or a relationship, confirmed ones only', async () => {
+    const sessionId = (await start()).body.session.id as string;
+    expect((await assignmentOf(sessionId)).relationships ?? []).toEqual([]);
+    const factsOf = () => node.next((m): m is CampaignFacts => m.type === 'campaign_facts' && m.session_id === sessionId);
+    const relation = (f: Pick<CampaignFacts, 'relationships'>) => (f.relationships ?? []).map((r) => `${r.source} ${r.type} ${r.target}`).sort();
+
+    let told = factsOf();
+    const manor = await api(ADMIN_KEY, 'POST', `/tenants/${tenant}/campaigns/${campaignId}/entities`, { name: 'Tresendar Manor', type: 'location', description: 'A ruined manor above Phandalin.' });
+    expect(manor.status).toBe(201);
+    expect((await told).entities.find((e) => e.name === 'Tresendar Manor')).toEqual({ name: 'Tresendar Manor', type: 'location', description: 'A ruined manor above Phandalin.', tags: [] });
+
+    const phandalin = (await api(ADMIN_KEY, 'GET', `/tenants/${tenant}/campaigns/${campaignId}/entities?limit=10`)).body.entities.find((e: { name: string }) => e.name === 'Phandalin');
+    told = factsOf();
+    await api(ADMIN_KEY, 'POST', `/tenants/${tenant}/campaigns/${campaignId}/relationships`, { source_id: manor.body.entity.id, target_id: phandalin.id, type: 'looms_over', bidirectional: false });
+    expect(relation(await told)).toEqual(['Tresendar Manor looms_over Phandalin']);
+
+    // A proposal is not told; accepting it is.
+    const glass = (await api(ADMIN_KEY, 'GET', `/tenants/${tenant}/campaigns/${campaignId}/entities?limit=10`)).body.entities.find((e: { name: string }) => e.name === 'Glass Staff');
+    const proposal = await addRelationship(db, tenant, campaignId, { sourceId: manor.body.entity.id, targetId: glass.id, type: 'hides', source: 'transcript', confidence: 0.5 });
+    told = factsOf();
+    expect((await api(ADMIN_KEY, 'POST', `/tenants/${tenant}/relationships/${proposal!.id}/accept`)).status).toBe(200);
+    expect(relation(await told)).toEqual(['Tresendar Manor hides Glass Staff', 'Tresendar Manor looms_over Phandalin']);
+    // The next session starts with them.
+    const next = (await start()).body.session.id as string;
+    expect(relation(await assignmentOf(next))).toEqual(['Tresendar Manor hides Glass Staff', 'Tresendar Manor looms_over Phandalin']);
+    await admin('POST', `/sessions/${next}/stop`);
+
+    // Removing the entity takes its relationships from the session too.
+    told = factsOf();
+    await api(ADMIN_KEY, 'DELETE', `/tenants/${tenant}/entities/${manor.body.entity.id}`);
+    const after = await told;
+    expect(after.entities.map((e) => e.name).sort()).toEqual(['Glass Staff', 'Phandalin']);
+    expect(relation(after)).toEqual([]);
     await admin('POST', `/sessions/${sessionId}/stop`);
   });
 

@@ -1,4 +1,4 @@
-import { errorMessage, type Logger, type NpcDefinition, type StartSession, type TranscriptEntry } from '@glyphoxa/protocol';
+import { errorMessage, type CampaignFacts, type Logger, type NpcDefinition, type StartSession, type TranscriptEntry } from '@glyphoxa/protocol';
 import type { LlmProvider, SttProvider, TtsProvider } from '@glyphoxa/providers';
 import type { Mixer } from '../audio/mixer.ts';
 import { detectAddressee } from './addressee.ts';
@@ -68,6 +68,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
   const count = options.count ?? (() => {});
   const heardThrough = options.heardThrough ?? (() => performance.now());
   const memory = createConversationMemory();
+  /** The campaign's facts: the assignment's, until the DM changes them (`replaceFacts`). */
+  let facts: Pick<CampaignFacts, 'entities' | 'relationships'> = { entities: assignment.entities, relationships: assignment.relationships ?? [] };
   const tracker = createConversationTracker();
   const open = new Map<string, OpenTurn>();
   const turns = new Set<AbortController>();
@@ -241,7 +243,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     llm: providers.llm!,
     request: buildTurnRequest({
       npc,
-      entities: assignment.entities,
+      entities: facts.entities,
+      relationships: facts.relationships,
       memory,
       dmUserId: assignment.started_by,
       heard: { speaker_id: speaker.id, speaker_name: speaker.name, text, at: new Date().toISOString() },
@@ -340,6 +343,11 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       void speak(npc, { kind: 'verbatim', text }, new AbortController());
     },
     silence,
+
+    /** The campaign's facts as the DM changed them: turns built from now on use them. */
+    replaceFacts(next: Pick<CampaignFacts, 'entities' | 'relationships'>) {
+      facts = { entities: next.entities, relationships: next.relationships ?? [] };
+    },
 
     close() {
       closed = true;

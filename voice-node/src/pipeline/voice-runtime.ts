@@ -111,6 +111,10 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
         roster.replace(npcs);
         log.info('npc roster replaced', { npcs: npcs.length });
       },
+      replaceFacts: (facts) => {
+        pipeline?.replaceFacts(facts);
+        log.info('campaign facts replaced', { entities: facts.entities.length, relationships: facts.relationships?.length ?? 0 });
+      },
       stop: close,
     };
     return runtime;

@@ -1,7 +1,7 @@
 import { appendSessionEntries, insertSession, periodOf, proposeFromTranscript, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
-import { loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
+import { loadCampaignFacts, loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
 import { tenantBotToken } from '../../discord/bot-token.ts';
 import { discordRest } from '../../discord/rest.ts';
 import type { Bindings } from '../../env.ts';
@@ -270,13 +270,33 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
    * from the next turn without a restart. Answers how many sessions were told.
    */
   async npcsChanged(campaignId: string): Promise<number> {
-    const running = this.store.live().filter((s) => s.campaignId === campaignId && s.nodeId !== null);
+    const running = this.runningIn(campaignId);
     if (running.length === 0) return 0;
     const npcs = await this.database.run((db) => loadNpcDefinitions(db, this.tenantId, campaignId));
     if (!npcs) return 0;
     for (const s of running) await fleetOf(this.env, s.pool).notify(s.nodeId!, { type: 'npc_roster', session_id: s.id, npcs });
     this.log.info('npc roster relayed', { campaign_id: campaignId, sessions: running.length, npcs: npcs.length });
     return running.length;
+  }
+
+  /**
+   * The DM changed a campaign's entities or relationships: as with `npcsChanged`, each
+   * running session of it gets its facts anew, so NPCs know of the change from their next
+   * turn. Lore needs no relay: the knowledge tool reads it from Postgres at each call.
+   */
+  async knowledgeChanged(campaignId: string): Promise<number> {
+    const running = this.runningIn(campaignId);
+    if (running.length === 0) return 0;
+    const facts = await this.database.run((db) => loadCampaignFacts(db, this.tenantId, campaignId));
+    if (!facts) return 0;
+    for (const s of running) await fleetOf(this.env, s.pool).notify(s.nodeId!, { type: 'campaign_facts', session_id: s.id, ...facts });
+    this.log.info('campaign facts relayed', { campaign_id: campaignId, sessions: running.length, entities: facts.entities.length, relationships: facts.relationships.length });
+    return running.length;
+  }
+
+  /** The campaign's sessions placed on a node (one still pending placement gets the change at its start). */
+  private runningIn(campaignId: string): LiveSession[] {
+    return this.store.live().filter((s) => s.campaignId === campaignId && s.nodeId !== null);
   }
 
   /** Relays a DM's NPC command to the node running the session. */
