@@ -8,7 +8,7 @@ import { ADMIN_KEY, admin, snowflake, uniqueTenantId } from './helpers/admin.ts'
 import { eventually } from './helpers/eventually.ts';
 import { TestNode } from './helpers/test-node.ts';
 import { api } from './helpers/web-api.ts';
-import { LLM_STAND_IN_BASE } from './vendor-stand-ins.ts';
+import { LLM_STAND_IN_BASE, LLM_STAND_IN_KEY } from './vendor-stand-ins.ts';
 
 const voice = { provider: 'elevenlabs', voice_id: 'pNInz6obpgDQGcFmaJgB', pitch: -2, speed: 0.9 };
 
@@ -59,7 +59,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     expect(put.status).toBe(200);
     await admin('PUT', `/tenants/${tenant}/providers/tts`, { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' });
     // The edge's own (campaign memory): its key must never travel to a node.
-    const embeddings = await admin('PUT', `/tenants/${tenant}/providers/embeddings`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'text-embedding-3-small', api_key: 'sk-embed-secret' });
+    const embeddings = await admin('PUT', `/tenants/${tenant}/providers/embeddings`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'text-embedding-3-small', api_key: LLM_STAND_IN_KEY });
     expect(embeddings.status).toBe(200);
   });
   afterAll(async () => {
@@ -99,7 +99,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
       llm: { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'gpt-4o-mini', api_key: 'sk-live-secret' },
       tts: { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' },
     });
-    expect(JSON.stringify(assignment)).not.toContain('sk-embed-secret');
+    expect(JSON.stringify(assignment)).not.toContain(LLM_STAND_IN_KEY);
 
     // Discord autocomplete gets the names from the coordinator.
     const names = await coordinatorOf(env, tenant).npcNames(res.body.session.guild_id);
@@ -204,7 +204,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     await admin('POST', `/sessions/${sessionId}/stop`);
   });
 
-  it('turns the ended session\'s lines naming two entities into relationship proposals for the DM', async () => {
+  it('turns the ended session\'s lines naming two entities into relationship proposals for the DM, and its transcript into memory', async () => {
     const sessionId = (await start()).body.session.id as string;
     await assignmentOf(sessionId);
     const at = Date.now();
@@ -228,5 +228,15 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     ]);
     // Nothing the DM has to accept is confirmed on its own.
     expect(await listRelationships(db, tenant, campaignId, { confirmed: true, offset: 0, limit: 100 })).toEqual(confirmedBefore);
+
+    // The tenant has an embeddings provider: the transcript becomes the campaign's memory, searched by meaning.
+    const remembered = await eventually('the session remembered', async () => {
+      const found = (await api(ADMIN_KEY, 'GET', `/tenants/${tenant}/campaigns/${campaignId}/memory?q=${encodeURIComponent('carrying the staff to Phandalin')}&limit=5`)).body.hits as Array<{ session_id: string | null }> | undefined;
+      const mine = found?.filter((hit) => hit.session_id === sessionId) ?? [];
+      return mine.length > 0 && mine;
+    }, { timeoutMs: 20_000 });
+    expect(remembered).toEqual([
+      { id: expect.any(Number), source: 'transcript', session_id: sessionId, lore_document_id: null, position: 0, content: 'Vex: We carry the glass staff back to Phandalin.\n\nVex: Phandalin at last.', distance: expect.any(Number) },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
-import { appendSessionEntries, insertSession, periodOf, proposeFromTranscript, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
+import { appendSessionEntries, insertSession, listTenantProviders, periodOf, proposeFromTranscript, rememberSession, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
 import { loadCampaignFacts, loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
+import { tenantEmbedder } from '../../campaign/tenant-embedder.ts';
 import { tenantBotToken } from '../../discord/bot-token.ts';
 import { discordRest } from '../../discord/rest.ts';
 import type { Bindings } from '../../env.ts';
@@ -22,6 +23,9 @@ import { liveLine, liveSessionOf, type LiveListener } from './live-transcript.ts
 import { CoordinatorStore, lastSign, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
 import { UsageLedger } from './usage-ledger.ts';
 import { billingMode } from '../../billing/mode.ts';
+
+/** How long embedding an ended session's transcript may take, provider calls included. */
+const REMEMBER_DEADLINE_MS = 120_000;
 
 export interface StartRequest {
   guild_id: string;
@@ -432,21 +436,33 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
     await this.ledger.flush().catch(() => this.armAlarm());
     // After the answer: the DM's stop does not wait on reading the transcript.
-    if (session.campaignId) this.ctx.waitUntil(this.proposeRelationships(sessionId));
+    if (session.campaignId) this.ctx.waitUntil(this.learnFromSession(sessionId));
   }
 
   /**
    * The ended session's transcript, once the lines still queued are stored (an empty
-   * batch settles after them), becomes relationship proposals for the DM. A failure
-   * only loses proposals, so it is logged rather than raised.
+   * batch settles after them), becomes relationship proposals for the DM and, when the
+   * tenant has an embeddings provider, the campaign's memory (embedded passages). A
+   * failure only loses proposals or memory, so it is logged rather than raised.
    */
-  private async proposeRelationships(sessionId: string): Promise<void> {
+  private async learnFromSession(sessionId: string): Promise<void> {
     try {
       await this.transcripts.add([]);
       const made = await this.database.run((db) => proposeFromTranscript(db, this.tenantId, sessionId));
       if (made > 0) this.log.info('relationship proposals made', { session_id: sessionId, proposals: made });
     } catch (error) {
       this.log.warn('relationship proposals not made', { session_id: sessionId, error: String(error) });
+    }
+    try {
+      const providers = await this.database.run((db) => listTenantProviders(db, this.tenantId));
+      const embedder = await tenantEmbedder(this.env.SECRET_KEYS, providers);
+      if (!embedder) return;
+      // The provider is called between this call's two transactions: a long transcript takes it a while.
+      if (await this.database.run((db) => rememberSession(db, this.tenantId, sessionId, embedder), REMEMBER_DEADLINE_MS)) {
+        this.log.info('session remembered', { session_id: sessionId });
+      }
+    } catch (error) {
+      this.log.warn('session not remembered', { session_id: sessionId, error: String(error) });
     }
   }
 
