@@ -70,6 +70,12 @@ const edgeMessages: Record<EdgeMessage['type'] | 'npc_command_speak', EdgeMessag
   stop_session: { type: 'stop_session', session_id: SESSION, reason: 'quota' },
   npc_command: { type: 'npc_command', request_id: 'r1', session_id: SESSION, action: 'mute', name: 'Grimble' },
   npc_roster: { type: 'npc_roster', session_id: SESSION, npcs: [npc] },
+  campaign_facts: {
+    type: 'campaign_facts',
+    session_id: SESSION,
+    entities: [{ name: 'The Rusty Flagon', type: 'location', description: 'A tavern by the docks.', tags: ['tavern'] }, { name: 'Grimble', type: 'npc', description: 'Its keeper.', tags: [] }],
+    relationships: [{ source: 'Grimble', type: 'runs', target: 'The Rusty Flagon', bidirectional: false }],
+  },
   npc_command_speak: {
     type: 'npc_command',
     request_id: 'r2',

@@ -110,9 +110,13 @@ export function nearestChunks(db: Db, tenantId: string, campaignId: string, quer
   });
 }
 
+/** Passages per embeddings request: a long transcript goes in several, each well within a provider's input limits. */
+const EMBED_BATCH = 64;
+
 async function embedAll(embedder: Embedder, texts: string[]): Promise<number[][]> {
   if (texts.length === 0) return [];
-  const vectors = await embedder.embed(texts);
+  const vectors: number[][] = [];
+  for (const batch of inChunks(texts, EMBED_BATCH)) vectors.push(...(await embedder.embed(batch)));
   const wrong = vectors.find((vector) => vector.length !== EMBEDDING_DIMENSIONS);
   if (wrong) throw new EmbeddingLengthError(wrong.length);
   if (vectors.length !== texts.length) throw new Error(`the embeddings provider returned ${vectors.length} vectors for ${texts.length} passages`);

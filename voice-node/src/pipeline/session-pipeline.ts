@@ -1,4 +1,4 @@
-import { errorMessage, MAX_TEXT_LENGTH, type Logger, type NpcDefinition, type StartSession, type TranscriptEntry } from '@glyphoxa/protocol';
+import { errorMessage, MAX_TEXT_LENGTH, type CampaignFacts, type Logger, type NpcDefinition, type StartSession, type TranscriptEntry } from '@glyphoxa/protocol';
 import type { LlmProvider, LlmToolCall, SttProvider, TtsProvider } from '@glyphoxa/providers';
 import type { NpcToolbelt, ToolOutcome } from '../npc-tools/npc-toolbelt.ts';
 import type { Mixer } from '../audio/mixer.ts';
@@ -79,6 +79,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
   const count = options.count ?? (() => {});
   const heardThrough = options.heardThrough ?? (() => performance.now());
   const memory = createConversationMemory();
+  /** The campaign's facts: the assignment's, until the DM changes them (`replaceFacts`). */
+  let facts: Pick<CampaignFacts, 'entities' | 'relationships'> = { entities: assignment.entities, relationships: assignment.relationships ?? [] };
   const tracker = createConversationTracker();
   const open = new Map<string, OpenTurn>();
   const turns = new Set<AbortController>();
@@ -278,7 +280,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     tools: turnTools(npc, release),
     request: buildTurnRequest({
       npc,
-      entities: assignment.entities,
+      entities: facts.entities,
+      relationships: facts.relationships,
       memory,
       dmUserId: assignment.started_by,
       heard: { speaker_id: speaker.id, speaker_name: speaker.name, text, at: new Date().toISOString() },
@@ -377,6 +380,11 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
       void speak(npc, { kind: 'verbatim', text }, new AbortController());
     },
     silence,
+
+    /** The campaign's facts as the DM changed them: turns built from now on use them. */
+    replaceFacts(next: Pick<CampaignFacts, 'entities' | 'relationships'>) {
+      facts = { entities: next.entities, relationships: next.relationships ?? [] };
+    },
 
     close() {
       closed = true;

@@ -127,6 +127,10 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
         toolbox.warm(npcs);
         log.info('npc roster replaced', { npcs: npcs.length });
       },
+      replaceFacts: (facts) => {
+        pipeline?.replaceFacts(facts);
+        log.info('campaign facts replaced', { entities: facts.entities.length, relationships: facts.relationships?.length ?? 0 });
+      },
       stop: close,
     };
     return runtime;

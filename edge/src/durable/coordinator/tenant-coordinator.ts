@@ -1,7 +1,8 @@
-import { appendSessionEntries, insertSession, periodOf, proposeFromTranscript, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
+import { appendSessionEntries, insertSession, listTenantProviders, periodOf, proposeFromTranscript, rememberSession, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
-import { loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
+import { loadCampaignFacts, loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
+import { tenantEmbedder } from '../../campaign/tenant-embedder.ts';
 import { tenantBotToken } from '../../discord/bot-token.ts';
 import { discordRest } from '../../discord/rest.ts';
 import type { Bindings } from '../../env.ts';
@@ -22,6 +23,9 @@ import { liveLine, liveSessionOf, type LiveListener } from './live-transcript.ts
 import { CoordinatorStore, lastSign, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
 import { UsageLedger } from './usage-ledger.ts';
 import { billingMode } from '../../billing/mode.ts';
+
+/** How long embedding an ended session's transcript may take, provider calls included. */
+const REMEMBER_DEADLINE_MS = 120_000;
 
 export interface StartRequest {
   guild_id: string;
@@ -295,13 +299,33 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
    * from the next turn without a restart. Answers how many sessions were told.
    */
   async npcsChanged(campaignId: string): Promise<number> {
-    const running = this.store.live().filter((s) => s.campaignId === campaignId && s.nodeId !== null);
+    const running = this.runningIn(campaignId);
     if (running.length === 0) return 0;
     const npcs = await this.database.run((db) => loadNpcDefinitions(db, this.tenantId, campaignId));
     if (!npcs) return 0;
     for (const s of running) await fleetOf(this.env, s.pool).notify(s.nodeId!, { type: 'npc_roster', session_id: s.id, npcs });
     this.log.info('npc roster relayed', { campaign_id: campaignId, sessions: running.length, npcs: npcs.length });
     return running.length;
+  }
+
+  /**
+   * The DM changed a campaign's entities or relationships: as with `npcsChanged`, each
+   * running session of it gets its facts anew, so NPCs know of the change from their next
+   * turn. Lore needs no relay: the knowledge tool reads it from Postgres at each call.
+   */
+  async knowledgeChanged(campaignId: string): Promise<number> {
+    const running = this.runningIn(campaignId);
+    if (running.length === 0) return 0;
+    const facts = await this.database.run((db) => loadCampaignFacts(db, this.tenantId, campaignId));
+    if (!facts) return 0;
+    for (const s of running) await fleetOf(this.env, s.pool).notify(s.nodeId!, { type: 'campaign_facts', session_id: s.id, ...facts });
+    this.log.info('campaign facts relayed', { campaign_id: campaignId, sessions: running.length, entities: facts.entities.length, relationships: facts.relationships.length });
+    return running.length;
+  }
+
+  /** The campaign's sessions placed on a node (one still pending placement gets the change at its start). */
+  private runningIn(campaignId: string): LiveSession[] {
+    return this.store.live().filter((s) => s.campaignId === campaignId && s.nodeId !== null);
   }
 
   /** Relays a DM's NPC command to the node running the session. */
@@ -437,21 +461,33 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
     await this.ledger.flush().catch(() => this.armAlarm());
     // After the answer: the DM's stop does not wait on reading the transcript.
-    if (session.campaignId) this.ctx.waitUntil(this.proposeRelationships(sessionId));
+    if (session.campaignId) this.ctx.waitUntil(this.learnFromSession(sessionId));
   }
 
   /**
    * The ended session's transcript, once the lines still queued are stored (an empty
-   * batch settles after them), becomes relationship proposals for the DM. A failure
-   * only loses proposals, so it is logged rather than raised.
+   * batch settles after them), becomes relationship proposals for the DM and, when the
+   * tenant has an embeddings provider, the campaign's memory (embedded passages). A
+   * failure only loses proposals or memory, so it is logged rather than raised.
    */
-  private async proposeRelationships(sessionId: string): Promise<void> {
+  private async learnFromSession(sessionId: string): Promise<void> {
     try {
       await this.transcripts.add([]);
       const made = await this.database.run((db) => proposeFromTranscript(db, this.tenantId, sessionId));
       if (made > 0) this.log.info('relationship proposals made', { session_id: sessionId, proposals: made });
     } catch (error) {
       this.log.warn('relationship proposals not made', { session_id: sessionId, error: String(error) });
+    }
+    try {
+      const providers = await this.database.run((db) => listTenantProviders(db, this.tenantId));
+      const embedder = await tenantEmbedder(this.env.SECRET_KEYS, providers);
+      if (!embedder) return;
+      // The provider is called between this call's two transactions: a long transcript takes it a while.
+      if (await this.database.run((db) => rememberSession(db, this.tenantId, sessionId, embedder), REMEMBER_DEADLINE_MS)) {
+        this.log.info('session remembered', { session_id: sessionId });
+      }
+    } catch (error) {
+      this.log.warn('session not remembered', { session_id: sessionId, error: String(error) });
     }
   }
 

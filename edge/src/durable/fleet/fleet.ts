@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   transcriptHead,
   type EdgeMessage,
+  type CampaignFacts,
   type Logger,
   type NodeMessage,
   type NpcCommand,
@@ -249,8 +250,8 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     return this.requests.request(nodeId, ws && ((requestId) => this.send(ws, { ...command, request_id: requestId })));
   }
 
-  /** A one-way message about a session the node runs: a notice for the table, or the session's NPCs anew. */
-  notify(nodeId: string, message: SessionNotice | NpcRoster): void {
+  /** A one-way message about a session the node runs: a notice for the table, or the session's NPCs or facts anew. */
+  notify(nodeId: string, message: SessionNotice | NpcRoster | CampaignFacts): void {
     for (const ws of this.sockets(nodeId)) this.send(ws, message);
   }
 
