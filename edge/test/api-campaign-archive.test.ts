@@ -1,8 +1,9 @@
 import { env, exports } from 'cloudflare:workers';
-import { addLoreDocument, addRelationship, appendSessionEntries, createCampaign, createDb, findEntityByName, listCampaigns } from '@glyphoxa/db';
+import { addLoreDocument, addRelationship, appendSessionEntries, createCampaign, createDb, EMBEDDING_DIMENSIONS, findEntityByName, listCampaigns, nearestChunks, rememberLoreDocument, rememberSession } from '@glyphoxa/db';
 import fc from 'fast-check';
 import { createTarPacker, packTar, unpackTar, type TarEntry } from 'modern-tar';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { admin } from './helpers/admin.ts';
 import { endedSession, memberOf, signIn, type Person } from './helpers/web-api.ts';
 
 /**
@@ -217,4 +218,90 @@ describe('campaign import', () => {
       { numRuns: 30 },
     );
   });
+});
+
+describe('semantic memory in campaign archives', () => {
+  /** A deterministic embeddings model: each word lifts one of the 256 dimensions. */
+  const embedder = {
+    model: 'archive-test-embeddings',
+    embed: async (texts: readonly string[]) =>
+      texts.map((text) => {
+        const vector = Array.from({ length: EMBEDDING_DIMENSIONS }, () => 0);
+        for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) vector[[...word].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % EMBEDDING_DIMENSIONS, 7)]! += 1;
+        return vector.map((x) => x / 4);
+      }),
+  };
+  const chunkFiles = (files: Map<string, string>) => [...files.keys()].filter((name) => name.startsWith('chunks/')).sort();
+
+  /** A campaign with a lore document and a past session, both remembered. */
+  async function rememberedCampaign(tenant: string, name: string): Promise<string> {
+    const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+    try {
+      const campaign = (await createCampaign(db, tenant, { campaign: { name }, npcs: [], entities: [{ name: 'Forge', type: 'location' }] }, { makeCurrent: false }))!;
+      const doc = await addLoreDocument(db, tenant, campaign.id, { title: 'The Forge of Spells', kind: 'lore', body: 'Its green flame enchants what is forged in it.\n\nNone has lit it in five centuries.' });
+      const session = await endedSession(tenant, campaign.id, 30);
+      await appendSessionEntries(db, tenant, [{ sessionId: session, campaignId: campaign.id, speakerId: 'u1', speakerName: 'Vex', npc: false, text: 'We saw the green flame below.', spokenAt: new Date('2026-12-01T10:00:00.000Z') }]);
+      expect(await rememberLoreDocument(db, tenant, doc!.id, embedder)).toBe(true);
+      expect(await rememberSession(db, tenant, session, embedder)).toBe(true);
+      return campaign.id;
+    } finally {
+      await close();
+    }
+  }
+  async function memoryOf(tenant: string, campaign: string) {
+    const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+    try {
+      return await nearestChunks(db, tenant, campaign, { vector: (await embedder.embed(['green flame']))[0]!, model: embedder.model }, 10);
+    } finally {
+      await close();
+    }
+  }
+
+  it("carries a dedicated tenant's memory: export -> import into another dedicated tenant -> export gives the same passages, searchable there", async () => {
+    const [from, to] = [await signIn(), await signIn()];
+    for (const person of [from, to]) expect((await admin('PUT', `/tenants/${person.tenant}`, { license_tier: 'dedicated' })).status).toBe(200);
+    const campaign = await rememberedCampaign(from.tenant, 'Remembered');
+    const first = await filesOf(await download(from.token, from.tenant, campaign));
+    expect(chunkFiles(first)).toEqual(['chunks/lore-the-forge-of-spells.jsonl', 'chunks/session-001.jsonl']);
+    const lines = first.get('chunks/session-001.jsonl')!.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([{ position: 0, content: 'Vex: We saw the green flame below.', model: embedder.model, embedding: expect.any(Array) }]);
+    expect(lines[0].embedding).toHaveLength(EMBEDDING_DIMENSIONS);
+
+    const imported = await upload(to.token, to.tenant, await archiveOf(Object.fromEntries(first)));
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.body.report.files).toEqual(expect.arrayContaining([{ file: 'chunks/session-001.jsonl', holds: '1 memory passages' }]));
+    const second = await filesOf(await download(to.token, to.tenant, imported.body.campaign.id));
+    expect(chunkFiles(second)).toEqual(chunkFiles(first));
+    for (const file of chunkFiles(first)) expect(second.get(file)).toBe(first.get(file));
+    const found = await memoryOf(to.tenant, imported.body.campaign.id);
+    expect(found.map((hit) => hit.source).sort()).toEqual(['lore', 'transcript']);
+  });
+
+  it('keeps memory out of a shared tenant: its export carries none, its import takes none', async () => {
+    const [dedicated, shared] = [await signIn(), await signIn()];
+    expect((await admin('PUT', `/tenants/${dedicated.tenant}`, { license_tier: 'dedicated' })).status).toBe(200);
+    const mine = await rememberedCampaign(shared.tenant, 'Shared memory');
+    expect(chunkFiles(await filesOf(await download(shared.token, shared.tenant, mine)))).toEqual([]);
+    const theirs = await rememberedCampaign(dedicated.tenant, 'Dedicated memory');
+    const archive = await archiveOf(Object.fromEntries(await filesOf(await download(dedicated.token, dedicated.tenant, theirs))));
+    const imported = await upload(shared.token, shared.tenant, archive);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(await memoryOf(shared.tenant, imported.body.campaign.id)).toEqual([]);
+  });
+
+  const line = (embedding: number[]) => `${JSON.stringify({ position: 0, content: 'A passage.', model: 'm', embedding })}\n`;
+  const MEMORY_REFUSALS: Array<[string, Record<string, string>, RegExp]> = [
+    ['memory of a session the archive does not hold', { 'chunks/session-001.jsonl': line(Array(EMBEDDING_DIMENSIONS).fill(0.1)) }, /chunks\/session-001\.jsonl: the archive has no sessions\/session-001\.txt for this memory/],
+    ['an embedding of the wrong length', { 'lore/a.md': '---\ntitle: A\nkind: lore\n---\nText.', 'chunks/lore-a.jsonl': line([0.1, 0.2]) }, /chunks\/lore-a\.jsonl: line 1: embedding must have 256 numbers/],
+    ['a memory line that is not JSON', { 'lore/a.md': '---\ntitle: A\nkind: lore\n---\nText.', 'chunks/lore-a.jsonl': 'not json\n' }, /chunks\/lore-a\.jsonl: line 1 is not valid JSON/],
+  ];
+  for (const [what, files, message] of MEMORY_REFUSALS) {
+    it(`refuses ${what}, naming the file, and writes nothing`, async () => {
+      const before = await campaignCount(other.tenant);
+      const res = await upload(other.token, other.tenant, await archiveOf({ 'metadata.json': metadata(`Memory ${what}`), ...files }));
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(await campaignCount(other.tenant)).toBe(before);
+    });
+  }
 });

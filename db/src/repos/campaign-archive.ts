@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
-import { campaigns, entities, loreDocuments, npcs, relationships, sessionEntries, sessions, tenants, type Campaign, type Entity, type LoreDocument, type Npc, type Relationship, type Session } from '../schema/index.ts';
+import { campaigns, chunks, entities, loreDocuments, npcs, relationships, sessionEntries, sessions, tenants, type Campaign, type Entity, type LoreDocument, type NewChunk, type Npc, type Relationship, type Session } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
 import { insertEntities, type EntityFields } from './entities.ts';
 import type { LoreFields } from './lore-documents.ts';
@@ -22,6 +22,9 @@ export interface ArchivedSession {
   lines: TranscriptLine[];
 }
 
+/** A passage of semantic memory as an archive holds it: what it came from by its place among the archive's lore or sessions. */
+export type ArchivedChunk = Pick<NewChunk, 'position' | 'content' | 'model' | 'embedding'> & ({ lore: number; session?: never } | { session: number; lore?: never });
+
 /** Everything a campaign archive carries, without ids: what an import creates. */
 export interface CampaignArchiveContent {
   campaign: CampaignFields;
@@ -30,6 +33,8 @@ export interface CampaignArchiveContent {
   relationships: ArchivedRelationship[];
   lore: LoreFields[];
   sessions: ArchivedSession[];
+  /** Semantic memory, which only dedicated tenants' archives carry and only dedicated tenants take in. */
+  chunks?: ArchivedChunk[];
 }
 
 /** What an export reads at once; each session's transcript is read on its own, as it is written out. */
@@ -86,7 +91,8 @@ export const IMPORTED_SESSION_ORIGIN = 'import';
 /**
  * Creates the archive's campaign in the tenant with new ids, in one transaction: its NPCs,
  * entities, lore, past sessions with their transcripts, then the relationships between the
- * new entities; with `makeCurrent`, the tenant's current campaign. `null` when the tenant
+ * new entities and, for a dedicated tenant, the archive's semantic memory; with
+ * `makeCurrent`, the tenant's current campaign. `null` when the tenant
  * already has a campaign of that name (ignoring case).
  * The content was checked whole before (names distinct, edges between named entities).
  */
@@ -96,7 +102,11 @@ export function importCampaignArchive(db: Db, tenantId: string, content: Campaig
     if (!campaign) return null;
     await insertNpcs(tx, tenantId, campaign.id, content.npcs);
     await insertEntities(tx, tenantId, campaign.id, content.entities);
-    for (const chunk of inChunks(content.lore)) await tx.insert(loreDocuments).values(chunk.map((doc) => ({ ...doc, tenantId, campaignId: campaign.id })));
+    const loreIds: string[] = [];
+    for (const chunk of inChunks(content.lore)) {
+      // Rows come back in the order of the values, so each document keeps its place.
+      loreIds.push(...(await tx.insert(loreDocuments).values(chunk.map((doc) => ({ ...doc, tenantId, campaignId: campaign.id }))).returning({ id: loreDocuments.id })).map((row) => row.id));
+    }
     const sessionIds: string[] = [];
     for (const past of content.sessions) {
       const [row] = await tx
@@ -116,6 +126,16 @@ export function importCampaignArchive(db: Db, tenantId: string, content: Campaig
       sessionId: session === null ? null : sessionIds[session]!,
     }));
     for (const chunk of inChunks(edges)) await tx.insert(relationships).values(chunk);
+    const [tenant] = await tx.select({ licenseTier: tenants.licenseTier }).from(tenants).where(eq(tenants.id, tenantId));
+    if (content.chunks && tenant?.licenseTier === 'dedicated') {
+      const memory = content.chunks.map(({ lore, session, ...passage }): NewChunk => ({
+        ...passage,
+        tenantId,
+        campaignId: campaign.id,
+        ...(lore !== undefined ? { source: 'lore', loreDocumentId: loreIds[lore]! } : { source: 'transcript', sessionId: sessionIds[session!]! }),
+      }));
+      for (const chunk of inChunks(memory, 100)) await tx.insert(chunks).values(chunk);
+    }
     if (options.makeCurrent) await tx.update(tenants).set({ campaignId: campaign.id, updatedAt: new Date() }).where(eq(tenants.id, tenantId));
     return campaign;
   });

@@ -74,6 +74,14 @@ export async function rememberSession(db: Db, tenantId: string, sessionId: strin
   });
 }
 
+/** The passages remembered of one lore document or session, in order, with their embeddings: what an archive carries. */
+export function chunksOf(db: Db, tenantId: string, origin: { loreDocumentId: string } | { sessionId: string }): Promise<Pick<Chunk, 'position' | 'content' | 'model' | 'embedding'>[]> {
+  const of = 'loreDocumentId' in origin ? eq(chunks.loreDocumentId, origin.loreDocumentId) : eq(chunks.sessionId, origin.sessionId);
+  return withTenant(db, tenantId, (tx) =>
+    tx.select({ position: chunks.position, content: chunks.content, model: chunks.model, embedding: chunks.embedding }).from(chunks).where(and(eq(chunks.tenantId, tenantId), of)).orderBy(asc(chunks.position), asc(chunks.id)),
+  );
+}
+
 /** The campaign's passages nearest in meaning to `query`, nearest first. */
 export async function recall(db: Db, tenantId: string, campaignId: string, embedder: Embedder, query: string, limit: number): Promise<MemoryHit[]> {
   const [vector] = await embedAll(embedder, [query]);

@@ -1,5 +1,5 @@
 import type { ArchivedRelationship, ArchivedSession, CampaignFields, EntityFields, LoreFields, NpcFields, TranscriptLine } from '@glyphoxa/db';
-import { MAX_LORE_BODY_LENGTH, MAX_LORE_TITLE_LENGTH, MAX_RELATIONSHIP_TYPE_LENGTH, loreKind, relationshipSource } from '@glyphoxa/db';
+import { EMBEDDING_DIMENSIONS, MAX_LORE_BODY_LENGTH, MAX_LORE_TITLE_LENGTH, MAX_PASSAGE_CHARS, MAX_RELATIONSHIP_TYPE_LENGTH, loreKind, relationshipSource } from '@glyphoxa/db';
 import * as v from 'valibot';
 import { stringify } from 'yaml';
 import { CAMPAIGN_ENTRIES, MAX_FILE_ENTITIES } from '../yaml-format.ts';
@@ -17,8 +17,10 @@ export const GRAPH_FILE = 'knowledge-graph.json';
 export const NPC_FILE = /^npcs\/[a-z0-9][a-z0-9-]*\.yaml$/;
 export const LORE_FILE = /^lore\/[a-z0-9][a-z0-9-]*\.md$/;
 export const SESSION_FILE = /^sessions\/session-(\d{3,6})\.txt$/;
+/** A lore document's or session's semantic memory: `chunks/lore-<slug>.jsonl`, `chunks/session-NNN.jsonl`. */
+export const CHUNK_FILE = /^chunks\/(lore-[a-z0-9][a-z0-9-]*|session-\d{3,6})\.jsonl$/;
 /** The folders an archive may hold besides its top-level files. */
-export const FOLDERS = new Set(['npcs/', 'lore/', 'sessions/']);
+export const FOLDERS = new Set(['npcs/', 'lore/', 'sessions/', 'chunks/']);
 
 /** A name as a file name: lowercase letters, digits and dashes, unique among `taken` (which it joins). */
 export function slugOf(name: string, taken: Set<string>): string {
@@ -177,5 +179,24 @@ export function parseSession(text: string): ArchivedSession | { problem: string 
   }
   return { startedAt, endedAt, lines };
 }
+
+// --- chunks/<origin>.jsonl: one remembered passage a line -------------------------------------
+
+/** The memory file of `lore/<slug>.md` or `sessions/session-NNN.txt`, and back. */
+export const chunkFileOf = (origin: string) => `chunks/${origin.startsWith('lore/') ? `lore-${origin.slice('lore/'.length, -'.md'.length)}` : origin.slice('sessions/'.length, -'.txt'.length)}.jsonl`;
+export const chunkOriginOf = (file: string) => {
+  const name = CHUNK_FILE.exec(file)![1]!;
+  return name.startsWith('lore-') ? `lore/${name.slice('lore-'.length)}.md` : `sessions/${name}.txt`;
+};
+
+export const ChunkLineSchema = v.strictObject({
+  position: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must be 0 or more')),
+  content: v.pipe(v.string('must be text'), v.nonEmpty('must not be empty'), v.maxLength(MAX_PASSAGE_CHARS * 2, `must be at most ${MAX_PASSAGE_CHARS * 2} characters`)),
+  model: v.pipe(v.string('must be text'), v.nonEmpty('must name the embeddings model'), v.maxLength(200, 'must be at most 200 characters')),
+  embedding: v.pipe(v.array(v.pipe(v.number('must be numbers'), v.finite('must be finite numbers'))), v.length(EMBEDDING_DIMENSIONS, `must have ${EMBEDDING_DIMENSIONS} numbers`)),
+});
+export type ChunkLine = v.InferOutput<typeof ChunkLineSchema>;
+
+export const renderChunkLine = (chunk: ChunkLine) => `${JSON.stringify({ position: chunk.position, content: chunk.content, model: chunk.model, embedding: chunk.embedding })}\n`;
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

@@ -1,6 +1,6 @@
-import { listSessionEntries, type CampaignArchiveSource, type Database, type TranscriptLine } from '@glyphoxa/db';
+import { chunksOf, listSessionEntries, type CampaignArchiveSource, type Database, type TranscriptLine } from '@glyphoxa/db';
 import { createTarPacker } from 'modern-tar';
-import { GRAPH_FILE, METADATA_FILE, renderGraph, renderLine, renderLore, renderMetadata, renderNpc, renderSessionHead, sessionFileName, slugOf } from './archive-files.ts';
+import { chunkFileOf, GRAPH_FILE, METADATA_FILE, renderChunkLine, renderGraph, renderLine, renderLore, renderMetadata, renderNpc, renderSessionHead, sessionFileName, slugOf } from './archive-files.ts';
 
 /** Transcript lines read from the database at once while a session file is written. */
 const LINES_PER_READ = 1000;
@@ -8,7 +8,9 @@ const LINES_PER_READ = 1000;
 /**
  * The campaign as `campaign-export.tar.gz`, streamed: the archive's small files first, then
  * each past session's transcript read and written one at a time (a tar entry's size comes
- * before its bytes, so one session's text is held at once, never the whole campaign).
+ * before its bytes, so one session's text is held at once, never the whole campaign). A
+ * dedicated tenant's archive carries the campaign's semantic memory too, one file for each
+ * document or session remembered, read as it is written.
  */
 export function exportArchive(db: Database, tenantId: string, source: CampaignArchiveSource, exportedAt: Date): ReadableStream<Uint8Array> {
   const { readable, controller } = createTarPacker();
@@ -31,12 +33,25 @@ export function exportArchive(db: Database, tenantId: string, source: CampaignAr
     for (const npc of source.npcs) await put(`npcs/${slugOf(npc.name, npcSlugs)}.yaml`, renderNpc(npc));
     await folder('lore/');
     const loreSlugs = new Set<string>();
-    for (const doc of source.lore) await put(`lore/${slugOf(doc.title, loreSlugs)}.md`, renderLore(doc));
+    const origins: Array<{ file: string; of: { loreDocumentId: string } | { sessionId: string } }> = [];
+    for (const doc of source.lore) {
+      const file = `lore/${slugOf(doc.title, loreSlugs)}.md`;
+      await put(file, renderLore(doc));
+      origins.push({ file, of: { loreDocumentId: doc.id } });
+    }
     await folder('sessions/');
     for (const [index, session] of source.sessions.entries()) {
       let text = renderSessionHead(session);
       for await (const line of transcript(db, tenantId, session.id)) text += renderLine(line);
       await put(sessionFileName(index), text);
+      origins.push({ file: sessionFileName(index), of: { sessionId: session.id } });
+    }
+    if (source.licenseTier === 'dedicated') {
+      await folder('chunks/');
+      for (const origin of origins) {
+        const passages = await chunksOf(db, tenantId, origin.of);
+        if (passages.length > 0) await put(chunkFileOf(origin.file), passages.map(renderChunkLine).join(''));
+      }
     }
     controller.finalize();
   };

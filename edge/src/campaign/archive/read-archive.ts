@@ -1,10 +1,13 @@
-import type { ArchivedRelationship, ArchivedSession, CampaignArchiveContent, LoreFields } from '@glyphoxa/db';
+import type { ArchivedChunk, ArchivedRelationship, ArchivedSession, CampaignArchiveContent, LoreFields } from '@glyphoxa/db';
 import { createTarDecoder } from 'modern-tar';
 import * as v from 'valibot';
 import { checkEntries, describeIssue, readYaml } from '../yaml-file.ts';
 import { campaignFields, MAX_FILE_NPCS, StrictEntityEntrySchema, StrictNpcEntrySchema } from '../yaml-format.ts';
 import {
   ARCHIVE_VERSION,
+  CHUNK_FILE,
+  chunkOriginOf,
+  ChunkLineSchema,
   FOLDERS,
   GRAPH_FILE,
   GraphSchema,
@@ -104,8 +107,8 @@ function pathProblem(name: string, type: string): string | null {
     return 'a path leaving the archive (absolute, "..", "." or a backslash) is refused';
   }
   if (type === 'directory') return FOLDERS.has(name.endsWith('/') ? name : `${name}/`) ? null : 'is not a folder of a campaign archive';
-  if (name === METADATA_FILE || name === GRAPH_FILE || NPC_FILE.test(name) || LORE_FILE.test(name) || SESSION_FILE.test(name)) return null;
-  return 'is not a file of a campaign archive (metadata.json, knowledge-graph.json, npcs/*.yaml, lore/*.md, sessions/session-NNN.txt)';
+  if (name === METADATA_FILE || name === GRAPH_FILE || NPC_FILE.test(name) || LORE_FILE.test(name) || SESSION_FILE.test(name) || CHUNK_FILE.test(name)) return null;
+  return 'is not a file of a campaign archive (metadata.json, knowledge-graph.json, npcs/*.yaml, lore/*.md, sessions/session-NNN.txt, chunks/*.jsonl)';
 }
 
 function parseJson(text: string): { data: unknown } | { problem: string } {
@@ -210,6 +213,7 @@ function checkArchive(texts: Map<string, string>): { content: CampaignArchiveCon
 
   // Lore: front matter (title, kind) and markdown, titles distinct.
   const lore: LoreFields[] = [];
+  const loreIndex = new Map<string, number>();
   const titles = new Map<string, string>();
   for (const file of files.filter((f) => LORE_FILE.test(f))) {
     const split = splitLore(texts.get(file)!);
@@ -226,12 +230,36 @@ function checkArchive(texts: Map<string, string>): { content: CampaignArchiveCon
       if (taken) problems.push(`${file}: the title "${front.output.title}" is already taken by ${taken}`);
       else {
         titles.set(front.output.title.toLowerCase(), file);
+        loreIndex.set(file, lore.length);
         lore.push({ ...front.output, body: split.body });
         report.files.push({ file, holds: `${front.output.kind} "${front.output.title}"` });
       }
     }
   }
 
+  // Semantic memory: a line a passage, each of a lore document or session the archive holds.
+  const chunks: ArchivedChunk[] = [];
+  for (const file of files.filter((f) => CHUNK_FILE.test(f))) {
+    const origin = chunkOriginOf(file);
+    const sessionNumber = SESSION_FILE.exec(origin)?.[1];
+    const place = sessionNumber !== undefined ? (texts.has(origin) ? { session: Number(sessionNumber) - 1 } : null) : loreIndex.has(origin) ? { lore: loreIndex.get(origin)! } : null;
+    if (!place) {
+      problems.push(`${file}: the archive has no ${origin} for this memory`);
+      continue;
+    }
+    const rows = texts.get(file)!.split('\n');
+    if (rows.at(-1) === '') rows.pop();
+    const before = problems.length;
+    rows.forEach((row, index) => {
+      const parsed = parseJson(row);
+      const line = 'problem' in parsed ? null : v.safeParse(ChunkLineSchema, parsed.data);
+      if ('problem' in parsed) problems.push(`${file}: line ${index + 1} ${parsed.problem}`);
+      else if (line && !line.success) problems.push(`${file}: line ${index + 1}: ${issues(line)}`);
+      else if (line?.success) chunks.push({ ...line.output, ...place });
+    });
+    if (problems.length === before) report.files.push({ file, holds: `${rows.length} memory passages` });
+  }
+
   if (problems.length > 0 || !campaign) throw new ArchiveRefused(problems);
-  return { content: { campaign, npcs: npcs.valid, entities: entities.valid, relationships, lore, sessions }, report };
+  return { content: { campaign, npcs: npcs.valid, entities: entities.valid, relationships, lore, sessions, chunks }, report };
 }
