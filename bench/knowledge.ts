@@ -12,18 +12,15 @@ import {
   createDb,
   createTenant,
   EMBEDDING_DIMENSIONS,
-  insertEntities,
-  insertRelationships,
   nearestChunks,
   neighbourhood,
   sessions,
   chunks,
   vectorSearchBackend,
   withTenant,
-  entities,
-  type RelationshipFields,
 } from '../db/src/index.ts';
 import { inChunks } from '../db/src/repos/chunks.ts';
+import { loadCampaignGraph, random } from './lib/campaign-graph.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
 
 const TENANT = 'bench-knowledge';
@@ -34,18 +31,6 @@ const TOPICS = 500;
 const SESSIONS = 500;
 const WARM_UP = 20;
 const K = 10;
-
-/** Deterministic, so every run measures the same campaign. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const unit = (vector: number[]) => {
   const norm = Math.hypot(...vector) || 1;
@@ -80,23 +65,8 @@ export async function knowledgeBenchmarks(databaseUrl: string): Promise<Row[]> {
     const campaign = await createCampaign(db, TENANT, { campaign: { name: 'Bench Saga' }, npcs: [], entities: [] }, { makeCurrent: true });
     const campaignId = campaign!.id;
 
-    // The graph: entities joined at random, as a campaign's facts are, about 8 edges each.
     let started = performance.now();
-    const ids = await withTenant(db, TENANT, async (tx) => {
-      await insertEntities(tx, TENANT, campaignId, Array.from({ length: ENTITIES }, (_, i) => ({ name: `Entity ${i}`, type: 'lore' as const, description: `Fact number ${i} of the campaign.` })));
-      return (await tx.select({ id: entities.id }).from(entities)).map((row) => row.id);
-    });
-    const edges: RelationshipFields[] = [];
-    const seen = new Set<string>();
-    while (edges.length < RELATIONSHIPS) {
-      const source = ids[Math.floor(rand() * ids.length)]!;
-      const target = ids[Math.floor(rand() * ids.length)]!;
-      if (source === target || seen.has(`${source}:${target}`)) continue;
-      seen.add(`${source}:${target}`);
-      edges.push({ sourceId: source, targetId: target, type: 'knows', dmConfirmed: true });
-    }
-    await withTenant(db, TENANT, (tx) => insertRelationships(tx, TENANT, campaignId, edges));
-    await analyze(db, 'entities, relationships');
+    const ids = await loadCampaignGraph(db, TENANT, campaignId, { entities: ENTITIES, relationships: RELATIONSHIPS, rand });
     console.log(`knowledge: ${ENTITIES} entities, ${RELATIONSHIPS} relationships loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const reached: number[] = [];

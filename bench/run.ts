@@ -8,6 +8,7 @@
  * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions;
  * `--only=knowledge` campaign knowledge at the database (graph walks, similarity search);
  * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench;
+ * `--only=npc-tools` NPC tool round trips from the node's MCP client through `/mcp` (dice, campaign knowledge);
  * `--only=idle-cost` the workerd CPU and database transactions per idle live session per minute,
  * at 1,000 and 5,000 live sessions (`--tenants=` picks them, `--idle-window=SECONDS` the window, default 300).
  * Interrupted (Ctrl-C, a timeout's SIGTERM) it stops what it started and drops its scratch
@@ -24,6 +25,7 @@ import { discordBenchmarks } from './discord.ts';
 import { floodBenchmarks } from './flood.ts';
 import { idleCostBenchmarks } from './idle-cost.ts';
 import { knowledgeBenchmarks } from './knowledge.ts';
+import { npcToolBenchmarks } from './npc-tools.ts';
 import { cleanLeftovers, guardRun } from './lib/run-guard.ts';
 import { printTable, type Row } from './lib/stats.ts';
 import { voiceBenchmarks } from './voice.ts';
@@ -60,7 +62,7 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
 if (!only || !(only.startsWith('voice') || only === 'knowledge')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
-if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'knowledge', 'web-api'].includes(only)) {
+if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'knowledge', 'web-api', 'npc-tools'].includes(only)) {
   const database = await scratchDatabase();
   guard.onInterrupt(database.drop);
   try {
@@ -74,6 +76,7 @@ if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'kn
     if (!only || only === 'dashboard') rows.push(...(await dashboardBenchmarks(database.url)));
     if (!only || only === 'knowledge') rows.push(...(await knowledgeBenchmarks(database.url)));
     if (!only || only === 'web-api') rows.push(...(await webApiBenchmarks(database.url)));
+    if (!only || only === 'npc-tools') rows.push(...(await npcToolBenchmarks(database.url)));
   } finally {
     await database.drop();
   }

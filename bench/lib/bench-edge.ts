@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
-import { writeWorkerEnv } from '../../scripts/lib/install-secrets.ts';
+import { loadOrCreateInstallSecrets, writeWorkerEnv } from '../../scripts/lib/install-secrets.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
 import type { Child } from '../../scripts/lib/processes.ts';
 import { startEdge } from '../../scripts/lib/system.ts';
@@ -28,7 +28,9 @@ export interface BenchEdge {
 export async function startBenchEdge(databaseUrl: string): Promise<BenchEdge> {
   const dir = mkdtempSync(join(tmpdir(), 'gx-bench-'));
   const envFile = join(dir, 'worker.env');
-  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1') });
+  // The access-token key also signs NPC tool tokens (bench/npc-tools.ts).
+  const install = loadOrCreateInstallSecrets(join(dir, 'install'));
+  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1'), ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey, ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys });
   const port = await freePort();
   const edge = await startEdge({ root: ROOT, port, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore' }).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });

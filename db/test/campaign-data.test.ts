@@ -17,6 +17,9 @@ import {
   recapSubject,
   saveRecap,
   sessionSetup,
+  campaignFacts,
+  addRelationship,
+  findEntityByName,
   setCurrentCampaign,
 } from '../src/index.ts';
 import { createTenant, deleteTenant, getTenant } from '../src/repos/tenants.ts';
@@ -128,16 +131,43 @@ describe.each(backends())('campaign data on $name', (backend) => {
     try {
       const mine = (await createCampaign(db, t, { campaign: { name: uniqueId('setup') }, npcs: [{ name: 'Sera', voice }], entities: [{ name: 'A', type: 'lore' }, { name: 'B', type: 'lore' }] }, { makeCurrent: false }))!;
       const theirs = (await createCampaign(db, other, { campaign: { name: 'theirs' }, npcs: [], entities: [] }, { makeCurrent: false }))!;
-      const setup = await sessionSetup(db, t, mine.id, { maxEntities: 1 });
+      const setup = await sessionSetup(db, t, mine.id, { maxEntities: 1, maxRelationships: 10 });
       expect(setup?.npcs.map((n) => n.name)).toEqual(['Sera']);
       expect(setup?.entities).toHaveLength(1);
-      expect(await sessionSetup(db, t, theirs.id, { maxEntities: 10 })).toBeNull();
-      expect(await sessionSetup(db, t, null, { maxEntities: 10 })).toEqual({ campaign: null, npcs: [], entities: [], providers: [] });
+      expect(await sessionSetup(db, t, theirs.id, { maxEntities: 10, maxRelationships: 10 })).toBeNull();
+      expect(await campaignFacts(db, t, theirs.id, { maxEntities: 10, maxRelationships: 10 })).toBeNull();
+      expect(await sessionSetup(db, t, null, { maxEntities: 10, maxRelationships: 10 })).toEqual({ campaign: null, npcs: [], entities: [], relationships: [], providers: [] });
       expect(await setCurrentCampaign(db, t, theirs.id)).toBe(false);
       expect((await listCampaigns(db, t, { typed: 'theirs', limit: 25 }))).toEqual([]);
     } finally {
       await deleteTenant(db, other);
     }
+  });
+
+  it('gives a session the confirmed relationships among the entities it takes, by name, never a proposal', async () => {
+    const campaign = (await createCampaign(
+      db,
+      t,
+      { campaign: { name: uniqueId('facts') }, npcs: [], entities: ['Klarg', 'Cragmaw Castle', 'Sildar', 'Old Owl Well'].map((name) => ({ name, type: 'npc' as const })) },
+      { makeCurrent: false },
+    ))!;
+    const id = async (name: string) => (await findEntityByName(db, t, campaign.id, name))!.id;
+    await addRelationship(db, t, campaign.id, { sourceId: await id('Klarg'), targetId: await id('Cragmaw Castle'), type: 'guards' });
+    await addRelationship(db, t, campaign.id, { sourceId: await id('Sildar'), targetId: await id('Klarg'), type: 'hunts', bidirectional: false });
+    await addRelationship(db, t, campaign.id, { sourceId: await id('Sildar'), targetId: await id('Cragmaw Castle'), type: 'mentioned_with', source: 'transcript', confidence: 0.5, bidirectional: true });
+    await addRelationship(db, t, campaign.id, { sourceId: await id('Old Owl Well'), targetId: await id('Klarg'), type: 'rivals', bidirectional: true });
+    const facts = await campaignFacts(db, t, campaign.id, { maxEntities: 10, maxRelationships: 10 });
+    expect(facts?.relationships.map((r) => `${r.source} ${r.type} ${r.target} ${r.bidirectional}`).sort()).toEqual([
+      'Klarg guards Cragmaw Castle false',
+      'Old Owl Well rivals Klarg true',
+      'Sildar hunts Klarg false',
+    ]);
+    // Only between entities the session took along, when it cannot take them all.
+    const fewer = await campaignFacts(db, t, campaign.id, { maxEntities: 3, maxRelationships: 10 });
+    const kept = new Set(fewer!.entities.map((e) => e.name));
+    expect(fewer!.relationships.length).toBeGreaterThan(0);
+    for (const r of fewer!.relationships) expect(kept.has(r.source) && kept.has(r.target)).toBe(true);
+    expect((await campaignFacts(db, t, campaign.id, { maxEntities: 10, maxRelationships: 1 }))!.relationships).toHaveLength(1);
   });
 
   it('seeds the demo tenant with its campaign as the current one, once', async () => {

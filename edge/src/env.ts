@@ -1,5 +1,6 @@
 import type { Database } from '@glyphoxa/db';
 import type { Fleet } from './durable/fleet/fleet.ts';
+import type { FlushWriter } from './durable/flush-writer/flush-writer.ts';
 import type { RateLimiter } from './durable/rate-limiter/rate-limiter.ts';
 import type { TenantCoordinator } from './durable/coordinator/tenant-coordinator.ts';
 import type { Logger } from '@glyphoxa/protocol';
@@ -11,6 +12,7 @@ export interface Bindings {
   TENANT_COORDINATOR: DurableObjectNamespace<TenantCoordinator>;
   FLEET: DurableObjectNamespace<Fleet>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  FLUSH_WRITER: DurableObjectNamespace<FlushWriter>;
   VOICE_SAMPLES: R2Bucket;
   ASSETS: Fetcher;
   /** Operator bearer key for /admin. */

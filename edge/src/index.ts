@@ -3,6 +3,7 @@ import type { Bindings } from './env.ts';
 import { isPostgresSocketClose } from './postgres-socket-close.ts';
 
 export { Fleet } from './durable/fleet/fleet.ts';
+export { FlushWriter } from './durable/flush-writer/flush-writer.ts';
 export { RateLimiter } from './durable/rate-limiter/rate-limiter.ts';
 export { TenantCoordinator } from './durable/coordinator/tenant-coordinator.ts';
 

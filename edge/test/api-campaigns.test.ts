@@ -16,6 +16,7 @@ const NPC = {
   behavior_rules: ['Never reveals the secret before session 3'],
   gm_helper: false,
   muted_by_default: true,
+  tools: ['roll_dice', 'lookup_rule'],
 };
 
 
@@ -54,7 +55,7 @@ describe('campaigns and NPCs under /api/v1/tenants/:id', () => {
     // PUT replaces: fields left out take their defaults.
     const replaced = await api(owner.token, 'PUT', `/tenants/${tenant}/npcs/${npc.body.npc.id}`, { name: 'Grimjaw the Elder', voice: { provider: 'openai', voice_id: 'onyx' } });
     expect(replaced.status).toBe(200);
-    expect(replaced.body.npc).toMatchObject({ name: 'Grimjaw the Elder', voice: { provider: 'openai', voice_id: 'onyx', pitch: 0, speed: 1 }, aliases: [], secret_knowledge: null, muted_by_default: false, budget_tier: 'fast' });
+    expect(replaced.body.npc).toMatchObject({ name: 'Grimjaw the Elder', voice: { provider: 'openai', voice_id: 'onyx', pitch: 0, speed: 1 }, aliases: [], secret_knowledge: null, muted_by_default: false, budget_tier: 'fast', tools: [] });
 
     const renamed = await api(owner.token, 'PUT', `/tenants/${tenant}/campaigns/${campaign.id}`, { name: 'Curse of Strahd II' });
     expect(renamed.body.campaign).toMatchObject({ name: 'Curse of Strahd II', system: null });
@@ -84,6 +85,8 @@ describe('campaigns and NPCs under /api/v1/tenants/:id', () => {
     expect(await bad({ ...NPC, voice: { ...NPC.voice, pitch: 11 } })).toMatchObject({ field: 'voice.pitch', message: 'voice.pitch: must be from -10 to 10' });
     expect(await bad({ ...NPC, voice: { ...NPC.voice, speed: 0.4 } })).toMatchObject({ field: 'voice.speed' });
     expect(await bad({ ...NPC, budget_tier: 'huge' })).toMatchObject({ field: 'budget_tier' });
+    expect(await bad({ ...NPC, tools: ['roll_dice', 'fireball'] })).toMatchObject({ field: 'tools.1' });
+    expect(await bad({ ...NPC, tools: ['roll_dice', 'roll_dice'] })).toMatchObject({ field: 'tools', message: 'tools: must name each tool once' });
     expect((await api(owner.token, 'POST', npcs, NPC)).status).toBe(201);
     const twice = await api(owner.token, 'POST', npcs, NPC);
     expect(twice.status).toBe(409);

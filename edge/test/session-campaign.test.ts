@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
-import { createCampaign, createDb, listRelationships, listSessionEntries, sessionEntries, withTenant } from '@glyphoxa/db';
-import type { NpcRoster, StartSession } from '@glyphoxa/protocol';
+import { addRelationship, createCampaign, createDb, listRelationships, listSessionEntries, sessionEntries, withTenant } from '@glyphoxa/db';
+import type { CampaignFacts, NpcRoster, StartSession } from '@glyphoxa/protocol';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorOf } from '../src/durable/stubs.ts';
@@ -8,7 +8,7 @@ import { ADMIN_KEY, admin, snowflake, uniqueTenantId } from './helpers/admin.ts'
 import { eventually } from './helpers/eventually.ts';
 import { TestNode } from './helpers/test-node.ts';
 import { api } from './helpers/web-api.ts';
-import { LLM_STAND_IN_BASE } from './vendor-stand-ins.ts';
+import { LLM_STAND_IN_BASE, LLM_STAND_IN_KEY } from './vendor-stand-ins.ts';
 
 const voice = { provider: 'elevenlabs', voice_id: 'pNInz6obpgDQGcFmaJgB', pitch: -2, speed: 0.9 };
 
@@ -44,6 +44,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
             knowledgeScope: ['Phandalin', 'the Lords Alliance'],
             secretKnowledge: 'He knows where Gundren was taken.',
             behaviorRules: ['Never abandons a companion.'],
+            tools: ['roll_dice'],
           },
           { name: 'Narrator', voice, gmHelper: true },
         ],
@@ -59,7 +60,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     expect(put.status).toBe(200);
     await admin('PUT', `/tenants/${tenant}/providers/tts`, { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' });
     // The edge's own (campaign memory): its key must never travel to a node.
-    const embeddings = await admin('PUT', `/tenants/${tenant}/providers/embeddings`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'text-embedding-3-small', api_key: 'sk-embed-secret' });
+    const embeddings = await admin('PUT', `/tenants/${tenant}/providers/embeddings`, { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'text-embedding-3-small', api_key: LLM_STAND_IN_KEY });
     expect(embeddings.status).toBe(200);
   });
   afterAll(async () => {
@@ -75,7 +76,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     const assignment = await assignmentOf(res.body.session.id);
     expect(assignment.campaign_id).toBe(campaignId);
     expect(assignment.npcs).toEqual([
-      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false, knowledge_scope: [], behavior_rules: [] },
+      { id: expect.any(String), name: 'Narrator', aliases: [], personality: '', voice, budget_tier: 'fast', gm_helper: true, muted: false, knowledge_scope: [], behavior_rules: [], tools: [] },
       {
         id: expect.any(String),
         name: 'Sildar',
@@ -90,6 +91,8 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
         knowledge_scope: ['Phandalin', 'the Lords Alliance'],
         secret_knowledge: 'He knows where Gundren was taken.',
         behavior_rules: ['Never abandons a companion.'],
+        // The tools it may call mid-turn go with it too.
+        tools: ['roll_dice'],
       },
     ]);
     expect(assignment.entities.map((e) => e.name).sort()).toEqual(['Glass Staff', 'Phandalin']);
@@ -99,7 +102,7 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
       llm: { kind: 'openai', base_url: LLM_STAND_IN_BASE, model: 'gpt-4o-mini', api_key: 'sk-live-secret' },
       tts: { kind: 'espeak', base_url: 'http://127.0.0.1:5002', model: 'en' },
     });
-    expect(JSON.stringify(assignment)).not.toContain('sk-embed-secret');
+    expect(JSON.stringify(assignment)).not.toContain(LLM_STAND_IN_KEY);
 
     // Discord autocomplete gets the names from the coordinator.
     const names = await coordinatorOf(env, tenant).npcNames(res.body.session.guild_id);
@@ -168,7 +171,43 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     await admin('POST', `/sessions/${sessionId}/stop`);
   });
 
-  it('turns the ended session\'s lines naming two entities into relationship proposals for the DM', async () => {
+  it('hands a running session its facts anew when the DM changes an entity or a relationship, confirmed ones only', async () => {
+    const sessionId = (await start()).body.session.id as string;
+    expect((await assignmentOf(sessionId)).relationships ?? []).toEqual([]);
+    const factsOf = () => node.next((m): m is CampaignFacts => m.type === 'campaign_facts' && m.session_id === sessionId);
+    const relation = (f: Pick<CampaignFacts, 'relationships'>) => (f.relationships ?? []).map((r) => `${r.source} ${r.type} ${r.target}`).sort();
+
+    let told = factsOf();
+    const manor = await api(ADMIN_KEY, 'POST', `/tenants/${tenant}/campaigns/${campaignId}/entities`, { name: 'Tresendar Manor', type: 'location', description: 'A ruined manor above Phandalin.' });
+    expect(manor.status).toBe(201);
+    expect((await told).entities.find((e) => e.name === 'Tresendar Manor')).toEqual({ name: 'Tresendar Manor', type: 'location', description: 'A ruined manor above Phandalin.', tags: [] });
+
+    const phandalin = (await api(ADMIN_KEY, 'GET', `/tenants/${tenant}/campaigns/${campaignId}/entities?limit=10`)).body.entities.find((e: { name: string }) => e.name === 'Phandalin');
+    told = factsOf();
+    await api(ADMIN_KEY, 'POST', `/tenants/${tenant}/campaigns/${campaignId}/relationships`, { source_id: manor.body.entity.id, target_id: phandalin.id, type: 'looms_over', bidirectional: false });
+    expect(relation(await told)).toEqual(['Tresendar Manor looms_over Phandalin']);
+
+    // A proposal is not told; accepting it is.
+    const glass = (await api(ADMIN_KEY, 'GET', `/tenants/${tenant}/campaigns/${campaignId}/entities?limit=10`)).body.entities.find((e: { name: string }) => e.name === 'Glass Staff');
+    const proposal = await addRelationship(db, tenant, campaignId, { sourceId: manor.body.entity.id, targetId: glass.id, type: 'hides', source: 'transcript', confidence: 0.5 });
+    told = factsOf();
+    expect((await api(ADMIN_KEY, 'POST', `/tenants/${tenant}/relationships/${proposal!.id}/accept`)).status).toBe(200);
+    expect(relation(await told)).toEqual(['Tresendar Manor hides Glass Staff', 'Tresendar Manor looms_over Phandalin']);
+    // The next session starts with them.
+    const next = (await start()).body.session.id as string;
+    expect(relation(await assignmentOf(next))).toEqual(['Tresendar Manor hides Glass Staff', 'Tresendar Manor looms_over Phandalin']);
+    await admin('POST', `/sessions/${next}/stop`);
+
+    // Removing the entity takes its relationships from the session too.
+    told = factsOf();
+    await api(ADMIN_KEY, 'DELETE', `/tenants/${tenant}/entities/${manor.body.entity.id}`);
+    const after = await told;
+    expect(after.entities.map((e) => e.name).sort()).toEqual(['Glass Staff', 'Phandalin']);
+    expect(relation(after)).toEqual([]);
+    await admin('POST', `/sessions/${sessionId}/stop`);
+  });
+
+  it('turns the ended session\'s lines naming two entities into relationship proposals for the DM, and its transcript into memory', async () => {
     const sessionId = (await start()).body.session.id as string;
     await assignmentOf(sessionId);
     const at = Date.now();
@@ -192,5 +231,15 @@ describe('a session starts with its campaign and the tenant\'s providers', () =>
     ]);
     // Nothing the DM has to accept is confirmed on its own.
     expect(await listRelationships(db, tenant, campaignId, { confirmed: true, offset: 0, limit: 100 })).toEqual(confirmedBefore);
+
+    // The tenant has an embeddings provider: the transcript becomes the campaign's memory, searched by meaning.
+    const remembered = await eventually('the session remembered', async () => {
+      const found = (await api(ADMIN_KEY, 'GET', `/tenants/${tenant}/campaigns/${campaignId}/memory?q=${encodeURIComponent('carrying the staff to Phandalin')}&limit=5`)).body.hits as Array<{ session_id: string | null }> | undefined;
+      const mine = found?.filter((hit) => hit.session_id === sessionId) ?? [];
+      return mine.length > 0 && mine;
+    }, { timeoutMs: 20_000 });
+    expect(remembered).toEqual([
+      { id: expect.any(Number), source: 'transcript', session_id: sessionId, lore_document_id: null, position: 0, content: 'Vex: We carry the glass staff back to Phandalin.\n\nVex: Phandalin at last.', distance: expect.any(Number) },
+    ]);
   });
 });

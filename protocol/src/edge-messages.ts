@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { ErrorBodySchema, IdSchema, SessionEndReasonSchema, SessionIdSchema, TextSchema } from './fields.ts';
 import { MAX_LIST_LENGTH } from './limits.ts';
 import { AudioAssignmentSchema } from './audio.ts';
-import { CampaignEntitySchema } from './campaign.ts';
+import { CampaignFactsEntries } from './campaign.ts';
 import { NpcDefinitionSchema } from './npc.ts';
 import { ProviderSettingsSchema } from './providers.ts';
 
@@ -28,7 +28,7 @@ export const StartSessionSchema = v.object({
   started_by: IdSchema,
   npcs: v.pipe(v.array(NpcDefinitionSchema), v.maxLength(MAX_LIST_LENGTH)),
   /** The campaign's facts, for NPC context. */
-  entities: v.pipe(v.array(CampaignEntitySchema), v.maxLength(MAX_LIST_LENGTH)),
+  ...CampaignFactsEntries,
   providers: ProviderSettingsSchema,
   audio: AudioAssignmentSchema,
 });
@@ -72,6 +72,18 @@ export const NpcRosterSchema = v.object({
 });
 export type NpcRoster = v.InferOutput<typeof NpcRosterSchema>;
 
+/**
+ * A running session's campaign facts as the campaign now has them (the DM changed an
+ * entity or a relationship on the web or in Discord): the node replaces its facts, so NPCs
+ * know of the change from their next turn. Sent whole, like `npc_roster`.
+ */
+export const CampaignFactsSchema = v.object({
+  type: v.literal('campaign_facts'),
+  session_id: SessionIdSchema,
+  ...CampaignFactsEntries,
+});
+export type CampaignFacts = v.InferOutput<typeof CampaignFactsSchema>;
+
 /** Something the table should hear about a running session (its quota is nearly used up). */
 export const SessionNoticeSchema = v.object({
   type: v.literal('session_notice'),
@@ -103,6 +115,7 @@ export const EdgeMessageSchema = v.variant('type', [
   StopSessionSchema,
   NpcCommandSchema,
   NpcRosterSchema,
+  CampaignFactsSchema,
   SessionNoticeSchema,
   EdgeErrorSchema,
 ]);

@@ -17,6 +17,15 @@ export function mayKnow(npc: Pick<NpcDefinition, 'gm_helper' | 'knowledge_scope'
   return topics.has(topicKey(entity.name)) || topics.has(entity.type) || entity.tags.some((tag) => !isSecretTag(tag) && topics.has(topicKey(tag)));
 }
 
+/**
+ * Whether a relationship between two campaign facts is this NPC's to know: only
+ * when it may know both ends, as knowing one end does not tell it who the other is.
+ * The edge sends NPCs confirmed relationships only, and the dashboard's lens shows this.
+ */
+export function mayKnowRelationship(npc: Pick<NpcDefinition, 'gm_helper' | 'knowledge_scope'>, source: Pick<CampaignEntity, 'name' | 'type' | 'tags'>, target: Pick<CampaignEntity, 'name' | 'type' | 'tags'>): boolean {
+  return mayKnow(npc, source) && mayKnow(npc, target);
+}
+
 /** Scope topics and facts compare as folded words: "Iron-Hold's" is "iron hold". */
 const topicKey = (text: string) => foldPhrase(text).join(' ');
 

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { EdgeMessageSchema } from './edge-messages.ts';
 import { describeJsonProblem, exceedsUtf8Bytes, jsonProblem } from './json-bounds.ts';
-import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES, MAX_TRANSCRIPT_BATCH_BYTES } from './limits.ts';
+import { MAX_ID_LENGTH, MAX_LIST_LENGTH, MAX_MESSAGE_BYTES, MAX_TRANSCRIPT_BATCH_BYTES } from './limits.ts';
 import { NodeMessageSchema } from './node-messages.ts';
 
 export type ParseErrorCode = 'invalid_json' | 'invalid_message';
@@ -49,6 +49,30 @@ export function transcriptHead(raw: unknown): { session_id: string; seq: number 
   const { type, session_id, seq, entries } = (data ?? {}) as Record<string, unknown>;
   if (type !== 'transcript' || typeof session_id !== 'string' || !Array.isArray(entries)) return null;
   return { session_id, seq: Number.isSafeInteger(seq) && (seq as number) > 0 ? (seq as number) : undefined, lines: entries.length };
+}
+
+/** valibot's `v.uuid()`, as `SessionIdSchema` checks it. */
+const UUID = /^[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/iu;
+
+/**
+ * The session ids of a `heartbeat` frame, checked as `parseNodeMessage` checks them (ids,
+ * list length), for the one frame every node sends every few seconds: a plain heartbeat is
+ * read without the schema's walk. Null for anything else, or any heartbeat not that plain
+ * (an extra or odd field): `parseNodeMessage` then answers it, errors included.
+ */
+export function heartbeatSessions(raw: unknown): string[] | null {
+  if (typeof raw !== 'string' || !raw.includes('"heartbeat"') || exceedsUtf8Bytes(raw, MAX_MESSAGE_BYTES)) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const { type, sessions, ...rest } = data as Record<string, unknown>;
+  if (type !== 'heartbeat' || !Array.isArray(sessions) || sessions.length > MAX_LIST_LENGTH || Object.keys(rest).length > 0) return null;
+  for (const id of sessions) if (typeof id !== 'string' || !UUID.test(id)) return null;
+  return sessions as string[];
 }
 
 /** Parses and validates one edge -> node frame (anything but a string is rejected). Never throws. */

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   boundedJsonObject,
+  heartbeatSessions,
   transcriptHead,
   MAX_JSON_DEPTH,
   MAX_MESSAGE_BYTES,
@@ -28,6 +29,7 @@ const npc: NpcDefinition = {
   knowledge_scope: ['the inn', 'Ironhold'],
   secret_knowledge: 'Owes the guild forty gold.',
   behavior_rules: ['Never talks about the cellar.'],
+  tools: ['roll_dice'],
 };
 
 const nodeMessages: Record<NodeMessage['type'] | 'reply_error', NodeMessage> = {
@@ -68,6 +70,12 @@ const edgeMessages: Record<EdgeMessage['type'] | 'npc_command_speak', EdgeMessag
   stop_session: { type: 'stop_session', session_id: SESSION, reason: 'quota' },
   npc_command: { type: 'npc_command', request_id: 'r1', session_id: SESSION, action: 'mute', name: 'Grimble' },
   npc_roster: { type: 'npc_roster', session_id: SESSION, npcs: [npc] },
+  campaign_facts: {
+    type: 'campaign_facts',
+    session_id: SESSION,
+    entities: [{ name: 'The Rusty Flagon', type: 'location', description: 'A tavern by the docks.', tags: ['tavern'] }, { name: 'Grimble', type: 'npc', description: 'Its keeper.', tags: [] }],
+    relationships: [{ source: 'Grimble', type: 'runs', target: 'The Rusty Flagon', bidirectional: false }],
+  },
   npc_command_speak: {
     type: 'npc_command',
     request_id: 'r2',
@@ -283,5 +291,36 @@ describe('a transcript frame read for its budget', () => {
     expect(transcriptHead(JSON.stringify({ type: 'transcript', session_id: SESSION, entries: [] }))).toEqual({ session_id: SESSION, seq: undefined, lines: 0 });
     expect(transcriptHead(JSON.stringify(nodeMessages.heartbeat))).toBeNull();
     expect(transcriptHead('{"type":"transcript"')).toBeNull();
+  });
+});
+
+describe('a heartbeat read on its fast path', () => {
+  const frames = {
+    plain: JSON.stringify({ type: 'heartbeat', sessions: [SESSION, SESSION.toUpperCase()] }),
+    none: JSON.stringify({ type: 'heartbeat', sessions: [] }),
+    withLoad: JSON.stringify({ type: 'heartbeat', sessions: [SESSION], load: 1 }),
+    badId: JSON.stringify({ type: 'heartbeat', sessions: ['not-a-uuid'] }),
+    numberId: JSON.stringify({ type: 'heartbeat', sessions: [7] }),
+    tooMany: JSON.stringify({ type: 'heartbeat', sessions: Array.from({ length: 1001 }, () => SESSION) }),
+    notAList: JSON.stringify({ type: 'heartbeat', sessions: SESSION }),
+    nulInKey: JSON.stringify({ type: 'heartbeat', sessions: [], 'a\u0000': 1 }),
+    otherType: JSON.stringify({ type: 'session_state', session_id: SESSION, state: 'active', note: '"heartbeat"' }),
+    array: JSON.stringify(['heartbeat']),
+    broken: '{"type":"heartbeat","sessions":[',
+  };
+
+  it('takes a plain heartbeat as the full parse does, and leaves every other frame to it', () => {
+    for (const [name, frame] of Object.entries(frames)) {
+      const fast = heartbeatSessions(frame);
+      const full = parseNodeMessage(frame);
+      if (fast !== null) expect(full, name).toEqual({ ok: true, message: { type: 'heartbeat', sessions: fast } });
+      // Left to the full parse: the invalid, other frames, and a heartbeat with its optional load.
+      else if (full.ok && full.message.type === 'heartbeat') expect(name).toBe('withLoad');
+    }
+    expect(heartbeatSessions(frames.plain)).toEqual([SESSION, SESSION.toUpperCase()]);
+    expect(heartbeatSessions(frames.none)).toEqual([]);
+    for (const name of ['badId', 'numberId', 'tooMany', 'notAList', 'nulInKey', 'otherType', 'array', 'broken', 'withLoad'] as const) {
+      expect(heartbeatSessions(frames[name]), name).toBeNull();
+    }
   });
 });

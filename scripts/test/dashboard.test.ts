@@ -246,6 +246,11 @@ describe('the dashboard in Chromium', () => {
     await page.getByLabel('Secret knowledge').fill('He ferried the crown thief.');
     await page.getByLabel('Behaviour rules').fill('Never crosses after dark');
     await page.getByLabel('Muted by default').check();
+    // None by default; the DM allows two.
+    const tools = page.getByRole('group', { name: 'Tools' });
+    for (const box of await tools.getByRole('checkbox').all()) expect(await box.isChecked()).toBe(false);
+    await tools.getByLabel('Roll dice').check();
+    await tools.getByLabel('Campaign knowledge').check();
     await page.getByRole('button', { name: 'Save NPC' }).click();
     // Refused beside the field, in the words the edge would use, and nothing sent.
     await page.getByText('Pitch must be from -10 to 10').waitFor();
@@ -268,6 +273,9 @@ describe('the dashboard in Chromium', () => {
     expect(await page.getByLabel('Muted by default').isChecked()).toBe(true);
     expect(await page.getByLabel('GM helper', { exact: false }).isChecked()).toBe(false);
     expect(await page.getByLabel('Secret knowledge').inputValue()).toBe('He ferried the crown thief.');
+    const allowed = page.getByRole('group', { name: 'Tools' });
+    const ticked = await Promise.all((await allowed.getByRole('checkbox').all()).map(async (box) => [await box.getAttribute('value'), await box.isChecked()]));
+    expect(ticked.filter(([, on]) => on).map(([name]) => name)).toEqual(['roll_dice', 'campaign_knowledge']);
     expect(await seriousViolations(page)).toEqual([]);
 
     // Deleting asks first; the campaign's list is read again after.

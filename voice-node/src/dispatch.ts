@@ -27,6 +27,8 @@ export function createDispatcher({ registry, send, metrics }: DispatchOptions) {
         return registry.notify(message);
       case 'npc_roster':
         return registry.replaceRoster(message);
+      case 'campaign_facts':
+        return registry.replaceFacts(message);
       default: {
         // A new edge message type must be routed here; this fails to compile until it is.
         const unrouted: never = message;

@@ -1,4 +1,4 @@
-import type { NodeMessage, NpcCommand, NpcDefinition, ReplyOutcome, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
+import type { CampaignFacts, NodeMessage, NpcCommand, NpcDefinition, ReplyOutcome, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
 import type { Logger } from '@glyphoxa/protocol';
 
 /**
@@ -11,6 +11,8 @@ export interface SessionRuntime {
   notice(notice: SessionNotice): void;
   /** The campaign's NPCs as the DM changed them: they apply from the next turn. */
   replaceNpcs(npcs: readonly NpcDefinition[]): void;
+  /** The campaign's entities and relationships as the DM changed them: NPCs use them from their next turn. */
+  replaceFacts(facts: Pick<CampaignFacts, 'entities' | 'relationships'>): void;
   stop(reason: SessionEndReason): Promise<void>;
 }
 

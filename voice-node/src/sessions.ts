@@ -1,4 +1,4 @@
-import type { NodeMessage, NpcCommand, NpcRoster, Reply, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
+import type { CampaignFacts, NodeMessage, NpcCommand, NpcRoster, Reply, SessionEndReason, SessionNotice, StartSession } from '@glyphoxa/protocol';
 import { errorMessage, type Logger } from '@glyphoxa/protocol';
 import type { SessionRuntime, StartRuntime } from './session-runtime.ts';
 
@@ -108,6 +108,13 @@ export function createSessionRegistry(options: SessionRegistryOptions) {
       const entry = sessions.get(roster.session_id);
       if (!entry) return log.debug('roster for an unknown session dropped', { session_id: roster.session_id });
       (await entry.runtime.catch(() => undefined))?.replaceNpcs(roster.npcs);
+    },
+
+    /** Gives its session the campaign's facts anew; one for a session no longer here is dropped. */
+    async replaceFacts(facts: CampaignFacts): Promise<void> {
+      const entry = sessions.get(facts.session_id);
+      if (!entry) return log.debug('facts for an unknown session dropped', { session_id: facts.session_id });
+      (await entry.runtime.catch(() => undefined))?.replaceFacts(facts);
     },
 
     /** Runs an NPC command and builds the reply; never rejects. */

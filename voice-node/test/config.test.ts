@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, connectUrl, HELP, readCommand, type Config } from '../src/config.ts';
+import { ConfigError, connectUrl, edgeHttpUrl, HELP, readCommand, type Config } from '../src/config.ts';
 import { NODE_VERSION } from '../src/version.ts';
 
 const required = ['--edge-url', 'https://edge.example.com', '--token', 't0k'];
@@ -24,7 +24,7 @@ function configError(argv: string[], env: Record<string, string> = {}): string {
 
 describe('node configuration', () => {
   it('reads every flag', () => {
-    const argv = [...required, '--capacity', '8', '--region', 'eu-west', '--health-port', '9100', '--node-id', 'vm-7'];
+    const argv = [...required, '--capacity', '8', '--region', 'eu-west', '--health-port', '9100', '--node-id', 'vm-7', '--tool-rounds', '5', '--tool-filler-ms', '400'];
     expect(loadConfig(argv, {})).toEqual({
       edgeUrl: 'https://edge.example.com',
       token: 't0k',
@@ -36,6 +36,7 @@ describe('node configuration', () => {
       listenHost: '127.0.0.1',
       audioUrl: undefined,
       defaultProviders: {},
+      tools: { maxRounds: 5, fillerAfterMs: 400 },
       realtimePriority: 0,
     });
   });
@@ -62,6 +63,7 @@ describe('node configuration', () => {
     expect(configError(required, { HEALTH_PORT: '70000' })).toBe('--health-port (HEALTH_PORT) must be at most 65535');
     expect(configError(['--edge-url', 'ftp://e.example', '--token', 'x'])).toMatch(/^--edge-url \(EDGE_URL\) must be an http/);
     expect(configError([...required, '--log-level', 'loud'])).toMatch(/^--log-level \(LOG_LEVEL\) must be one of/);
+    expect(configError(required, { TOOL_ROUNDS: '11' })).toBe('--tool-rounds (TOOL_ROUNDS) must be at most 10');
   });
 
   it('reads default providers as JSON and names what is wrong in them', () => {
@@ -101,5 +103,13 @@ describe('connectUrl', () => {
     expect(connectUrl('https://edge.example.com/')).toBe('wss://edge.example.com/nodes/connect');
     expect(connectUrl('https://example.com/glyphoxa/')).toBe('wss://example.com/glyphoxa/nodes/connect');
     expect(connectUrl('wss://edge.example.com')).toBe('wss://edge.example.com/nodes/connect');
+  });
+});
+
+describe('edgeHttpUrl', () => {
+  it('maps ws to http and wss to https, appending the path, so tools reach the edge whichever URL the node was given', () => {
+    expect(edgeHttpUrl('ws://127.0.0.1:8787', '/mcp')).toBe('http://127.0.0.1:8787/mcp');
+    expect(edgeHttpUrl('wss://example.com/glyphoxa/', '/nodes/tool-tokens')).toBe('https://example.com/glyphoxa/nodes/tool-tokens');
+    expect(edgeHttpUrl('https://edge.example.com', '/mcp')).toBe('https://edge.example.com/mcp');
   });
 });

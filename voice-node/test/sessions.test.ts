@@ -207,6 +207,7 @@ describe('NPC commands', () => {
       },
       notice: () => {},
       replaceNpcs: () => {},
+      replaceFacts: () => {},
       stop: async () => {},
     }));
     const start = startSession();

@@ -219,6 +219,32 @@ describe('a voice session through the WebSocket transport', () => {
     expect(lines).toMatchObject(expected);
   });
 
+  it('answers from the campaign facts the edge sent while the session runs, relationships included', async () => {
+    const { peer, node, start, client } = await session();
+    const player = await client(PLAYER);
+    peer.send({
+      type: 'campaign_facts',
+      session_id: start.session_id,
+      entities: [
+        { name: 'Tower', type: 'location', description: 'The Tower of Dawn, raised by the first kings.', tags: [] },
+        { name: 'Order of Dawn', type: 'faction', description: 'Knights sworn to the first kings.', tags: [] },
+        { name: 'Sunstone', type: 'item', description: 'A gem that never cools.', tags: ['secret'] },
+      ],
+      relationships: [
+        { source: 'Order of Dawn', type: 'guards', target: 'Tower', bidirectional: false },
+        { source: 'Tower', type: 'holds', target: 'Sunstone', bidirectional: false },
+      ],
+    });
+    await node.line((l) => l.msg === 'campaign facts replaced' && l.entities === 3, 'the facts replaced');
+    player.sendText('Elara, tell me about the tower.');
+    await until('Elara to answer', () => chatRequestsFor('Elara').length > 0);
+    const system = (chatRequestsFor('Elara')[0]!.body as { messages: Array<{ role: string; content: string }> }).messages[0]!.content;
+    expect(system).toContain('- Tower (location): The Tower of Dawn, raised by the first kings.');
+    expect(system).toContain('How they relate:\n- Order of Dawn guards Tower');
+    // Elara has no knowledge scope: the secret gem, and what joins the tower to it, are not hers to know.
+    expect(system).not.toContain('Sunstone');
+  });
+
   it('ignores a typed line that is empty or not a text message, and keeps the connection', async () => {
     const { client } = await session();
     const player = await client(PLAYER);
@@ -267,7 +293,7 @@ describe('a voice session through the WebSocket transport', () => {
     expect(stopped.at).toBeLessThan(finishedTalking);
     // Grimjaw was cut off mid-reply: his transcript line holds only what was said.
     const said = await until('Grimjaw line', () => transcriptLines(peer).find((l: Line) => l.speaker_name === 'Grimjaw'));
-    expect(said.text.length).toBeLessThan(reply({ system: 'Grimjaw', messages: [], model: '', maxTokens: 0 }).length);
+    expect(said.text.length).toBeLessThan(reply({ system: 'Grimjaw', messages: [], model: '', maxTokens: 0, tools: [], toolChoice: 'auto', results: [] }).length);
   });
 
   it("obeys the DM's spoken command, and ignores the same words from a player", async () => {

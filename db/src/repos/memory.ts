@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { passages } from '../passages.ts';
@@ -59,7 +59,7 @@ export async function rememberSession(db: Db, tenantId: string, sessionId: strin
     tx
       .select({ campaignId: sessionEntries.campaignId, speakerName: sessionEntries.speakerName, text: sessionEntries.text })
       .from(sessionEntries)
-      .where(and(eq(sessionEntries.tenantId, tenantId), eq(sessionEntries.sessionId, sessionId)))
+      .where(and(eq(sessionEntries.tenantId, tenantId), eq(sessionEntries.sessionId, sessionId), isNull(sessionEntries.tool)))
       .orderBy(asc(sessionEntries.spokenAt), asc(sessionEntries.id)),
   );
   const campaignId = lines.find((line) => line.campaignId)?.campaignId;
@@ -110,9 +110,13 @@ export function nearestChunks(db: Db, tenantId: string, campaignId: string, quer
   });
 }
 
+/** Passages per embeddings request: a long transcript goes in several, each well within a provider's input limits. */
+const EMBED_BATCH = 64;
+
 async function embedAll(embedder: Embedder, texts: string[]): Promise<number[][]> {
   if (texts.length === 0) return [];
-  const vectors = await embedder.embed(texts);
+  const vectors: number[][] = [];
+  for (const batch of inChunks(texts, EMBED_BATCH)) vectors.push(...(await embedder.embed(batch)));
   const wrong = vectors.find((vector) => vector.length !== EMBEDDING_DIMENSIONS);
   if (wrong) throw new EmbeddingLengthError(wrong.length);
   if (vectors.length !== texts.length) throw new Error(`the embeddings provider returned ${vectors.length} vectors for ${texts.length} passages`);

@@ -1,4 +1,5 @@
-import { and, asc, eq, getTableColumns, inArray, or } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { entities, relationships, type Entity, type NewRelationship, type Relationship } from '../schema/index.ts';
@@ -77,6 +78,35 @@ export function deleteRelationship(db: Db, tenantId: string, id: string): Promis
 }
 
 /** An entity as a graph shows it: all but its search vector. */
+/** A confirmed relationship by the names of its ends, as a session takes it along. */
+export interface NamedRelationship {
+  source: string;
+  type: string;
+  target: string;
+  bidirectional: boolean;
+}
+
+const sourceEntity = alias(entities, 'source_entity');
+const targetEntity = alias(entities, 'target_entity');
+
+/**
+ * The campaign's confirmed relationships with both ends among `entityIds` (the entities a
+ * session took along), most recently changed first, at most `limit`: proposals are not facts
+ * an NPC may be told.
+ */
+export async function sessionRelationships(tx: Tx, tenantId: string, campaignId: string, entityIds: readonly string[], limit: number): Promise<NamedRelationship[]> {
+  if (entityIds.length === 0) return [];
+  const ids = [...entityIds];
+  return tx
+    .select({ source: sourceEntity.name, type: relationships.type, target: targetEntity.name, bidirectional: relationships.bidirectional })
+    .from(relationships)
+    .innerJoin(sourceEntity, eq(sourceEntity.id, relationships.sourceId))
+    .innerJoin(targetEntity, eq(targetEntity.id, relationships.targetId))
+    .where(and(eq(relationships.tenantId, tenantId), eq(relationships.campaignId, campaignId), eq(relationships.dmConfirmed, true), inArray(relationships.sourceId, ids), inArray(relationships.targetId, ids)))
+    .orderBy(desc(relationships.updatedAt), asc(relationships.id))
+    .limit(limit);
+}
+
 export type GraphEntity = Omit<Entity, 'search'>;
 const { search: _search, ...graphColumns } = getTableColumns(entities);
 

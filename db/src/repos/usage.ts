@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { sessions, sessionUsage, subscriptions, tenants, usageRecords, type Subscription, type Tenant, type UsageRecord } from '../schema/index.ts';
@@ -129,13 +129,19 @@ async function readMonthSessions(tx: Tx, tenantId: string, period: string): Prom
 }
 
 async function readTenantWithHours(tx: Tx, tenantId: string, period: string): Promise<TenantWithHours | null> {
-  const [row] = await tx
+  const [found] = await readTenantsWithHours(tx, [tenantId], period);
+  return found ?? null;
+}
+
+/** These tenants (those that exist) with the session hours recorded for each in one period, in one query. */
+export async function readTenantsWithHours(tx: Tx, tenantIds: string[], period: string): Promise<TenantWithHours[]> {
+  const rows = await tx
     .select({ tenant: tenants, subscription: subscriptions, sessionHours: usageRecords.sessionHours })
     .from(tenants)
     .leftJoin(usageRecords, and(eq(usageRecords.tenantId, tenants.id), eq(usageRecords.period, period)))
     .leftJoin(subscriptions, eq(subscriptions.tenantId, tenants.id))
-    .where(eq(tenants.id, tenantId));
-  return row ? { tenant: row.tenant, subscription: row.subscription, sessionHours: row.sessionHours ?? 0 } : null;
+    .where(tenantIds.length === 1 ? eq(tenants.id, tenantIds[0]!) : inArray(tenants.id, tenantIds));
+  return rows.map((row) => ({ tenant: row.tenant, subscription: row.subscription, sessionHours: row.sessionHours ?? 0 }));
 }
 
 /** Monthly usage rows between two periods, inclusive. */

@@ -28,10 +28,13 @@ export class DurableDatabase {
   private handle: ReturnType<typeof createDb> | undefined;
   private readonly env: Bindings;
   private readonly deadlineMs: number;
+  private readonly keepIdle: boolean;
 
-  constructor(env: Bindings, deadlineMs = DB_CALL_DEADLINE_MS) {
+  /** `keepIdle`: the connection stays open while idle, whatever `DB_IDLE_TIMEOUT_S` says (an object busy all the time). */
+  constructor(env: Bindings, deadlineMs = DB_CALL_DEADLINE_MS, options: { keepIdle?: boolean } = {}) {
     this.env = env;
     this.deadlineMs = deadlineMs;
+    this.keepIdle = options.keepIdle ?? false;
   }
 
   /**
@@ -57,7 +60,7 @@ export class DurableDatabase {
   }
 
   async run<T>(call: (db: Database) => Promise<T>, deadlineMs = this.deadlineMs): Promise<T> {
-    const handle = (this.handle ??= createDb(this.env.HYPERDRIVE.connectionString, durableObjectDb(this.env)));
+    const handle = (this.handle ??= createDb(this.env.HYPERDRIVE.connectionString, this.keepIdle ? { max: 1 } : durableObjectDb(this.env)));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {

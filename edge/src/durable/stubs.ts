@@ -9,3 +9,8 @@ export function coordinatorOf(env: Pick<Bindings, 'TENANT_COORDINATOR'>, tenantI
 export function fleetOf(env: Pick<Bindings, 'FLEET'>, pool: string) {
   return env.FLEET.getByName(pool);
 }
+
+/** The one writer of every coordinator's periodic flush (see `FlushWriter`). */
+export function flushWriterOf(env: Pick<Bindings, 'FLUSH_WRITER'>) {
+  return env.FLUSH_WRITER.getByName('flushes');
+}

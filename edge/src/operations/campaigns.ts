@@ -14,11 +14,11 @@ import {
   type NpcFields,
 } from '@glyphoxa/db';
 import { audit } from '../audit.ts';
-import { coordinatorOf } from '../durable/stubs.ts';
 import { ApiError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
 import { viewCampaign, viewNpc } from '../views/campaign.ts';
 import type { OperationContext } from './context.ts';
+import { relayToSessions } from './relay-to-sessions.ts';
 import { authorize } from './permissions.ts';
 import { planLimitError } from '../billing/plan-limit-error.ts';
 import { tenantLimits } from '../billing/tenant-limits.ts';
@@ -86,7 +86,7 @@ export async function createNpc(ctx: OperationContext, principal: Principal, ten
   if ('limitReached' in npc) throw planLimitError(effective, 'npcs', npc.limitReached);
   const view = viewNpc(npc);
   await audit(ctx, principal, { tenantId, action: 'npc.create', target: npc.id, detail: { campaign_id: campaignId }, after: view });
-  await relayNpcs(ctx, tenantId, campaignId);
+  await relayToSessions(ctx, tenantId, campaignId, 'npcs');
   return view;
 }
 
@@ -105,7 +105,7 @@ export async function updateNpc(ctx: OperationContext, principal: Principal, ten
   if (!before || !after) throw npcMissing(npcId)();
   const view = viewNpc(after);
   await audit(ctx, principal, { tenantId, action: 'npc.update', target: npcId, before: viewNpc(before), after: view });
-  await relayNpcs(ctx, tenantId, after.campaignId);
+  await relayToSessions(ctx, tenantId, after.campaignId, 'npcs');
   return view;
 }
 
@@ -114,17 +114,6 @@ export async function deleteNpc(ctx: OperationContext, principal: Principal, ten
   const deleted = await removeNpc(ctx.db(), tenantId, npcId);
   if (!deleted) throw npcMissing(npcId)();
   await audit(ctx, principal, { tenantId, action: 'npc.delete', target: npcId, before: viewNpc(deleted) });
-  await relayNpcs(ctx, tenantId, deleted.campaignId);
+  await relayToSessions(ctx, tenantId, deleted.campaignId, 'npcs');
 }
 
-/**
- * Tells the tenant's coordinator, which hands the campaign's NPCs anew to its running
- * sessions. The write stands if that fails: the next change, or the next start, carries it.
- */
-async function relayNpcs(ctx: OperationContext, tenantId: string, campaignId: string): Promise<void> {
-  try {
-    await coordinatorOf(ctx.env, tenantId).npcsChanged(campaignId);
-  } catch (error) {
-    ctx.log.warn('npc change not relayed to running sessions', { tenant_id: tenantId, campaign_id: campaignId, error: String(error) });
-  }
-}

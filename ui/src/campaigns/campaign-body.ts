@@ -1,4 +1,4 @@
-import { NpcDefinitionSchema } from '@glyphoxa/protocol';
+import { NPC_TOOL_NAMES, NpcDefinitionSchema, type NpcToolName } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 import { CAMPAIGN_ENTRIES, NPC_ENTRIES } from '../../../edge/src/campaign/yaml-format.ts';
 
@@ -12,5 +12,16 @@ export const NpcBody = v.strictObject(NPC_ENTRIES);
 export type CampaignBodyInput = v.InferInput<typeof CampaignBody>;
 export type NpcBodyInput = v.InferInput<typeof NpcBody>;
 
+const TOOL_LABELS: Record<NpcToolName, string> = {
+  roll_dice: 'Roll dice',
+  lookup_rule: 'Look up rules and lore',
+  campaign_knowledge: 'Campaign knowledge',
+  recent_transcript: 'Recall what was said',
+  remember: 'Propose facts for you to confirm',
+};
+
 /** The NPC budget tiers the API takes, in its order. */
 export const BUDGET_TIERS = NpcDefinitionSchema.entries.budget_tier.options;
+
+/** The tools an NPC may be allowed, in the API's order, as the editor names them (docs/MCP.md). */
+export const NPC_TOOLS: ReadonlyArray<{ name: NpcToolName; label: string }> = NPC_TOOL_NAMES.map((name) => ({ name, label: TOOL_LABELS[name] }));

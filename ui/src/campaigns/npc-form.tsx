@@ -6,7 +6,7 @@ import { bodyResolver } from '../forms/body-resolver.ts';
 import { Field } from '../forms/field.tsx';
 import { FormFooter } from '../forms/form-footer.tsx';
 import { linesOf, optionalText } from '../forms/text-lists.ts';
-import { BUDGET_TIERS, NpcBody, type NpcBodyInput } from './campaign-body.ts';
+import { BUDGET_TIERS, NPC_TOOLS, NpcBody, type NpcBodyInput } from './campaign-body.ts';
 import type { Npc } from './campaign-queries.ts';
 
 /** The editor's values: lists as text, one item a line. */
@@ -22,6 +22,8 @@ interface NpcForm {
   behavior_rules: string;
   gm_helper: boolean;
   muted_by_default: boolean;
+  /** The names of the tools ticked. */
+  tools: string[];
 }
 
 const toBody = (f: NpcForm): NpcBodyInput => ({
@@ -36,6 +38,7 @@ const toBody = (f: NpcForm): NpcBodyInput => ({
   behavior_rules: linesOf(f.behavior_rules),
   gm_helper: f.gm_helper,
   muted_by_default: f.muted_by_default,
+  tools: f.tools as NpcBodyInput['tools'],
 });
 
 /** An issue's path as the field showing it: `voice.pitch` is its own input, `aliases.2` the aliases box. */
@@ -54,6 +57,7 @@ const defaults = (n?: Npc): NpcForm => ({
   behavior_rules: n?.behavior_rules.join('\n') ?? '',
   gm_helper: n?.gm_helper ?? false,
   muted_by_default: n?.muted_by_default ?? false,
+  tools: n?.tools ?? [],
 });
 
 const area = 'flex min-h-20 w-full rounded-md border border-input bg-background px-3 py-2 text-sm disabled:opacity-50 aria-invalid:border-destructive';
@@ -137,6 +141,17 @@ export function NpcEditor({ npc, onSave, disabled }: { npc?: Npc; onSave: (body:
             <input type="checkbox" className="size-4" {...register('muted_by_default')} /> Muted by default
           </label>
         </div>
+        <fieldset className="flex flex-col gap-3 rounded-md border p-4">
+          <legend className="px-1 text-sm font-semibold">Tools</legend>
+          <p className="text-sm text-muted-foreground">What it may use mid-conversation. None is fastest: each tool it may call makes its answers a little slower to start.</p>
+          <div className="grid gap-3 sm:grid-cols-2">
+            {NPC_TOOLS.map((tool) => (
+              <label key={tool.name} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" className="size-4" value={tool.name} {...register('tools')} /> {tool.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
       </fieldset>
       <FormFooter failure={failure} label="Save NPC" pending={isSubmitting} readOnly={disabled} />
     </form>

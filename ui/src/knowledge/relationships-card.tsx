@@ -7,9 +7,8 @@ import { Card, CardContent, CardHeader, CardTitle } from '../components/ui/card.
 import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
 import { knowledgeKeys, type Entity, type Relationship } from './knowledge-queries.ts';
+import { describeRelationship, PROVENANCE } from './relationship-text.ts';
 import { controlClass, useAction } from './use-action.ts';
-
-const PROVENANCE: Record<Relationship['source'], string> = { dm: 'stated by the DM', transcript: 'heard in a session', import: 'imported' };
 
 /**
  * The campaign's relationships: proposals (from transcripts or imports) to accept or
@@ -23,7 +22,7 @@ export function RelationshipsCard({ tenantId, campaignId, entities, relationship
   const refresh = () => queryClient.invalidateQueries({ queryKey: knowledgeKeys.relationships(tenantId, campaignId) });
   const proposals = relationships.filter((r) => !r.dm_confirmed);
   const facts = relationships.filter((r) => r.dm_confirmed);
-  const describe = (r: Relationship) => `${names.get(r.source_id) ?? '?'} ${r.bidirectional ? '↔' : '→'} ${r.type.replaceAll('_', ' ')} ${r.bidirectional ? '↔' : '→'} ${names.get(r.target_id) ?? '?'}`;
+  const describe = (r: Relationship) => describeRelationship(r, names);
   const param = (r: Relationship) => ({ param: { id: tenantId, relationshipId: r.id } });
   const edges = api.tenants[':id'].relationships[':relationshipId'];
   /** A button's request, then the list read again. */

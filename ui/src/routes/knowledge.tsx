@@ -1,20 +1,21 @@
-import { useSuspenseQuery } from '@tanstack/react-query';
+import { useSuspenseQueries } from '@tanstack/react-query';
 import { createLazyRoute, Link, useParams } from '@tanstack/react-router';
 import { canManage, useTenantRole } from '../account/tenant-role.ts';
-import { campaignQuery } from '../campaigns/campaign-queries.ts';
+import { campaignQuery, npcsQuery } from '../campaigns/campaign-queries.ts';
 import { TeamNav } from '../components/layout/team-nav.tsx';
 import { EntitiesCard } from '../knowledge/entities-card.tsx';
+import { GraphCard } from '../knowledge/graph-card.tsx';
 import { entitiesQuery, loreQuery, relationshipsQuery } from '../knowledge/knowledge-queries.ts';
 import { LoreCard } from '../knowledge/lore-card.tsx';
 import { RelationshipsCard } from '../knowledge/relationships-card.tsx';
 
-/** A campaign's knowledge: its entities, their relationships (proposals to accept or reject), its lore documents. */
+/** A campaign's knowledge: its graph (and what each NPC may know of it), its entities, their relationships (proposals to accept or reject), its lore documents. */
 function KnowledgeScreen() {
   const { tenantId, campaignId } = useParams({ from: '/signed-in/teams/$tenantId/campaigns/$campaignId/knowledge' });
-  const { data: campaign } = useSuspenseQuery(campaignQuery(tenantId, campaignId));
-  const { data: entities } = useSuspenseQuery(entitiesQuery(tenantId, campaignId));
-  const { data: relationships } = useSuspenseQuery(relationshipsQuery(tenantId, campaignId));
-  const { data: documents } = useSuspenseQuery(loreQuery(tenantId, campaignId));
+  // Read together: one after another, each would wait for the one before.
+  const [{ data: campaign }, { data: entities }, { data: relationships }, { data: documents }, { data: npcs }] = useSuspenseQueries({
+    queries: [campaignQuery(tenantId, campaignId), entitiesQuery(tenantId, campaignId), relationshipsQuery(tenantId, campaignId), loreQuery(tenantId, campaignId), npcsQuery(tenantId, campaignId)],
+  });
   const manage = canManage(useTenantRole(tenantId));
   return (
     <>
@@ -25,6 +26,7 @@ function KnowledgeScreen() {
           Back to the campaign
         </Link>
       </div>
+      <GraphCard entities={entities} relationships={relationships} npcs={npcs} />
       <EntitiesCard tenantId={tenantId} campaignId={campaignId} entities={entities} manage={manage} />
       <RelationshipsCard tenantId={tenantId} campaignId={campaignId} entities={entities} relationships={relationships} manage={manage} />
       <LoreCard tenantId={tenantId} campaignId={campaignId} documents={documents} manage={manage} />

@@ -1,4 +1,4 @@
-import { type CampaignEntity, containsPhrase, foldPhrase, isSecretTag, mayKnow, type NpcDefinition, splitWords, type TranscriptEntry } from '@glyphoxa/protocol';
+import { type CampaignEntity, type CampaignRelationship, containsPhrase, foldPhrase, isSecretTag, mayKnow, mayKnowRelationship, type NpcDefinition, splitWords, type TranscriptEntry } from '@glyphoxa/protocol';
 import type { ChatMessage, LlmRequest } from '@glyphoxa/providers';
 import type { ConversationMemory } from './conversation-memory.ts';
 import { createNameMatcher } from './fuzzy-match.ts';
@@ -8,7 +8,8 @@ export { createConversationMemory } from './conversation-memory.ts';
 
 /**
  * The LLM request for one NPC turn: instructions and persona, the campaign facts
- * for what the table is talking about, and the recent transcript as messages.
+ * for what the table is talking about (and how they relate), and the recent
+ * transcript as messages.
  * Every section has a budget by the NPC's `budget_tier`, so no transcript or
  * campaign, however large, grows a request past `inputBudgetTokens(tier)`.
  */
@@ -48,8 +49,10 @@ export function inputBudgetTokens(tier: BudgetTier): number {
 export interface TurnContextInput {
   /** The NPC answering. */
   npc: NpcDefinition;
-  /** The campaign's facts (the session assignment's `entities`). */
+  /** The campaign's facts (the session assignment's `entities`, or a later `campaign_facts`). */
   entities: readonly CampaignEntity[];
+  /** The confirmed relationships among them, by name. */
+  relationships?: readonly CampaignRelationship[];
   /** The session's rolling transcript. */
   memory: Pick<ConversationMemory, 'recent'>;
   /** The utterance being answered, when it may not be in `memory` yet (it is added once it stands). */
@@ -68,8 +71,9 @@ export function buildTurnRequest(input: TurnContextInput): LlmRequest {
   const entities = mentionedEntities(input.entities, transcript)
     .filter((entity) => mayKnow(npc, entity))
     .slice(0, budget.maxFacts);
+  const relations = knownRelations(npc, entities, input.entities, input.relationships ?? []);
   return {
-    system: personaSection(npc, budget.persona * CHARS_PER_TOKEN) + factsSection(entities, budget.facts * CHARS_PER_TOKEN),
+    system: personaSection(npc, budget.persona * CHARS_PER_TOKEN) + factsSection(entities, relations, budget.facts * CHARS_PER_TOKEN),
     messages: transcriptMessages(npc, transcript, budget.transcript * CHARS_PER_TOKEN, input.dmUserId),
     maxTokens: budget.maxTokens,
   };
@@ -90,11 +94,29 @@ function mentionedEntities(entities: readonly CampaignEntity[], transcript: read
   return [...rank].sort((a, b) => b[1] - a[1]).map(([entity]) => entity);
 }
 
+/**
+ * The relationships touching an entity talked about whose both ends the NPC may know
+ * (`mayKnowRelationship`), as sentences: "Klarg guards Cragmaw Castle". The edge sends
+ * confirmed ones only, so a proposal never reaches an NPC.
+ */
+function knownRelations(npc: NpcDefinition, talkedAbout: readonly CampaignEntity[], all: readonly CampaignEntity[], relationships: readonly CampaignRelationship[]): string[] {
+  if (talkedAbout.length === 0 || relationships.length === 0) return [];
+  const byName = entityIndex(all).byName;
+  const talked = new Set(talkedAbout.map((entity) => entity.name));
+  return relationships
+    .filter((r) => talked.has(r.source) || talked.has(r.target))
+    .filter((r) => {
+      const [source, target] = [byName.get(r.source), byName.get(r.target)];
+      return source !== undefined && target !== undefined && mayKnowRelationship(npc, source, target);
+    })
+    .map((r) => `${r.source} ${r.type.replaceAll('_', ' ')} ${r.target}${r.bidirectional ? ' (and the other way round)' : ''}`);
+}
+
 type EntityIndex = ReturnType<typeof createEntityIndex>;
 
 /**
- * A session's entities never change and its lines are looked at on several turns:
- * each entity list gets one index, each line is searched once (a thousand entities
+ * A session's entity list is replaced whole (`campaign_facts`), never changed in place, and
+ * its lines are looked at on several turns: each entity list gets one index, each line is searched once (a thousand entities
  * cost about a millisecond per line, on the path to the NPC's first word).
  */
 const indexes = new WeakMap<readonly CampaignEntity[], EntityIndex>();
@@ -119,6 +141,7 @@ function createEntityIndex(entities: readonly CampaignEntity[]) {
   };
 
   return {
+    byName: new Map(entities.map((entity) => [entity.name, entity])),
     mentionsIn(line: TranscriptEntry): Map<CampaignEntity, 'name' | 'tag'> {
       let found = seen.get(line);
       if (!found) seen.set(line, (found = search(line)));
@@ -168,8 +191,11 @@ function section(heading: string, body: string, maxChars: number): string {
   return fitted ? heading + fitted : '';
 }
 
-/** Appended to the persona, so it starts with its own separator (counted in its budget); '' when nothing fits. */
-function factsSection(entities: readonly CampaignEntity[], maxChars: number): string {
+/**
+ * Appended to the persona, so it starts with its own separator (counted in its budget); '' when
+ * nothing fits. How the facts relate comes after them, in what room they leave.
+ */
+function factsSection(entities: readonly CampaignEntity[], relations: readonly string[], maxChars: number): string {
   const heading = '\n\nWhat you know about what the table is talking about:';
   let section = heading;
   for (const entity of entities) {
@@ -179,7 +205,15 @@ function factsSection(entities: readonly CampaignEntity[], maxChars: number): st
     if (room < MIN_FACT_CHARS) break;
     section += label + clipEnd(entity.description.trim(), room);
   }
-  return section === heading ? '' : section;
+  if (section === heading) return '';
+  const related = '\nHow they relate:';
+  let lines = '';
+  for (const relation of relations) {
+    const line = `\n- ${relation}`;
+    if (section.length + related.length + lines.length + line.length > maxChars) break;
+    lines += line;
+  }
+  return lines ? section + related + lines : section;
 }
 
 /**

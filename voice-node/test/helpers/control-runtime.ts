@@ -11,6 +11,7 @@ export const startControlRuntime: StartRuntime = async (assignment, { log }) => 
     command: (command) => roster.command(command),
     notice: ({ level, message }) => log.info('session notice', { level, notice: message }),
     replaceNpcs: (npcs) => roster.replace(npcs),
+    replaceFacts: (facts) => log.info('facts replaced', { entities: facts.entities.length }),
     async stop() {},
   };
   return runtime;

@@ -122,6 +122,26 @@ describe('turn context', () => {
       expect(known(npc('Scribe', { gm_helper: true, knowledge_scope: ['inn'] }))).toEqual(facts.map((fact) => fact.name));
     });
 
+    it('tells an NPC how the facts talked about relate, only where it may know both ends', () => {
+      const relationships = [
+        { source: 'Red Hand', type: 'runs', target: 'Silver Stag', bidirectional: false },
+        { source: 'Ironhold', type: 'trades_with', target: 'Silver Stag', bidirectional: true },
+        { source: 'Red Hand', type: 'hides', target: 'Black Key', bidirectional: false },
+        // Neither end talked about: left out, however well known.
+        { source: 'Far Harbour', type: 'rivals', target: 'Deep Mine', bidirectional: true },
+      ];
+      const world = [...facts, entity('Far Harbour', 'A port.'), entity('Deep Mine', 'A mine.')];
+      const told = (speaker: NpcDefinition) => {
+        const { system } = buildTurnRequest({ npc: speaker, entities: world, relationships, memory: memoryOf(talk) });
+        return system.split('How they relate:')[1]?.trim().split('\n') ?? [];
+      };
+      expect(told(npc('Bess'))).toEqual(['- Red Hand runs Silver Stag', '- Ironhold trades with Silver Stag (and the other way round)']);
+      // Its scope knows of the Red Hand but not the inn: neither relationship is its to tell.
+      expect(told(npc('Grimjaw', { knowledge_scope: ['thieves', 'vault'] }))).toEqual(['- Red Hand hides Black Key']);
+      expect(told(npc('Scribe', { gm_helper: true }))).toHaveLength(3);
+      expect(told(npc('Nobody', { knowledge_scope: ['dragons'] }))).toEqual([]);
+    });
+
     it("holds the NPC's own secret and rules, never another NPC's", () => {
       const grim = npc('Grimjaw', { secret_knowledge: 'Owes the Red Hand forty gold.', behavior_rules: ['Never mentions his brother.'] });
       const bess = npc('Bess', { secret_knowledge: 'Poisoned the last tax collector.', behavior_rules: ['Always offers a room.'] });

@@ -3,6 +3,7 @@ import { EntityTypeSchema, MAX_TEXT_LENGTH } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 import { ApiError } from '../../errors.ts';
 import { createEntity, deleteEntity } from '../../operations/knowledge/entities.ts';
+import { relayToSessions } from '../../operations/relay-to-sessions.ts';
 import { checkEntries, describeIssue, readYaml } from '../../campaign/yaml-file.ts';
 import { EntityEntrySchema, MAX_FILE_ENTITIES } from '../../campaign/yaml-format.ts';
 import { isUuid } from '../../text.ts';
@@ -114,6 +115,7 @@ const importFile: Handler = (ctx, options) => {
       const checked = checkEntries(EntityEntrySchema, 'entities', list);
       const counts = checked.valid.length > 0 ? await importEntities(ctx.db(), ctx.tenant.id, campaign.id, checked.valid) : { added: 0, updated: 0 };
       await auditDiscord(ctx, 'entity.import', campaign.id, { ...counts, skipped: checked.problems.length });
+      if (counts.added + counts.updated > 0) await relayToSessions(ctx.operations, ctx.tenant.id, campaign.id, 'knowledge');
       const done = `Imported into **${escapeMarkdown(campaign.name)}**: ${counts.added} added, ${counts.updated} updated.`;
       if (checked.problems.length === 0) return done;
       return `${done}\n${checked.problems.length} ${checked.problems.length === 1 ? 'entry was' : 'entries were'} skipped:\n${bulletList(checked.problems)}`;

@@ -313,8 +313,10 @@ export class CoordinatorStore {
     return (row?.s ?? 0) / 3600;
   }
 
-  /** Forgets ended sessions older than `before` whose usage Postgres has. */
-  purgeEnded(before: number): void {
+  /** Forgets ended sessions older than `before` whose usage Postgres has, unless that was done less than `everyMs` ago. */
+  purgeEnded(before: number, now: number, everyMs: number): void {
+    if (now - Number(this.meta('purged_at') ?? 0) < everyMs) return;
+    this.setMeta('purged_at', String(now));
     this.sql.exec(
       `delete from usage where session_id in (select id from sessions where state = 'ended' and ended_at < ?)
        and not (${UNFLUSHED})`,

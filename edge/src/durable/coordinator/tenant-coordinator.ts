@@ -1,7 +1,8 @@
-import { appendSessionEntries, insertSession, periodOf, proposeFromTranscript, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
+import { appendSessionEntries, insertSession, listTenantProviders, periodOf, proposeFromTranscript, rememberSession, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
-import { loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
+import { loadCampaignFacts, loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
+import { tenantEmbedder } from '../../campaign/tenant-embedder.ts';
 import { tenantBotToken } from '../../discord/bot-token.ts';
 import { discordRest } from '../../discord/rest.ts';
 import type { Bindings } from '../../env.ts';
@@ -13,7 +14,7 @@ import { CoalescedWrites } from '../coalesced-writes.ts';
 import { ControlObject } from '../control-object.ts';
 import { poolOf } from '../fleet/placement.ts';
 import { refuse, succeed, type Outcome, type Refusal } from '../outcome.ts';
-import { fleetOf } from '../stubs.ts';
+import { fleetOf, flushWriterOf } from '../stubs.ts';
 import { admit, sessionsThisMonth } from './admission.ts';
 import { quotaStep } from './quota.ts';
 import { nextAlarm } from './schedule.ts';
@@ -22,6 +23,9 @@ import { liveLine, liveSessionOf, type LiveListener } from './live-transcript.ts
 import { CoordinatorStore, lastSign, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
 import { UsageLedger } from './usage-ledger.ts';
 import { billingMode } from '../../billing/mode.ts';
+
+/** How long embedding an ended session's transcript may take, provider calls included. */
+const REMEMBER_DEADLINE_MS = 120_000;
 
 export interface StartRequest {
   guild_id: string;
@@ -43,6 +47,8 @@ const USAGE_FIELDS = { llmTokens: 'llm_tokens', sttSeconds: 'stt_seconds', ttsCh
 
 /** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
 const ENDED_RETENTION_MS = 24 * 3600_000;
+/** How often the alarm forgets what is past `ENDED_RETENTION_MS`: an hour late costs nothing, and each purge is statements a fresh object parses anew. */
+const PURGE_EVERY_MS = 3600_000;
 
 /**
  * One per tenant (addressed by its id): the single writer of the tenant's live sessions.
@@ -62,7 +68,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
-    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env));
+    this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env), (flush) => flushWriterOf(env).flush(flush));
   }
 
   /** The tenant this coordinator serves: the name it is addressed by. */
@@ -273,7 +279,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     const session = this.store.get(sessionId);
     if (!session) return;
     await this.transcripts.add(
-      entries.map((e) => ({ sessionId, campaignId: session.campaignId, speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) })),
+      entries.map((e) => ({ sessionId, campaignId: session.campaignId, speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, tool: e.tool ?? null, spokenAt: new Date(e.at) })),
     );
   }
 
@@ -293,13 +299,33 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
    * from the next turn without a restart. Answers how many sessions were told.
    */
   async npcsChanged(campaignId: string): Promise<number> {
-    const running = this.store.live().filter((s) => s.campaignId === campaignId && s.nodeId !== null);
+    const running = this.runningIn(campaignId);
     if (running.length === 0) return 0;
     const npcs = await this.database.run((db) => loadNpcDefinitions(db, this.tenantId, campaignId));
     if (!npcs) return 0;
     for (const s of running) await fleetOf(this.env, s.pool).notify(s.nodeId!, { type: 'npc_roster', session_id: s.id, npcs });
     this.log.info('npc roster relayed', { campaign_id: campaignId, sessions: running.length, npcs: npcs.length });
     return running.length;
+  }
+
+  /**
+   * The DM changed a campaign's entities or relationships: as with `npcsChanged`, each
+   * running session of it gets its facts anew, so NPCs know of the change from their next
+   * turn. Lore needs no relay: the knowledge tool reads it from Postgres at each call.
+   */
+  async knowledgeChanged(campaignId: string): Promise<number> {
+    const running = this.runningIn(campaignId);
+    if (running.length === 0) return 0;
+    const facts = await this.database.run((db) => loadCampaignFacts(db, this.tenantId, campaignId));
+    if (!facts) return 0;
+    for (const s of running) await fleetOf(this.env, s.pool).notify(s.nodeId!, { type: 'campaign_facts', session_id: s.id, ...facts });
+    this.log.info('campaign facts relayed', { campaign_id: campaignId, sessions: running.length, entities: facts.entities.length, relationships: facts.relationships.length });
+    return running.length;
+  }
+
+  /** The campaign's sessions placed on a node (one still pending placement gets the change at its start). */
+  private runningIn(campaignId: string): LiveSession[] {
+    return this.store.live().filter((s) => s.campaignId === campaignId && s.nodeId !== null);
   }
 
   /** Relays a DM's NPC command to the node running the session. */
@@ -349,7 +375,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       if (this.ledger.flushDue(now, this.config.usageFlushIntervalMs)) await this.ledger.flushAndRead(now);
       // After the flush, whose read-back of the month's hours it uses.
       await this.enforceQuota(now);
-      this.store.purgeEnded(now - ENDED_RETENTION_MS);
+      this.store.purgeEnded(now - ENDED_RETENTION_MS, now, PURGE_EVERY_MS);
     } catch (error) {
       this.log.error('coordinator alarm failed; retrying', { error: String(error) });
     }
@@ -435,21 +461,33 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
     await this.ledger.flush().catch(() => this.armAlarm());
     // After the answer: the DM's stop does not wait on reading the transcript.
-    if (session.campaignId) this.ctx.waitUntil(this.proposeRelationships(sessionId));
+    if (session.campaignId) this.ctx.waitUntil(this.learnFromSession(sessionId));
   }
 
   /**
    * The ended session's transcript, once the lines still queued are stored (an empty
-   * batch settles after them), becomes relationship proposals for the DM. A failure
-   * only loses proposals, so it is logged rather than raised.
+   * batch settles after them), becomes relationship proposals for the DM and, when the
+   * tenant has an embeddings provider, the campaign's memory (embedded passages). A
+   * failure only loses proposals or memory, so it is logged rather than raised.
    */
-  private async proposeRelationships(sessionId: string): Promise<void> {
+  private async learnFromSession(sessionId: string): Promise<void> {
     try {
       await this.transcripts.add([]);
       const made = await this.database.run((db) => proposeFromTranscript(db, this.tenantId, sessionId));
       if (made > 0) this.log.info('relationship proposals made', { session_id: sessionId, proposals: made });
     } catch (error) {
       this.log.warn('relationship proposals not made', { session_id: sessionId, error: String(error) });
+    }
+    try {
+      const providers = await this.database.run((db) => listTenantProviders(db, this.tenantId));
+      const embedder = await tenantEmbedder(this.env.SECRET_KEYS, providers);
+      if (!embedder) return;
+      // The provider is called between this call's two transactions: a long transcript takes it a while.
+      if (await this.database.run((db) => rememberSession(db, this.tenantId, sessionId, embedder), REMEMBER_DEADLINE_MS)) {
+        this.log.info('session remembered', { session_id: sessionId });
+      }
+    } catch (error) {
+      this.log.warn('session not remembered', { session_id: sessionId, error: String(error) });
     }
   }
 

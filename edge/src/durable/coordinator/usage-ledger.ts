@@ -1,7 +1,8 @@
-import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type BillingMode, type Database, type Limits, type MonthSessions, type SessionUsageTotals, type Tenant, type TenantWithHours } from '@glyphoxa/db';
+import { effectiveLimits, flushCoordinator, periodOf, type CoordinatorFlush, recordSessionUsage, splitByPeriod, tenantWithHours, type BillingMode, type Database, type Limits, type MonthSessions, type SessionUsageTotals, type Tenant, type TenantWithHours } from '@glyphoxa/db';
 import type { Logger } from '@glyphoxa/protocol';
 import { databaseUnavailable } from '../../errors.ts';
 import type { DurableDatabase } from '../database.ts';
+import type { FlushOutcome } from '../flush-writer/flush-writer.ts';
 import { lastSign, type CoordinatorStore, type LiveSession } from './store.ts';
 
 /**
@@ -23,9 +24,14 @@ export class UsageLedger {
   private readonly tenantId: string;
   private readonly log: Logger;
   private readonly billing: BillingMode;
+  private readonly writeFlush: (flush: CoordinatorFlush) => Promise<FlushOutcome>;
+  /** The last write of usage begun: the next waits for it (a batched flush and a session's end take different connections). */
+  private lastWrite: Promise<unknown> = Promise.resolve();
 
-  constructor(store: CoordinatorStore, database: DurableDatabase, tenantId: string, log: Logger, billing: BillingMode) {
+  /** `writeFlush`: the periodic flush's way to Postgres, batched with other tenants' (the FlushWriter). */
+  constructor(store: CoordinatorStore, database: DurableDatabase, tenantId: string, log: Logger, billing: BillingMode, writeFlush: (flush: CoordinatorFlush) => Promise<FlushOutcome>) {
     this.billing = billing;
+    this.writeFlush = writeFlush;
     this.store = store;
     this.database = database;
     this.tenantId = tenantId;
@@ -93,7 +99,11 @@ export class UsageLedger {
   }
 
   /** Writes the totals Postgres lacks (a session just ended). */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    return this.inTurn(() => this.flushNow());
+  }
+
+  private async flushNow(): Promise<void> {
     if (this.store.unflushed().length === 0) return;
     const { totals } = await this.write((t) => this.database.run((db) => recordSessionUsage(db, this.tenantId, t)));
     this.store.markFlushed(totals);
@@ -103,20 +113,44 @@ export class UsageLedger {
   }
 
   /**
-   * The flush period's write-through in one transaction: usage, the sessions' last
-   * heartbeats (the web's history view shows them), and the month's hours read back.
+   * The flush period's write-through: usage, the sessions' last heartbeats (the web's history
+   * view shows them), and the month's hours read back, in one transaction with other tenants'
+   * flushes. A value Postgres refuses fails only this tenant's, which then writes alone and
+   * sets aside what it cannot store.
    */
-  async flushAndRead(now: number): Promise<void> {
+  flushAndRead(now: number): Promise<void> {
+    return this.inTurn(() => this.flushAndReadNow(now));
+  }
+
+  private async flushAndReadNow(now: number): Promise<void> {
     const heartbeats = this.store
       .live()
       .filter((s) => s.state === 'active' && s.lastHeartbeatAt)
       .map((s) => ({ sessionId: s.id, at: new Date(s.lastHeartbeatAt!) }));
     const period = periodOf(now);
-    const { totals, result: found } = await this.write((t) => this.database.run((db) => flushCoordinator(db, this.tenantId, { totals: t, heartbeats, period })));
-    this.store.markFlushed(totals);
+    const totals = this.store.unflushed();
+    const outcome = await this.writeFlush({ tenantId: this.tenantId, totals, heartbeats, period });
+    let found: TenantWithHours | null;
+    if (outcome.ok) {
+      this.store.markFlushed(totals);
+      found = outcome.found;
+    } else if (outcome.unavailable) {
+      throw new Error(`usage not flushed: ${outcome.error}`);
+    } else {
+      const alone = await this.write((t) => this.database.run((db) => flushCoordinator(db, this.tenantId, { totals: t, heartbeats, period })));
+      this.store.markFlushed(alone.totals);
+      found = alone.result;
+    }
     if (found) this.record(period, found.sessionHours, this.limitsOf(found, now).monthlySessionHours, now);
     else this.store.recordedHours = null;
     this.store.lastFlushAt = now;
+  }
+
+  /** Runs `write` once the usage writes begun before it settled: two in flight could both count a new row's totals. */
+  private inTurn<T>(write: () => Promise<T>): Promise<T> {
+    const turn = this.lastWrite.then(write, write);
+    this.lastWrite = turn.catch(() => undefined);
+    return turn;
   }
 
   /**

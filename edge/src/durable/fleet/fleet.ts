@@ -1,10 +1,12 @@
 import { updateNode, type SessionEndReason } from '@glyphoxa/db';
 import {
   createLogger,
+  heartbeatSessions,
   parseNodeMessage,
   PROTOCOL_VERSION,
   transcriptHead,
   type EdgeMessage,
+  type CampaignFacts,
   type Logger,
   type NodeMessage,
   type NpcCommand,
@@ -58,7 +60,8 @@ const NOT_FOUND_CODES = new Set(['session_not_found', 'npc_not_found']);
  * How often a session's last listing reaches storage, as a share of the heartbeat
  * timeout: a Fleet that restarts then knows it to within a third of the timeout, a
  * healthy node's session is never taken for silent (a heartbeat comes well within the
- * rest), and heartbeats cost a write per session only every few of them.
+ * rest), and heartbeats cost a write per session only every few of them (the heartbeats
+ * of many nodes sharing one, see `FleetStore.storeDueListings`).
  */
 const LISTED_PERSIST_SHARE = 1 / 3;
 
@@ -117,6 +120,9 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
 
   protected override async onMessage(ws: WebSocket, node: NodeAttachment, raw: string | ArrayBuffer): Promise<void> {
     this.lastSeen.set(node.nodeId, Date.now());
+    // Most frames are heartbeats: a plain one skips the schema's walk (and checks the same).
+    const listed = heartbeatSessions(raw);
+    if (listed) return this.heartbeat(ws, node, listed);
     // A transcript batch over budget is refused before its lines are validated: a flood costs a JSON parse a batch, no more.
     const batch = transcriptHead(raw);
     if (batch && this.placementOn(node, batch.session_id) && !this.admitTranscript(ws, node, batch)) return;
@@ -244,8 +250,8 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     return this.requests.request(nodeId, ws && ((requestId) => this.send(ws, { ...command, request_id: requestId })));
   }
 
-  /** A one-way message about a session the node runs: a notice for the table, or the session's NPCs anew. */
-  notify(nodeId: string, message: SessionNotice | NpcRoster): void {
+  /** A one-way message about a session the node runs: a notice for the table, or the session's NPCs or facts anew. */
+  notify(nodeId: string, message: SessionNotice | NpcRoster | CampaignFacts): void {
     for (const ws of this.sockets(nodeId)) this.send(ws, message);
   }
 
@@ -351,6 +357,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
       if (this.placementOn(node, id)) this.store.listed(id, now);
       else this.send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
     }
+    this.store.storeDueListings(now);
   }
 
   /**

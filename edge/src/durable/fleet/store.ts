@@ -13,6 +13,9 @@ export class FleetStore {
   private placementCache: Map<string, { nodeId: string; tenantId: string }> | undefined;
   /** When each session was last listed (exact), and the time its row holds. */
   private listedCache = new Map<string, { at: number; stored: number }>();
+  /** Sessions whose listing is due for storage (`persistListedEveryMs` newer than their row), and when they were last stored. */
+  private dueListings = new Set<string>();
+  private listingsStoredAt = 0;
 
   /**
    * `persistListedEveryMs`: a session's row takes a new listing time at most this often,
@@ -36,6 +39,7 @@ export class FleetStore {
     this.loadCache = undefined;
     this.placementCache = undefined;
     this.listedCache = new Map();
+    this.dueListings = new Set();
   }
 
   /** Places a session on a node at `at`, which counts as its first listing. */
@@ -47,11 +51,30 @@ export class FleetStore {
     this.storeListed(sessionId, at);
   }
 
-  /** The session's node listed it in a heartbeat at `at`. */
+  /** The session's node listed it in a heartbeat at `at`; stored with others by `storeDueListings`. */
   listed(sessionId: string, at: number): void {
     const stored = this.listedCache.get(sessionId)?.stored ?? this.storedListing(sessionId) ?? 0;
-    if (at - stored >= this.persistListedEveryMs) this.storeListed(sessionId, at);
-    else this.listedCache.set(sessionId, { at, stored });
+    this.listedCache.set(sessionId, { at, stored });
+    if (at - stored >= this.persistListedEveryMs) this.dueListings.add(sessionId);
+  }
+
+  /**
+   * Stores the listings due, in one statement, at most every tenth of `persistListedEveryMs`:
+   * one write for the heartbeats of many nodes, not one for each heartbeat (each write is
+   * a commit of the object's storage).
+   */
+  storeDueListings(now: number): void {
+    if (this.dueListings.size === 0 || now - this.listingsStoredAt < this.persistListedEveryMs / 10) return;
+    const rows: Record<string, number> = {};
+    for (const id of this.dueListings) {
+      const listing = this.listedCache.get(id);
+      if (!listing) continue;
+      rows[id] = listing.at;
+      this.listedCache.set(id, { at: listing.at, stored: listing.at });
+    }
+    this.sql.exec(`insert or replace into listed (session_id, at) select key, value from json_each(?)`, JSON.stringify(rows));
+    this.dueListings.clear();
+    this.listingsStoredAt = now;
   }
 
   /** When the session was last listed (or placed); after a restart, to within `persistListedEveryMs`. */
@@ -94,6 +117,7 @@ export class FleetStore {
   release(sessionId: string): void {
     this.sql.exec(`delete from listed where session_id = ?`, sessionId);
     this.listedCache.delete(sessionId);
+    this.dueListings.delete(sessionId);
     this.placementCache?.delete(sessionId);
     const [gone] = this.sql.exec<{ node_id: string }>(`delete from placements where session_id = ? returning node_id`, sessionId).toArray();
     if (gone && this.loadCache) {

@@ -15,6 +15,7 @@ import type { Principal } from '../../principal.ts';
 import { viewEntity, viewRelationship, viewSearchHit } from '../../views/knowledge.ts';
 import type { OperationContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
+import { relayToSessions } from '../relay-to-sessions.ts';
 import { campaignMissing, requireCampaign } from './campaign-check.ts';
 
 export const entityMissing = (id: string) => () => new ApiError(404, 'entity_not_found', `No entity ${id}`);
@@ -47,6 +48,7 @@ export async function createEntity(ctx: OperationContext, principal: Principal, 
   if (!entity) throw new ApiError(409, 'conflict', 'name: This campaign already has an entity of this name', 'name');
   const view = viewEntity(entity);
   await audit(ctx, principal, { tenantId, action: 'entity.create', target: entity.id, detail: { campaign_id: campaignId }, after: view });
+  await relayToSessions(ctx, tenantId, campaignId, 'knowledge');
   return view;
 }
 
@@ -58,6 +60,7 @@ export async function updateEntity(ctx: OperationContext, principal: Principal, 
   if (!before || !after) throw entityMissing(entityId)();
   const view = viewEntity(after);
   await audit(ctx, principal, { tenantId, action: 'entity.update', target: entityId, before: viewEntity(before), after: view });
+  await relayToSessions(ctx, tenantId, after.campaignId, 'knowledge');
   return view;
 }
 
@@ -68,6 +71,7 @@ export async function deleteEntity(ctx: OperationContext, principal: Principal, 
   if (!deleted) throw entityMissing(entityId)();
   const view = viewEntity(deleted);
   await audit(ctx, principal, { tenantId, action: 'entity.delete', target: entityId, detail: { campaign_id: deleted.campaignId }, before: view });
+  await relayToSessions(ctx, tenantId, deleted.campaignId, 'knowledge');
   return view;
 }
 

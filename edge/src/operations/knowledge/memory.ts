@@ -1,24 +1,18 @@
-import { EMBEDDING_DIMENSIONS, EmbeddingLengthError, listTenantProviders, nearestChunks, rememberLoreDocument, type Embedder } from '@glyphoxa/db';
+import { EmbeddingLengthError, listTenantProviders, nearestChunks, rememberLoreDocument } from '@glyphoxa/db';
+import { tenantEmbedder } from '../../campaign/tenant-embedder.ts';
 import { ApiError } from '../../errors.ts';
 import type { Principal } from '../../principal.ts';
-import { embeddingsEndpoint } from '../../secrets/provider-keys.ts';
 import type { OperationContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { campaignMissing, requireCampaign } from './campaign-check.ts';
 
-/** The tenant's embeddings provider, or null when it has none. Loaded on first use: most requests never embed. */
-async function tenantEmbedder(ctx: OperationContext, tenantId: string): Promise<Embedder | null> {
-  const endpoint = await embeddingsEndpoint(ctx.env.SECRET_KEYS, await listTenantProviders(ctx.db(), tenantId));
-  if (!endpoint) return null;
-  const { openAiEmbeddings } = await import('@glyphoxa/providers/embeddings');
-  return openAiEmbeddings(endpoint, EMBEDDING_DIMENSIONS, { timeoutMs: 10_000, retries: 1 });
-}
+const embedderOf = async (ctx: OperationContext, tenantId: string) => tenantEmbedder(ctx.env.SECRET_KEYS, await listTenantProviders(ctx.db(), tenantId));
 
 /** The campaign's lore and transcript passages nearest in meaning to `query`, through the tenant's embeddings provider. */
 export async function searchMemory(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string, query: string, limit: number) {
   authorize(principal, 'transcripts.view', tenantId, campaignMissing(campaignId));
   await requireCampaign(ctx, tenantId, campaignId);
-  const embedder = await tenantEmbedder(ctx, tenantId);
+  const embedder = await embedderOf(ctx, tenantId);
   if (!embedder) throw new ApiError(409, 'no_embeddings_provider', 'This team has no embeddings provider: set one (PUT .../providers/embeddings) to search memory');
   const vector = await embedder.embed([query]).then(
     ([v]) => v!,
@@ -40,7 +34,7 @@ export async function searchMemory(ctx: OperationContext, principal: Principal, 
 export function rememberLore(ctx: OperationContext, tenantId: string, documentId: string): void {
   ctx.waitUntil(
     (async () => {
-      const embedder = await tenantEmbedder(ctx, tenantId);
+      const embedder = await embedderOf(ctx, tenantId);
       if (embedder) await rememberLoreDocument(ctx.db(), tenantId, documentId, embedder);
     })().catch((error: unknown) => ctx.log.warn('lore not remembered', { tenant_id: tenantId, lore_document_id: documentId, error: String(error) })),
   );

@@ -14,6 +14,7 @@ import type { Principal } from '../../principal.ts';
 import { viewRelationship } from '../../views/knowledge.ts';
 import type { OperationContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
+import { relayToSessions } from '../relay-to-sessions.ts';
 import { campaignMissing, requireCampaign } from './campaign-check.ts';
 
 const relationshipMissing = (id: string) => () => new ApiError(404, 'relationship_not_found', `No relationship ${id}`);
@@ -51,6 +52,7 @@ export async function createRelationship(ctx: OperationContext, principal: Princ
   if (!created) throw new ApiError(409, 'conflict', 'type: These entities already have a relationship of this type', 'type');
   const view = viewRelationship(created);
   await audit(ctx, principal, { tenantId, action: 'relationship.create', target: created.id, detail: { campaign_id: campaignId }, after: view });
+  await relayToSessions(ctx, tenantId, campaignId, 'knowledge');
   return view;
 }
 
@@ -65,6 +67,7 @@ async function change(ctx: OperationContext, principal: Principal, tenantId: str
   if (!after) throw relationshipMissing(id)();
   const view = viewRelationship(after);
   await audit(ctx, principal, { tenantId, action, target: id, before: viewRelationship(before), after: view });
+  await relayToSessions(ctx, tenantId, after.campaignId, 'knowledge');
   return view;
 }
 
@@ -92,4 +95,6 @@ export async function deleteRelationship(ctx: OperationContext, principal: Princ
   const deleted = await removeRelationship(db, tenantId, id);
   if (!deleted) throw relationshipMissing(id)();
   await audit(ctx, principal, { tenantId, action: options.proposalOnly ? 'relationship.reject' : 'relationship.delete', target: id, before: viewRelationship(deleted) });
+  // A rejected proposal was never told to any NPC.
+  if (deleted.dmConfirmed) await relayToSessions(ctx, tenantId, deleted.campaignId, 'knowledge');
 }
