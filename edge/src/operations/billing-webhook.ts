@@ -39,7 +39,7 @@ export async function handleStripeEvent(ctx: OperationContext, config: StripeCon
     ctx.log.warn('stripe event for a customer no tenant has', { event_id: event.id, type: event.type, customer: subject.customer });
     return 'ignored';
   }
-  const stripe = stripeClient(config);
+  const stripe = await stripeClient(config);
   const processed = await onceForEvent(ctx.db(), tenantId, event, async (tx, current) => {
     if (subject.subscription) {
       const subscription = await stripe.subscriptions.retrieve(subject.subscription);

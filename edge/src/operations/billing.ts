@@ -62,7 +62,7 @@ export async function changePlan(ctx: OperationContext, principal: Principal, te
   const config = mustBill(ctx, principal, tenantId);
   const db = ctx.db();
   await mustGetTenant(db, tenantId);
-  const stripe = stripeClient(config);
+  const stripe = await stripeClient(config);
   const price = config.prices[plan.tier][plan.interval];
   const current = await getSubscription(db, tenantId);
   if (current?.stripeSubscriptionId && isLive(current.status)) {
@@ -118,7 +118,7 @@ export async function openPortal(ctx: OperationContext, principal: Principal, te
   const config = mustBill(ctx, principal, tenantId);
   const current = await getSubscription(ctx.db(), tenantId);
   if (!current) throw new ApiError(409, 'no_billing_account', 'This team has no billing account yet: choose a plan first.');
-  const stripe = stripeClient(config);
+  const stripe = await stripeClient(config);
   const session = await stripeCall(ctx, 'open the billing portal', () => stripe.billingPortal.sessions.create({ customer: current.stripeCustomerId, return_url: returnUrl(tenantId, to) }));
   return { url: session.url };
 }
@@ -129,7 +129,7 @@ export async function listTenantInvoices(ctx: OperationContext, principal: Princ
   const db = ctx.db();
   const current = await getSubscription(db, tenantId);
   if (!current) return { invoices: [] };
-  const stripe = stripeClient(config);
+  const stripe = await stripeClient(config);
   try {
     const page = await stripe.invoices.list({ customer: current.stripeCustomerId, limit: query.limit });
     await saveInvoices(db, tenantId, page.data.filter((i) => i.id).map(invoiceRecord));

@@ -72,6 +72,8 @@ export async function updateTenant(ctx: OperationContext, principal: Principal, 
   forgetTenant(tenantId);
   const view = viewTenant(tenant, await tenantLimits(ctx, tenant));
   await audit(ctx, principal, { tenantId, action: 'tenant.update', target: tenantId, detail: { fields: Object.keys(input) }, before: viewTenant(before, await tenantLimits(ctx, before)), after: view });
+  // The operator's plan or limits apply from the next start; the coordinator hears of them now.
+  if (PLAN_FIELDS.some((field) => input[field] !== undefined)) await coordinatorOf(ctx.env, tenantId).planChanged();
   // Naming any of these (re)registers the commands, so the same value again is a retry.
   if (REGISTRATION_FIELDS.some((field) => field in input)) syncCommandsLater(ctx, before, tenant);
   return view;

@@ -3,7 +3,7 @@ import { describeRoute, resolver } from 'hono-openapi';
 import * as v from 'valibot';
 import type Stripe from 'stripe';
 import { billingMode } from '../billing/mode.ts';
-import { stripeClient, webhookCrypto } from '../billing/stripe-client.ts';
+import { verifiedEvent } from '../billing/stripe-client.ts';
 import { stripeConfig } from '../billing/stripe-config.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -43,7 +43,7 @@ export const stripeWebhookRoutes = () =>
     const body = new TextDecoder().decode(await readBody(c, MAX_EVENT_BYTES));
     let event: Stripe.Event;
     try {
-      event = await stripeClient(config).webhooks.constructEventAsync(body, signature, config.webhookSecret, undefined, webhookCrypto);
+      event = await verifiedEvent(config, body, signature);
     } catch (error) {
       throw new ApiError(400, 'bad_signature', `The Stripe signature did not verify: ${error instanceof Error ? error.message : String(error)}`);
     }
