@@ -2,7 +2,7 @@ import { deleteTenantProvider, listTenantProviders, putTenantProvider, type Prov
 import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
-import type { providerBodySchema } from '../routes/admin-schemas.ts';
+import type { providerBodySchema } from '../routes/provider-body.ts';
 import { checkProvider } from '../provider-checks/check.ts';
 import { openEndpoint, sealProviderKey } from '../secrets/provider-keys.ts';
 import { viewProvider } from '../views/provider.ts';

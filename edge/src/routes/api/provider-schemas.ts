@@ -2,7 +2,7 @@ import { providerRole } from '@glyphoxa/db';
 import * as v from 'valibot';
 import { ProviderCheckSchema } from '../../provider-checks/check.ts';
 import { ProviderViewSchema } from '../../views/provider.ts';
-import { providerBodySchema } from '../admin-schemas.ts';
+import { providerBodySchema } from '../provider-body.ts';
 
 /** PUT /tenants/:id/providers/:role, as documented: any slot's body (each request is validated against its own slot's kinds). */
 export const AnyProviderBodySchema = v.union(providerRole.enumValues.map((role) => providerBodySchema(role)));

@@ -3,7 +3,8 @@ import type { AppEnv } from '../../env.ts';
 import { httpContext } from '../../operations/context.ts';
 import { deleteProvider, listProviders, putProvider, testProvider } from '../../operations/providers.ts';
 import { readParams } from '../../validation.ts';
-import { ProviderParamsSchema, providerBodySchema, TenantParamsSchema } from '../admin-schemas.ts';
+import { ProviderParamsSchema, TenantParamsSchema } from '../admin-schemas.ts';
+import { providerBodySchema } from '../provider-body.ts';
 import { answers, input } from './contract.ts';
 import { AnyProviderBodySchema, DeletedProviderAnswer, ProviderAnswer, ProvidersAnswer, ProviderTestAnswer, ProviderTestBodySchema } from './provider-schemas.ts';
 
