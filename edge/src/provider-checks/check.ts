@@ -1,3 +1,4 @@
+/// <reference path="./fixture.d.ts" />
 import { EMBEDDING_DIMENSIONS, type ProviderRole } from '@glyphoxa/db';
 import type { ProviderEndpoint } from '@glyphoxa/protocol';
 import * as v from 'valibot';
