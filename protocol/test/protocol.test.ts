@@ -68,6 +68,7 @@ const edgeMessages: Record<EdgeMessage['type'] | 'npc_command_speak', EdgeMessag
   stop_session: { type: 'stop_session', session_id: SESSION, reason: 'quota' },
   npc_command: { type: 'npc_command', request_id: 'r1', session_id: SESSION, action: 'mute', name: 'Grimble' },
   npc_roster: { type: 'npc_roster', session_id: SESSION, npcs: [npc] },
+  voice_preview: { type: 'voice_preview', request_id: 'r3', tenant_id: 'acme', voice: { provider: 'espeak', voice_id: 'en', pitch: 0, speed: 1 }, text: 'Well met.' },
   npc_command_speak: {
     type: 'npc_command',
     request_id: 'r2',
