@@ -159,3 +159,37 @@ describe('the voice samples screen in Chromium', () => {
     expect(viewer.errors).toEqual([]);
   });
 });
+
+describe("the NPC editor's voice preview in Chromium", () => {
+  it("plays the voice as the form holds it, spoken by the team's voice node (espeak-ng here), and refuses a bad pitch beside its field first", async () => {
+    const tenant = await system.tenantWithNode();
+    const { page, errors } = await system.newPage();
+    const userId = await system.signInLocally(page, 'Gwen the DM');
+    await system.addMember(tenant, userId, 'dm');
+    await page.goto(`${system.edgeUrl}/teams/${tenant}/campaigns`);
+    await page.getByRole('link', { name: /The Ironhold Commission/ }).click();
+    await page.getByRole('link', { name: /^Grimjaw/ }).click();
+    await page.getByRole('heading', { name: 'Grimjaw' }).waitFor();
+
+    const form = page.getByRole('form', { name: 'NPC' });
+    await form.getByLabel('Pitch').fill('15');
+    await form.getByRole('button', { name: 'Play voice preview' }).click();
+    await form.getByText(/^Pitch /).filter({ hasNotText: 'From -10 to 10' }).waitFor();
+    expect(await form.getByLabel('Voice preview').count()).toBe(0);
+
+    await form.getByLabel('Pitch').fill('-4');
+    await form.getByRole('button', { name: 'Play voice preview' }).click();
+    const audio = form.getByLabel('Voice preview');
+    await audio.waitFor();
+    await form.getByText('spoken by espeak').waitFor();
+    const duration = await audio.evaluate((el: HTMLAudioElement) =>
+      el.readyState >= 1 ? el.duration : new Promise<number>((resolve) => el.addEventListener('loadedmetadata', () => resolve(el.duration), { once: true })),
+    );
+    // "Well met, traveller. This is how I sound." at espeak-ng's pace: a couple of seconds.
+    expect(duration).toBeGreaterThan(1);
+    expect(duration).toBeLessThanOrEqual(8);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'npc-voice-preview');
+    expect(errors).toEqual([]);
+  });
+});
