@@ -1,16 +1,13 @@
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
-import { ROOT, SHOTS, startDashboardSystem, type DashboardSystem } from '../lib/dashboard-system.ts';
+import { SHOTS, startDashboardSystem, type DashboardSystem } from '../lib/dashboard-system.ts';
 
 /**
- * A team's providers, voice samples and the NPC editor's voice preview in real Chromium against the
+ * A team's providers screen in real Chromium against the
  * real system (scripts/lib/dashboard-system.ts), each checked with axe-core and pictured, desktop and
  * phone, into docs/screenshots/.
  */
-
-const RECORDINGS = join(ROOT, 'edge/test/fixtures/voice-samples');
 
 /** The stand-in language model's key: a call with any other is refused 401, quoting the key it got. */
 const LLM_KEY = 'sk-llm';
@@ -107,89 +104,3 @@ describe('the providers screen in Chromium', () => {
   });
 });
 
-describe('the voice samples screen in Chromium', () => {
-  it('lets an owner upload a recording (too long ones refused before they go up), play it through its signed URL and delete it; a viewer gets neither link nor list', async () => {
-    const { page, errors } = await system.newPage();
-    const tenant = await ownTeam(page, 'Edda the Owner', 'Voice samples');
-    await page.getByText('No voice samples yet').waitFor();
-
-    const form = page.getByRole('form', { name: 'Upload a voice sample' });
-    await form.getByRole('button', { name: 'Upload sample' }).click();
-    await form.getByText('Name must not be empty: say whose voice it is').waitFor();
-    await form.getByLabel('Name').fill("Grimjaw's actor");
-    // 10.9 s: the browser reads the length and says what to do, before a byte is sent.
-    await form.getByLabel('Recording').setInputFiles(join(RECORDINGS, 'long-8k-mono-u8.wav'));
-    await form.getByRole('button', { name: 'Upload sample' }).click();
-    await form.getByText('Recording is 10.9 s long; a sample must be 1.0 to 10.0 s: trim it and choose it again').waitFor();
-    expect(await form.getByLabel('Recording').getAttribute('aria-invalid')).toBe('true');
-
-    await form.getByLabel('Recording').setInputFiles(join(RECORDINGS, 'speech-22k-mono-s16.wav'));
-    await form.getByRole('button', { name: 'Upload sample' }).click();
-    const row = page.getByRole('list', { name: 'Voice samples' }).getByRole('listitem', { name: "Grimjaw's actor" });
-    await row.getByText(/^WAV · 1\.8 s · \d+ KB · 22050 Hz mono$/).waitFor();
-    await row.getByText("Stored, not cloned: cloning needs ElevenLabs as the team's text to speech").waitFor();
-    expect(await form.getByLabel('Name').inputValue()).toBe('');
-
-    // Play fetches a signed URL; the browser loads the recording from it.
-    await row.getByRole('button', { name: "Play Grimjaw's actor" }).click();
-    const audio = row.getByLabel("Recording of Grimjaw's actor");
-    expect(await audio.getAttribute('src')).toMatch(/\/media\/voice-samples\/.+\?expires=\d+&signature=/);
-    const duration = await audio.evaluate((el: HTMLAudioElement) =>
-      el.readyState >= 1 ? el.duration : new Promise<number>((resolve) => el.addEventListener('loadedmetadata', () => resolve(el.duration), { once: true })),
-    );
-    expect(duration).toBeCloseTo(1.82, 1);
-
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshotEachWidth(page, SHOTS, 'voice-samples');
-
-    await row.getByRole('button', { name: "Delete the sample Grimjaw's actor" }).click();
-    await row.getByRole('button', { name: "Yes, delete the sample Grimjaw's actor" }).click();
-    await page.getByText('No voice samples yet').waitFor();
-    expect((await system.api('GET', `/tenants/${tenant}/voice-samples`)).body.voice_samples).toEqual([]);
-    expect(errors).toEqual([]);
-
-    const viewer = await system.newPage();
-    const viewerId = await system.signInLocally(viewer.page, 'Fenn the Viewer');
-    await system.addMember(tenant, viewerId, 'viewer');
-    await viewer.page.goto(`${system.edgeUrl}/teams/${tenant}/campaigns`);
-    await viewer.page.getByRole('heading', { name: 'Campaigns', exact: true }).waitFor();
-    expect(await viewer.page.getByRole('navigation').getByRole('link', { name: 'Voice samples' }).count()).toBe(0);
-    await viewer.page.goto(`${system.edgeUrl}/teams/${tenant}/settings/voice-samples`);
-    await viewer.page.getByText("Only the team's owners and DMs upload and hear voice samples").waitFor();
-    expect(viewer.errors).toEqual([]);
-  });
-});
-
-describe("the NPC editor's voice preview in Chromium", () => {
-  it("plays the voice as the form holds it, spoken by the team's voice node (espeak-ng here), and refuses a bad pitch beside its field first", async () => {
-    const tenant = await system.tenantWithNode();
-    const { page, errors } = await system.newPage();
-    const userId = await system.signInLocally(page, 'Gwen the DM');
-    await system.addMember(tenant, userId, 'dm');
-    await page.goto(`${system.edgeUrl}/teams/${tenant}/campaigns`);
-    await page.getByRole('link', { name: /The Ironhold Commission/ }).click();
-    await page.getByRole('link', { name: /^Grimjaw/ }).click();
-    await page.getByRole('heading', { name: 'Grimjaw' }).waitFor();
-
-    const form = page.getByRole('form', { name: 'NPC' });
-    await form.getByLabel('Pitch').fill('15');
-    await form.getByRole('button', { name: 'Play voice preview' }).click();
-    await form.getByText(/^Pitch /).filter({ hasNotText: 'From -10 to 10' }).waitFor();
-    expect(await form.getByLabel('Voice preview').count()).toBe(0);
-
-    await form.getByLabel('Pitch').fill('-4');
-    await form.getByRole('button', { name: 'Play voice preview' }).click();
-    const audio = form.getByLabel('Voice preview');
-    await audio.waitFor();
-    await form.getByText('spoken by espeak').waitFor();
-    const duration = await audio.evaluate((el: HTMLAudioElement) =>
-      el.readyState >= 1 ? el.duration : new Promise<number>((resolve) => el.addEventListener('loadedmetadata', () => resolve(el.duration), { once: true })),
-    );
-    // "Well met, traveller. This is how I sound." at espeak-ng's pace: a couple of seconds.
-    expect(duration).toBeGreaterThan(1);
-    expect(duration).toBeLessThanOrEqual(8);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshotEachWidth(page, SHOTS, 'npc-voice-preview');
-    expect(errors).toEqual([]);
-  });
-});
