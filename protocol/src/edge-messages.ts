@@ -3,8 +3,8 @@ import { ErrorBodySchema, IdSchema, SessionEndReasonSchema, SessionIdSchema, Tex
 import { MAX_LIST_LENGTH } from './limits.ts';
 import { AudioAssignmentSchema } from './audio.ts';
 import { CampaignFactsEntries } from './campaign.ts';
-import { NpcDefinitionSchema } from './npc.ts';
-import { ProviderSettingsSchema } from './providers.ts';
+import { NpcDefinitionSchema, VoiceSchema } from './npc.ts';
+import { ProviderEndpointSchema, ProviderSettingsSchema } from './providers.ts';
 
 /** Messages the edge sends to a voice node. */
 
@@ -93,6 +93,34 @@ export const SessionNoticeSchema = v.object({
 });
 export type SessionNotice = v.InferOutput<typeof SessionNoticeSchema>;
 
+/** Longest line a voice preview speaks, and the most audio it sends back (a reply stays well under MAX_MESSAGE_BYTES). */
+export const MAX_PREVIEW_TEXT_LENGTH = 300;
+export const MAX_PREVIEW_MS = 8_000;
+
+/**
+ * A line to speak in `voice` outside any session (a DM trying a voice in the dashboard),
+ * with the tenant's TTS (`tts`) or, when it has none or the voice is `espeak`, the local
+ * voice, as a session would choose. Answered with a `reply` whose `data` is `VoicePreviewAudio`.
+ */
+export const VoicePreviewSchema = v.object({
+  type: v.literal('voice_preview'),
+  request_id: IdSchema,
+  tenant_id: IdSchema,
+  voice: VoiceSchema,
+  text: v.pipe(TextSchema, v.nonEmpty(), v.maxLength(MAX_PREVIEW_TEXT_LENGTH)),
+  tts: v.optional(ProviderEndpointSchema),
+});
+export type VoicePreview = v.InferOutput<typeof VoicePreviewSchema>;
+
+/** A preview's audio: a mono 16-bit WAV, base64, at most MAX_PREVIEW_MS long. */
+export const VoicePreviewAudioSchema = v.object({
+  wav_base64: v.pipe(v.string(), v.maxLength(800_000)),
+  duration_ms: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_PREVIEW_MS)),
+  /** Which voice spoke it: the tenant's TTS vendor, or `espeak`. */
+  spoken_by: IdSchema,
+});
+export type VoicePreviewAudio = v.InferOutput<typeof VoicePreviewAudioSchema>;
+
 /** The edge's answer to a node message it could not accept. */
 export const EdgeErrorSchema = v.object({
   type: v.literal('error'),
@@ -117,6 +145,7 @@ export const EdgeMessageSchema = v.variant('type', [
   NpcRosterSchema,
   CampaignFactsSchema,
   SessionNoticeSchema,
+  VoicePreviewSchema,
   EdgeErrorSchema,
 ]);
 export type EdgeMessage = v.InferOutput<typeof EdgeMessageSchema>;

@@ -76,6 +76,7 @@ const edgeMessages: Record<EdgeMessage['type'] | 'npc_command_speak', EdgeMessag
     entities: [{ name: 'The Rusty Flagon', type: 'location', description: 'A tavern by the docks.', tags: ['tavern'] }, { name: 'Grimble', type: 'npc', description: 'Its keeper.', tags: [] }],
     relationships: [{ source: 'Grimble', type: 'runs', target: 'The Rusty Flagon', bidirectional: false }],
   },
+  voice_preview: { type: 'voice_preview', request_id: 'r3', tenant_id: 'acme', voice: { provider: 'espeak', voice_id: 'en', pitch: 0, speed: 1 }, text: 'Well met.' },
   npc_command_speak: {
     type: 'npc_command',
     request_id: 'r2',

@@ -116,6 +116,18 @@ const supportRoute = createRoute({
   }),
 }).lazy(() => import('./routes/support.tsx').then((m) => m.route));
 
+/** The team's own vendors and keys (everyone reads; owners change and test). */
+const providersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/providers',
+}).lazy(() => import('./routes/providers.tsx').then((m) => m.route));
+
+/** The team's recordings for cloned voices (owners and DMs). */
+const voiceSamplesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/voice-samples',
+}).lazy(() => import('./routes/voice-samples.tsx').then((m) => m.route));
+
 /** The team's API keys (owners). */
 const apiKeysRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -135,7 +147,7 @@ const auditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

@@ -1,4 +1,4 @@
-import type { NodeMessage } from '@glyphoxa/protocol';
+import type { NodeMessage, Reply, VoicePreview } from '@glyphoxa/protocol';
 import type { SessionMessage } from './edge-connection.ts';
 import type { Metrics } from './metrics.ts';
 import type { SessionRegistry } from './sessions.ts';
@@ -7,10 +7,12 @@ export interface DispatchOptions {
   registry: SessionRegistry;
   send: (message: NodeMessage) => void;
   metrics: Metrics;
+  /** Speaks a line for the dashboard, outside any session. */
+  preview: (request: VoicePreview) => Promise<Reply>;
 }
 
-/** Routes each validated session message from the edge to the registry. */
-export function createDispatcher({ registry, send, metrics }: DispatchOptions) {
+/** Routes each validated message from the edge: session ones to the registry, a voice preview to its speaker. */
+export function createDispatcher({ registry, send, metrics, preview }: DispatchOptions) {
   return async (message: SessionMessage): Promise<void> => {
     switch (message.type) {
       case 'start_session':
@@ -29,6 +31,8 @@ export function createDispatcher({ registry, send, metrics }: DispatchOptions) {
         return registry.replaceRoster(message);
       case 'campaign_facts':
         return registry.replaceFacts(message);
+      case 'voice_preview':
+        return send(await preview(message));
       default: {
         // A new edge message type must be routed here; this fails to compile until it is.
         const unrouted: never = message;

@@ -8,6 +8,7 @@ import { connectToEdge, type EdgeConnection } from './edge-connection.ts';
 import { startHealthServer } from './health-server.ts';
 import { createMetrics } from './metrics.ts';
 import { createVoiceRuntime } from './pipeline/voice-runtime.ts';
+import { createVoicePreview } from './voices/voice-preview.ts';
 import { useRealtimeScheduling } from './realtime.ts';
 import { createSessionRegistry } from './sessions.ts';
 import { createTranscriptOutbox } from './transcript-outbox.ts';
@@ -75,7 +76,7 @@ connection = connectToEdge({
   token: config.token,
   hello: { node_id: config.nodeId, version: NODE_VERSION, capacity: config.capacity, region: config.region, audio_url: audioUrl },
   sessions: registry.ids,
-  onMessage: createDispatcher({ registry, send: (message) => connection?.send(message), metrics }),
+  onMessage: createDispatcher({ registry, send: (message) => connection?.send(message), metrics, preview: createVoicePreview({ defaultProviders: config.defaultProviders }) }),
   onError: transcripts.refused,
   log,
   metrics,

@@ -1,19 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { check, jsonb, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
+import { PROVIDER_KINDS, PROVIDER_ROLES, type ProviderRole } from '../provider-kinds.ts';
 import { tenants } from './tenants.ts';
 
-export const providerRole = pgEnum('provider_role', ['llm', 'stt', 'tts', 'embeddings']);
-export type ProviderRole = (typeof providerRole.enumValues)[number];
-
-/** The vendors each role can use; the admin API validates against this and so does the table. */
-export const PROVIDER_KINDS = {
-  llm: ['openai', 'anthropic', 'gemini'],
-  stt: ['openai', 'deepgram', 'elevenlabs'],
-  tts: ['elevenlabs', 'openai', 'espeak'],
-  /** OpenAI-compatible `/v1/embeddings`: campaign memory, on the edge only. */
-  embeddings: ['openai'],
-} as const satisfies Record<ProviderRole, readonly string[]>;
+export const providerRole = pgEnum('provider_role', PROVIDER_ROLES);
+export { PROVIDER_KINDS, type ProviderRole };
 
 // `role::text`: one migration adds a role and this check together, and a value new to an enum cannot be used before it commits.
 const kindsOf = (role: ProviderRole) => sql.raw(`(role::text = '${role}' and kind in (${PROVIDER_KINDS[role].map((k) => `'${k}'`).join(', ')}))`);

@@ -2,8 +2,9 @@ import { deleteTenantProvider, listTenantProviders, putTenantProvider, type Prov
 import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
-import type { providerBodySchema } from '../routes/admin-schemas.ts';
-import { sealProviderKey } from '../secrets/provider-keys.ts';
+import type { providerBodySchema } from '../routes/provider-body.ts';
+import { checkProvider } from '../provider-checks/check.ts';
+import { openEndpoint, sealProviderKey } from '../secrets/provider-keys.ts';
 import { viewProvider } from '../views/provider.ts';
 import type * as v from 'valibot';
 import type { OperationContext } from './context.ts';
@@ -43,4 +44,20 @@ export async function deleteProvider(ctx: OperationContext, principal: Principal
   if (!(await deleteTenantProvider(ctx.db(), tenantId, role))) throw new ApiError(404, 'provider_not_found', `Tenant ${tenantId} has no ${role} provider`);
   await audit(ctx, principal, { tenantId, action: 'provider.delete', target: `${tenantId}/${role}` });
   return { deleted: role };
+}
+
+/**
+ * A real, small call to the tenant's provider for `role` (provider-checks/check.ts), so an
+ * owner knows a key and URL work before a session needs them. The vendor's refusal is the
+ * answer (`ok: false`), not an error of this API. espeak-ng has no vendor: it speaks on the
+ * voice node, so there is nothing here to call (the voice preview plays it).
+ */
+export async function testProvider(ctx: OperationContext, principal: Principal, tenantId: string, role: ProviderRole, input: { voice_id?: string | undefined }) {
+  authorize(principal, 'providers.manage', tenantId);
+  const row = (await listTenantProviders(ctx.db(), tenantId)).find((p) => p.role === role);
+  if (!row) throw new ApiError(404, 'provider_not_found', `Tenant ${tenantId} has no ${role} provider: set one first`);
+  if (row.kind === 'espeak') throw new ApiError(409, 'not_testable', 'espeak-ng speaks on the voice node with no key or vendor to call: play a voice preview to hear it');
+  const result = await checkProvider(role, await openEndpoint(ctx.env.SECRET_KEYS, row), input.voice_id);
+  await audit(ctx, principal, { tenantId, action: 'provider.test', target: `${tenantId}/${role}`, detail: { ok: result.ok, latency_ms: result.latency_ms } });
+  return { role, kind: row.kind, model: row.model, ...result };
 }

@@ -3,7 +3,8 @@ import type { AppEnv } from '../env.ts';
 import { httpContext } from '../operations/context.ts';
 import { deleteProvider, listProviders, putProvider } from '../operations/providers.ts';
 import { readJson, readParams } from '../validation.ts';
-import { ProviderParamsSchema, providerBodySchema, TenantParamsSchema } from './admin-schemas.ts';
+import { ProviderParamsSchema, TenantParamsSchema } from './admin-schemas.ts';
+import { providerBodySchema } from './provider-body.ts';
 
 /** A tenant's own LLM, STT and TTS providers, over operations/providers.ts. */
 export function adminProviderRoutes() {

@@ -1,5 +1,5 @@
-import { licenseTier, PROVIDER_KINDS, providerRole, RESERVED_TENANT_IDS, sessionState, TENANT_ID_PATTERN, tier, type ProviderRole } from '@glyphoxa/db';
-import { AUDIO_TRANSPORTS, boundedJsonObject, MAX_ID_LENGTH, MAX_JSON_FIELD_BYTES, ProviderEndpointSchema } from '@glyphoxa/protocol';
+import { licenseTier, providerRole, RESERVED_TENANT_IDS, sessionState, TENANT_ID_PATTERN, tier } from '@glyphoxa/db';
+import { AUDIO_TRANSPORTS, MAX_ID_LENGTH } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 import { NODE_ID_PATTERN } from '../auth/node-token.ts';
 
@@ -82,15 +82,3 @@ export const ProviderParamsSchema = v.object({
   role: v.picklist(providerRole.enumValues, `must be one of ${providerRole.enumValues.join(', ')}`),
 });
 
-/** A tenant's provider for `role`; the endpoint fields are the protocol's, so a session never gets one it would refuse. */
-export function providerBodySchema(role: ProviderRole) {
-  const { base_url, model, api_key } = ProviderEndpointSchema.entries;
-  return v.strictObject({
-    kind: v.picklist(PROVIDER_KINDS[role], `must be one of ${PROVIDER_KINDS[role].join(', ')}`),
-    base_url: v.pipe(base_url, v.regex(/^https?:\/\//i, 'must be an http(s) URL')),
-    model,
-    /** Omitted: keep the stored key; null: remove it. */
-    api_key: v.optional(v.nullable(v.pipe(v.unwrap(api_key), v.nonEmpty()))),
-    options: v.optional(boundedJsonObject(MAX_JSON_FIELD_BYTES)),
-  });
-}

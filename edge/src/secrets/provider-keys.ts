@@ -30,7 +30,11 @@ export async function providerSettings(secretKeys: string, rows: readonly Tenant
 /** The tenant's embeddings provider with its key opened (the edge's own: campaign memory), or null when it has none. */
 export async function embeddingsEndpoint(secretKeys: string, rows: readonly TenantProvider[]): Promise<ProviderEndpoint | null> {
   const row = rows.find((r) => r.role === 'embeddings');
-  if (!row) return null;
+  return row ? openEndpoint(secretKeys, row) : null;
+}
+
+/** One provider row as the endpoint its client takes, key opened: for a call made at once, never kept. */
+export async function openEndpoint(secretKeys: string, row: TenantProvider): Promise<ProviderEndpoint> {
   const apiKey = row.apiKeyEnc === null ? undefined : await openSecret(await loadKeyring(secretKeys), row.apiKeyEnc, context(row.tenantId, row.role));
   return { kind: row.kind, base_url: row.baseUrl, model: row.model, ...(apiKey === undefined ? {} : { api_key: apiKey }) };
 }

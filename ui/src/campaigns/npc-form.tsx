@@ -8,6 +8,7 @@ import { FormFooter } from '../forms/form-footer.tsx';
 import { linesOf, optionalText } from '../forms/text-lists.ts';
 import { BUDGET_TIERS, NPC_TOOLS, NpcBody, type NpcBodyInput } from './campaign-body.ts';
 import type { Npc } from './campaign-queries.ts';
+import { VoicePreviewButton } from './voice-preview-button.tsx';
 
 /** The editor's values: lists as text, one item a line. */
 interface NpcForm {
@@ -63,10 +64,11 @@ const defaults = (n?: Npc): NpcForm => ({
 const area = 'flex min-h-20 w-full rounded-md border border-input bg-background px-3 py-2 text-sm disabled:opacity-50 aria-invalid:border-destructive';
 
 /** Every field the NPC routes take; `onSave` sends the body and throws the edge's error. */
-export function NpcEditor({ npc, onSave, disabled }: { npc?: Npc; onSave: (body: NpcBodyInput) => Promise<void>; disabled?: boolean }) {
+/** `tenantId`: the team whose voice node speaks the voice preview (none: no preview button). */
+export function NpcEditor({ npc, onSave, disabled, tenantId }: { npc?: Npc; onSave: (body: NpcBodyInput) => Promise<void>; disabled?: boolean; tenantId?: string }) {
   const id = useId();
   const [failure, setFailure] = useState<unknown>(null);
-  const { register, handleSubmit, setError, formState } = useForm<NpcForm, unknown, NpcBodyInput>({ resolver, defaultValues: defaults(npc) });
+  const { register, handleSubmit, setError, trigger, getValues, formState } = useForm<NpcForm, unknown, NpcBodyInput>({ resolver, defaultValues: defaults(npc) });
   const { errors, isSubmitting } = formState;
   const submit = handleSubmit(async (body) => {
     setFailure(null);
@@ -105,6 +107,13 @@ export function NpcEditor({ npc, onSave, disabled }: { npc?: Npc; onSave: (body:
           <Field id={f('speed')} label="Speed" hint="From 0.5 to 2.0; 1 is normal" error={errors.voice?.speed}>
             {(aria) => <Input type="number" step="any" {...aria} {...register('voice.speed', { valueAsNumber: true })} />}
           </Field>
+          {tenantId && !disabled && (
+            <VoicePreviewButton
+              tenantId={tenantId}
+              check={async () => ((await trigger('voice', { shouldFocus: true })) ? getValues('voice') : null)}
+              onFieldError={(error) => showApiFieldError(error, setError, fieldOf)}
+            />
+          )}
         </fieldset>
         <div className="grid gap-4 sm:grid-cols-2">
           <Field id={f('engine')} label="Engine" hint="Optional: the model this NPC thinks with" error={errors.engine}>

@@ -16,6 +16,7 @@ function NewNpc() {
       <TeamNav tenantId={tenantId} />
       <h1 className="text-2xl font-semibold">New NPC in {campaign.name}</h1>
       <NpcEditor
+        tenantId={tenantId}
         onSave={async (body) => {
           const { npc } = await (await api.tenants[':id'].campaigns[':campaignId'].npcs.$post({ param: { id: tenantId, campaignId }, json: body })).json();
           queryClient.setQueryData(campaignKeys.npc(tenantId, npc.id), npc);

@@ -28,6 +28,7 @@ function NpcScreen() {
       <NpcEditor
         key={npc.updated_at}
         npc={npc}
+        tenantId={tenantId}
         disabled={!manage}
         onSave={async (body) => {
           setSaved(false);

@@ -68,6 +68,7 @@ function Steps({ tenantId }: { tenantId: string }) {
       {step === 'npc' && campaign && (
         <StepCard title="Create your first NPC" description={`The first voice of ${campaign.name}. Every field can be changed later in the NPC editor.`}>
           <NpcEditor
+            tenantId={tenantId}
             onSave={async (body) => {
               await api.tenants[':id'].campaigns[':campaignId'].npcs.$post({ param: { id: tenantId, campaignId: campaign.id }, json: body });
               await queryClient.invalidateQueries({ queryKey: campaignKeys.npcs(tenantId, campaign.id) });

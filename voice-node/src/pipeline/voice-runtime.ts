@@ -12,7 +12,7 @@ import { createDiscordTransport } from '../transport/discord-transport.ts';
 import type { AudioSessionEntry } from '../transport/websocket-audio-endpoint.ts';
 import { createWebSocketTransport } from '../transport/websocket-transport.ts';
 import type { TranscriptOutbox } from '../transcript-outbox.ts';
-import { createEspeakTts } from '../voices/espeak.ts';
+import { createEspeakTts, speaksLocally } from '../voices/espeak.ts';
 import { listenToSpeakers } from './listener.ts';
 import { createNpcRoster } from './npc-roster.ts';
 import { createSessionPipeline, END_OF_SPEECH_SILENCE_MS, type PipelineProviders } from './session-pipeline.ts';
@@ -159,7 +159,7 @@ function selectProviders(assignment: StartSession, defaults: ProviderSettings, l
   return {
     llm: llm && createLlm(llm),
     stt: stt && createStt(stt),
-    ttsFor: (npc) => (npc.voice.provider === 'espeak' ? localVoice : tts),
+    ttsFor: (npc) => (speaksLocally(npc.voice.provider, ttsEndpoint) ? localVoice : tts),
     fallbackTts: localVoice,
   };
 }

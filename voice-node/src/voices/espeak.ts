@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Voice } from '@glyphoxa/protocol';
+import type { ProviderEndpoint, Voice } from '@glyphoxa/protocol';
 import { type PcmChunk, ProviderError, type TtsProvider, type TtsRequest } from '@glyphoxa/providers';
 import { wavPcmStream } from './wav-stream.ts';
 
@@ -105,4 +105,9 @@ async function* synthesize(binary: string, request: TtsRequest): AsyncGenerator<
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
+}
+
+/** Whether a voice speaks with the local espeak-ng voice: an `espeak` voice, or any voice when the tenant and the node have no TTS (or an espeak one). */
+export function speaksLocally(voiceProvider: string, tts: ProviderEndpoint | undefined): boolean {
+  return voiceProvider === 'espeak' || !tts || tts.kind === 'espeak';
 }

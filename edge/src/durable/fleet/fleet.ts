@@ -14,16 +14,23 @@ import {
   type SessionNotice,
   type StartSession,
   type Transcript,
+  type VoicePreview,
+  type VoicePreviewAudio,
+  VoicePreviewAudioSchema,
 } from '@glyphoxa/protocol';
+import * as v from 'valibot';
 import type { Bindings } from '../../env.ts';
 import { ControlObject } from '../control-object.ts';
 import { refuse, succeed, type Outcome } from '../outcome.ts';
 import { SocketRequests } from '../socket-requests.ts';
 import { coordinatorOf } from '../stubs.ts';
-import { GreetedNodes, type NodeAttachment } from './greeted-nodes.ts';
+import { GreetedNodes, type GreetedNode, type NodeAttachment } from './greeted-nodes.ts';
 import { chooseNode } from './placement.ts';
 import { TranscriptBudgets } from './transcript-budget.ts';
 import { FleetStore } from './store.ts';
+
+/** A voice preview's wait for its node: synthesis of one short line, a vendor's first-byte time included. */
+const PREVIEW_TIMEOUT_MS = 20_000;
 
 /** How long nodes may take to reconnect after a Fleet restart: a node's reconnect backoff is capped at 30 s. */
 const RECONNECT_GRACE_MS = 35_000;
@@ -87,6 +94,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly wokeAt = Date.now();
   private readonly greeted = new GreetedNodes(() => this.sockets().map((ws) => ({ ws, node: this.stateOf(ws) })));
   private readonly requests: SocketRequests<Outcome<unknown>>;
+  private readonly previews: SocketRequests<Outcome<unknown>>;
   private readonly lastSeen = new Map<string, number>();
   private readonly transcriptBudgets = new TranscriptBudgets();
   private readonly refusalLoggedAt = new Map<string, number>();
@@ -101,6 +109,12 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
       timeoutMs: this.config.nodeRequestTimeoutMs,
       unavailable: refuse(503, 'voice_unavailable', 'The voice service is temporarily unavailable. Please try again shortly.'),
       onTimeout: (nodeId, requestId) => this.log.warn('node request timed out', { node_id: nodeId, request_id: requestId }),
+    });
+    // Speech takes longer than a command: its own wait, and its own breaker, so a slow vendor trips no command's.
+    this.previews = new SocketRequests<Outcome<unknown>>({
+      timeoutMs: PREVIEW_TIMEOUT_MS,
+      unavailable: refuse(504, 'voice_preview_timeout', 'The voice node did not finish speaking in time. Try again, or a shorter line.'),
+      onTimeout: (nodeId, requestId) => this.log.warn('voice preview timed out', { node_id: nodeId, request_id: requestId }),
     });
   }
 
@@ -250,6 +264,25 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     return this.requests.request(nodeId, ws && ((requestId) => this.send(ws, { ...command, request_id: requestId })));
   }
 
+  /**
+   * Has a node of this pool speak a line outside any session: the least loaded undrained
+   * one (a preview holds no session slot, so a full node may still speak it).
+   */
+  async preview(request: Omit<VoicePreview, 'type' | 'request_id'>): Promise<Outcome<VoicePreviewAudio>> {
+    const loads = this.store.loads();
+    let chosen: GreetedNode | undefined;
+    for (const candidate of this.greeted.all()) {
+      if (this.store.isDrained(candidate.node.nodeId)) continue;
+      if (!chosen || (loads.get(candidate.node.nodeId) ?? 0) / candidate.node.capacity < (loads.get(chosen.node.nodeId) ?? 0) / chosen.node.capacity) chosen = candidate;
+    }
+    if (!chosen) return refuse(503, 'no_voice_node', 'No voice node is connected to speak the preview. Start one (npm start does), or try again in a minute.');
+    const { ws } = chosen;
+    const outcome = await this.previews.request(chosen.node.nodeId, (requestId) => this.send(ws, { type: 'voice_preview', request_id: requestId, ...request }));
+    if (!outcome.ok) return outcome;
+    const audio = v.safeParse(VoicePreviewAudioSchema, outcome.value);
+    return audio.success ? succeed(audio.output) : refuse(502, 'voice_preview_failed', 'The voice node answered the preview with no audio');
+  }
+
   /** A one-way message about a session the node runs: a notice for the table, or the session's NPCs or facts anew. */
   notify(nodeId: string, message: SessionNotice | NpcRoster | CampaignFacts): void {
     for (const ws of this.sockets(nodeId)) this.send(ws, message);
@@ -301,11 +334,10 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     if (message.type === 'hello') return this.hello(ws, node, message);
     if (message.type === 'heartbeat') return this.heartbeat(ws, node, message.sessions);
     if (message.type === 'reply') {
-      return this.requests.reply(
-        node.nodeId,
-        message.request_id,
-        message.ok ? succeed(message.data ?? null) : refuse(NOT_FOUND_CODES.has(message.error.code) ? 404 : 409, message.error.code, message.error.message),
-      );
+      const outcome = message.ok ? succeed(message.data ?? null) : refuse(NOT_FOUND_CODES.has(message.error.code) ? 404 : message.error.code === 'voice_preview_failed' ? 502 : 409, message.error.code, message.error.message);
+      // Request ids are unique: at most one of the two waits for it.
+      this.requests.reply(node.nodeId, message.request_id, outcome);
+      return this.previews.reply(node.nodeId, message.request_id, outcome);
     }
     // The rest report on one session, which must be placed on this node.
     const placement = this.placementOn(node, message.session_id);

@@ -14,6 +14,7 @@ import { sessionRoutes } from './sessions.ts';
 import { supportTicketRoutes } from './support-tickets.ts';
 import { tenantRoutes } from './tenants.ts';
 import { usageRoutes } from './usage.ts';
+import { voicePreviewRoutes } from './voice-preview.ts';
 import { voiceSampleRoutes } from './voice-samples.ts';
 
 /** The dashboard's API under /api/v1, chained so its type is what the SPA's client is built from (Hono RPC). */
@@ -30,6 +31,7 @@ export const apiV1Routes = () =>
     .route('/', providerRoutes())
     .route('/', usageRoutes())
     .route('/', voiceSampleRoutes())
+    .route('/', voicePreviewRoutes())
     .route('/', supportTicketRoutes())
     .route('/', auditRoutes())
     .route('/', billingRoutes())

@@ -1,9 +1,10 @@
 import { Link } from '@tanstack/react-router';
-import { useTenantRole } from '../../account/tenant-role.ts';
+import { canManage, useTenantRole } from '../../account/tenant-role.ts';
 
 /** The screens of one team; the settings only its owners may use are linked for owners alone. */
 export function TeamNav({ tenantId }: { tenantId: string }) {
-  const owner = useTenantRole(tenantId) === 'tenant_owner';
+  const role = useTenantRole(tenantId);
+  const owner = role === 'tenant_owner';
   const item = 'rounded-md px-3 py-1.5 text-sm hover:bg-accent [&.active]:bg-secondary [&.active]:font-medium';
   return (
     <nav aria-label={`Team ${tenantId}`} className="flex flex-wrap items-center gap-2">
@@ -26,6 +27,14 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       <Link to="/teams/$tenantId/support" params={{ tenantId }} className={item}>
         Support
       </Link>
+      <Link to="/teams/$tenantId/settings/providers" params={{ tenantId }} className={item}>
+        Providers
+      </Link>
+      {canManage(role) && (
+        <Link to="/teams/$tenantId/settings/voice-samples" params={{ tenantId }} className={item}>
+          Voice samples
+        </Link>
+      )}
       {owner && (
         <>
           <Link to="/teams/$tenantId/settings" params={{ tenantId }} activeOptions={{ exact: true }} className={item}>
