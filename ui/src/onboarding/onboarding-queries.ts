@@ -1,7 +1,10 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { InferResponseType } from 'hono/client';
 import { meQuery, type Me } from '../account/me-query.ts';
 import { api } from '../api/client.ts';
 import { campaignsQuery } from '../campaigns/campaign-queries.ts';
+
+export type TenantSettings = InferResponseType<(typeof api.tenants)[':id']['$get'], 200>['tenant'];
 
 /** A tenant's settings (GET /api/v1/tenants/:id): the bot's ids and whether it has a token, never the token. */
 export const tenantQuery = (tenantId: string) =>
