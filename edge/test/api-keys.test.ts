@@ -39,13 +39,14 @@ afterAll(() => {
 });
 
 describe('managing keys', () => {
-  it('creates a key shown once, lists it with last_used_at and never the key, revokes it at once', async () => {
+  it('creates a key shown once, lists it with its last 4 characters and last_used_at and never the key, revokes it at once', async () => {
     const created = await api(owner.token, 'POST', `/tenants/${tenant}/keys`, { name: ' CI reader ', scopes: ['read', 'read'] });
     expect(created.status).toBe(201);
     const key = created.body.api_key;
     issued.push(key.key);
     expect(key).toMatchObject({ name: 'CI reader', scopes: ['read'], created_by: owner.id, expires_at: null, last_used_at: null });
     expect(key.key).toMatch(new RegExp(`^gx_live_${tenant}\\.${key.id}\\.[A-Za-z0-9_-]{43}$`));
+    expect(key.last4).toBe(key.key.slice(-4));
 
     // Only the secret's hash is kept.
     const { db, close } = database();
@@ -63,7 +64,8 @@ describe('managing keys', () => {
       return list.body.api_keys.find((k: { id: string; last_used_at: string | null }) => k.id === key.id && k.last_used_at);
     });
     expect(Date.now() - Date.parse(used.last_used_at)).toBeLessThan(60_000);
-    expect(Object.keys(used).sort()).toEqual(['created_at', 'created_by', 'expires_at', 'id', 'last_used_at', 'name', 'scopes']);
+    expect(Object.keys(used).sort()).toEqual(['created_at', 'created_by', 'expires_at', 'id', 'last4', 'last_used_at', 'name', 'scopes']);
+    expect(used.last4).toBe(key.key.slice(-4));
 
     // Within the minute, further uses write nothing.
     expect((await api(key.key, 'GET', `/tenants/${tenant}/campaigns`)).status).toBe(200);

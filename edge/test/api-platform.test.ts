@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { createDb, insertSession, periodOf, tenants, usageRecords } from '@glyphoxa/db';
+import { createDb, insertSession, periodOf, tenants, usageRecords, users } from '@glyphoxa/db';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admin, ADMIN_KEY, snowflake } from './helpers/admin.ts';
@@ -81,7 +81,33 @@ describe('GET /api/v1/admin/tenants and /users', () => {
       super_admin: expect.any(Boolean),
       last_login_at: expect.anything(),
       created_at: expect.any(String),
+      memberships: expect.any(Array),
     });
+  });
+
+  it('finds tenants by id or a member\'s email, and users by email or display name, any case, still paged', async () => {
+    const mine = await signIn();
+    const [row] = await withDb((db) => db.select({ email: users.email }).from(users).where(eq(users.id, mine.id)));
+    const email = row!.email;
+    const search = async (path: string, q: string) => {
+      const res = await api(root.token, 'GET', `${path}?q=${encodeURIComponent(q)}&limit=500`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+    expect((await search('/admin/tenants', mine.tenant.toUpperCase())).tenants.map((t: { id: string }) => t.id)).toEqual([mine.tenant]);
+    expect((await search('/admin/tenants', email!.split('@')[0]!)).tenants.map((t: { id: string }) => t.id)).toEqual([mine.tenant]);
+    const found = (await search('/admin/users', email!.toUpperCase())).users;
+    expect(found).toEqual([expect.objectContaining({ id: mine.id, email, memberships: [{ tenant_id: mine.tenant, role: 'tenant_owner' }] })]);
+    // LIKE's wildcards are matched as themselves: "%" finds no one whose address lacks it.
+    expect((await search('/admin/users', '%')).users).toEqual([]);
+    expect((await search('/admin/tenants', '_')).tenants).toEqual([]);
+    // An empty search lists everyone; a search narrows a page, it does not end the paging.
+    expect((await search('/admin/tenants', '')).tenants.length).toBeGreaterThanOrEqual(2);
+    const first = await api(root.token, 'GET', '/admin/users?q=example.test&limit=1');
+    expect(first.body.users).toHaveLength(1);
+    const second = await api(root.token, 'GET', `/admin/users?q=example.test&limit=1&after=${first.body.next_after}`);
+    expect(second.body.users[0].id > first.body.users[0].id).toBe(true);
+    expect((await api(root.token, 'GET', `/admin/users?q=${'x'.repeat(101)}`)).body.error.field).toBe('q');
   });
 
   it('refuses bad paging naming the field', async () => {
@@ -119,6 +145,7 @@ describe('GET /api/v1/admin/observability', () => {
     const res = await api(root.token, 'GET', '/admin/observability');
     expect(res.status).toBe(200);
     const view = res.body;
+    expect(view.readiness).toEqual({ ready: true, checks: { postgres: { ok: true, latency_ms: expect.any(Number) } } });
     expect(view.tenants).toBeGreaterThanOrEqual(2);
     expect(view.users).toBeGreaterThanOrEqual(2);
     expect(view.nodes.list).toContainEqual(expect.objectContaining({ node_id: created.body.node_id, pool: t, connected: true, capacity: 3, load: 1 }));

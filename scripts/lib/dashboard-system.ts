@@ -12,9 +12,11 @@ import { DEMO_CAMPAIGN } from '../../db/src/demo-campaign.ts';
 import { createCampaign } from '../../db/src/repos/campaigns.ts';
 import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
 import { startOpenAiStandIn, type OpenAiStandInOptions, type StandIn } from '../../providers/test/stand-ins/index.ts';
+import { discordStandIn } from '../../edge/test/discord-stand-in.ts';
 import { launchChromium } from './browser.ts';
 import { collectPageErrors } from './dashboard-page.ts';
 import { loadOrCreateInstallSecrets, writeWorkerEnv } from './install-secrets.ts';
+import { serveFetch } from './fetch-server.ts';
 import { freePort } from './ports.ts';
 import type { Child } from './processes.ts';
 import { adminCall, startEdge, startVoiceNode } from './system.ts';
@@ -42,6 +44,8 @@ export interface DashboardSystemOptions {
 
 export interface DashboardSystem {
   edgeUrl: string;
+  /** The Discord stand-in (edge/test/discord-stand-in.ts) the Worker's DISCORD_API_BASE points at. */
+  discord: { url: string; seedBotGuilds(botToken: string, guilds: Array<{ id: string; name: string; channels: Array<{ id: string; name: string; type: number }> }>): Promise<void> };
   stt: StandIn;
   llm: StandIn;
   browser: Browser;
@@ -56,8 +60,14 @@ export interface DashboardSystem {
   signInLocally(page: Page, name: string): Promise<string>;
   /** Makes a user a member of a tenant with a role. */
   addMember(tenant: string, userId: string, role: MemberRole): Promise<void>;
+  /** Makes a user a platform operator (`users.super_admin`, as an operator sets it in the database); their next token says so. */
+  makeSuperAdmin(userId: string): Promise<void>;
   /** A tenant with the demo campaign, the stand-ins as its providers, and a voice node of its own. */
   tenantWithNode(): Promise<string>;
+  /** Gives a tenant the stand-ins as its speech-to-text and language model. */
+  useStandIns(tenant: string): Promise<void>;
+  /** A voice node for a pool (`shared`, or a dedicated tenant's), once it has checked in. */
+  startNode(pool: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,18 +108,26 @@ export async function startDashboardSystem(options: DashboardSystemOptions = {})
     LOCAL_SIGN_IN: 'on',
     ...options.workerEnv,
   });
+  const discord = await serveFetch(discordStandIn);
   const [stt, llm, edge] = await Promise.all([
     startOpenAiStandIn(options.stt ?? {}),
     startOpenAiStandIn(options.llm ?? {}),
-    startEdge({ root: ROOT, port, databaseUrl: process.env.DATABASE_URL!, stateDir: join(dir, 'state'), envFile, stdio: 'ignore' }),
+    startEdge({ root: ROOT, port, databaseUrl: process.env.DATABASE_URL!, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { DISCORD_API_BASE: `${discord.url}/api/v10` } }),
   ]);
   const browser = await launchChromium({ fakeMicrophone: options.fakeMicrophone });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['microphone'] });
   const nodes: Child[] = [];
   const api = (method: string, path: string, body?: unknown) => adminCall(edgeUrl, ADMIN_KEY, method, path, body);
 
-  return {
+  const system: DashboardSystem = {
     edgeUrl,
+    discord: {
+      url: discord.url,
+      async seedBotGuilds(botToken, guilds) {
+        const res = await fetch(`${discord.url}/__stand-in/bot-guilds/${botToken}`, { method: 'PUT', body: JSON.stringify({ guilds }) });
+        if (res.status !== 204) throw new Error(`seeding the bot's guilds: ${res.status}`);
+      },
+    },
     stt,
     llm,
     browser,
@@ -135,30 +153,40 @@ export async function startDashboardSystem(options: DashboardSystemOptions = {})
     async addMember(tenant, userId, role) {
       await withDb((db) => withTenant(db, tenant, (tx) => insertMembership(tx, tenant, userId, role)));
     },
+    async makeSuperAdmin(userId) {
+      await withDb((db) => db.update(users).set({ superAdmin: true }).where(eq(users.id, userId)));
+    },
     async tenantWithNode() {
       const tenant = `dash-${Math.random().toString(36).slice(2, 10)}`;
       const created = await api('POST', '/tenants', { id: tenant, license_tier: 'dedicated', tier: 'guild' });
       if (created.status !== 201) throw new Error(`creating tenant ${tenant}: ${created.status} ${JSON.stringify(created.body)}`);
       await withDb((db) => createCampaign(db, tenant, DEMO_CAMPAIGN, { makeCurrent: true }));
+      await system.useStandIns(tenant);
+      await system.startNode(tenant);
+      return tenant;
+    },
+    async useStandIns(tenant) {
       for (const [role, standIn] of [['stt', stt], ['llm', llm]] as const) {
         const put = await api('PUT', `/tenants/${tenant}/providers/${role}`, { kind: 'openai', base_url: standIn.url, model: 'stand-in', api_key: `sk-${role}` });
         if (put.status !== 200) throw new Error(`setting ${role}: ${put.status} ${JSON.stringify(put.body)}`);
       }
-      const node = await api('POST', '/nodes', { pool: tenant });
+    },
+    async startNode(pool) {
+      const node = await api('POST', '/nodes', { pool });
       nodes.push(startVoiceNode({ root: ROOT, edgeUrl, token: node.body.token, stdio: 'ignore' }));
       await until('the node to check in', async () => {
         const list = await api('GET', '/nodes');
         return list.body.nodes.some((n: { node_id: string; connected: boolean }) => n.node_id === node.body.node_id && n.connected) || undefined;
       });
-      return tenant;
     },
     async stop() {
       await context.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
       await Promise.all(nodes.map((n) => n.stop()));
       await edge.stop();
-      await Promise.all([stt.close(), llm.close()]);
+      await Promise.all([stt.close(), llm.close(), discord.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return system;
 }

@@ -12,7 +12,8 @@ let system: DashboardSystem;
 
 beforeAll(async () => {
   system = await startDashboardSystem();
-});
+  // Starting wrangler and Chromium takes minutes on a loaded machine.
+}, 300_000);
 
 afterAll(async () => {
   await system?.stop();
@@ -57,6 +58,8 @@ describe('the settings screens in Chromium', () => {
     expect(key).toMatch(new RegExp(`^gx_live_${tenant}\\.key_[0-9a-f]{12}\\.`));
     const row = page.getByRole('list', { name: 'API keys' }).getByRole('listitem').filter({ hasText: 'Foundry VTT' });
     await row.getByText(/^read, sessions · created .* · last used never · expires never$/).waitFor();
+    // Only the key's last 4 characters are listed: enough to tell keys apart.
+    await row.getByText(`${key.split('.')[1]} · ends in ${key.slice(-4)}`).waitFor();
     expect(await form.getByLabel('Name').inputValue()).toBe('');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshotEachWidth(page, SHOTS, 'api-keys');

@@ -51,7 +51,8 @@ beforeAll(async () => {
     fakeMicrophone: spokenQuestion(fixtures),
   });
   edgeUrl = system.edgeUrl;
-});
+  // Starting wrangler and Chromium takes minutes on a loaded machine.
+}, 300_000);
 
 afterAll(async () => {
   await system?.stop();
@@ -128,8 +129,10 @@ describe('the dashboard in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('onboards a new DM: campaign, then the Discord bot (a bad application id refused beside its field), then the first NPC, resuming after a reload', async () => {
+  it('onboards a new DM: campaign, the Discord bot (a bad application id refused beside its field), its servers from Discord, the first NPC, resuming after a reload, then talking to that NPC', async () => {
     const { page, errors } = await newPage();
+    // The talk at the end runs on a voice node of the shared pool, where a new DM's team is placed.
+    const node = system.startNode('shared');
     // An origin's grant replaces the context's, so the microphone is named again.
     await system.context.grantPermissions(['microphone', 'clipboard-read', 'clipboard-write'], { origin: edgeUrl });
     await page.goto(`${edgeUrl}/sign-in`);
@@ -177,26 +180,62 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Add your Discord bot' }).waitFor();
     expect(await current()).toBe('2\nAdd your Discord bot');
     const applicationId = snowflake();
+    const botToken = `MTIz.${crypto.randomUUID().replace(/-/g, '')}`;
     await page.getByLabel('Application ID').fill(applicationId);
     await page.getByLabel('Public key').fill(publicKey);
-    await page.getByLabel('Bot token').fill(`MTIz.${'x'.repeat(30)}`);
+    await page.getByLabel('Bot token').fill(botToken);
     await page.getByRole('button', { name: 'Save the bot' }).click();
 
-    // 3: the first NPC, with the NPC editor; a reload first, which resumes here.
-    await page.getByRole('heading', { name: 'Create your first NPC' }).waitFor();
+    // 3: the servers, as Discord (its stand-in) reports them for this bot: none yet, so the page says how to add it.
+    await page.getByRole('heading', { name: 'Pick your servers' }).waitFor();
     expect((await api('GET', `/tenants/${tenant}`)).body.tenant).toMatchObject({ has_bot_token: true, discord_application_id: applicationId, discord_public_key: publicKey });
+    await page.getByText('Your bot is in no server yet').waitFor();
+    const invite = new URL((await page.getByRole('link', { name: /^Add the bot to a server/ }).getAttribute('href'))!);
+    expect([invite.origin, invite.searchParams.get('client_id'), invite.searchParams.get('scope')]).toEqual(['https://discord.com', applicationId, 'bot applications.commands']);
+    const tavern = { id: snowflake(), name: 'The Salt Road Tavern', channels: [{ id: snowflake(), name: 'Table', type: 2 }] };
+    await system.discord.seedBotGuilds(botToken, [tavern, { id: snowflake(), name: 'Market Square', channels: [] }]);
+    await page.getByRole('button', { name: 'I added it: check again' }).click();
+    const servers = page.getByRole('form', { name: 'Pick servers' });
+    await servers.getByRole('button', { name: 'Use these servers' }).click();
+    await servers.getByText('Pick at least one server').waitFor();
+    expect(await current()).toBe('3\nPick your servers');
+    await servers.getByLabel('The Salt Road Tavern').check();
+    await servers.getByRole('button', { name: 'Use these servers' }).click();
+
+    // 4: the first NPC, with the NPC editor; a reload first, which resumes here.
+    await page.getByRole('heading', { name: 'Create your first NPC' }).waitFor();
+    expect((await api('GET', `/tenants/${tenant}`)).body.tenant.guild_ids).toEqual([tavern.id]);
     await page.reload();
     await page.getByRole('heading', { name: 'Create your first NPC' }).waitFor();
-    expect(await current()).toBe('3\nCreate your first NPC');
+    expect(await current()).toBe('4\nCreate your first NPC');
     await page.getByLabel('Name', { exact: true }).fill('Old Tessaly');
     await page.getByLabel('Personality').fill('A salt trader who remembers every debt.');
     await page.getByLabel('Voice provider').fill('espeak');
     await page.getByLabel('Voice ID').fill('en');
     await page.getByRole('button', { name: 'Save NPC' }).click();
 
-    // 4: done, and home.
-    await page.getByRole('heading', { name: 'You are set up' }).waitFor();
+    // 5: set up; talk to the NPC right here, in a browser-audio session filed under the picked server.
+    await page.getByRole('heading', { name: 'Talk to Old Tessaly' }).waitFor();
+    // The picked server is chosen; the bot's guilds come from Discord as the step opens.
+    await page.getByLabel('Server').locator('option:checked', { hasText: 'The Salt Road Tavern' }).waitFor({ state: 'attached' });
+    await page.getByLabel('Voice channel').locator('option', { hasText: 'Table' }).waitFor({ state: 'attached' });
     expect(await seriousViolations(page)).toEqual([]);
+    await system.useStandIns(tenant);
+    await node;
+    await page.getByRole('button', { name: 'Talk to Old Tessaly' }).click();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await page.getByLabel('Or type a line').fill('Old Tessaly, what do you sell?');
+    await page.getByRole('button', { name: 'Send line' }).click();
+    const log = page.getByRole('log', { name: 'Transcript' });
+    await log.getByText(ANSWER).waitFor({ timeout: 30_000 });
+    const said = (await log.getByRole('listitem').allInnerTexts()).filter((line) => line.trim());
+    expect(said.map((line) => line.split('\n').at(-1))).toEqual(['Old Tessaly, what do you sell?', ANSWER]);
+    const [session] = (await api('GET', `/tenants/${tenant}/sessions?state=active`)).body.sessions;
+    expect(session).toMatchObject({ guild_id: tavern.id, channel_id: tavern.channels[0]!.id });
+    await screenshotEachWidth(page, SHOTS, 'onboarding-talk');
+    // Leaving stops the session: nothing runs on unattended.
+    await page.getByRole('button', { name: 'Leave the conversation' }).click();
+    await until('the session to end', async () => ((await api('GET', `/tenants/${tenant}/sessions`)).body.sessions.find((s: { id: string }) => s.id === session.id)?.state === 'ended' ? true : undefined));
     await page.getByRole('button', { name: 'Go to your home screen' }).click();
     await page.getByRole('heading', { name: 'Welcome, Wren the DM' }).waitFor();
     // Signing in again, with a campaign now, goes straight home.

@@ -144,10 +144,38 @@ const auditRoute = createRoute({
   }),
 }).lazy(() => import('./routes/audit-log.tsx').then((m) => m.route));
 
+/** The platform's tenants, users and health (super admins; the edge checks each of its routes too). */
+const PlatformSearch = v.object({
+  /** The listing's search: part of an id, email or name. */
+  q: v.optional(v.pipe(v.string(), v.maxLength(100))),
+});
+
+const adminTenantsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/platform/tenants',
+  validateSearch: PlatformSearch,
+}).lazy(() => import('./routes/platform-tenants.tsx').then((m) => m.route));
+
+const adminTenantRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/platform/tenants/$tenantId',
+}).lazy(() => import('./routes/platform-tenant.tsx').then((m) => m.route));
+
+const adminUsersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/platform/users',
+  validateSearch: PlatformSearch,
+}).lazy(() => import('./routes/platform-users.tsx').then((m) => m.route));
+
+const adminHealthRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/platform/health',
+}).lazy(() => import('./routes/platform-health.tsx').then((m) => m.route));
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, auditRoute, adminTenantsRoute, adminTenantRoute, adminUsersRoute, adminHealthRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

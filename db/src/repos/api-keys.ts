@@ -9,6 +9,7 @@ export interface NewApiKeyFields {
   name: string;
   scopes: ApiKeyScope[];
   secretHash: string;
+  last4: string;
   expiresAt: Date | null;
 }
 

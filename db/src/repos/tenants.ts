@@ -1,8 +1,9 @@
-import { asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, ilike, or } from 'drizzle-orm';
 import { asOperator, withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
+import { containsPattern } from './patterns.ts';
 import { insertMembership } from './memberships.ts';
-import { tenants, type NewTenant, type Tenant } from '../schema/index.ts';
+import { memberships, tenants, users, type NewTenant, type Tenant } from '../schema/index.ts';
 
 /** Queues, behind this transaction, others counting what the tenant holds (NPCs, seats) before adding to it. */
 export async function lockTenantRow(tx: Tx, tenantId: string): Promise<void> {
@@ -61,14 +62,24 @@ export function deleteTenant(db: Db, tenantId: string): Promise<boolean> {
   });
 }
 
-/** Operator listing, keyset-paged by id. */
-export function listTenants(db: Db, page: { after?: string; limit: number }): Promise<Tenant[]> {
+/** Operator listing, keyset-paged by id; `search`: only tenants whose id, or a member's email, contains it (any case). */
+export function listTenants(db: Db, page: { after?: string; limit: number; search?: string }): Promise<Tenant[]> {
   return asOperator(db, (tx) =>
     tx
       .select()
       .from(tenants)
-      .where(page.after ? gt(tenants.id, page.after) : undefined)
+      .where(and(page.after ? gt(tenants.id, page.after) : undefined, page.search ? matching(tx, page.search) : undefined))
       .orderBy(asc(tenants.id))
       .limit(page.limit),
   );
+}
+
+function matching(tx: Tx, search: string) {
+  const pattern = containsPattern(search);
+  const member = tx
+    .select({ one: memberships.userId })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, tenants.id), ilike(users.email, pattern)));
+  return or(ilike(tenants.id, pattern), exists(member));
 }

@@ -1,4 +1,5 @@
-import { asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, or } from 'drizzle-orm';
+import { containsPattern } from './patterns.ts';
 import type { Db } from '../client.ts';
 import { asAccount, asOperator } from '../tenant-isolation/transactions.ts';
 import { memberships, users, type MemberRole, type User } from '../schema/index.ts';
@@ -30,14 +31,20 @@ export function isSuperAdmin(db: Db, userId: string): Promise<boolean> {
   });
 }
 
-/** Super-admin listing of every user, keyset-paged by id. */
-export function listUsers(db: Db, page: { after?: string; limit: number }): Promise<User[]> {
-  return asOperator(db, (tx) =>
-    tx
+/**
+ * Super-admin listing of every user with the tenants they belong to, keyset-paged by id;
+ * `search`: only users whose email or display name contains it (any case).
+ */
+export function listUsers(db: Db, page: { after?: string; limit: number; search?: string }): Promise<Array<{ user: User; memberships: Array<{ tenantId: string; role: MemberRole }> }>> {
+  return asOperator(db, async (tx) => {
+    const pattern = page.search ? containsPattern(page.search) : null;
+    const rows = await tx
       .select()
       .from(users)
-      .where(page.after ? gt(users.id, page.after) : undefined)
+      .where(and(page.after ? gt(users.id, page.after) : undefined, pattern ? or(ilike(users.email, pattern), ilike(users.displayName, pattern)) : undefined))
       .orderBy(asc(users.id))
-      .limit(page.limit),
-  );
+      .limit(page.limit);
+    const held = rows.length === 0 ? [] : await tx.select().from(memberships).where(inArray(memberships.userId, rows.map((u) => u.id))).orderBy(asc(memberships.tenantId));
+    return rows.map((user) => ({ user, memberships: held.filter((m) => m.userId === user.id).map((m) => ({ tenantId: m.tenantId, role: m.role })) }));
+  });
 }

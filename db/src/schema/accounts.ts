@@ -133,6 +133,8 @@ export const apiKeys = pgTable(
     name: text('name').notNull(),
     scopes: apiKeyScope('scopes').array().notNull(),
     secretHash: text('secret_hash').notNull(),
+    /** The key's last 4 characters, so owners can tell keys apart; null for keys made before they were kept. */
+    last4: text('last4'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),

@@ -29,7 +29,7 @@ export async function createApiKey(ctx: OperationContext, principal: Principal, 
   await mustGetTenant(db, tenantId);
   if (!(await memberRoleOf(db, tenantId, principal.userId))) throw new ApiError(403, 'forbidden', `An API key acts with its creator's role in the tenant, and you are not a member of ${tenantId}`);
   const issued = await issueApiKey(tenantId);
-  const row = await insertApiKey(db, tenantId, { id: issued.keyId, createdBy: principal.userId, name: input.name, scopes: input.scopes, secretHash: issued.secretHash, expiresAt: input.expires_at });
+  const row = await insertApiKey(db, tenantId, { id: issued.keyId, createdBy: principal.userId, name: input.name, scopes: input.scopes, secretHash: issued.secretHash, last4: issued.key.slice(-4), expiresAt: input.expires_at });
   const view = viewApiKey(row);
   await audit(ctx, principal, { tenantId, action: 'api_key.create', target: row.id, after: view });
   return { ...view, key: issued.key };

@@ -1,5 +1,6 @@
 import { listUsers, periodOf, platformOverview } from '@glyphoxa/db';
 import type { Principal } from '../principal.ts';
+import { readiness } from '../readiness.ts';
 import { viewPlatformUser } from '../views/platform.ts';
 import { viewSessionRow } from '../views/session.ts';
 import type { OperationContext } from './context.ts';
@@ -10,24 +11,26 @@ import { authorize } from './permissions.ts';
 const RECENT_MS = 24 * 3600_000;
 const OVERVIEW_LIMIT = 100;
 
-/** Every user, keyset-paged by id. */
-export async function listPlatformUsers(ctx: OperationContext, principal: Principal, page: { after?: string; limit: number }) {
+/** Every user (or those matching `search`) with their tenants, keyset-paged by id. */
+export async function listPlatformUsers(ctx: OperationContext, principal: Principal, page: { after?: string; limit: number; search?: string }) {
   authorize(principal, 'platform.observe', null);
-  const users = await listUsers(ctx.db(), page);
-  return { users: users.map(viewPlatformUser), next_after: users.length === page.limit ? users.at(-1)!.id : null };
+  const rows = await listUsers(ctx.db(), page);
+  return { users: rows.map((row) => viewPlatformUser(row.user, row.memberships)), next_after: rows.length === page.limit ? rows.at(-1)!.user.id : null };
 }
 
 /** The nodes as their Fleets see them, and what Postgres knows of sessions, failures and this month's usage. */
 export async function observePlatform(ctx: OperationContext, principal: Principal) {
   authorize(principal, 'platform.observe', null);
   const now = Date.now();
-  const [nodes, overview] = await Promise.all([
+  const [ready, nodes, overview] = await Promise.all([
+    readiness(ctx.db()),
     listNodes(ctx, principal),
     platformOverview(ctx.db(), { period: periodOf(now), failedSince: new Date(now - RECENT_MS), limit: OVERVIEW_LIMIT }),
   ]);
   const connected = nodes.filter((n) => n.connected);
   return {
     at: new Date(now).toISOString(),
+    readiness: ready,
     tenants: overview.tenants,
     users: overview.users,
     nodes: {

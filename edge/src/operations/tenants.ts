@@ -54,7 +54,7 @@ export async function getTenant(ctx: OperationContext, principal: Principal, ten
   return viewTenant(tenant, await tenantLimits(ctx, tenant));
 }
 
-export async function listTenants(ctx: OperationContext, principal: Principal, page: { after?: string; limit: number }) {
+export async function listTenants(ctx: OperationContext, principal: Principal, page: { after?: string; limit: number; search?: string }) {
   authorize(principal, 'platform.tenants', null);
   const tenants = await readTenants(ctx.db(), page);
   const views = await Promise.all(tenants.map(async (t) => viewTenant(t, await tenantLimits(ctx, t))));

@@ -32,8 +32,10 @@ const tenantFields = {
   guild_ids: v.optional(v.pipe(v.array(Snowflake), v.maxLength(100))),
   dm_role_id: v.optional(v.nullable(Snowflake)),
   campaign_id: v.optional(v.nullable(v.pipe(v.string(), v.uuid()))),
-  monthly_session_hours: v.optional(v.nullable(v.pipe(v.number(), v.minValue(0), v.maxValue(744)))),
-  max_concurrent_sessions: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)))),
+  monthly_session_hours: v.optional(v.nullable(v.pipe(v.number('must be a number of hours'), v.minValue(0, 'must be from 0 to 744 (every hour of a month)'), v.maxValue(744, 'must be from 0 to 744 (every hour of a month)')))),
+  max_concurrent_sessions: v.optional(
+    v.nullable(v.pipe(v.number('must be a number of sessions'), v.integer('must be a whole number'), v.minValue(1, 'must be from 1 to 100'), v.maxValue(100, 'must be from 1 to 100'))),
+  ),
 };
 
 export const CreateTenantSchema = v.strictObject({ id: TenantIdSchema, ...tenantFields });

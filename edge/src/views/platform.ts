@@ -1,4 +1,4 @@
-import type { User } from '@glyphoxa/db';
+import { memberRole, type MemberRole, type User } from '@glyphoxa/db';
 import * as v from 'valibot';
 import { SessionViewSchema } from './session.ts';
 
@@ -12,9 +12,11 @@ export const PlatformUserViewSchema = v.object({
   super_admin: v.boolean(),
   last_login_at: v.nullable(v.string()),
   created_at: v.string(),
+  /** The tenants they belong to, and their role in each. */
+  memberships: v.array(v.object({ tenant_id: v.string(), role: v.picklist(memberRole.enumValues) })),
 });
 
-export function viewPlatformUser(user: User): v.InferOutput<typeof PlatformUserViewSchema> {
+export function viewPlatformUser(user: User, memberships: Array<{ tenantId: string; role: MemberRole }>): v.InferOutput<typeof PlatformUserViewSchema> {
   return {
     id: user.id,
     email: user.email,
@@ -24,6 +26,7 @@ export function viewPlatformUser(user: User): v.InferOutput<typeof PlatformUserV
     super_admin: user.superAdmin,
     last_login_at: user.lastLoginAt?.toISOString() ?? null,
     created_at: user.createdAt.toISOString(),
+    memberships: memberships.map((m) => ({ tenant_id: m.tenantId, role: m.role })),
   };
 }
 
@@ -46,6 +49,11 @@ const Usage = v.object({ tenants: v.number(), session_hours: v.number(), llm_tok
 /** The platform at a glance: what the Fleets and Postgres know now. */
 export const ObservabilityViewSchema = v.object({
   at: v.string(),
+  /** What /readyz answers: whether the edge can serve (Postgres within a second). */
+  readiness: v.object({
+    ready: v.boolean(),
+    checks: v.object({ postgres: v.variant('ok', [v.object({ ok: v.literal(true), latency_ms: v.number() }), v.object({ ok: v.literal(false), error: v.string() })]) }),
+  }),
   tenants: v.number(),
   users: v.number(),
   nodes: v.object({ registered: v.number(), connected: v.number(), capacity: v.number(), load: v.number(), list: v.array(NodeViewSchema) }),

@@ -71,7 +71,10 @@ function KeyRow({ tenantId, apiKey, onRevoked }: { tenantId: string; apiKey: Api
     <li className="flex flex-col gap-2 p-3 text-sm">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <span className="font-medium">{apiKey.name}</span>
-        <span className="font-mono text-muted-foreground">{apiKey.id}</span>
+        <span className="font-mono text-muted-foreground">
+          {apiKey.id}
+          {apiKey.last4 && ` · ends in ${apiKey.last4}`}
+        </span>
       </div>
       <p className="text-muted-foreground">
         {apiKey.scopes.join(', ')} · created {when(apiKey.created_at, '')} · last used {when(apiKey.last_used_at, 'never')} · expires {when(apiKey.expires_at, 'never')}

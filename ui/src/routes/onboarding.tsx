@@ -12,12 +12,14 @@ import { Button } from '../components/ui/button.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card.tsx';
 import { cn } from '../lib/cn.ts';
 import { BotStep } from '../onboarding/bot-form.tsx';
+import { GuildsStep } from '../onboarding/guilds-step.tsx';
+import { TalkStep } from '../onboarding/talk-step.tsx';
 import { ownTeam, tenantQuery } from '../onboarding/onboarding-queries.ts';
 import { currentStep, ONBOARDING_STEPS, type OnboardingStep } from '../onboarding/onboarding-steps.ts';
 
 /**
  * A new DM's setup, one step at a time. Which step is current is read from the API each
- * time (campaigns, the tenant's bot, the campaign's NPCs), so a reload resumes where the
+ * time (campaigns, the tenant's bot and its servers, the campaign's NPCs), so a reload resumes where the
  * DM left off and a step counts as done only once the edge has accepted it.
  */
 function Onboarding() {
@@ -45,7 +47,7 @@ function Steps({ tenantId }: { tenantId: string }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   if (campaign && !npcs.data) return <PageLoading />;
-  const step = currentStep({ campaigns: campaigns.length, bot: tenant, npcs: npcs.data?.length ?? 0 });
+  const step = currentStep({ campaigns: campaigns.length, bot: tenant, guilds: tenant.guild_ids.length, npcs: npcs.data?.length ?? 0 });
   return (
     <>
       <StepList current={step} />
@@ -65,6 +67,11 @@ function Steps({ tenantId }: { tenantId: string }) {
           <BotStep tenantId={tenantId} applicationId={tenant.discord_application_id} publicKey={tenant.discord_public_key} />
         </StepCard>
       )}
+      {step === 'guilds' && tenant.discord_application_id && (
+        <StepCard title="Pick your servers" description="The Discord servers where your players use Glyphoxa's slash commands. Your bot has to be in a server to be picked.">
+          <GuildsStep tenantId={tenantId} applicationId={tenant.discord_application_id} chosen={tenant.guild_ids} />
+        </StepCard>
+      )}
       {step === 'npc' && campaign && (
         <StepCard title="Create your first NPC" description={`The first voice of ${campaign.name}. Every field can be changed later in the NPC editor.`}>
           <NpcEditor
@@ -76,9 +83,10 @@ function Steps({ tenantId }: { tenantId: string }) {
           />
         </StepCard>
       )}
-      {step === 'done' && (
-        <StepCard title="You are set up" description="Your campaign, bot and first NPC are saved. Invite the bot to your server and start a session from Discord or the dashboard.">
-          <Button className="self-start" onClick={() => navigate({ to: '/' })}>
+      {step === 'done' && campaign && npcs.data?.[0] && (
+        <StepCard title={`Talk to ${npcs.data[0].name}`} description="You are set up: your campaign, bot, servers and first NPC are saved. Hear your NPC now, right here in the browser; later, start sessions from Discord or the dashboard.">
+          <TalkStep tenantId={tenantId} campaignId={campaign.id} npcName={npcs.data[0].name} guildIds={tenant.guild_ids} />
+          <Button variant="outline" className="self-start" onClick={() => navigate({ to: '/' })}>
             Go to your home screen
           </Button>
         </StepCard>
@@ -100,7 +108,7 @@ function Steps({ tenantId }: { tenantId: string }) {
 function StepList({ current }: { current: OnboardingStep }) {
   const at = current === 'done' ? ONBOARDING_STEPS.length : ONBOARDING_STEPS.findIndex((s) => s.id === current);
   return (
-    <ol aria-label="Setup steps" className="grid gap-2 sm:grid-cols-3">
+    <ol aria-label="Setup steps" className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
       {ONBOARDING_STEPS.map((s, i) => (
         <li key={s.id} aria-current={i === at ? 'step' : undefined} className={cn('flex items-center gap-2 rounded-md border p-3 text-sm', i === at && 'border-primary font-medium', i > at && 'text-muted-foreground')}>
           <span className="flex size-6 shrink-0 items-center justify-center rounded-full border text-xs" aria-hidden="true">

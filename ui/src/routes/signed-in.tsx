@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
-import { createLazyRoute, Outlet, useNavigate } from '@tanstack/react-router';
+import { createLazyRoute, Link, Outlet, useNavigate } from '@tanstack/react-router';
 import { meQuery } from '../account/me-query.ts';
 import { signOut } from '../api/access-token.ts';
 import { nextStep } from '../api/errors.ts';
@@ -25,6 +25,11 @@ function SignedInShell() {
       <header className="flex items-center justify-between gap-3 border-b p-4">
         <Brand />
         <div className="flex min-w-0 items-center gap-2">
+          {me.user.super_admin && (
+            <Link to="/platform/tenants" className="rounded-md px-2 py-1.5 text-sm hover:bg-accent">
+              Platform
+            </Link>
+          )}
           <span className="truncate text-sm text-muted-foreground" title={me.user.email ?? undefined}>
             <span className="sr-only">Signed in as </span>
             {me.user.display_name}

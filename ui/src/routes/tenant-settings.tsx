@@ -6,9 +6,9 @@ import { Alert } from '../components/ui/alert.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card.tsx';
 import { BotStep } from '../onboarding/bot-form.tsx';
 import { tenantQuery } from '../onboarding/onboarding-queries.ts';
+import { LimitsList } from '../settings/limits-list.tsx';
 
 const FROM = '/signed-in/teams/$tenantId/settings';
-const limit = (value: number | null, unit: string) => (value === null ? 'unlimited' : `${value} ${unit}`);
 
 /** A team's plan and limits, and its Discord bot (owners only, as the edge's tenant.settings). */
 function TenantSettings() {
@@ -34,22 +34,7 @@ function OwnerSettings({ tenantId }: { tenantId: string }) {
           <CardDescription>{limits.plan ? `The ${limits.plan} plan` : 'Billing is off on this installation'}{limits.overridden.length > 0 ? `; the operator set ${limits.overridden.join(', ')}` : ''}.</CardDescription>
         </CardHeader>
         <CardContent>
-          <dl aria-label="Limits" className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
-            {(
-              [
-                ['Sessions a month', limit(limits.monthly_sessions, 'sessions')],
-                ['Session hours a month', limit(limits.monthly_session_hours, 'hours')],
-                ['Sessions at once', limit(limits.max_concurrent_sessions, 'sessions')],
-                ['NPCs', limit(limits.npcs, 'NPCs')],
-                ['Seats', limit(limits.seats, 'members')],
-              ] as const
-            ).map(([term, value]) => (
-              <div key={term} className="flex justify-between gap-4 border-b py-1">
-                <dt className="text-muted-foreground">{term}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <LimitsList limits={limits} />
           {limits.grace_ends_at && <Alert className="mt-4">The subscription is past due: the plan holds until {new Date(limits.grace_ends_at).toLocaleDateString()}.</Alert>}
         </CardContent>
       </Card>
