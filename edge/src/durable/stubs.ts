@@ -9,3 +9,8 @@ export function coordinatorOf(env: Pick<Bindings, 'TENANT_COORDINATOR'>, tenantI
 export function fleetOf(env: Pick<Bindings, 'FLEET'>, pool: string) {
   return env.FLEET.getByName(pool);
 }
+
+/** The circuit breaker of a tenant's tool server `name`. */
+export function breakerOf(env: Pick<Bindings, 'TOOL_SERVER_BREAKER'>, tenantId: string, name: string) {
+  return env.TOOL_SERVER_BREAKER.getByName(`${tenantId}:${name}`);
+}
