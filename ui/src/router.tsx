@@ -122,6 +122,12 @@ const apiKeysRoute = createRoute({
   path: '/teams/$tenantId/settings/api-keys',
 }).lazy(() => import('./routes/api-keys.tsx').then((m) => m.route));
 
+/** The team's own MCP tool servers (everyone reads; owners change and test). */
+const toolServersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/tool-servers',
+}).lazy(() => import('./routes/tool-servers.tsx').then((m) => m.route));
+
 /** The team's audit trail (owners), narrowed by exact action and actor. */
 const auditRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -135,7 +141,7 @@ const auditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, toolServersRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });
