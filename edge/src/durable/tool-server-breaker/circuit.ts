@@ -2,6 +2,9 @@
  * A tool server's circuit breaker as plain data: closed while calls succeed; open (every
  * call refused at once) for `cooldownMs` after `failures` failures in a row; then one
  * probe call at a time is let through, whose outcome closes or reopens it.
+ * Unlike the in-memory `CircuitBreaker` of providers/ (one process's view of its vendors),
+ * this one is stored, shared by every isolate, and half-open lets one call through, not
+ * every waiting NPC at once into a server that may still hang.
  */
 export interface Circuit {
   /** Failures in a row since the last success. */
