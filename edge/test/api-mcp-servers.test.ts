@@ -64,6 +64,7 @@ describe("/api/v1/tenants/:id/mcp-servers, the tenant's own tool servers", () =>
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['lore', { url: 'ftp://files.test/mcp' }, 'url'],
       ['lore', { url: 'not a url' }, 'url'],
+      ['lore', { url: 'https://dm:hunter2@lore.example.com/mcp' }, 'url'],
       ['lore', { url: lore.url, timeout_ms: 50 }, 'timeout_ms'],
       ['lore', { url: lore.url, timeout_ms: 60_000 }, 'timeout_ms'],
       ['lore', { url: lore.url, allowed_tools: ['search', 'search'] }, 'allowed_tools'],

@@ -67,6 +67,8 @@ export async function withToolServer<T>(target: ToolServerTarget, work: (client:
       await client.connect(transport, options);
       return work(client, options);
     })();
+    // Whichever loses the race must not surface later as an unhandled rejection.
+    run.catch(() => {});
     return await Promise.race([run, deadline]);
   } catch (err) {
     throw violation ?? (controller.signal.aborted ? timedOut : failureOf(target.name, err));

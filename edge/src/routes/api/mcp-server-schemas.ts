@@ -30,7 +30,14 @@ const HeaderName = v.pipe(
  * already stored under that name (what GET shows in its place); names left out are removed.
  */
 export const McpServerBodySchema = v.strictObject({
-  url: v.pipe(v.string(), v.maxLength(2000), v.url('must be a URL'), v.regex(/^https?:\/\//i, 'must be an http(s) URL')),
+  url: v.pipe(
+    v.string(),
+    v.maxLength(2000),
+    v.url('must be a URL'),
+    v.regex(/^https?:\/\//i, 'must be an http(s) URL'),
+    // The URL is shown to every member; a secret belongs in a header, which is sealed.
+    v.check((url) => !URL.canParse(url) || (new URL(url).username === '' && new URL(url).password === ''), 'must not hold a user or password: send credentials as a header'),
+  ),
   headers: v.optional(
     v.pipe(
       v.record(HeaderName, v.nullable(v.pipe(v.string(), v.nonEmpty(), v.maxLength(4000), v.regex(/^[^\r\n\0]*$/, 'must be one line')))),
