@@ -168,7 +168,7 @@ describe('the settings screens in Chromium', () => {
     await edit.getByRole('button', { name: 'Save tool server' }).click();
     await row.getByText('Allowed: search, dump · timeout 2000 ms · headers: authorization (stored)').waitFor();
     await row.getByRole('button', { name: 'List tools of lorekeeper' }).click();
-    await offered.getByText(/^dump\s+allowed/).waitFor();
+    await offered.getByRole('listitem').filter({ hasText: /^dump/ }).getByText('allowed', { exact: true }).waitFor();
 
     // Without the header the server refuses, and the screen says what it answered.
     await row.getByRole('button', { name: 'Edit lorekeeper' }).click();
