@@ -250,7 +250,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     const session = this.store.get(sessionId);
     if (!session) return;
     await this.transcripts.add(
-      entries.map((e) => ({ sessionId, campaignId: session.campaignId, speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) })),
+      entries.map((e) => ({ sessionId, campaignId: session.campaignId, speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, tool: e.tool ?? null, spokenAt: new Date(e.at) })),
     );
   }
 
