@@ -10,6 +10,7 @@ import { DISCORD_OAUTH_CLIENT } from './test/oauth/discord-oauth.ts';
 import { GITHUB_API_HOST, GITHUB_HOST, GITHUB_OAUTH_CLIENT, githubStandIn } from './test/oauth/github-stand-in.ts';
 import { GOOGLE_OAUTH_CLIENT, startGoogleStandIn } from './test/oauth/google-stand-in.ts';
 import { OPENAPI_VALIDATOR_HOST, validateOpenApi } from './test/openapi-validator.ts';
+import { DNS_STAND_IN_HOST, dnsStandIn, startToolServers, TOOL_SERVERS_HOST } from './test/tool-server-stand-in.ts';
 import { startStripeStandIn, stripeBindings } from './test/stripe/stand-in.ts';
 import { ELEVENLABS_STAND_IN_HOST, ELEVENLABS_STAND_IN_KEY, LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, forward, standInRoute } from './test/vendor-stand-ins.ts';
 
@@ -25,6 +26,8 @@ const elevenLabs = await startElevenLabsStandIn({ apiKey: ELEVENLABS_STAND_IN_KE
 // Sign-in with Google: a real OpenID Connect server (Discord's and GitHub's sign-in are stand-ins on their hosts).
 const google = await startGoogleStandIn();
 
+// Tenants' MCP tool servers (the SDK's own server, and broken ones) for /mcp to proxy.
+const toolServers = await startToolServers();
 // Billing's tests: Stripe's API answered by a stand-in (a real server; the Worker reaches it at its address).
 const stripe = await startStripeStandIn();
 
@@ -51,6 +54,8 @@ const workerdProject = (name: string, include: string[], exclude: string[], bind
           if (host === GITHUB_HOST || host === GITHUB_API_HOST) return githubStandIn(request);
           if (host === DATABASE_DOOR_HOST) return databaseDoor.route(request);
           if (host === OPENAPI_VALIDATOR_HOST) return validateOpenApi(request);
+          if (host === TOOL_SERVERS_HOST) return forward(`${toolServers.origin}${new URL(request.url).pathname}`, request);
+          if (host === DNS_STAND_IN_HOST) return dnsStandIn(request);
           return forward(request.url, request);
         },
         bindings: {
@@ -69,6 +74,10 @@ const workerdProject = (name: string, include: string[], exclude: string[], bind
           RATE_LIMIT_AUTH_PER_MINUTE: '100000',
           RATE_LIMIT_API_PER_MINUTE: '100000',
           RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE: '100000',
+          RATE_LIMIT_MCP_PER_MINUTE: '100000',
+          // Tool servers here are local stand-ins; test/mcp-servers.test.ts calls the Worker without this to prove the refusal.
+          MCP_ALLOW_PRIVATE_URLS: 'on',
+          MCP_DNS_RESOLVER: `http://${DNS_STAND_IN_HOST}/dns-query`,
           // Sign-in: every provider configured, each endpoint pointed at its local server.
           PUBLIC_BASE_URL: 'http://edge.test',
           DISCORD_OAUTH_CLIENT_ID: DISCORD_OAUTH_CLIENT.id,
@@ -116,7 +125,7 @@ const policies = defineProject({ test: { name: 'edge-policies', include: ['src/*
 
 export default defineConfig({
   // The stand-ins' servers would keep vitest from exiting.
-  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), elevenLabs.close(), google.close(), databaseDoor.close(), stripe.close()]).then(() => {}) }],
+  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), elevenLabs.close(), google.close(), databaseDoor.close(), toolServers.close(), stripe.close()]).then(() => {}) }],
   test: {
     projects: [workerd, billing, policies],
     // As the Worker does (src/index.ts): a Durable Object dropping a stalled connection triggers it.

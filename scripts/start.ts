@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     ACCESS_TOKEN_PUBLIC_KEYS: secrets.accessTokenPublicKeys,
     // No OAuth app on a newcomer's machine: sign in by email (never set on a deployed Worker).
     LOCAL_SIGN_IN: 'on',
+    // Tool servers a developer runs beside it (127.0.0.1, plain http); a deployed Worker refuses them.
+    MCP_ALLOW_PRIVATE_URLS: 'on',
   });
   const dashboard = `http://127.0.0.1:${port}`;
   supervise(

@@ -28,7 +28,7 @@ const selected = (suite: string) => only.length === 0 || only.includes(suite) ||
  * (edge/test/rate-limits.test.ts proves the defaults).
  */
 const RAISED_RATE_LIMITS = Object.fromEntries(
-  ['RATE_LIMIT_AUTH_PER_MINUTE', 'RATE_LIMIT_API_PER_MINUTE', 'RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE'].map((name) => [name, process.env[name] ?? '100000']),
+  ['RATE_LIMIT_AUTH_PER_MINUTE', 'RATE_LIMIT_API_PER_MINUTE', 'RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE', 'RATE_LIMIT_MCP_PER_MINUTE'].map((name) => [name, process.env[name] ?? '100000']),
 );
 
 interface Tally {

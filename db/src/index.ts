@@ -20,6 +20,7 @@ export * from './repos/entities.ts';
 export * from './repos/session-entries.ts';
 export * from './repos/recaps.ts';
 export * from './repos/tenant-providers.ts';
+export * from './repos/mcp-servers.ts';
 export * from './repos/session-setup.ts';
 export * from './schema/index.ts';
 export * from './repos/voice-samples.ts';

@@ -15,6 +15,7 @@ import {
   relationships,
   sessionEntries,
   sessions,
+  mcpServers,
   tenantProviders,
   tenants,
   usageRecords,
@@ -23,7 +24,7 @@ import {
 import { backends, databaseError, uniqueId } from './backends.ts';
 
 /** The campaign-data tables, each carrying `tenant_id` under the same two policies. */
-const CAMPAIGN_TABLES = [campaigns, npcs, entities, sessionEntries, recaps, tenantProviders, voiceSamples, relationships, loreDocuments, chunks] as const;
+const CAMPAIGN_TABLES = [campaigns, npcs, entities, sessionEntries, recaps, tenantProviders, mcpServers, voiceSamples, relationships, loreDocuments, chunks] as const;
 const tenantsOf = (rows: { tenantId: string }[]) => [...new Set(rows.map((r) => r.tenantId))];
 const unitVector = Array.from({ length: EMBEDDING_DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0));
 
@@ -58,6 +59,7 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
         await tx.insert(sessionEntries).values({ tenantId: id, sessionId: session!.id, campaignId: campaign!.id, speakerId: 's1', speakerName: 'Grimjaw', text: 'Hello', spokenAt: new Date() });
         await tx.insert(recaps).values({ tenantId: id, sessionId: session!.id, text: 'They met.', source: 'extractive' });
         await tx.insert(tenantProviders).values({ tenantId: id, role: 'llm', kind: 'openai', baseUrl: 'http://llm.test/v1', model: 'gpt' });
+        await tx.insert(mcpServers).values({ tenantId: id, name: 'lorekeeper', url: 'https://lore.example.com/mcp' });
         await tx.insert(voiceSamples).values({ tenantId: id, name: 'Grimjaw', fileKey: `voice-samples/${id}/s1.wav`, fileSize: 44, durationMs: 1000, format: 'wav', sampleRate: 16000, channels: 1 });
       });
     }
@@ -147,7 +149,7 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
     );
     expect(role).toEqual({ current_user: 'app_user', rolsuper: false });
     const unforced = await db.execute(
-      sql`select relname from pg_class where relname in ('tenants','sessions','usage_records','audit_log','campaigns','npcs','entities','session_entries','recaps','tenant_providers','relationships','lore_documents','chunks') and not (relrowsecurity and relforcerowsecurity)`,
+      sql`select relname from pg_class where relname in ('tenants','sessions','usage_records','audit_log','campaigns','npcs','entities','session_entries','recaps','tenant_providers','mcp_servers','relationships','lore_documents','chunks') and not (relrowsecurity and relforcerowsecurity)`,
     );
     expect([...unforced]).toEqual([]);
   });

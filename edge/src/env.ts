@@ -2,8 +2,10 @@ import type { Database } from '@glyphoxa/db';
 import type { Fleet } from './durable/fleet/fleet.ts';
 import type { FlushWriter } from './durable/flush-writer/flush-writer.ts';
 import type { RateLimiter } from './durable/rate-limiter/rate-limiter.ts';
+import type { ToolServerBreaker } from './durable/tool-server-breaker/tool-server-breaker.ts';
 import type { TenantCoordinator } from './durable/coordinator/tenant-coordinator.ts';
 import type { Logger } from '@glyphoxa/protocol';
+import type { NpcToolCaller } from './auth/npc-tool-token.ts';
 import type { Principal } from './principal.ts';
 
 /** Bindings declared in wrangler.toml, plus the secrets set with `wrangler secret put`. */
@@ -13,6 +15,7 @@ export interface Bindings {
   FLEET: DurableObjectNamespace<Fleet>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   FLUSH_WRITER: DurableObjectNamespace<FlushWriter>;
+  TOOL_SERVER_BREAKER: DurableObjectNamespace<ToolServerBreaker>;
   VOICE_SAMPLES: R2Bucket;
   ASSETS: Fetcher;
   /** Operator bearer key for /admin. */
@@ -41,6 +44,15 @@ export interface Bindings {
   RATE_LIMIT_AUTH_PER_MINUTE?: string;
   RATE_LIMIT_API_PER_MINUTE?: string;
   RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE?: string;
+  /** Calls to /mcp a minute per NPC of a session (its tool tokens); unset: 120. */
+  RATE_LIMIT_MCP_PER_MINUTE?: string;
+  /**
+   * `on`: tenants' MCP tool servers may be at loopback, private or link-local addresses and
+   * over plain http (local development and tests only). Unset: refused (mcp/external/address-guard.ts).
+   */
+  MCP_ALLOW_PRIVATE_URLS?: string;
+  /** DNS-over-HTTPS (JSON) resolver that tool servers' hostnames are checked with; unset: https://cloudflare-dns.com/dns-query. */
+  MCP_DNS_RESOLVER?: string;
   /** Seconds after which Durable Objects drop idle Postgres connections; unset: keep them (Hyperdrive). */
   DB_IDLE_TIMEOUT_S?: string;
   /** `enabled` or `disabled` (billing/mode.ts); unset: enabled exactly when STRIPE_SECRET_KEY is set. */
@@ -84,6 +96,8 @@ export interface Variables {
   log: Logger;
   /** Who is asking, set by `authenticate` (or a door's own middleware). */
   principal: Principal;
+  /** At /mcp: the NPC of the session its verified tool token names (routes/mcp.ts). */
+  toolCaller: NpcToolCaller;
   /** Opens this request's Postgres client on first use. */
   db: () => Database;
 }

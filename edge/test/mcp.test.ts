@@ -1,7 +1,8 @@
 import { env, exports } from 'cloudflare:workers';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { addLoreDocument, addRelationship, appendSessionEntries, createCampaign, createDb, findEntityByName, listNpcs, listRelationships } from '@glyphoxa/db';
+import { addLoreDocument, addRelationship, appendSessionEntries, auditLog, createCampaign, createDb, findEntityByName, listNpcs, listRelationships, withTenant } from '@glyphoxa/db';
+import { and, eq } from 'drizzle-orm';
 import type { StartSession } from '@glyphoxa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signNpcToolToken } from '../src/auth/npc-tool-token.ts';
@@ -165,6 +166,9 @@ describe('NPC tools over MCP at /mcp', () => {
     expect(again.structuredContent).toMatchObject({ proposed: false });
     const proposals = (await listRelationships(db, tenant, campaignId, { confirmed: false, offset: 0, limit: 10 })).filter((r) => r.type === 'lies_near');
     expect(proposals).toEqual([expect.objectContaining({ sessionId, source: 'transcript', dmConfirmed: false, confidence: 0.5 })]);
+    // The audit trail names the NPC that proposed it, once.
+    const trail = await withTenant(db, tenant, (tx) => tx.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant), eq(auditLog.action, 'relationship.propose'))));
+    expect(trail.map((r) => [r.actor, r.target, r.detail])).toEqual([[`npc:${npcId}`, proposals[0]!.id, { campaign_id: campaignId, session_id: sessionId }]]);
     // Not yet confirmed: no NPC is told.
     const told = await client.callTool({ name: 'campaign_knowledge', arguments: { name: 'Phandalin' } });
     expect((told.structuredContent as { relationships: unknown[] }).relationships).toEqual([]);

@@ -3,6 +3,7 @@ import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, wait
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
+import { signNpcToolToken } from '../src/auth/npc-tool-token.ts';
 import type { AppEnv, Bindings } from '../src/env.ts';
 import { onError } from '../src/errors.ts';
 import { authenticate } from '../src/middleware/authenticate.ts';
@@ -14,7 +15,7 @@ import { api, signIn } from './helpers/web-api.ts';
  * The suite's Worker runs with raised limits (vitest.config.ts); here the Worker is
  * called with the variables unset, so each limit is proved at its real default.
  */
-const DEFAULTS: Bindings = { ...env, RATE_LIMIT_AUTH_PER_MINUTE: undefined, RATE_LIMIT_API_PER_MINUTE: undefined, RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE: undefined };
+const DEFAULTS: Bindings = { ...env, RATE_LIMIT_AUTH_PER_MINUTE: undefined, RATE_LIMIT_API_PER_MINUTE: undefined, RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE: undefined, RATE_LIMIT_MCP_PER_MINUTE: undefined };
 
 async function call(app: { fetch: (r: Request, e: Bindings, c: ExecutionContext) => Response | Promise<Response> }, path: string, init: RequestInit & { ip?: string; token?: string }, bindings = DEFAULTS) {
   const headers = new Headers(init.headers);
@@ -74,6 +75,27 @@ describe('rate limits, at their defaults', () => {
     // After the Retry-After, a call passes again.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await cheapApiCall(me.token)).status).toBe(400);
+  });
+
+  it('/mcp: 120 a minute per NPC of a session, whichever of its tool tokens; another NPC is not held back', async () => {
+    const app = createApp();
+    const caller = { tenantId: 'mcp-limits', sessionId: crypto.randomUUID(), campaignId: crypto.randomUUID(), npcId: crypto.randomUUID(), nodeId: 'node-limits' };
+    const tokens = await Promise.all([signNpcToolToken(env, caller), signNpcToolToken(env, caller, Date.now() - 1_000)]);
+    // Not JSON-RPC: the MCP transport refuses it (400) after it was counted.
+    const notRpc = (token: string) => call(app, '/mcp', { method: 'POST', token, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+    const started = Date.now();
+    let passed = 0;
+    let refused;
+    while (!refused && passed < 400) {
+      const res = await notRpc(tokens[passed % 2]!);
+      if (res.status === 429) refused = res;
+      else passed++;
+    }
+    expect(passed).toBeGreaterThanOrEqual(120);
+    expect(passed).toBeLessThanOrEqual(120 + 2 * Math.ceil((Date.now() - started) / 1000));
+    expect(refused!.body.error.message).toContain('at most 120 a minute (mcp)');
+    const otherNpc = await signNpcToolToken(env, { ...caller, npcId: crypto.randomUUID() });
+    expect((await notRpc(otherNpc)).status).toBe(400);
   });
 
   it('voice preview (the exported limiter, after authenticate): 5 a minute per user', async () => {

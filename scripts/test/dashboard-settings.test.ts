@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
 import { SHOTS, snowflake, startDashboardSystem, type DashboardSystem } from '../lib/dashboard-system.ts';
+import { LORE_TOKEN, startToolServers, type ToolServerStandIn } from '../../edge/test/tool-server-stand-in.ts';
 
 /**
  * A team's settings screens in real Chromium against the real system (scripts/lib/dashboard-system.ts),
@@ -9,14 +10,18 @@ import { SHOTS, snowflake, startDashboardSystem, type DashboardSystem } from '..
  */
 
 let system: DashboardSystem;
+/** A team's MCP tool server (the SDK's own server class) on 127.0.0.1, which this Worker may call: a local configuration. */
+let toolServers: ToolServerStandIn;
 
 beforeAll(async () => {
-  system = await startDashboardSystem();
+  toolServers = await startToolServers();
+  system = await startDashboardSystem({ workerEnv: { MCP_ALLOW_PRIVATE_URLS: 'on' } });
   // Starting wrangler and Chromium takes minutes on a loaded machine.
 }, 300_000);
 
 afterAll(async () => {
   await system?.stop();
+  await toolServers?.close();
 });
 
 /** Signs in a new owner of a team of their own and opens that team's campaigns; the team's id. */
@@ -115,6 +120,83 @@ describe('the settings screens in Chromium', () => {
     await viewer.page.getByText("Only the team's owners read its audit log").waitFor();
     expect(await viewer.page.getByRole('table').count()).toBe(0);
     expect(viewer.errors).toEqual([]);
+  });
+
+  it("lets an owner add a tool server with a secret header, list its tools through the edge, edit it keeping the secret, and delete it; a viewer only reads", async () => {
+    const { page, errors } = await system.newPage();
+    const tenant = await ownTeam(page, 'Gale the Owner');
+    await page.getByRole('navigation').getByRole('link', { name: 'Tool servers' }).click();
+    await page.getByRole('heading', { name: 'Tool servers', exact: true }).waitFor();
+    await page.getByText('No tool servers yet').waitFor();
+
+    // The edge checks the body; its words land beside the field they name.
+    const form = page.getByRole('form', { name: 'Add tool server' });
+    await form.getByLabel('Name').fill('lorekeeper');
+    await form.getByLabel('URL').fill('not a url');
+    await form.getByRole('button', { name: 'Add tool server' }).click();
+    await form.getByText('URL must be a URL').waitFor();
+
+    await form.getByLabel('URL').fill(`${toolServers.origin}/lore/mcp`);
+    await form.getByLabel('Allowed tools').fill('search\nsealed_vault');
+    await form.getByLabel('Timeout (ms)').fill('2000');
+    await form.getByRole('button', { name: 'Add header' }).click();
+    await form.getByLabel('Header 1 name').fill('Authorization');
+    await form.getByLabel('Header 1 value').fill(`Bearer ${LORE_TOKEN}`);
+    await form.getByRole('button', { name: 'Add tool server' }).click();
+    const row = page.getByRole('listitem', { name: 'Tool server lorekeeper' });
+    await row.getByText('Allowed: search, sealed_vault · timeout 2000 ms · headers: authorization (stored)').waitFor();
+    expect(await form.getByLabel('Name').inputValue()).toBe('');
+
+    // Listing its tools goes through the edge, the sealed header opened there.
+    await row.getByRole('button', { name: 'List tools of lorekeeper' }).click();
+    const offered = row.getByRole('list', { name: 'Tools of lorekeeper' });
+    await offered.getByText('wipe_archive').waitFor();
+    expect(await offered.getByRole('listitem').allInnerTexts()).toEqual([
+      expect.stringMatching(/^search\s+allowed\s+Search the lorekeeper archive\.$/),
+      expect.stringMatching(/^dump\s+not allowed/),
+      expect.stringMatching(/^wipe_archive\s+not allowed/),
+      expect.stringMatching(/^sealed_vault\s+allowed/),
+    ]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'tool-servers');
+
+    // The value never comes back to the browser; editing leaves it empty and so keeps it.
+    await page.reload();
+    await row.waitFor();
+    expect(await page.content()).not.toContain(LORE_TOKEN);
+    await row.getByRole('button', { name: 'Edit lorekeeper' }).click();
+    const edit = row.getByRole('form', { name: 'Edit tool server lorekeeper' });
+    expect(await edit.getByLabel('Header 1 value').inputValue()).toBe('');
+    await edit.getByLabel('Allowed tools').fill('search\ndump');
+    await edit.getByRole('button', { name: 'Save tool server' }).click();
+    await row.getByText('Allowed: search, dump · timeout 2000 ms · headers: authorization (stored)').waitFor();
+    await row.getByRole('button', { name: 'List tools of lorekeeper' }).click();
+    await offered.getByRole('listitem').filter({ hasText: /^dump/ }).getByText('allowed', { exact: true }).waitFor();
+
+    // Without the header the server refuses, and the screen says what it answered.
+    await row.getByRole('button', { name: 'Edit lorekeeper' }).click();
+    await edit.getByRole('button', { name: 'Remove header 1' }).click();
+    await edit.getByRole('button', { name: 'Save tool server' }).click();
+    await row.getByText(/headers: none$/).waitFor();
+    await row.getByRole('button', { name: 'List tools of lorekeeper' }).click();
+    await row.getByText('lorekeeper answered HTTP 401').waitFor();
+
+    // A viewer reads the list, with no control.
+    const viewer = await pageInOwnBrowser();
+    const viewerId = await system.signInLocally(viewer.page, 'Hale the Viewer');
+    await system.addMember(tenant, viewerId, 'viewer');
+    await viewer.page.goto(`${system.edgeUrl}/teams/${tenant}/settings/tool-servers`);
+    await viewer.page.getByRole('listitem', { name: 'Tool server lorekeeper' }).waitFor();
+    await viewer.page.getByText("Only the team's owners add, change and test tool servers.").waitFor();
+    expect(await viewer.page.getByRole('button').filter({ hasText: /lorekeeper/ }).count()).toBe(0);
+    expect(await viewer.page.getByRole('form').count()).toBe(0);
+    expect(viewer.errors).toEqual([]);
+
+    await row.getByRole('button', { name: 'Delete the tool server lorekeeper' }).click();
+    await row.getByRole('button', { name: 'Yes, delete the tool server lorekeeper' }).click();
+    await page.getByText('No tool servers yet').waitFor();
+    // The failed requests are the refusals above: the bad URL and the server without its key.
+    expect(errors).toEqual([400, 502].map((status) => expect.stringContaining(`status of ${status}`)));
   });
 
   it('lets an owner invite by email, withdraw it, change a member\'s role and remove them, never demoting the last owner; members see the team, not its controls', async () => {

@@ -134,6 +134,12 @@ const apiKeysRoute = createRoute({
   path: '/teams/$tenantId/settings/api-keys',
 }).lazy(() => import('./routes/api-keys.tsx').then((m) => m.route));
 
+/** The team's own MCP tool servers (everyone reads; owners change and test). */
+const toolServersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/tool-servers',
+}).lazy(() => import('./routes/tool-servers.tsx').then((m) => m.route));
+
 /** The team's audit trail (owners), narrowed by exact action and actor. */
 const auditRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -175,7 +181,7 @@ const adminHealthRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, auditRoute, adminTenantsRoute, adminTenantRoute, adminUsersRoute, adminHealthRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, toolServersRoute, auditRoute, adminTenantsRoute, adminTenantRoute, adminUsersRoute, adminHealthRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

@@ -12,6 +12,7 @@ export * from './entities.ts';
 export * from './session-entries.ts';
 export * from './recaps.ts';
 export * from './tenant-providers.ts';
+export * from './mcp-servers.ts';
 export * from './voice-samples.ts';
 export * from './accounts.ts';
 export * from './support.ts';

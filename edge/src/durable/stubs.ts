@@ -14,3 +14,8 @@ export function fleetOf(env: Pick<Bindings, 'FLEET'>, pool: string) {
 export function flushWriterOf(env: Pick<Bindings, 'FLUSH_WRITER'>) {
   return env.FLUSH_WRITER.getByName('flushes');
 }
+
+/** The circuit breaker of a tenant's tool server `name`. */
+export function breakerOf(env: Pick<Bindings, 'TOOL_SERVER_BREAKER'>, tenantId: string, name: string) {
+  return env.TOOL_SERVER_BREAKER.getByName(`${tenantId}:${name}`);
+}

@@ -15,7 +15,7 @@ export interface RateLimit {
   caller: (c: Context<AppEnv>) => string;
 }
 
-type RateLimitVariable = 'RATE_LIMIT_AUTH_PER_MINUTE' | 'RATE_LIMIT_API_PER_MINUTE' | 'RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE';
+type RateLimitVariable = 'RATE_LIMIT_AUTH_PER_MINUTE' | 'RATE_LIMIT_API_PER_MINUTE' | 'RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE' | 'RATE_LIMIT_MCP_PER_MINUTE';
 
 /** The address Cloudflare saw the request from (one bucket for callers it did not name). */
 const ip = (c: Context<AppEnv>) => `ip:${c.req.header('cf-connecting-ip') ?? 'unknown'}`;
@@ -28,6 +28,18 @@ export const AUTH_RATE_LIMIT: RateLimit = { name: 'auth', perMinute: 10, variabl
 export const API_RATE_LIMIT: RateLimit = { name: 'api', perMinute: 60, variable: 'RATE_LIMIT_API_PER_MINUTE', caller: principalOrIp };
 /** Speech made on demand (an NPC's voice preview), per user: each costs a TTS call. Apply after `authenticate`. */
 export const VOICE_PREVIEW_RATE_LIMIT: RateLimit = { name: 'voice_preview', perMinute: 5, variable: 'RATE_LIMIT_VOICE_PREVIEW_PER_MINUTE', caller: principalOrIp };
+
+/**
+ * NPC tool calls at /mcp, per NPC of a session (what its tool tokens name, whichever token of
+ * them): a looping model is held back before it floods the tenant's tool servers. Apply
+ * after the token is verified (routes/mcp.ts sets the `toolCaller`).
+ */
+export const MCP_RATE_LIMIT: RateLimit = {
+  name: 'mcp',
+  perMinute: 120,
+  variable: 'RATE_LIMIT_MCP_PER_MINUTE',
+  caller: (c) => `session:${c.var.toolCaller.sessionId}:npc:${c.var.toolCaller.npcId}`,
+};
 
 /** The limit a minute in force: the variable when it is a positive whole number, else the default. */
 export function perMinute(limit: RateLimit, env: Partial<Bindings>): number {

@@ -2,8 +2,11 @@ import { addRelationship, findEntityByName, findSessionTenant, getNpc, neighbour
 import { mayKnow, type ToolToken, type ToolTokenRequest } from '@glyphoxa/protocol';
 import { NPC_TOOL_TOKEN_TTL_S, signNpcToolToken, type NpcToolCaller } from '../auth/npc-tool-token.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
+import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
+import { npcPrincipal } from '../principal.ts';
 import { rollDice as roll, type DiceRoll } from '../tools/dice/roll.ts';
+import { viewRelationship } from '../views/knowledge.ts';
 import type { OperationContext } from './context.ts';
 
 /**
@@ -101,6 +104,7 @@ const REMEMBERED_CONFIDENCE = 0.5;
 /**
  * `remember`: the NPC proposes `source -type-> target` between two facts it knows; it lands
  * unconfirmed, tied to this session, for the DM to confirm or drop (no NPC is told it before).
+ * The audit trail names the NPC as the one who proposed it.
  */
 export async function remember(ctx: OperationContext, caller: NpcToolCaller, input: { source: string; type: string; target: string }) {
   const knows = await knowledgeOf(ctx, caller);
@@ -121,6 +125,15 @@ export async function remember(ctx: OperationContext, caller: NpcToolCaller, inp
     dmConfirmed: false,
   });
   const fact = `${source!.name} ${type} ${target!.name}`;
+  if (added) {
+    await audit(ctx, npcPrincipal(caller), {
+      tenantId: caller.tenantId,
+      action: 'relationship.propose',
+      target: added.id,
+      detail: { campaign_id: caller.campaignId, session_id: caller.sessionId },
+      after: viewRelationship(added),
+    });
+  }
   return added ? { proposed: true, fact, message: 'Noted for the DM to confirm' } : { proposed: false, fact, message: 'This is already known or proposed' };
 }
 

@@ -27,6 +27,9 @@ export const PERMISSIONS = {
   'api_keys.manage': { roles: OWNERS, scope: 'write' },
   'providers.view': { roles: EVERY_MEMBER, scope: 'read' },
   'providers.manage': { roles: OWNERS, scope: 'write' },
+  // The tenant's own MCP tool servers (header values never leave the edge).
+  'mcp_servers.view': { roles: EVERY_MEMBER, scope: 'read' },
+  'mcp_servers.manage': { roles: OWNERS, scope: 'write' },
   'campaigns.view': { roles: EVERY_MEMBER, scope: 'read' },
   'campaigns.manage': { roles: RUNNERS, scope: 'write' },
   'npcs.manage': { roles: RUNNERS, scope: 'write' },

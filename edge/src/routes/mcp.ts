@@ -2,28 +2,39 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
 import { bearerToken } from '../auth/constant-time.ts';
 import { verifyNpcToolToken, type NpcToolCaller } from '../auth/npc-tool-token.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { callProxiedTool, proxiedTools } from '../mcp/external/proxy.ts';
 import { NPC_TOOL_LIST, NPC_TOOLS } from '../mcp/tools.ts';
+import { MCP_RATE_LIMIT, rateLimit } from '../middleware/rate-limit.ts';
 import { httpContext, type OperationContext } from '../operations/context.ts';
+import { npcPrincipal } from '../principal.ts';
 import { DiceNotationError } from '../tools/dice/notation.ts';
 
 const SERVER_INFO = { name: 'glyphoxa-npc-tools', version: '1.0.0' };
 
+/** The bearer token is an NPC tool token: every tool runs as that NPC in that session. */
+const npcToolToken = createMiddleware<AppEnv>(async (c, next) => {
+  const caller = await verifyNpcToolToken(c.env, bearerToken(c.req.header('authorization')) ?? '');
+  if (!caller) throw new ApiError(401, 'unauthorized', 'A valid NPC tool token is required (Authorization: Bearer <token from POST /nodes/tool-tokens>)');
+  c.set('toolCaller', caller);
+  c.set('principal', npcPrincipal(caller));
+  await next();
+});
+
 /**
  * `/mcp`: the NPC tools as an MCP server over Streamable HTTP, stateless (one server per
- * request, JSON answers), so any Worker isolate serves any call. The bearer token is an
- * NPC tool token: every tool runs as that NPC in that session.
+ * request, JSON answers), so any Worker isolate serves any call. The edge's own tools, and
+ * the allowed tools of the tenant's MCP servers under their server's name.
  */
 export function mcpRoutes() {
   const app = new Hono<AppEnv>();
-  app.all('/', async (c) => {
-    const caller = await verifyNpcToolToken(c.env, bearerToken(c.req.header('authorization')) ?? '');
-    if (!caller) throw new ApiError(401, 'unauthorized', 'A valid NPC tool token is required (Authorization: Bearer <token from POST /nodes/tool-tokens>)');
-    const server = npcToolServer(httpContext(c), caller);
+  app.all('/', npcToolToken, rateLimit(MCP_RATE_LIMIT), async (c) => {
+    const server = npcToolServer(httpContext(c), c.var.toolCaller);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     return transport.handleRequest(c.req.raw);
@@ -33,10 +44,10 @@ export function mcpRoutes() {
 
 function npcToolServer(ctx: OperationContext, caller: NpcToolCaller): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: NPC_TOOL_LIST }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...NPC_TOOL_LIST, ...(await proxiedTools(ctx, caller.tenantId))] }));
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const tool = NPC_TOOLS.find((t) => t.name === request.params.name);
-    if (!tool) return toolError(`There is no tool ${request.params.name}`);
+    if (!tool) return (await callProxiedTool(ctx, caller.tenantId, request.params.name, request.params.arguments ?? {})) ?? toolError(`There is no tool ${request.params.name}`);
     const input = v.safeParse(tool.input, request.params.arguments ?? {});
     if (!input.success) {
       const issue = input.issues[0];

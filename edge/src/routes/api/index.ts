@@ -7,6 +7,7 @@ import { campaignArchiveRoutes } from './campaign-archive.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { discordGuildRoutes } from './discord-guilds.ts';
 import { knowledgeRoutes } from './knowledge.ts';
+import { mcpServerRoutes } from './mcp-servers.ts';
 import { meRoutes } from './me.ts';
 import { platformRoutes } from './platform.ts';
 import { providerRoutes } from './providers.ts';
@@ -29,6 +30,7 @@ export const apiV1Routes = () =>
     .route('/', discordGuildRoutes())
     .route('/', apiKeyRoutes())
     .route('/', providerRoutes())
+    .route('/', mcpServerRoutes())
     .route('/', usageRoutes())
     .route('/', voiceSampleRoutes())
     .route('/', voicePreviewRoutes())

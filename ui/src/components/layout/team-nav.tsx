@@ -24,6 +24,9 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       <Link to="/teams/$tenantId/settings/team" params={{ tenantId }} className={item}>
         Team
       </Link>
+      <Link to="/teams/$tenantId/settings/tool-servers" params={{ tenantId }} className={item}>
+        Tool servers
+      </Link>
       <Link to="/teams/$tenantId/support" params={{ tenantId }} className={item}>
         Support
       </Link>
