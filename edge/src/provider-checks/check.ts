@@ -57,7 +57,7 @@ async function prepare(role: ProviderRole, endpoint: ProviderEndpoint, voiceId: 
         const request = { system: 'You are a connection test. Answer with one word.', messages: [{ role: 'user' as const, content: 'Are you there?' }], maxTokens: 16 };
         for await (const event of llm.stream(request)) {
           if (event.type === 'text') text += event.text;
-          else usage = ` (${event.inputTokens} tokens in, ${event.outputTokens} out)`;
+          else if (event.type === 'usage') usage = ` (${event.inputTokens} tokens in, ${event.outputTokens} out)`;
         }
         return `answered ${quote(text.trim())}${usage}`;
       };
