@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { httpContext } from '../../operations/context.ts';
-import { LiveTranscriptMessageSchema } from '@glyphoxa/protocol';
-import { LIVE_SUBPROTOCOL, offeredSubprotocols } from '../../auth/websocket-bearer.ts';
+import { LIVE_SUBPROTOCOL, LiveTranscriptMessageSchema } from '@glyphoxa/protocol';
+import { offeredSubprotocols } from '../../auth/websocket-bearer.ts';
 import { activeSessions, getSession, listSessions, liveTranscript, sessionTranscript, startSession, stopSession } from '../../operations/sessions.ts';
 import { actorOf } from '../../principal.ts';
 import { StartSessionQuerySchema, TenantParamsSchema } from '../admin-schemas.ts';
