@@ -94,6 +94,15 @@ const sessionsRoute = createRoute({
   }),
 }).lazy(() => import('./routes/sessions.tsx').then((m) => m.route));
 
+/** The team's usage a day at a time in one UTC month (default: this one), against its quota. */
+const usageRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/usage',
+  validateSearch: v.object({
+    month: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/))),
+  }),
+}).lazy(() => import('./routes/usage.tsx').then((m) => m.route));
+
 /** The team's plan, limits and Discord bot (owners). */
 const tenantSettingsRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -135,7 +144,7 @@ const auditRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, usageRoute, tenantSettingsRoute, teamRoute, supportRoute, apiKeysRoute, auditRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });
