@@ -91,6 +91,11 @@ const sessionsRoute = createRoute({
   validateSearch: v.object({
     /** The session whose transcript is shown. */
     session: v.optional(v.pipe(v.string(), v.uuid())),
+    /** The history narrowed: by state, campaign, and days it started on (UTC, inclusive). */
+    state: v.optional(v.picklist(['pending', 'active', 'ended'])),
+    campaign: v.optional(v.pipe(v.string(), v.uuid())),
+    from: v.optional(v.pipe(v.string(), v.isoDate())),
+    to: v.optional(v.pipe(v.string(), v.isoDate())),
   }),
 }).lazy(() => import('./routes/sessions.tsx').then((m) => m.route));
 
