@@ -17,6 +17,8 @@ const shortDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateStrin
 function Usage() {
   const { tenantId } = useParams({ from: '/signed-in/teams/$tenantId/usage' });
   const current = monthOf(new Date());
+  // The table stops at today; the charts keep the whole month's axis.
+  const today = new Date().toISOString().slice(0, 10);
   const month = useSearch({ from: '/signed-in/teams/$tenantId/usage' }).month ?? current;
   const query = { granularity: 'day', from: month } as const;
   const { data: usage } = useSuspenseQuery(usageQuery(tenantId, query));
@@ -116,7 +118,7 @@ function Usage() {
               </tr>
             </thead>
             <tbody className="divide-y">
-              {days.map((d) => (
+              {days.filter((d) => d.period <= today).map((d) => (
                 <tr key={d.period}>
                   <th scope="row" className="p-2 text-left font-normal">
                     {shortDay(d.period)}

@@ -91,9 +91,9 @@ export function TranscriptPanel({ tenantId, sessionId, live }: { tenantId: strin
         <ol aria-label="Transcript" className="flex flex-col gap-2">
           {shown.map((l) => (
             <li key={l.key} className="text-sm">
-              <span className={cn('font-semibold', speakerColour(l, order))}>{l.speaker_name}</span>
-              {l.npc && <span className="ml-1 rounded bg-muted px-1 text-xs text-muted-foreground">NPC</span>}
-              <time className="ml-2 text-xs text-muted-foreground" dateTime={l.at}>
+              <span className={cn('font-semibold', speakerColour(l, order))}>{l.speaker_name}</span>{' '}
+              {l.npc && <span className="rounded bg-muted px-1 text-xs text-muted-foreground">NPC</span>}{' '}
+              <time className="ml-1 text-xs text-muted-foreground" dateTime={l.at}>
                 {new Date(l.at).toLocaleTimeString()}
               </time>
               <p className="mt-0.5">
