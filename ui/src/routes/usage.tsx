@@ -7,7 +7,7 @@ import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../components/ui/card.tsx';
 import { QuotaMeter } from '../usage/quota-meter.tsx';
-import { UsageChart } from '../usage/usage-chart.tsx';
+import { UsageChart } from '../charts/usage-chart.tsx';
 import { monthName, monthOf, shiftMonth, totalOf, USAGE_METRICS } from '../usage/usage-metrics.ts';
 import { downloadUsageCsv, usageQuery } from '../usage/usage-queries.ts';
 

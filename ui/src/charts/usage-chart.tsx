@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { UsageMetric } from './usage-metrics.ts';
-import type { UsagePeriod } from './usage-queries.ts';
+import type { UsageMetric } from '../usage/usage-metrics.ts';
+import type { UsagePeriod } from '../usage/usage-queries.ts';
 
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 /** 2026-12-03 as "3". */
