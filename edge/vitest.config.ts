@@ -10,6 +10,7 @@ import { DISCORD_OAUTH_CLIENT } from './test/oauth/discord-oauth.ts';
 import { GITHUB_API_HOST, GITHUB_HOST, GITHUB_OAUTH_CLIENT, githubStandIn } from './test/oauth/github-stand-in.ts';
 import { GOOGLE_OAUTH_CLIENT, startGoogleStandIn } from './test/oauth/google-stand-in.ts';
 import { OPENAPI_VALIDATOR_HOST, validateOpenApi } from './test/openapi-validator.ts';
+import { startStripeStandIn, stripeBindings } from './test/stripe/stand-in.ts';
 import { ELEVENLABS_STAND_IN_HOST, ELEVENLABS_STAND_IN_KEY, LLM_STAND_IN_HOST, LLM_STAND_IN_KEY, LLM_STAND_IN_REPLY, forward, standInRoute } from './test/vendor-stand-ins.ts';
 
 // Edge tests run inside workerd with the real wrangler.toml; Hyperdrive points at
@@ -24,11 +25,17 @@ const elevenLabs = await startElevenLabsStandIn({ apiKey: ELEVENLABS_STAND_IN_KE
 // Sign-in with Google: a real OpenID Connect server (Discord's and GitHub's sign-in are stand-ins on their hosts).
 const google = await startGoogleStandIn();
 
+// Billing's tests: Stripe's API answered by a stand-in (a real server; the Worker reaches it at its address).
+const stripe = await startStripeStandIn();
+
 // Outage tests reach the same database through a door they can shut.
 const databaseDoor = await startDatabaseDoor(databaseUrl);
 
-/** The Worker and its Durable Objects, inside workerd. */
-const workerd = defineProject({
+/** Billing's tests need it enabled (a Stripe key set); every other suite runs as a self-hosted install, unlimited. */
+const BILLING_TESTS = 'test/billing/**/*.test.ts';
+
+/** The Worker and its Durable Objects, inside workerd; `bindings` over the suite's own. */
+const workerdProject = (name: string, include: string[], exclude: string[], bindings: Record<string, string>) => defineProject({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: '../wrangler.toml' },
@@ -83,13 +90,15 @@ const workerd = defineProject({
           // Two keys: k2 seals, k1 still opens what it sealed (rotation).
           SECRET_KEYS:
             'k2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=,k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=',
+          ...bindings,
         },
       },
     }),
   ],
   test: {
-    name: 'edge',
-    include: ['test/**/*.test.ts'],
+    name,
+    include,
+    exclude,
     testTimeout: 20_000,
     // A file's first request loads the Worker (vendor SDKs included): on a busy machine that alone takes seconds.
     hookTimeout: 60_000,
@@ -99,14 +108,17 @@ const workerd = defineProject({
   },
 });
 
+const workerd = workerdProject('edge', ['test/**/*.test.ts'], [BILLING_TESTS], {});
+const billing = workerdProject('edge-billing', [BILLING_TESTS], [], stripeBindings(stripe.url));
+
 /** Pure modules (the Durable Objects' policies) with their tests beside them: no workerd needed. */
 const policies = defineProject({ test: { name: 'edge-policies', include: ['src/**/*.test.ts'], environment: 'node' } });
 
 export default defineConfig({
   // The stand-ins' servers would keep vitest from exiting.
-  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), elevenLabs.close(), google.close(), databaseDoor.close()]).then(() => {}) }],
+  plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), elevenLabs.close(), google.close(), databaseDoor.close(), stripe.close()]).then(() => {}) }],
   test: {
-    projects: [workerd, policies],
+    projects: [workerd, billing, policies],
     // As the Worker does (src/index.ts): a Durable Object dropping a stalled connection triggers it.
     onUnhandledError: (error) => !isPostgresSocketClose(error),
   },

@@ -23,7 +23,7 @@ export interface EffectiveLimits {
 
 export interface LimitsInput {
   tenant: Pick<Tenant, 'tier' | 'monthlySessionHours' | 'maxConcurrentSessions'>;
-  subscription: Pick<Subscription, 'tier' | 'status' | 'pastDueSince'> | null;
+  subscription: Pick<Subscription, 'stripeSubscriptionId' | 'tier' | 'status' | 'pastDueSince'> | null;
   billing: BillingMode;
   now: number;
 }
@@ -41,10 +41,11 @@ export function effectiveLimits({ tenant, subscription, billing, now }: LimitsIn
 /**
  * The plan a subscription pays for: active or trialing, its tier; past due, its tier until
  * the grace period ends; anything else (canceled, unpaid, never completed) apprentice.
- * Without a subscription the operator's tier stands (a plan given by hand).
+ * Without a subscription (or only a Stripe customer whose checkout never completed) the
+ * operator's tier stands (a plan given by hand).
  */
 function planInForce(operatorTier: Tier, subscription: LimitsInput['subscription'], now: number): { plan: Tier; graceEndsAt: Date | null } {
-  if (!subscription) return { plan: operatorTier, graceEndsAt: null };
+  if (!subscription?.stripeSubscriptionId) return { plan: operatorTier, graceEndsAt: null };
   switch (subscription.status) {
     case 'active':
     case 'trialing':

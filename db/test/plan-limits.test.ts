@@ -4,7 +4,7 @@ import { effectiveLimits, PAST_DUE_GRACE_MS, planAllowing, PLANS, type LimitsInp
 const NOW = Date.parse('2026-12-03T08:00:00Z');
 const tenant: LimitsInput['tenant'] = { tier: 'apprentice', monthlySessionHours: null, maxConcurrentSessions: null };
 const limits = (input: Partial<LimitsInput>) => effectiveLimits({ tenant, subscription: null, billing: 'enabled', now: NOW, ...input });
-const sub = (status: NonNullable<LimitsInput['subscription']>['status'], pastDueSince: Date | null = null) => ({ tier: 'guild' as const, status, pastDueSince });
+const sub = (status: NonNullable<LimitsInput['subscription']>['status'], pastDueSince: Date | null = null) => ({ stripeSubscriptionId: 'sub_1', tier: 'guild' as const, status, pastDueSince });
 
 describe('effective limits', () => {
   it("are the issue's plan table, cheapest first", () => {
@@ -33,6 +33,11 @@ describe('effective limits', () => {
     const since = new Date(NOW - PAST_DUE_GRACE_MS + 1000);
     expect(limits({ subscription: sub('past_due', since) })).toMatchObject({ plan: 'guild', graceEndsAt: new Date(NOW + 1000) });
     expect(limits({ subscription: sub('past_due', since), now: NOW + 1000 })).toMatchObject({ plan: 'apprentice', graceEndsAt: null });
+  });
+
+  it("keep the operator's tier while a Stripe customer has not completed a checkout", () => {
+    const customerOnly = { ...sub('incomplete'), stripeSubscriptionId: null };
+    expect(limits({ tenant: { ...tenant, tier: 'dungeon_master' }, subscription: customerOnly }).plan).toBe('dungeon_master');
   });
 
   it('fall to apprentice when the subscription is canceled, unpaid or never completed', () => {

@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mcpRoutes } from './routes/mcp.ts';
+import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { serveSignedSample } from './voice-samples/signed-url.ts';
 
@@ -34,6 +35,9 @@ export function createApp() {
   app.use('/api/v1/me', authenticate);
   app.use('/api/v1/tenants', authenticate);
   app.use('/api/v1/audit', authenticate, tenantMemberByQuery);
+  // Stripe signs its webhook (no bearer), and is not rate limited like a person: before both.
+  app.route('/api/v1', stripeWebhookRoutes());
+  app.use('/api/v1/billing/*', authenticate, tenantMemberByQuery);
   app.use('/api/v1/admin/*', authenticate);
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);

@@ -45,6 +45,12 @@ export interface Bindings {
   BILLING?: string;
   /** Stripe's secret API key (a secret). */
   STRIPE_SECRET_KEY?: string;
+  /** The webhook endpoint's signing secret, `whsec_…` (a secret). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Each paid tier's Stripe price ids, JSON (billing/stripe-config.ts). */
+  STRIPE_PRICES?: string;
+  /** Stripe's API base URL; unset means https://api.stripe.com (tests: a stand-in). */
+  STRIPE_API_BASE?: string;
   /** Discord's REST API base URL; unset means https://discord.com/api/v10 (tests: a stand-in). */
   DISCORD_API_BASE?: string;
   /** Where users reach the dashboard (`https://app.example.com`): OAuth redirect URIs are `<it>/auth/<provider>/callback`. */

@@ -45,6 +45,21 @@ export const SessionStateSchema = v.object({
 });
 export type SessionState = v.InferOutput<typeof SessionStateSchema>;
 
+/**
+ * A tool an NPC called mid-turn and what came back: a tool event, not speech. The DM's
+ * transcript shows it; recaps, NPC memory and knowledge proposals leave it out.
+ */
+export const TranscriptToolSchema = v.object({
+  name: IdSchema,
+  /** The call's arguments, as JSON. */
+  arguments: TextSchema,
+  /** The tool's answer as the model read it (cut to fit). */
+  result: TextSchema,
+  /** The tool refused or failed; `result` says why. */
+  error: v.boolean(),
+});
+export type TranscriptTool = v.InferOutput<typeof TranscriptToolSchema>;
+
 export const TranscriptEntrySchema = v.object({
   speaker_id: IdSchema,
   speaker_name: IdSchema,
@@ -52,6 +67,8 @@ export const TranscriptEntrySchema = v.object({
   npc: v.optional(v.boolean()),
   text: TextSchema,
   at: v.pipe(v.string(), v.isoTimestamp()),
+  /** Set on a tool event (the NPC's, so `npc` is true); `text` then sums it up in a line. */
+  tool: v.optional(TranscriptToolSchema),
 });
 export type TranscriptEntry = v.InferOutput<typeof TranscriptEntrySchema>;
 

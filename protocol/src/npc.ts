@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { IdSchema, TextSchema } from './fields.ts';
 import { MAX_LIST_LENGTH } from './limits.ts';
+import { NPC_TOOL_NAMES, NpcToolNameSchema } from './npc-tools.ts';
 
 export const VoiceSchema = v.object({
   provider: IdSchema,
@@ -31,6 +32,8 @@ export const NpcDefinitionSchema = v.object({
   secret_knowledge: v.optional(TextSchema),
   /** The DM's rules for how it behaves ("never reveals the vault"). */
   behavior_rules: v.optional(v.pipe(v.array(TextSchema), v.maxLength(MAX_LIST_LENGTH)), []),
+  /** The tools (`/mcp`) the NPC may call mid-turn; none: it answers from its context alone. */
+  tools: v.optional(v.pipe(v.array(NpcToolNameSchema), v.maxLength(NPC_TOOL_NAMES.length)), []),
 });
 export type NpcDefinition = v.InferOutput<typeof NpcDefinitionSchema>;
 

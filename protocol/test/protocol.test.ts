@@ -28,6 +28,7 @@ const npc: NpcDefinition = {
   knowledge_scope: ['the inn', 'Ironhold'],
   secret_knowledge: 'Owes the guild forty gold.',
   behavior_rules: ['Never talks about the cellar.'],
+  tools: ['roll_dice'],
 };
 
 const nodeMessages: Record<NodeMessage['type'] | 'reply_error', NodeMessage> = {

@@ -22,15 +22,48 @@ export interface ChatMessage {
   content: string;
 }
 
+/** A tool the model may call: its name, what it does, and its arguments as a JSON Schema object. */
+export interface LlmTool {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** A tool call the model made, its arguments complete. */
+export interface LlmToolCall {
+  /** The vendor's call id (made up when the vendor gives none), echoed with the result. */
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  /** Opaque state the vendor wants back with the call (Gemini's thought signature). */
+  signature?: string;
+}
+
+/** One round of tools within a turn: what the model said and called, and what the calls returned. */
+export interface ToolRound {
+  text: string;
+  calls: LlmToolCall[];
+  results: Array<{ id: string; name: string; content: string; isError: boolean }>;
+}
+
 export interface LlmRequest {
   system: string;
   messages: ChatMessage[];
   maxTokens: number;
+  /** Tools offered for this call, in each vendor's native tool-calling format. */
+  tools?: LlmTool[];
+  /** `none`: the tools stay declared (the rounds refer to them) but the model must answer in words. Default `auto`. */
+  toolChoice?: 'auto' | 'none';
+  /** This turn's tool rounds so far, after `messages`: the model continues from their results. */
+  rounds?: ToolRound[];
   signal?: AbortSignal;
 }
 
-/** A streamed reply: text deltas as they arrive, then (once) the token count. */
-export type LlmEvent = { type: 'text'; text: string } | { type: 'usage'; inputTokens: number; outputTokens: number };
+/**
+ * A streamed reply: text deltas as they arrive, each tool call once its arguments are
+ * complete, then (once) the token count.
+ */
+export type LlmEvent = { type: 'text'; text: string } | { type: 'tool_call'; call: LlmToolCall } | { type: 'usage'; inputTokens: number; outputTokens: number };
 
 export interface LlmProvider {
   readonly name: string;

@@ -5,6 +5,7 @@ import { collect, elapsed, endpoint, FAST, KEY, providerError, SHORT_TIMEOUT } f
 import {
   type Prompt,
   promptTokens,
+  type ReplyScript,
   type RecordedRequest,
   type StandIn,
   type StandInOptions,
@@ -26,7 +27,7 @@ const request: LlmRequest = {
   maxTokens: 120,
 };
 
-type Start = (options: StandInOptions & { reply?: (prompt: Prompt) => string }) => Promise<StandIn>;
+type Start = (options: StandInOptions & { reply?: ReplyScript }) => Promise<StandIn>;
 
 const vendors: Array<{
   kind: string;
@@ -87,7 +88,56 @@ describe.each(vendors)('$kind LLM', ({ kind, start, path, midStream, keyOf }) =>
     expect(events.slice(0, -1).every((event) => event.type === 'text')).toBe(true);
     expect(events.at(-1)).toEqual({ type: 'usage', inputTokens: promptTokens(prompts[0]!), outputTokens: tokens(REPLY).length });
     // The vendor's wire shape carried the system prompt, the turns and the limit.
-    expect(prompts).toEqual([{ model: 'model-under-test', ...request }]);
+    expect(prompts).toEqual([{ model: 'model-under-test', ...request, tools: [], toolChoice: 'auto', results: [] }]);
+  });
+
+  it('offers tools in its native format, streams each call whole, and goes on from the results', async () => {
+    const tools = [
+      { name: 'roll_dice', description: 'Roll dice', parameters: { type: 'object', properties: { notation: { type: 'string' } }, required: ['notation'] } },
+      { name: 'campaign_knowledge', description: 'What you know', parameters: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+    ];
+    const calls = [
+      { name: 'roll_dice', arguments: { notation: '2d20kh1+5' } },
+      { name: 'campaign_knowledge', arguments: { name: 'Phandalin' } },
+    ];
+    prompts = [];
+    standIn = await start({
+      apiKey: KEY,
+      reply: (prompt) => {
+        prompts.push(prompt);
+        return prompt.results.length === 0 ? { text: 'Let me see.', calls } : `Seventeen, and ${prompt.results[1]!.content}`;
+      },
+    });
+    const llm = createLlm(endpoint(kind, standIn.url), FAST);
+
+    const first = await collect(llm.stream({ ...request, tools }));
+    expect(texts(first).join('')).toBe('Let me see.');
+    const made = first.flatMap((event) => (event.type === 'tool_call' ? [event.call] : []));
+    expect(made.map(({ name, arguments: args }) => ({ name, arguments: args }))).toEqual(calls);
+    expect(new Set(made.map((call) => call.id)).size).toBe(2);
+    expect(first.at(-1)!.type).toBe('usage');
+    expect(prompts[0]!.tools).toEqual(['roll_dice', 'campaign_knowledge']);
+
+    const results = [
+      { id: made[0]!.id, name: 'roll_dice', content: '{"total":17}', isError: false },
+      { id: made[1]!.id, name: 'campaign_knowledge', content: 'Nothing is known about Phandalin', isError: true },
+    ];
+    const second = await collect(llm.stream({ ...request, tools, rounds: [{ text: 'Let me see.', calls: made, results }] }));
+    expect(second.some((event) => event.type === 'tool_call')).toBe(false);
+    expect(texts(second).join('')).toBe(`Seventeen, and ${prompts[1]!.results[1]!.content}`);
+    // The conversation went on after the player's turn: the round's text, then each result, named.
+    expect(prompts[1]!.messages.slice(0, 3)).toEqual(request.messages);
+    expect(prompts[1]!.results.map((r) => r.name)).toEqual(['roll_dice', 'campaign_knowledge']);
+    expect(prompts.map((p) => p.toolChoice)).toEqual(['auto', 'auto']);
+    expect(prompts[1]!.results[0]!.content).toBe('{"total":17}');
+    // A failed call reads as one: by the vendor's flag, or (OpenAI has none) in its text.
+    const failed = prompts[1]!.results[1]!;
+    expect(failed.isError || failed.content === 'Error: Nothing is known about Phandalin').toBe(true);
+    expect(failed.content).toContain('Nothing is known about Phandalin');
+
+    // Told to answer in words: the tools stay declared (the rounds name them), no call may come.
+    await collect(llm.stream({ ...request, tools, toolChoice: 'none', rounds: [{ text: 'Let me see.', calls: made, results }] }));
+    expect(prompts[2]).toMatchObject({ tools: ['roll_dice', 'campaign_knowledge'], toolChoice: 'none' });
   });
 
   it('calls the base URL it was given, with the key in the vendor header', async () => {

@@ -104,6 +104,8 @@ export interface VoiceNodeOptions {
   capacity?: number;
   healthPort?: number;
   stdio?: 'inherit' | 'ignore';
+  /** More of its settings, by environment variable (`TOOL_ROUNDS`...). */
+  env?: Record<string, string>;
 }
 
 /** One voice node (Bun), checking in to the edge with its token. */
@@ -120,6 +122,7 @@ export function startVoiceNode(options: VoiceNodeOptions): Child {
         NODE_TOKEN: options.token,
         NODE_CAPACITY: String(options.capacity ?? 4),
         HEALTH_PORT: String(options.healthPort ?? 0),
+        ...options.env,
       }),
     },
   );

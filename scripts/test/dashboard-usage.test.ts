@@ -29,8 +29,7 @@ beforeAll(async () => {
   // The tenant's model answers in character, and writes the recap when the edge asks for one.
   const reply = (prompt: Prompt) => (JSON.stringify(prompt.messages.at(-1)).includes("The session's transcript") ? RECAP : ANSWER);
   system = await startDashboardSystem({ llm: { reply }, workerEnv: { DISCORD_API_BASE: `${discord.url}/api/v10` } });
-  // wrangler dev's first start (bundling the Worker) outlasts the default hook time on a busy machine.
-}, 180_000);
+});
 
 afterAll(async () => {
   await system?.stop();

@@ -21,6 +21,13 @@ const SETTINGS = {
   'default-providers': { env: 'DEFAULT_PROVIDERS', arg: 'JSON', help: 'providers for sessions whose tenant configured none' },
   'node-id': { env: 'NODE_ID', arg: 'ID', help: "the node's id (default: the token's node id, else the host name)" },
   'log-level': { env: 'LOG_LEVEL', default: 'info', arg: 'L', help: `one of ${LOG_LEVELS.join(', ')}` },
+  'tool-rounds': { env: 'TOOL_ROUNDS', default: '3', arg: 'N', help: 'tool rounds an NPC may take in one turn before it must answer, at most 10' },
+  'tool-filler-ms': {
+    env: 'TOOL_FILLER_MS',
+    default: '700',
+    arg: 'MS',
+    help: 'how long a tool may run before the NPC says a short filler line ("Let me check...")',
+  },
   'realtime-priority': {
     env: 'REALTIME_PRIORITY',
     default: '0',
@@ -33,7 +40,7 @@ type Setting = keyof typeof SETTINGS;
 
 export const USAGE = `usage: voice-node --edge-url URL --token TOKEN [--capacity N] [--region R] [--health-port P] [--listen-host H]
                   [--audio-url URL] [--default-providers JSON] [--node-id ID] [--log-level L]
-                  [--realtime-priority N]
+                  [--tool-rounds N] [--tool-filler-ms MS] [--realtime-priority N]
        voice-node --help | --version`;
 
 const helpRow = (flag: string, env: string, text: string) => `  ${flag.padEnd(26)} ${env.padEnd(18)} ${text}`;
@@ -100,6 +107,8 @@ const ConfigSchema = v.pipe(
     ),
     'node-id': v.optional(shortString()),
     'log-level': v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
+    'tool-rounds': wholeNumber(10),
+    'tool-filler-ms': wholeNumber(60_000),
     'realtime-priority': wholeNumber(99),
   }),
   v.transform((input) => ({
@@ -117,6 +126,8 @@ const ConfigSchema = v.pipe(
     // restarts, so a restarted node reclaims its sessions, and the only one the edge accepts.
     nodeId: input['node-id'] ?? tokenNodeId(input.token) ?? hostname(),
     logLevel: input['log-level'],
+    /** NPC tool calling (pipeline/tool-rounds.ts): rounds a turn, and the wait before a filler line. */
+    tools: { maxRounds: input['tool-rounds'], fillerAfterMs: input['tool-filler-ms'] },
     /** 0: the fair scheduler (see realtime.ts). */
     realtimePriority: input['realtime-priority'],
   })),
@@ -180,9 +191,18 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 /** The WebSocket URL of the edge's node endpoint: http -> ws, https -> wss, path appended. */
 export function connectUrl(edgeUrl: string): string {
+  return edgePath(edgeUrl, '/nodes/connect', 'ws');
+}
+
+/** An HTTP(S) URL of the edge (`/nodes/tool-tokens`, `/mcp`), whichever scheme `--edge-url` was given in. */
+export function edgeHttpUrl(edgeUrl: string, path: string): string {
+  return edgePath(edgeUrl, path, 'http');
+}
+
+function edgePath(edgeUrl: string, path: string, scheme: 'ws' | 'http'): string {
   const url = new URL(edgeUrl);
-  url.protocol = url.protocol.replace(/^http/, 'ws');
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/nodes/connect`;
+  url.protocol = url.protocol.replace(/^(http|ws)/, scheme);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
   url.search = '';
   url.hash = '';
   return url.toString();

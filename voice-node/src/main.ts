@@ -54,6 +54,8 @@ const registry = createSessionRegistry({
     outputStats,
     transcripts,
     countEvent: (event) => metrics.countVoiceEvent(event),
+    edge: { url: config.edgeUrl, nodeToken: config.token },
+    tools: config.tools,
   }),
   send: (message) => connection?.send(message),
   log,

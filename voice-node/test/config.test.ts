@@ -24,7 +24,7 @@ function configError(argv: string[], env: Record<string, string> = {}): string {
 
 describe('node configuration', () => {
   it('reads every flag', () => {
-    const argv = [...required, '--capacity', '8', '--region', 'eu-west', '--health-port', '9100', '--node-id', 'vm-7'];
+    const argv = [...required, '--capacity', '8', '--region', 'eu-west', '--health-port', '9100', '--node-id', 'vm-7', '--tool-rounds', '5', '--tool-filler-ms', '400'];
     expect(loadConfig(argv, {})).toEqual({
       edgeUrl: 'https://edge.example.com',
       token: 't0k',
@@ -36,6 +36,7 @@ describe('node configuration', () => {
       listenHost: '127.0.0.1',
       audioUrl: undefined,
       defaultProviders: {},
+      tools: { maxRounds: 5, fillerAfterMs: 400 },
       realtimePriority: 0,
     });
   });

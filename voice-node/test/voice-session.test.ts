@@ -267,7 +267,7 @@ describe('a voice session through the WebSocket transport', () => {
     expect(stopped.at).toBeLessThan(finishedTalking);
     // Grimjaw was cut off mid-reply: his transcript line holds only what was said.
     const said = await until('Grimjaw line', () => transcriptLines(peer).find((l: Line) => l.speaker_name === 'Grimjaw'));
-    expect(said.text.length).toBeLessThan(reply({ system: 'Grimjaw', messages: [], model: '', maxTokens: 0 }).length);
+    expect(said.text.length).toBeLessThan(reply({ system: 'Grimjaw', messages: [], model: '', maxTokens: 0, tools: [], toolChoice: 'auto', results: [] }).length);
   });
 
   it("obeys the DM's spoken command, and ignores the same words from a player", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { passages } from '../passages.ts';
@@ -59,7 +59,7 @@ export async function rememberSession(db: Db, tenantId: string, sessionId: strin
     tx
       .select({ campaignId: sessionEntries.campaignId, speakerName: sessionEntries.speakerName, text: sessionEntries.text })
       .from(sessionEntries)
-      .where(and(eq(sessionEntries.tenantId, tenantId), eq(sessionEntries.sessionId, sessionId)))
+      .where(and(eq(sessionEntries.tenantId, tenantId), eq(sessionEntries.sessionId, sessionId), isNull(sessionEntries.tool)))
       .orderBy(asc(sessionEntries.spokenAt), asc(sessionEntries.id)),
   );
   const campaignId = lines.find((line) => line.campaignId)?.campaignId;

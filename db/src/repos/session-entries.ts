@@ -1,12 +1,17 @@
-import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
 import { sessionEntries, type NewSessionEntry, type SessionEntry } from '../schema/index.ts';
 
 export type TranscriptLine = Pick<NewSessionEntry, 'speakerId' | 'speakerName' | 'npc' | 'text' | 'spokenAt'>;
 
-/** A transcript line with the session it was spoken in. */
-export type SessionLine = TranscriptLine & Pick<NewSessionEntry, 'sessionId' | 'campaignId'>;
+/** A transcript line with the session it was spoken in (a tool event carries `tool`). */
+export type SessionLine = TranscriptLine & Pick<NewSessionEntry, 'sessionId' | 'campaignId' | 'tool'>;
+
+/** Which lines a read wants: all, or only what was said (no NPC tool events: recaps, archives). */
+export type LineKinds = 'all' | 'spoken';
+
+const kindsFilter = (kinds: LineKinds) => (kinds === 'spoken' ? isNull(sessionEntries.tool) : undefined);
 
 /** Rows per insert: well inside Postgres's 65,535 parameters a statement. */
 const ROWS_PER_INSERT = 500;
@@ -33,7 +38,7 @@ export function appendSessionEntries(db: Db, tenantId: string, lines: SessionLin
  * A session's transcript in the order it was spoken, at most `limit` lines; with
  * `after` (a line's id), the lines that follow it (keyset paging on spoken_at, id).
  */
-export function listSessionEntries(db: Db, tenantId: string, sessionId: string, limit: number, after?: number): Promise<SessionEntry[]> {
+export function listSessionEntries(db: Db, tenantId: string, sessionId: string, limit: number, after?: number, kinds: LineKinds = 'all'): Promise<SessionEntry[]> {
   return withTenant(db, tenantId, (tx) =>
     tx
       .select()
@@ -42,6 +47,7 @@ export function listSessionEntries(db: Db, tenantId: string, sessionId: string, 
         and(
           eq(sessionEntries.tenantId, tenantId),
           eq(sessionEntries.sessionId, sessionId),
+          kindsFilter(kinds),
           after === undefined
             ? undefined
             : sql`(${sessionEntries.spokenAt}, ${sessionEntries.id}) > (select e.spoken_at, e.id from ${sessionEntries} e where e.tenant_id = ${tenantId} and e.session_id = ${sessionId} and e.id = ${after})`,
@@ -52,13 +58,13 @@ export function listSessionEntries(db: Db, tenantId: string, sessionId: string, 
   );
 }
 
-/** What was said in a session since `since`: its last `limit` lines, in the order spoken. */
+/** What was said in a session since `since` (tool events left out): its last `limit` lines, in the order spoken. */
 export async function recentSessionEntries(db: Db, tenantId: string, sessionId: string, since: Date, limit: number): Promise<SessionEntry[]> {
   const newestFirst = await withTenant(db, tenantId, (tx) =>
     tx
       .select()
       .from(sessionEntries)
-      .where(and(eq(sessionEntries.tenantId, tenantId), eq(sessionEntries.sessionId, sessionId), gte(sessionEntries.spokenAt, since)))
+      .where(and(eq(sessionEntries.tenantId, tenantId), eq(sessionEntries.sessionId, sessionId), gte(sessionEntries.spokenAt, since), kindsFilter('spoken')))
       .orderBy(desc(sessionEntries.spokenAt), desc(sessionEntries.id))
       .limit(limit),
   );

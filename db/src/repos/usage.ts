@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { sessions, sessionUsage, subscriptions, tenants, usageDays, usageRecords, type Subscription, type Tenant, type UsageDay, type UsageRecord } from '../schema/index.ts';
@@ -21,6 +21,20 @@ export interface TenantWithHours {
   tenant: Tenant;
   subscription: Subscription | null;
   sessionHours: number;
+}
+
+/**
+ * The sessions started in a month, as Postgres has them: how many (a start that failed does not
+ * count), and which of them are not over (their coordinator knows them live; it counts each once).
+ */
+export interface MonthSessions {
+  started: number;
+  unended: string[];
+}
+
+/** What a coordinator reads before admitting a start: the limits' inputs and the month's sessions. */
+export interface TenantForStart extends TenantWithHours {
+  monthSessions: MonthSessions;
 }
 
 export const ZERO_USAGE: UsageTotals = { sessionHours: 0, llmTokens: 0, sttSeconds: 0, ttsChars: 0 };
@@ -99,9 +113,26 @@ function addTo(table: typeof usageRecords | typeof usageDays, d: UsageTotals) {
   };
 }
 
-/** The tenant and the session hours recorded for it in one period, in one round of queries. */
-export function tenantWithHours(db: Db, tenantId: string, period: string): Promise<TenantWithHours | null> {
-  return withTenant(db, tenantId, (tx) => readTenantWithHours(tx, tenantId, period));
+/** The tenant, the session hours recorded for it in one period and the period's sessions, in one transaction. */
+export function tenantWithHours(db: Db, tenantId: string, period: string): Promise<TenantForStart | null> {
+  return withTenant(db, tenantId, async (tx) => {
+    const found = await readTenantWithHours(tx, tenantId, period);
+    return found && { ...found, monthSessions: await readMonthSessions(tx, tenantId, period) };
+  });
+}
+
+async function readMonthSessions(tx: Tx, tenantId: string, period: string): Promise<MonthSessions> {
+  const from = new Date(`${period}-01T00:00:00Z`);
+  const until = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+  const [row] = await tx
+    .select({
+      started: sql<number>`count(*) filter (where ${sessions.endReason} is distinct from 'failed')`.mapWith(Number),
+      // Text, not an array: the client parses no array types it was not told of.
+      unended: sql<string | null>`string_agg(${sessions.id}::text, ',') filter (where ${sessions.state} <> 'ended')`,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.tenantId, tenantId), gte(sessions.startedAt, from), lt(sessions.startedAt, until)));
+  return { started: row?.started ?? 0, unended: row?.unended ? row.unended.split(',') : [] };
 }
 
 async function readTenantWithHours(tx: Tx, tenantId: string, period: string): Promise<TenantWithHours | null> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants, tier } from './tenants.ts';
 
@@ -32,6 +32,8 @@ export const subscriptions = pgTable(
     interval: billingInterval('interval').notNull(),
     status: subscriptionStatus('status').notNull(),
     currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
+    /** Canceled in the billing portal: the plan holds until `current_period_end`, then the subscription ends. */
+    cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
     /** When a payment first failed in the current run of failures; the grace period counts from it. */
     pastDueSince: timestamp('past_due_since', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

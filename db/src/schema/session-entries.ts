@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { TranscriptTool } from '@glyphoxa/protocol';
+import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { campaigns } from './campaigns.ts';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { sessions } from './sessions.ts';
@@ -24,6 +25,8 @@ export const sessionEntries = pgTable(
     /** Spoken by an NPC rather than a player. */
     npc: boolean('npc').notNull().default(false),
     text: text('text').notNull(),
+    /** A tool event (an NPC's tool call and its result), not speech: null for every spoken line. */
+    tool: jsonb('tool').$type<TranscriptTool>(),
     spokenAt: timestamp('spoken_at', { withTimezone: true }).notNull(),
     // `simple`: tables play in many languages, so no language's stemming.
     search: tsvector('search').generatedAlwaysAs(sql`to_tsvector('simple', speaker_name || ' ' || text)`),

@@ -46,6 +46,7 @@ function npcDefinition(npc: Npc): NpcDefinition {
     knowledge_scope: npc.knowledgeScope.filter((topic) => topic.trim() !== '').map((topic) => topic.slice(0, MAX_ID_LENGTH)),
     ...(npc.secretKnowledge ? { secret_knowledge: npc.secretKnowledge.slice(0, MAX_TEXT_LENGTH) } : {}),
     behavior_rules: npc.behaviorRules.map((rule) => rule.slice(0, MAX_TEXT_LENGTH)),
+    tools: npc.tools,
   };
 }
 

@@ -1,6 +1,6 @@
 // Types only from the db package: the dashboard's forms import this module, and its code is Node's.
 import type { CampaignFields, EntityFields, NpcFields } from '@glyphoxa/db';
-import { boundedJsonObject, EntityTypeSchema, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_JSON_FIELD_BYTES, MAX_TEXT_LENGTH, NpcDefinitionSchema, VoiceSchema } from '@glyphoxa/protocol';
+import { boundedJsonObject, EntityTypeSchema, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_JSON_FIELD_BYTES, MAX_TEXT_LENGTH, NPC_TOOL_NAMES, NpcDefinitionSchema, NpcToolNameSchema, VoiceSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 
 /**
@@ -70,6 +70,15 @@ export const NPC_ENTRIES = {
   behavior_rules: v.optional(v.pipe(v.array(Text, 'must be a list'), v.maxLength(MAX_LABELS, `must list at most ${MAX_LABELS}`)), []),
   gm_helper: Flag,
   muted_by_default: Flag,
+  /** The tools it may call while it talks (docs/MCP.md), each once. */
+  tools: v.optional(
+    v.pipe(
+      v.array(NpcToolNameSchema, 'must be a list'),
+      v.maxLength(NPC_TOOL_NAMES.length, `must list at most ${NPC_TOOL_NAMES.length}`),
+      v.check((tools) => new Set(tools).size === tools.length, 'must name each tool once'),
+    ),
+    [],
+  ),
 };
 
 type NpcEntry = v.InferOutput<v.ObjectSchema<typeof NPC_ENTRIES, undefined>>;
@@ -88,6 +97,7 @@ export function npcFields(n: NpcEntry): NpcFields {
     behaviorRules: n.behavior_rules,
     gmHelper: n.gm_helper,
     mutedByDefault: n.muted_by_default,
+    tools: n.tools,
   };
 }
 

@@ -1,4 +1,5 @@
 import { MAX_NEIGHBOURHOOD_DEPTH, MAX_RELATIONSHIP_TYPE_LENGTH } from '@glyphoxa/db';
+import type { NpcToolName } from '@glyphoxa/protocol';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 import type { NpcToolCaller } from '../auth/npc-tool-token.ts';
@@ -7,7 +8,8 @@ import type { OperationContext } from '../operations/context.ts';
 
 /** One MCP tool: its name and description for the model, its input schema, and the operation it calls. */
 interface NpcTool<S extends v.GenericSchema> {
-  name: string;
+  /** One of the protocol's NPC_TOOL_NAMES: the names an NPC's `tools` may list. */
+  name: NpcToolName;
   description: string;
   input: S;
   run: (ctx: OperationContext, caller: NpcToolCaller, input: v.InferOutput<S>) => unknown;

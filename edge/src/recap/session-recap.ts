@@ -36,7 +36,7 @@ export async function sessionRecap(deps: RecapDeps, sessionId?: string): Promise
   const { session, campaign, recap } = subject;
   const about = { sessionId: session.id, startedAt: session.startedAt, campaignName: campaign?.name ?? null };
   if (recap) return { ...about, text: recap.text, source: recap.source, llmFailed: false };
-  const lines = await listSessionEntries(deps.db, deps.tenantId, session.id, MAX_LINES);
+  const lines = await listSessionEntries(deps.db, deps.tenantId, session.id, MAX_LINES, undefined, 'spoken');
   if (lines.length === 0) return { missing: 'That session has no transcript to recap.' };
   const written = await write(deps, lines, { campaignName: about.campaignName, language: campaign?.language ?? null });
   if (session.state !== 'ended' || written.llmFailed) return { ...about, ...written };

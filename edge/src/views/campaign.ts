@@ -43,6 +43,7 @@ export const NpcViewSchema = v.object({
   behavior_rules: v.array(v.string()),
   gm_helper: v.boolean(),
   muted_by_default: v.boolean(),
+  tools: NpcDefinitionSchema.entries.tools.wrapped,
   created_at: v.string(),
   updated_at: v.string(),
 });
@@ -63,6 +64,7 @@ export function viewNpc(n: Npc): NpcView {
     behavior_rules: n.behaviorRules,
     gm_helper: n.gmHelper,
     muted_by_default: n.mutedByDefault,
+    tools: n.tools,
     created_at: n.createdAt.toISOString(),
     updated_at: n.updatedAt.toISOString(),
   };

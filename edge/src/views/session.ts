@@ -1,5 +1,6 @@
 import { sessionEndReason, sessionState, type Session, type SessionEntry } from '@glyphoxa/db';
 import * as v from 'valibot';
+import { TranscriptToolSchema } from '@glyphoxa/protocol';
 import type { LiveSession } from '../durable/coordinator/store.ts';
 
 /** A session on the wire, whether read from Postgres or from its coordinator. */
@@ -29,10 +30,12 @@ export const TranscriptLineViewSchema = v.object({
   npc: v.boolean(),
   text: v.string(),
   spoken_at: v.string(),
+  /** A tool event: the NPC's tool call and its result (null for speech). */
+  tool: v.nullable(TranscriptToolSchema),
 });
 
 export function viewTranscriptLine(e: SessionEntry): v.InferOutput<typeof TranscriptLineViewSchema> {
-  return { id: e.id, speaker_id: e.speakerId, speaker_name: e.speakerName, npc: e.npc, text: e.text, spoken_at: e.spokenAt.toISOString() };
+  return { id: e.id, speaker_id: e.speakerId, speaker_name: e.speakerName, npc: e.npc, text: e.text, spoken_at: e.spokenAt.toISOString(), tool: e.tool };
 }
 
 const iso = (t: Date | null) => (t === null ? null : t.toISOString());

@@ -9,15 +9,17 @@
  * PCM) and `.commit`, then the transcript as `…input_audio_transcription.delta` events
  * (a word each) and `.completed`, `streaming.finalMs` after the commit.
  */
-import type { ChatMessage } from '../../src/types.ts';
 import {
   bagOfWords,
+  callId,
   durationTranscript,
   echoReply,
   oddChunks,
   promptTokens,
   type Prompt,
+  type PromptToolResult,
   type ReplyScript,
+  scripted,
   tokens,
   toneFor,
   type TranscriptScript,
@@ -42,9 +44,18 @@ interface EmbeddingsBody {
   encoding_format?: unknown;
 }
 
+interface ChatMessageBody {
+  role: string;
+  content: string | null;
+  tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
+  tool_call_id?: string;
+}
+
 interface ChatBody {
   model?: unknown;
-  messages?: Array<{ role: string; content: string }>;
+  messages?: ChatMessageBody[];
+  tools?: Array<{ type: string; function: { name: string } }>;
+  tool_choice?: 'auto' | 'none' | 'required';
   stream?: unknown;
   stream_options?: { include_usage?: boolean };
   max_tokens?: number;
@@ -97,27 +108,56 @@ export function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Promise<
   );
 }
 
+/** Tool results: `tool` messages, named by the assistant `tool_calls` they answer. */
+function toolResults(messages: ChatMessageBody[]): PromptToolResult[] {
+  const names = new Map(messages.flatMap((message) => (message.tool_calls ?? []).map((call) => [call.id, call.function.name] as const)));
+  return messages
+    .filter((message) => message.role === 'tool')
+    .map((message) => {
+      const name = names.get(message.tool_call_id ?? '');
+      if (!name) throw new Error(`tool message for an unknown tool_call_id ${message.tool_call_id}`);
+      // The API has no error flag for a result; the text says it.
+      return { name, content: message.content ?? '', isError: false };
+    });
+}
+
 function chat(body: ChatBody, reply: ReplyScript): Reply {
   if (typeof body.model !== 'string' || !Array.isArray(body.messages)) throw new Error('model and messages are required');
   if (body.stream !== true) throw new Error('this stand-in streams only (stream: true)');
   const prompt: Prompt = {
     model: body.model,
     system: body.messages.filter((message) => message.role === 'system' || message.role === 'developer').map((message) => message.content).join('\n'),
-    messages: body.messages.filter((message): message is ChatMessage => message.role === 'user' || message.role === 'assistant'),
+    messages: body.messages.flatMap((message) => (message.role === 'user' || message.role === 'assistant' ? [{ role: message.role, content: message.content ?? '' }] : [])),
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? Infinity,
+    tools: (body.tools ?? []).map((tool) => tool.function.name),
+    toolChoice: body.tool_choice === 'none' ? 'none' : 'auto',
+    results: toolResults(body.messages),
   };
-  const pieces = tokens(reply(prompt));
+  const { text, calls } = scripted(reply, prompt);
+  const pieces = tokens(text);
   const includeUsage = body.stream_options?.include_usage === true;
   const base = { id: 'chatcmpl-stand-in', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: 'fp_stand_in' };
   const chunk = (choices: unknown[], usage: unknown = null) => `data: ${JSON.stringify({ ...base, choices, ...(includeUsage ? { usage } : {}) })}\n\n`;
+  const delta = (d: object) => chunk([{ index: 0, delta: d, logprobs: null, finish_reason: null }]);
+  // As the API streams a call: its id, type and name first, then its arguments' JSON in two pieces.
+  const callChunks = calls.flatMap((call, index) => {
+    const json = JSON.stringify(call.arguments);
+    const half = Math.ceil(json.length / 2);
+    return [
+      delta({ tool_calls: [{ index, id: `call_stand_in_${callId()}`, type: 'function', function: { name: call.name, arguments: '' } }] }),
+      ...[json.slice(0, half), json.slice(half)].map((part) => delta({ tool_calls: [{ index, function: { arguments: part } }] })),
+    ];
+  });
   const chunks = [
-    chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
-    ...pieces.map((text) => chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }])),
-    chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]),
+    delta({ role: 'assistant', content: '' }),
+    ...pieces.map((piece) => delta({ content: piece })),
+    ...callChunks,
+    chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: calls.length > 0 ? 'tool_calls' : 'stop' }]),
   ];
   if (includeUsage) {
     const input = promptTokens(prompt);
-    chunks.push(chunk([], { prompt_tokens: input, completion_tokens: pieces.length, total_tokens: input + pieces.length }));
+    const output = pieces.length + calls.length;
+    chunks.push(chunk([], { prompt_tokens: input, completion_tokens: output, total_tokens: input + output }));
   }
   chunks.push('data: [DONE]\n\n');
   return { chunks, contentType: 'text/event-stream' };

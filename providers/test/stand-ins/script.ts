@@ -6,15 +6,48 @@ import { pcmToBytes } from '../../src/pcm.ts';
 import { STT_SAMPLE_RATE } from '../../src/stt/utterance.ts';
 import type { ChatMessage } from '../../src/types.ts';
 
+/** A tool's result as it came back to the model in the conversation, in its vendor's shape. */
+export interface PromptToolResult {
+  name: string;
+  content: string;
+  isError: boolean;
+}
+
 /** A chat request as every LLM stand-in sees it, whatever its vendor's wire shape. */
 export interface Prompt {
   model: string;
   system: string;
+  /** The text of each turn (a turn of tool calls or results only: empty text). */
   messages: ChatMessage[];
   maxTokens: number;
+  /** Names of the tools offered with the request. */
+  tools: string[];
+  /** `none`: tools declared, but the model may not call one. */
+  toolChoice: 'auto' | 'none';
+  /** Every tool result in the conversation, oldest first. */
+  results: PromptToolResult[];
 }
 
-export type ReplyScript = (prompt: Prompt) => string;
+/** A scripted reply that calls tools (each stand-in streams the calls in its vendor's format), after some text or none. */
+export interface ToolCallingReply {
+  text?: string;
+  calls: Array<{ name: string; arguments: Record<string, unknown> }>;
+}
+
+export type ReplyScript = (prompt: Prompt) => string | ToolCallingReply;
+
+let calls = 0;
+/** A tool call id unique across the stand-ins' replies, as a vendor's are across a conversation. */
+export const callId = () => String(++calls);
+
+/** The script's answer to `prompt` as text and tool calls; a call of a tool not offered is refused, as a vendor would never make one. */
+export function scripted(reply: ReplyScript, prompt: Prompt): { text: string; calls: ToolCallingReply['calls'] } {
+  const answer = reply(prompt);
+  if (typeof answer === 'string') return { text: answer, calls: [] };
+  const unoffered = answer.calls.find((call) => prompt.toolChoice === 'none' || !prompt.tools.includes(call.name));
+  if (unoffered) throw new Error(`the model cannot call ${unoffered.name}: it was not offered (tools: ${prompt.tools.join(', ') || 'none'}, choice ${prompt.toolChoice})`);
+  return { text: answer.text ?? '', calls: answer.calls };
+}
 /**
  * From the utterance's 16 kHz samples to its transcript. Streaming stand-ins also ask
  * for interim transcripts (`final: false`) of the audio heard so far, and say when
@@ -22,7 +55,7 @@ export type ReplyScript = (prompt: Prompt) => string;
  */
 export type TranscriptScript = (samples: Int16Array, progress: { final: boolean; startedAt?: number }) => string;
 
-export const echoReply: ReplyScript = (prompt) => `You said: ${prompt.messages.at(-1)?.content ?? ''}`;
+export const echoReply: ReplyScript = (prompt: Prompt) => `You said: ${prompt.messages.at(-1)?.content ?? ''}`;
 
 /** The streamed pieces of a reply: each word with the whitespace before it, so they join back into the text. */
 export const tokens = (text: string): string[] => text.match(/\s*\S+/g) ?? [];

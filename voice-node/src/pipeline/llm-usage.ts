@@ -14,7 +14,7 @@ export function createUsageCount(request: Omit<LlmRequest, 'signal'> | undefined
   return {
     add(event: LlmEvent) {
       if (event.type === 'usage') reported = (reported ?? 0) + event.inputTokens + event.outputTokens;
-      else outputChars += event.text.length;
+      else if (event.type === 'text') outputChars += event.text.length;
     },
     tokens(): number {
       if (reported !== undefined || !request) return reported ?? 0;

@@ -5,9 +5,13 @@ import { OPUS_CHANNELS, OPUS_SAMPLE_RATE } from '../audio/format.ts';
 import { createOutputUpsampler } from '../audio/resample.ts';
 import { createUsageCount } from './llm-usage.ts';
 import { createSentenceSplitter } from './sentence-splitter.ts';
+import { replyWithTools, type TurnTools } from './tool-rounds.ts';
 
-/** What an NPC says in one turn: a reply the LLM writes, or given text (`/npc speak`, recaps, apologies). */
-export type TurnScript = { kind: 'reply'; request: Omit<LlmRequest, 'signal'>; llm: LlmProvider } | { kind: 'verbatim'; text: string };
+/**
+ * What an NPC says in one turn: a reply the LLM writes (calling the NPC's tools on the way,
+ * if it has any), or given text (`/npc speak`, recaps, apologies).
+ */
+export type TurnScript = { kind: 'reply'; request: Omit<LlmRequest, 'signal'>; llm: LlmProvider; tools?: TurnTools } | { kind: 'verbatim'; text: string };
 
 export interface TurnInput {
   npc: NpcDefinition;
@@ -136,7 +140,9 @@ async function writeSentences(
       queue.push(...splitter.push(script.text), ...splitter.flush());
       return;
     }
-    for await (const event of script.llm.stream({ ...script.request, signal })) {
+    // A filler line while a tool runs comes before any of the reply's words: nothing waits in the splitter.
+    const say = (line: string) => queue.push(line);
+    for await (const event of replyWithTools(script.llm, script.request, script.tools, signal, say)) {
       if (signal.aborted) return;
       usage.add(event);
       if (event.type === 'usage') continue;

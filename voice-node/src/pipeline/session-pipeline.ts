@@ -1,5 +1,6 @@
-import { errorMessage, type Logger, type NpcDefinition, type StartSession, type TranscriptEntry } from '@glyphoxa/protocol';
-import type { LlmProvider, SttProvider, TtsProvider } from '@glyphoxa/providers';
+import { errorMessage, MAX_TEXT_LENGTH, type Logger, type NpcDefinition, type StartSession, type TranscriptEntry } from '@glyphoxa/protocol';
+import type { LlmProvider, LlmToolCall, SttProvider, TtsProvider } from '@glyphoxa/providers';
+import type { NpcToolbelt, ToolOutcome } from '../npc-tools/npc-toolbelt.ts';
 import type { Mixer } from '../audio/mixer.ts';
 import { detectAddressee } from './addressee.ts';
 import { Answer } from './answer.ts';
@@ -8,6 +9,7 @@ import type { HeardUtterance, Speaker } from './listener.ts';
 import type { NpcRoster } from './npc-roster.ts';
 import { runNpcTurn, type TurnResult, type TurnScript } from './npc-turn.ts';
 import { PlayerTurn, type TurnWords } from './player-turn.ts';
+import type { TurnTools } from './tool-rounds.ts';
 import type { SessionReporter } from './session-reporter.ts';
 import { parseSpokenCommand } from './spoken-commands.ts';
 import { assessTurn, PREPARE_CONFIDENCE, PREPARE_WHILE_SPEAKING, sameWords } from './turn-completion.ts';
@@ -31,6 +33,13 @@ export interface PipelineProviders {
   fallbackTts: TtsProvider;
 }
 
+/** The NPCs' tools at the edge, and how a turn may use them (tool-rounds.ts). */
+export interface PipelineTools {
+  belt(npc: NpcDefinition): Pick<NpcToolbelt, 'offer' | 'call'>;
+  maxRounds: number;
+  fillerAfterMs: number;
+}
+
 /** Answers started on a partial transcript: how many, and how many were dropped unheard. */
 export type TurnEvent = 'early_answer_started' | 'early_answer_wasted';
 
@@ -42,6 +51,8 @@ export interface SessionPipelineOptions {
   reporter: SessionReporter;
   log: Logger;
   count?: (event: TurnEvent) => void;
+  /** Without: NPCs answer from their context alone, whatever their `tools`. */
+  tools?: PipelineTools;
   /** Up to when (performance.now()) the VAD has heard a speaker (listener.ts); holds wait for it. */
   heardThrough?: (speakerId: string) => number;
 }
@@ -80,10 +91,35 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     else audible.delete(event.utterance);
   });
 
+  // Each line its own millisecond: the edge tells lines apart by time and speaker, and an NPC's tool events come in bursts.
+  let lastStamp = 0;
+  const stamp = () => new Date((lastStamp = Math.max(Date.now(), lastStamp + 1))).toISOString();
+
   const record = (entry: Omit<TranscriptEntry, 'at'>) => {
-    const line: TranscriptEntry = { ...entry, at: new Date().toISOString() };
+    const line: TranscriptEntry = { ...entry, at: stamp() };
     memory.add(line);
     reporter.transcript(line);
+  };
+
+  /** A tool event: the DM's transcript only, not what the NPCs remember as said (the turn's request holds the result). */
+  const recordTool = (npc: NpcDefinition, call: LlmToolCall, outcome: ToolOutcome) => {
+    const args = JSON.stringify(call.arguments);
+    const text = `${call.name} ${args}: ${outcome.isError ? 'failed: ' : ''}${outcome.content}`;
+    reporter.transcript({
+      speaker_id: npc.id,
+      speaker_name: npc.name,
+      npc: true,
+      text: text.slice(0, MAX_TEXT_LENGTH),
+      at: stamp(),
+      tool: { name: call.name, arguments: args.slice(0, MAX_TEXT_LENGTH), result: outcome.content.slice(0, MAX_TEXT_LENGTH), error: outcome.isError },
+    });
+  };
+
+  const turnTools = (npc: NpcDefinition, ready: Promise<void> | undefined): TurnTools | undefined => {
+    if (!options.tools || npc.tools.length === 0) return undefined;
+    const { maxRounds, fillerAfterMs } = options.tools;
+    const belt = options.tools.belt(npc);
+    return { offer: () => belt.offer(npc.tools), run: (call, signal) => belt.call(call, signal), maxRounds, fillerAfterMs, onCall: (call, outcome) => recordTool(npc, call, outcome), ready };
   };
 
   /** Cuts every NPC (or one) off: their playback and their turns in flight. */
@@ -230,15 +266,16 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     const started = new Answer(npc, text, early, () => heardThrough(speaker.id));
     entry.answers.push(started);
     if (early) count('early_answer_started');
-    void speak(npc, reply(npc, speaker, text), started.controller, { open: entry, answer: started }).catch((error) =>
+    void speak(npc, reply(npc, speaker, text, started.release), started.controller, { open: entry, answer: started }).catch((error) =>
       log.error('answer failed', { error: errorMessage(error) }),
     );
     return started;
   };
 
-  const reply = (npc: NpcDefinition, speaker: Speaker, text: string): TurnScript => ({
+  const reply = (npc: NpcDefinition, speaker: Speaker, text: string, release?: Promise<void>): TurnScript => ({
     kind: 'reply',
     llm: providers.llm!,
+    tools: turnTools(npc, release),
     request: buildTurnRequest({
       npc,
       entities: assignment.entities,

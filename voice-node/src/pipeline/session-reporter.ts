@@ -15,7 +15,8 @@ export interface UsageDelta {
  * transcript outbox, which batches, paces and resends them), usage as numbered deltas
  * (the edge drops a replayed `seq`), and each turn's stage timings. `close` sends
  * whatever is still held and resolves once the transcript is out. `live` gets each line at
- * once (the session's browser clients), as the edge's copy waits in the outbox.
+ * once (the session's browser clients), as the edge's copy waits in the outbox; NPC tool
+ * events are the DM's to read, never the players', so they go to the edge alone.
  */
 export function createSessionReporter(sessionId: string, send: (message: NodeMessage) => void, transcripts: TranscriptOutbox, live: (entry: TranscriptEntry) => void = () => {}) {
   let usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0 };
@@ -33,7 +34,7 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
 
   return {
     transcript(entry: TranscriptEntry): void {
-      live(entry);
+      if (!entry.tool) live(entry);
       transcripts.add(sessionId, entry);
     },
 

@@ -3,6 +3,8 @@ import { createLlm, createStt, createTts, type TtsProvider } from '@glyphoxa/pro
 import { createMixer } from '../audio/mixer.ts';
 import type { OutputStats } from '../audio/output-stats.ts';
 import type { VadEngine } from '../audio/vad/load.ts';
+import { edgeHttpUrl } from '../config.ts';
+import { SessionToolbox } from '../npc-tools/session-toolbox.ts';
 import type { SessionRuntime, StartRuntime } from '../session-runtime.ts';
 import type { AudioTransport, TransportTarget } from '../transport/audio-transport.ts';
 import type { DiscordClientRegistry } from '../transport/discord-clients.ts';
@@ -29,6 +31,9 @@ export interface VoiceRuntimeOptions {
   transcripts: TranscriptOutbox;
   /** Counts voice events for /metrics (early answers, Discord receive trouble). */
   countEvent?: (event: string) => void;
+  /** The edge and the node's token, for NPC tools (`/nodes/tool-tokens`, `/mcp`), and how turns use them. */
+  edge: { url: string; nodeToken: string };
+  tools: { maxRounds: number; fillerAfterMs: number };
 }
 
 /**
@@ -57,6 +62,14 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
       silence: (npc) => pipeline?.silence(npc),
     });
     let listener: ReturnType<typeof listenToSpeakers> | undefined;
+    const toolbox = new SessionToolbox({
+      tokenUrl: edgeHttpUrl(options.edge.url, '/nodes/tool-tokens'),
+      mcpUrl: edgeHttpUrl(options.edge.url, '/mcp'),
+      nodeToken: options.edge.nodeToken,
+      sessionId: assignment.session_id,
+      log,
+    });
+    toolbox.warm(assignment.npcs);
     pipeline = createSessionPipeline({
       assignment,
       roster,
@@ -65,6 +78,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
       reporter,
       log,
       count: options.countEvent,
+      tools: { belt: (npc) => toolbox.for(npc), ...options.tools },
       heardThrough: (speakerId) => listener?.heardThrough(speakerId) ?? performance.now(),
     });
     listener = listenToSpeakers(transport, options.vad, pipeline, log, { hangoverMs: END_OF_SPEECH_SILENCE_MS });
@@ -73,6 +87,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
     const close = async () => {
       listener.close();
       pipeline?.close();
+      toolbox.close();
       mixer.close();
       untrack();
       const reported = reporter.close();
@@ -109,6 +124,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): StartRuntime {
       },
       replaceNpcs: (npcs) => {
         roster.replace(npcs);
+        toolbox.warm(npcs);
         log.info('npc roster replaced', { npcs: npcs.length });
       },
       stop: close,

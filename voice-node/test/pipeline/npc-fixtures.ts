@@ -13,6 +13,7 @@ export function npc(name: string, overrides: Partial<NpcDefinition> = {}): NpcDe
     muted: false,
     knowledge_scope: [],
     behavior_rules: [],
+    tools: [],
     ...overrides,
   };
 }

@@ -65,6 +65,7 @@ export function renderNpc(npc: NpcFields): string {
     behavior_rules: npc.behaviorRules ?? [],
     gm_helper: npc.gmHelper ?? false,
     muted_by_default: npc.mutedByDefault ?? false,
+    tools: npc.tools ?? [],
   });
 }
 

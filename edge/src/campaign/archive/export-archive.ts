@@ -47,7 +47,7 @@ export function exportArchive(db: Database, tenantId: string, source: CampaignAr
 async function* transcript(db: Database, tenantId: string, sessionId: string): AsyncGenerator<TranscriptLine> {
   let after: number | undefined;
   for (;;) {
-    const page = await listSessionEntries(db, tenantId, sessionId, LINES_PER_READ, after);
+    const page = await listSessionEntries(db, tenantId, sessionId, LINES_PER_READ, after, 'spoken');
     yield* page;
     if (page.length < LINES_PER_READ) return;
     after = page.at(-1)!.id;

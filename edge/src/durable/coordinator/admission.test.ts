@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { admit, type AdmissionInput } from './admission.ts';
+import { admit, sessionsThisMonth, type AdmissionInput } from './admission.ts';
 
 const base: AdmissionInput = {
   live: [],
   guildId: 'g1',
-  limits: { monthlySessionHours: 8, maxConcurrentSessions: 2 },
+  limits: { monthlySessions: 2, monthlySessionHours: 8, maxConcurrentSessions: 2 },
+  sessionsThisMonth: 0,
   hoursUsed: 0,
   hasBotToken: true,
 };
@@ -34,12 +35,29 @@ describe('whether a session may start', () => {
   it("refuses once the month's hours are used, with 402; unlimited plans never", () => {
     expect(admit({ ...base, hoursUsed: 8 })).toMatchObject({ ok: false, status: 402, code: 'quota_exhausted' });
     expect(code({ hoursUsed: 7.99 })).toBe('discord');
-    expect(code({ hoursUsed: 1_000, limits: { monthlySessionHours: null, maxConcurrentSessions: 1 } })).toBe('discord');
+    expect(code({ hoursUsed: 1_000, limits: { monthlySessions: null, monthlySessionHours: null, maxConcurrentSessions: 1 } })).toBe('discord');
+  });
+
+  it("refuses once the month's sessions are started, with 402; unlimited plans never", () => {
+    expect(admit({ ...base, sessionsThisMonth: 2 })).toMatchObject({ ok: false, status: 402, code: 'monthly_sessions_exhausted' });
+    expect(code({ sessionsThisMonth: 1 })).toBe('discord');
+    expect(code({ sessionsThisMonth: 50, limits: { ...base.limits, monthlySessions: null } })).toBe('discord');
+  });
+
+  it("counts this month's sessions once each, whether Postgres, the coordinator or both know them", () => {
+    const now = Date.parse('2026-12-03T10:00:00Z');
+    const live = [
+      { id: 'written', createdAt: now },
+      { id: 'reserved', createdAt: now },
+      { id: 'since-november', createdAt: Date.parse('2026-11-30T23:00:00Z') },
+    ];
+    expect(sessionsThisMonth({ started: 3, unended: ['written'] }, live, '2026-12')).toBe(4);
+    expect(sessionsThisMonth({ started: 1, unended: ['zombie'] }, [], '2026-12')).toBe(1);
   });
 
   it('puts no bound on sessions at once when the limit is null (self-hosted)', () => {
     const live = Array.from({ length: 50 }, (_, i) => ({ id: `s${i}`, guildId: `other${i}` }));
-    expect(code({ live, limits: { monthlySessionHours: null, maxConcurrentSessions: null } })).toBe('discord');
+    expect(code({ live, limits: { monthlySessions: null, monthlySessionHours: null, maxConcurrentSessions: null } })).toBe('discord');
   });
 
   it('refuses Discord voice without a bot token', () => {

@@ -39,4 +39,5 @@ export const liveLine = (entry: SessionEntry): LiveTranscriptLine => ({
   npc: entry.npc,
   text: entry.text,
   at: entry.spokenAt.toISOString(),
+  ...(entry.tool ? { tool: entry.tool } : {}),
 });

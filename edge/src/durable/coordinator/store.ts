@@ -99,12 +99,14 @@ const UNFLUSHED = `session_seconds <> flushed_session_seconds or llm_tokens <> f
 
 type CoordinatorCounter = 'usage_refused' | 'usage_set_aside' | 'start_refused_database';
 
-/** The month's session hours Postgres had when last read, with the tenant's limit. */
+/** The month's session hours Postgres had when last read, with the limit the running sessions are held to. */
 export interface RecordedHours {
   period: string;
   hours: number;
   limit: number | null;
   readAt: number;
+  /** Usage was written since: `hours` is behind, to be read again. */
+  stale?: boolean;
 }
 
 /** The coordinator's SQLite storage: its sessions and their usage, durable across evictions. */

@@ -14,7 +14,7 @@ import { ControlObject } from '../control-object.ts';
 import { poolOf } from '../fleet/placement.ts';
 import { refuse, succeed, type Outcome, type Refusal } from '../outcome.ts';
 import { fleetOf } from '../stubs.ts';
-import { admit } from './admission.ts';
+import { admit, sessionsThisMonth } from './admission.ts';
 import { quotaStep } from './quota.ts';
 import { nextAlarm } from './schedule.ts';
 import { SettleWaiters } from './settle-waiters.ts';
@@ -100,11 +100,20 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       throw error;
     }
     if (!context) return refuse(404, 'tenant_not_found', `Tenant ${this.tenantId} does not exist`);
-    const { tenant, limits, hoursUsed } = context;
+    const { tenant, limits, hoursUsed, monthSessions } = context;
 
     // From here to the reservation nothing awaits, so no other request can
     // interleave: simultaneous starts see each other's reservations.
-    const admitted = admit({ live: this.store.live(), guildId: request.guild_id, limits, hoursUsed, transport: request.transport, hasBotToken: !!tenant.botTokenEnc });
+    const live = this.store.live();
+    const admitted = admit({
+      live,
+      guildId: request.guild_id,
+      limits,
+      sessionsThisMonth: sessionsThisMonth(monthSessions, live, periodOf(now)),
+      hoursUsed,
+      transport: request.transport,
+      hasBotToken: !!tenant.botTokenEnc,
+    });
     if (!admitted.ok) return admitted;
     const session = pendingSession({
       guildId: request.guild_id,
@@ -147,6 +156,20 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       `The database did not answer within ${this.config.startDatabaseDeadlineMs / 1000} s, so the session was not started. Please retry in ${START_RETRY_AFTER_S} s.`,
       START_RETRY_AFTER_S,
     );
+  }
+
+  /**
+   * The tenant's plan or limits changed (a webhook, a plan change, the operator): they are read
+   * again now, so the next start is admitted under them. Running sessions finish: a smaller
+   * plan never cuts them short, a bigger one gives them its hours at once (usage-ledger.ts).
+   */
+  async planChanged(): Promise<void> {
+    const now = Date.now();
+    const context = await this.ledger.read(now);
+    if (!context) return;
+    this.log.info('plan changed', { live_sessions: this.store.live().length, max_concurrent: context.limits.maxConcurrentSessions, monthly_sessions: context.limits.monthlySessions, monthly_hours: context.limits.monthlySessionHours });
+    await this.enforceQuota(now);
+    await this.armAlarm();
   }
 
   /** Starts refused because the database did not serve them within their deadline. */
@@ -250,7 +273,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     const session = this.store.get(sessionId);
     if (!session) return;
     await this.transcripts.add(
-      entries.map((e) => ({ sessionId, campaignId: session.campaignId, speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, spokenAt: new Date(e.at) })),
+      entries.map((e) => ({ sessionId, campaignId: session.campaignId, speakerId: e.speaker_id, speakerName: e.speaker_name, npc: e.npc ?? false, text: e.text, tool: e.tool ?? null, spokenAt: new Date(e.at) })),
     );
   }
 

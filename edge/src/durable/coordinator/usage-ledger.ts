@@ -1,4 +1,4 @@
-import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type BillingMode, type Database, type Limits, type SessionUsageTotals, type Tenant, type TenantWithHours } from '@glyphoxa/db';
+import { effectiveLimits, flushCoordinator, periodOf, recordSessionUsage, splitByPeriod, tenantWithHours, type BillingMode, type Database, type Limits, type MonthSessions, type SessionUsageTotals, type Tenant, type TenantWithHours } from '@glyphoxa/db';
 import type { Logger } from '@glyphoxa/protocol';
 import { databaseUnavailable } from '../../errors.ts';
 import type { DurableDatabase } from '../database.ts';
@@ -10,6 +10,9 @@ import { lastSign, type CoordinatorStore, type LiveSession } from './store.ts';
  * come back with the tenant's limit and are kept in SQLite, so a coordinator evicted
  * between alarms need not re-read them. This coordinator is the only writer of its
  * tenant's session hours, so what Postgres had plus what accrued here is the truth.
+ * The hours limit kept is the one the running sessions are held to: a plan change while
+ * sessions run never cuts them short (they finish under the more generous of the old and new
+ * limit); the next start is admitted under the new one.
  * A flush Postgres refuses for a value it cannot hold (not for being out of reach) is
  * retried row by row, and the rows it still refuses have their node counts (then, if need
  * be, their time) set aside, logged and counted: one bad value never holds the books.
@@ -43,22 +46,29 @@ export class UsageLedger {
     session.accruedUntil = until;
   }
 
-  /** The tenant, its limits and this month's hours used, read from Postgres now (by `deadline`, if given); null if the tenant is gone. */
-  async read(now: number, deadline?: number): Promise<{ tenant: Tenant; limits: Limits; hoursUsed: number } | null> {
+  /** The tenant, its limits, this month's hours used and its sessions, read from Postgres now (by `deadline`, if given); null if the tenant is gone. */
+  async read(now: number, deadline?: number): Promise<{ tenant: Tenant; limits: Limits; hoursUsed: number; monthSessions: MonthSessions } | null> {
     const period = periodOf(now);
     const query = (db: Database) => tenantWithHours(db, this.tenantId, period);
     const found = await (deadline === undefined ? this.database.run(query) : this.database.runBy(deadline, query));
     if (!found) return null;
     for (const s of this.store.live()) this.accrue(s, now);
     const limits = this.limitsOf(found, now);
-    this.store.recordedHours = { period, hours: found.sessionHours, limit: limits.monthlySessionHours, readAt: now };
-    return { tenant: found.tenant, limits, hoursUsed: found.sessionHours + this.store.unflushedHours(period) };
+    this.record(period, found.sessionHours, limits.monthlySessionHours, now);
+    return { tenant: found.tenant, limits, hoursUsed: found.sessionHours + this.store.unflushedHours(period), monthSessions: found.monthSessions };
+  }
+
+  /** Keeps the month's hours as read, with the limit the running sessions are held to (see the class). */
+  private record(period: string, hours: number, limit: number | null, now: number): void {
+    const held = this.store.recordedHours;
+    const running = this.store.live().length > 0 && held?.period === period;
+    this.store.recordedHours = { period, hours, limit: running ? moreGenerous(held.limit, limit) : limit, readAt: now };
   }
 
   /** This month's hours used and the limit, re-read from Postgres when older than `maxAgeMs`. */
   async hours(now: number, maxAgeMs: number): Promise<{ used: number; limit: number | null } | null> {
     const cached = this.store.recordedHours;
-    if (!cached || cached.period !== periodOf(now) || now - cached.readAt >= maxAgeMs) {
+    if (!cached || cached.stale || cached.period !== periodOf(now) || now - cached.readAt >= maxAgeMs) {
       if (!(await this.read(now))) return null;
     }
     const recorded = this.store.recordedHours!;
@@ -68,7 +78,7 @@ export class UsageLedger {
   /** The hours left this month as last read, counting what accrued until `now`; null when unlimited or not read this month. */
   hoursLeft(now: number, active: LiveSession[]): number | null {
     const recorded = this.store.recordedHours;
-    if (!recorded || recorded.limit === null || recorded.period !== periodOf(now)) return null;
+    if (!recorded || recorded.stale || recorded.limit === null || recorded.period !== periodOf(now)) return null;
     for (const s of active) this.accrue(s, now);
     return recorded.limit - recorded.hours - this.store.unflushedHours(recorded.period);
   }
@@ -87,7 +97,9 @@ export class UsageLedger {
     if (this.store.unflushed().length === 0) return;
     const { totals } = await this.write((t) => this.database.run((db) => recordSessionUsage(db, this.tenantId, t)));
     this.store.markFlushed(totals);
-    this.store.recordedHours = null;
+    // The hours read are behind what was just written; the limit the running sessions are held to stands.
+    const recorded = this.store.recordedHours;
+    if (recorded) this.store.recordedHours = { ...recorded, stale: true };
   }
 
   /**
@@ -102,7 +114,8 @@ export class UsageLedger {
     const period = periodOf(now);
     const { totals, result: found } = await this.write((t) => this.database.run((db) => flushCoordinator(db, this.tenantId, { totals: t, heartbeats, period })));
     this.store.markFlushed(totals);
-    this.store.recordedHours = found ? { period, hours: found.sessionHours, limit: this.limitsOf(found, now).monthlySessionHours, readAt: now } : null;
+    if (found) this.record(period, found.sessionHours, this.limitsOf(found, now).monthlySessionHours, now);
+    else this.store.recordedHours = null;
     this.store.lastFlushAt = now;
   }
 
@@ -147,4 +160,9 @@ export class UsageLedger {
   flushDue(now: number, intervalMs: number): boolean {
     return now - this.store.lastFlushAt >= intervalMs;
   }
+}
+
+/** Of two hours limits (null: unlimited), the one allowing more. */
+function moreGenerous(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : Math.max(a, b);
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { auditRoutes } from './audit.ts';
+import { billingRoutes } from './billing.ts';
 import { campaignArchiveRoutes } from './campaign-archive.ts';
 import { campaignRoutes } from './campaigns.ts';
 import { discordGuildRoutes } from './discord-guilds.ts';
@@ -31,5 +32,6 @@ export const apiV1Routes = () =>
     .route('/', voiceSampleRoutes())
     .route('/', supportTicketRoutes())
     .route('/', auditRoutes())
+    .route('/', billingRoutes())
     .route('/', platformRoutes());
 export type ApiV1 = ReturnType<typeof apiV1Routes>;
