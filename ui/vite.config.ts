@@ -9,7 +9,8 @@ import { preloadLandingScreen } from './preload-landing-screen.ts';
 // into one `shared` chunk: left to itself the bundler cut it into a dozen small files, each a
 // request to the Worker before the first paint. What only a team's screens share (their forms,
 // queries and the edge's body schemas) is a chunk of its own, so the landing screen never loads it.
-const TEAM_SCREENS = /\/(ui\/src\/(campaigns|sessions|forms)|edge\/src)\/|team-nav|confirm-delete|tenant-role/;
+// Charts (Recharts) stay out of it, in the usage screen's own chunk.
+const TEAM_SCREENS = /\/(ui\/src\/(campaigns|sessions|usage|forms)|edge\/src)\/|team-nav|confirm-delete|tenant-role/;
 
 export default defineConfig({
   plugins: [react(), tailwindcss(), preloadLandingScreen('src/routes/sign-in.tsx')],

@@ -16,3 +16,12 @@ export function splitByPeriod(from: number, to: number): Array<{ period: string;
   }
   return parts;
 }
+
+/** The UTC day (`YYYY-MM-DD`) within `period` that usage reaching Postgres at `at` is booked on: that day, or the month's edge nearest to it. */
+export function dayIn(period: string, at: Date | number): string {
+  const today = new Date(at).toISOString().slice(0, 10);
+  if (today.startsWith(period)) return today;
+  if (today < period) return `${period}-01`;
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+}

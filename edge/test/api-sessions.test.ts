@@ -92,12 +92,28 @@ describe('sessions under /api/v1/tenants/:id', () => {
     expect((await api(outsider.token, 'GET', `/tenants/${tenant}/sessions/${history[0]}/transcript`)).status).toBe(404);
   });
 
+  it("gives every member a session's recap, from its transcript's key lines without an LLM, kept once written; none for a session with nothing said", async () => {
+    const res = await api(viewer.token, 'POST', `/tenants/${tenant}/sessions/${history[0]}/recap`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.recap).toMatchObject({ session_id: history[0], campaign_name: 'Strahd', source: 'extractive', llm_failed: false });
+    const said = ['Ayla: Hello', 'Grimjaw: Who goes there?', 'Ayla: A friend', 'Grimjaw: Prove it', 'Ayla: I bring ale'];
+    const lines = res.body.recap.text.split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(said).toContain(line);
+    // Asked again, the kept recap comes back as it was.
+    expect((await api(dm.token, 'POST', `/tenants/${tenant}/sessions/${history[0]}/recap`)).body.recap).toEqual(res.body.recap);
+    const silent = await api(owner.token, 'POST', `/tenants/${tenant}/sessions/${history[1]}/recap`);
+    expect(silent.status).toBe(409);
+    expect(silent.body.error).toMatchObject({ code: 'nothing_to_recap', message: 'That session has no transcript to recap.' });
+  });
+
   it("tenant A's owner gets 404 for tenant B's session on every route, through either tenant's path", async () => {
     for (const t of [tenant, b.tenant]) {
       for (const [method, path] of [
         ['GET', `/tenants/${t}/sessions/${bSession}`],
         ['GET', `/tenants/${t}/sessions/${bSession}/transcript`],
         ['POST', `/tenants/${t}/sessions/${bSession}/stop`],
+        ['POST', `/tenants/${t}/sessions/${bSession}/recap`],
       ] as const) {
         expect([method, path, (await api(owner.token, method, path)).status]).toEqual([method, path, 404]);
       }

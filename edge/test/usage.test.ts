@@ -66,6 +66,10 @@ describe('usage metering', () => {
     // A second flush with nothing new changes nothing.
     await runDurableObjectAlarm(coordinator);
     expect(await usageRow(tenant)).toMatchObject({ tokens: 200, stt: 5, chars: 80 });
+    // Today's row of the days holds it (a flush books on the day it reaches Postgres).
+    const today = new Date().toISOString().slice(0, 10);
+    const days = (await admin('GET', `/tenants/${tenant}/usage?granularity=day&from=${today}`)).body.periods;
+    expect(days).toEqual([expect.objectContaining({ period: today, llm_tokens: 200, stt_seconds: 5, tts_chars: 80 })]);
   });
 
   it('a retried flush of the same totals never doubles usage', async () => {
@@ -80,6 +84,9 @@ describe('usage metering', () => {
     await recordSessionUsage(db, tenant, [{ ...totals[0]!, sessionHours: 0.75 }]);
     const rows = (await db.execute(sql`select session_hours::float8 as h, llm_tokens::int as t from usage_records where tenant_id = ${tenant} and period = '2026-11'`)) as unknown as Array<{ h: number; t: number }>;
     expect(rows[0]).toEqual({ h: 0.75, t: 10 });
+    // The month's days moved by the same differences: one day of November holds it all.
+    const days = (await db.execute(sql`select day::text as d, session_hours::float8 as h, llm_tokens::int as t from usage_days where tenant_id = ${tenant}`)) as unknown as Array<{ d: string; h: number; t: number }>;
+    expect(days).toEqual([{ d: expect.stringMatching(/^2026-11-\d\d$/), h: 0.75, t: 10 }]);
   });
 
   it('accrues session hours while active, up to its last heartbeat, and settles them at stop', async () => {

@@ -4,6 +4,9 @@ import { TranscriptEntrySchema } from './node-messages.ts';
 
 /** Messages the edge pushes to a live transcript's listeners (the dashboard), one JSON text frame each. */
 
+/** The subprotocol a live transcript socket speaks; the edge's answer picks it (edge/src/auth/websocket-bearer.ts). */
+export const LIVE_SUBPROTOCOL = 'glyphoxa.live';
+
 /** A line as it was stored, in the order the node reported it. */
 export const LiveTranscriptLineSchema = v.object({
   type: v.literal('line'),

@@ -111,7 +111,7 @@ describe('the dashboard in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByText('Signed in as Mira the DM').waitFor();
     // A first sign-in made the user the owner of a team of their own.
-    expect(await page.getByRole('listitem').filter({ hasText: /^dm-\S+Owner/ }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: /^Team dm-\S+ · Owner$/ }).count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshotEachWidth(page, SHOTS, 'home');
 

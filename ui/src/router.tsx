@@ -91,8 +91,22 @@ const sessionsRoute = createRoute({
   validateSearch: v.object({
     /** The session whose transcript is shown. */
     session: v.optional(v.pipe(v.string(), v.uuid())),
+    /** The history narrowed: by state, campaign, and days it started on (UTC, inclusive). */
+    state: v.optional(v.picklist(['pending', 'active', 'ended'])),
+    campaign: v.optional(v.pipe(v.string(), v.uuid())),
+    from: v.optional(v.pipe(v.string(), v.isoDate())),
+    to: v.optional(v.pipe(v.string(), v.isoDate())),
   }),
 }).lazy(() => import('./routes/sessions.tsx').then((m) => m.route));
+
+/** The team's usage a day at a time in one UTC month (default: this one), against its quota. */
+const usageRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/usage',
+  validateSearch: v.object({
+    month: v.optional(v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/))),
+  }),
+}).lazy(() => import('./routes/usage.tsx').then((m) => m.route));
 
 /** The team's plan, limits and Discord bot (owners). */
 const tenantSettingsRoute = createRoute({
@@ -181,7 +195,7 @@ const adminHealthRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, tenantSettingsRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, toolServersRoute, auditRoute, adminTenantsRoute, adminTenantRoute, adminUsersRoute, adminHealthRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, usageRoute, tenantSettingsRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, toolServersRoute, auditRoute, adminTenantsRoute, adminTenantRoute, adminUsersRoute, adminHealthRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

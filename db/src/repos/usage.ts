@@ -1,7 +1,8 @@
 import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
-import { sessions, sessionUsage, subscriptions, tenants, usageRecords, type Subscription, type Tenant, type UsageRecord } from '../schema/index.ts';
+import { sessions, sessionUsage, subscriptions, tenants, usageDays, usageRecords, type Subscription, type Tenant, type UsageDay, type UsageRecord } from '../schema/index.ts';
+import { dayIn } from '../usage-period.ts';
 
 export interface UsageTotals {
   sessionHours: number;
@@ -89,21 +90,27 @@ async function recordTotals(tx: Tx, tenantId: string, totals: SessionUsageTotals
     delta.ttsChars += t.ttsChars - (before?.ttsChars ?? 0);
     deltas.set(t.period, delta);
   }
+  const now = new Date();
   for (const [period, d] of deltas) {
     await tx
       .insert(usageRecords)
       .values({ tenantId, period, ...d })
-      .onConflictDoUpdate({
-        target: [usageRecords.tenantId, usageRecords.period],
-        set: {
-          sessionHours: sql`${usageRecords.sessionHours} + ${d.sessionHours}`,
-          llmTokens: sql`${usageRecords.llmTokens} + ${d.llmTokens}`,
-          sttSeconds: sql`${usageRecords.sttSeconds} + ${d.sttSeconds}`,
-          ttsChars: sql`${usageRecords.ttsChars} + ${d.ttsChars}`,
-          updatedAt: new Date(),
-        },
-      });
+      .onConflictDoUpdate({ target: [usageRecords.tenantId, usageRecords.period], set: { ...addTo(usageRecords, d), updatedAt: now } });
+    await tx
+      .insert(usageDays)
+      .values({ tenantId, day: dayIn(period, now), ...d })
+      .onConflictDoUpdate({ target: [usageDays.tenantId, usageDays.day], set: { ...addTo(usageDays, d), updatedAt: now } });
   }
+}
+
+/** An upsert's `set` that moves a usage row's quantities by `d`. */
+function addTo(table: typeof usageRecords | typeof usageDays, d: UsageTotals) {
+  return {
+    sessionHours: sql`${table.sessionHours} + ${d.sessionHours}`,
+    llmTokens: sql`${table.llmTokens} + ${d.llmTokens}`,
+    sttSeconds: sql`${table.sttSeconds} + ${d.sttSeconds}`,
+    ttsChars: sql`${table.ttsChars} + ${d.ttsChars}`,
+  };
 }
 
 /** The tenant, the session hours recorded for it in one period and the period's sessions, in one transaction. */
@@ -152,5 +159,16 @@ export function listUsage(db: Db, tenantId: string, range: { from: string; to: s
       .from(usageRecords)
       .where(and(eq(usageRecords.tenantId, tenantId), gte(usageRecords.period, range.from), lte(usageRecords.period, range.to)))
       .orderBy(asc(usageRecords.period)),
+  );
+}
+
+/** Daily usage rows between two UTC days (`YYYY-MM-DD`), inclusive; days with nothing recorded have no row. */
+export function listUsageDays(db: Db, tenantId: string, range: { from: string; to: string }): Promise<UsageDay[]> {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select()
+      .from(usageDays)
+      .where(and(eq(usageDays.tenantId, tenantId), gte(usageDays.day, range.from), lte(usageDays.day, range.to)))
+      .orderBy(asc(usageDays.day)),
   );
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, date, doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
 
@@ -30,3 +30,23 @@ export const usageRecords = pgTable(
 );
 
 export type UsageRecord = typeof usageRecords.$inferSelect;
+
+/**
+ * One row per tenant and UTC day: the same quantities as `usage_records`, moved by the same
+ * differences, on the day they reached Postgres (within the month they count in). The
+ * coordinator writes through every flush period (minutes) and when a session ends, so a day
+ * holds what was spent in it, give or take the one flush that crosses midnight; the month's row stays the figure the quota is held to.
+ */
+export const usageDays = pgTable(
+  'usage_days',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    ...usageColumns(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day] }), ...tenantPolicies('usage_days', 'tenant_id')],
+);
+
+export type UsageDay = typeof usageDays.$inferSelect;

@@ -1,9 +1,8 @@
 /**
  * A browser cannot set Authorization on a WebSocket, so the dashboard offers two
- * subprotocols: `glyphoxa.live`, which the answer picks, and `bearer.<token>`, which
+ * subprotocols: `glyphoxa.live` (LIVE_SUBPROTOCOL in protocol/), which the answer picks, and `bearer.<token>`, which
  * carries the credential (never the URL, which logs and histories keep).
  */
-export const LIVE_SUBPROTOCOL = 'glyphoxa.live';
 const BEARER_PREFIX = 'bearer.';
 
 export const offeredSubprotocols = (header: string | undefined | null): string[] => (header ?? '').split(',').map((p) => p.trim()).filter(Boolean);

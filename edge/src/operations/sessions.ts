@@ -8,6 +8,8 @@ import { unwrap } from '../durable/outcome.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
 import { ApiError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
+import { sessionRecap } from '../recap/session-recap.ts';
+import { viewRecap } from '../views/recap.ts';
 import { viewSessionRow, viewTranscriptLine } from '../views/session.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
@@ -45,6 +47,17 @@ export async function sessionTranscript(ctx: OperationContext, principal: Princi
   const tenantId = await sessionTenant(ctx, principal, sessionId, 'transcripts.view', inTenant);
   const lines = (await listSessionEntries(ctx.db(), tenantId, sessionId, page.limit, page.after)).map(viewTranscriptLine);
   return { lines, next_after: lines.length === page.limit ? lines.at(-1)!.id : null };
+}
+
+/**
+ * The session's recap, as `/session recap` gives it in Discord: written once (by the tenant's
+ * LLM, else from the transcript's key lines) and kept once the session has ended.
+ */
+export async function recapSession(ctx: OperationContext, principal: Principal, sessionId: string, inTenant?: string) {
+  const tenantId = await sessionTenant(ctx, principal, sessionId, 'transcripts.view', inTenant);
+  const found = await sessionRecap({ db: ctx.db(), secretKeys: ctx.env.SECRET_KEYS, tenantId, log: ctx.log }, sessionId);
+  if ('missing' in found) throw new ApiError(409, 'nothing_to_recap', found.missing);
+  return viewRecap(found);
 }
 
 /**

@@ -6,11 +6,13 @@ import {
   getTenant as readTenant,
   listTenants as readTenants,
   listUsage,
-  periodOf,
+  listUsageDays,
+  ZERO_USAGE,
   updateTenant as writeTenant,
   type Db,
   type Tenant,
   type TenantChanges,
+  type UsageDay,
 } from '@glyphoxa/db';
 import { audit } from '../audit.ts';
 import { forgetTenant } from '../discord/tenant-cache.ts';
@@ -23,7 +25,8 @@ import { sealSecret } from '../secrets/cipher.ts';
 import { loadKeyring } from '../secrets/keyring.ts';
 import { viewTenant } from '../views/tenant.ts';
 import { tenantLimits } from '../billing/tenant-limits.ts';
-import { viewUsage } from '../views/usage.ts';
+import { daysOf, usageRange, type UsageQuery, type UsageRange } from '../usage/usage-range.ts';
+import { viewUsage, type UsagePeriod } from '../views/usage.ts';
 import type { TenantFields } from '../routes/admin-schemas.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
@@ -96,17 +99,21 @@ export async function deleteTenant(ctx: OperationContext, principal: Principal, 
   return { deleted: tenantId, ended_sessions: endedSessions };
 }
 
-/** Monthly usage between two periods (default: this month) against the tenant's quota. */
-export async function tenantUsage(ctx: OperationContext, principal: Principal, tenantId: string, query: { from?: string; to?: string }) {
+/** Usage per month (default: this month) or per day between two periods, against the tenant's quota. */
+export async function tenantUsage(ctx: OperationContext, principal: Principal, tenantId: string, query: UsageQuery) {
   authorize(principal, 'usage.view', tenantId);
-  const current = periodOf(Date.now());
-  const range = { from: query.from ?? current, to: query.to ?? query.from ?? current };
-  if (range.from > range.to) throw new ApiError(400, 'invalid_request', 'from: must not be after to', 'from');
+  const range = usageRange(query, Date.now());
   const db = ctx.db();
   const { limits } = await tenantLimits(ctx, await mustGetTenant(db, tenantId));
-  const rows = await listUsage(db, tenantId, range);
+  const rows: UsagePeriod[] = range.granularity === 'month' ? await listUsage(db, tenantId, range) : everyDay(range, await listUsageDays(db, tenantId, range));
   const anomalies = await coordinatorOf(ctx.env, tenantId).usageAnomalies();
-  return viewUsage(tenantId, { monthly_session_hours: limits.monthlySessionHours, max_concurrent_sessions: limits.maxConcurrentSessions }, anomalies, rows);
+  return viewUsage(tenantId, range.granularity, { monthly_session_hours: limits.monthlySessionHours, max_concurrent_sessions: limits.maxConcurrentSessions }, anomalies, rows);
+}
+
+/** Each day of the range, zeros where nothing was used, so a chart or a sheet has no gaps. */
+function everyDay(range: UsageRange, rows: UsageDay[]): UsagePeriod[] {
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  return daysOf(range).map((day) => ({ ...(byDay.get(day) ?? ZERO_USAGE), period: day }));
 }
 
 export async function mustGetTenant(db: Db, id: string): Promise<Tenant> {

@@ -42,8 +42,25 @@ export const CreateTenantSchema = v.strictObject({ id: TenantIdSchema, ...tenant
 export const UpdateTenantSchema = v.strictObject(tenantFields);
 export type TenantFields = v.InferOutput<typeof UpdateTenantSchema>;
 
-const Period = v.pipe(v.string(), v.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM'));
-export const UsageQuerySchema = v.object({ from: v.optional(Period), to: v.optional(Period) });
+/** A month (`YYYY-MM`) or, for days, a day (`YYYY-MM-DD`) of the calendar. */
+const MonthOrDay = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'must be a month as YYYY-MM or a day as YYYY-MM-DD'),
+  v.check((t) => t.length === 7 || new Date(`${t}T00:00:00Z`).toISOString().startsWith(t), 'is not a day of that month'),
+);
+const USAGE_GRANULARITIES = ['month', 'day'] as const;
+type UsageQueryFields = { granularity: (typeof USAGE_GRANULARITIES)[number]; from?: string; to?: string };
+const monthUnlessDays = (field: 'from' | 'to') =>
+  v.forward<UsageQueryFields, v.CheckIssue<UsageQueryFields>, ['from'] | ['to']>(
+    v.check((q) => q.granularity === 'day' || (q[field]?.length ?? 7) === 7, 'must be a month as YYYY-MM (days need granularity=day)'),
+    [field] as ['from'] | ['to'],
+  );
+/** Months by default; `granularity=day` answers each day, a month standing for all its days. */
+export const UsageQuerySchema = v.pipe(
+  v.object({ granularity: v.optional(v.picklist(USAGE_GRANULARITIES), 'month'), from: v.optional(MonthOrDay), to: v.optional(MonthOrDay) }),
+  monthUnlessDays('from'),
+  monthUnlessDays('to'),
+);
 
 export const PageQuerySchema = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500)), '50'),

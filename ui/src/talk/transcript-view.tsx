@@ -6,7 +6,7 @@ import { cn } from '../lib/cn.ts';
 const NPC_COLOURS = ['text-amber-700 dark:text-amber-300', 'text-violet-700 dark:text-violet-300', 'text-teal-700 dark:text-teal-300', 'text-rose-700 dark:text-rose-300'];
 const PLAYER_COLOURS = ['text-sky-700 dark:text-sky-300', 'text-emerald-700 dark:text-emerald-300', 'text-fuchsia-700 dark:text-fuchsia-300', 'text-orange-700 dark:text-orange-300'];
 
-export function speakerColour(entry: TranscriptEntry, order: string[]): string {
+export function speakerColour(entry: Pick<TranscriptEntry, 'npc' | 'speaker_id'>, order: string[]): string {
   const set = entry.npc ? NPC_COLOURS : PLAYER_COLOURS;
   return set[Math.max(0, order.indexOf(entry.speaker_id)) % set.length]!;
 }

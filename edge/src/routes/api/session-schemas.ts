@@ -1,5 +1,6 @@
 import { sessionState } from '@glyphoxa/db';
 import * as v from 'valibot';
+import { RecapViewSchema } from '../../views/recap.ts';
 import { SessionViewSchema, TranscriptLineViewSchema } from '../../views/session.ts';
 import { StartSessionSchema, TenantIdSchema } from '../admin-schemas.ts';
 
@@ -32,6 +33,7 @@ export const TranscriptQuerySchema = v.strictObject({
 export const SessionsPageAnswer = v.object({ sessions: v.array(SessionViewSchema), next_before: v.nullable(v.string()) });
 export const SessionsAnswer = v.object({ sessions: v.array(SessionViewSchema) });
 export const SessionAnswer = v.object({ session: SessionViewSchema });
+export const RecapAnswer = v.object({ recap: RecapViewSchema });
 export const TranscriptAnswer = v.object({ lines: v.array(TranscriptLineViewSchema), next_after: v.nullable(v.number()) });
 
 /** POST /tenants/:id/sessions: the admin API's start without `started_by`, which is the caller. */

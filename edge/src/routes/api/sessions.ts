@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { httpContext } from '../../operations/context.ts';
-import { LiveTranscriptMessageSchema } from '@glyphoxa/protocol';
-import { LIVE_SUBPROTOCOL, offeredSubprotocols } from '../../auth/websocket-bearer.ts';
-import { activeSessions, getSession, listSessions, liveTranscript, sessionTranscript, startSession, stopSession } from '../../operations/sessions.ts';
+import { LIVE_SUBPROTOCOL, LiveTranscriptMessageSchema } from '@glyphoxa/protocol';
+import { offeredSubprotocols } from '../../auth/websocket-bearer.ts';
+import { activeSessions, getSession, listSessions, liveTranscript, recapSession, sessionTranscript, startSession, stopSession } from '../../operations/sessions.ts';
 import { actorOf } from '../../principal.ts';
 import { StartSessionQuerySchema, TenantParamsSchema } from '../admin-schemas.ts';
 import { answers, answersUpgrade, input } from './contract.ts';
 import {
+  RecapAnswer,
   SessionAnswer,
   SessionListQuerySchema,
   SessionParamsSchema,
@@ -18,7 +19,7 @@ import {
   WebStartSessionSchema,
 } from './session-schemas.ts';
 
-/** A tenant's sessions: starting one, history, the running ones, one, its transcript (paged or live), stopping it; over operations/sessions.ts. */
+/** A tenant's sessions: starting one, history, the running ones, one, its transcript (paged or live) and recap, stopping it; over operations/sessions.ts. */
 export function sessionRoutes() {
   return new Hono<AppEnv>()
     .get('/tenants/:id/sessions', answers('List sessions, newest first', 200, SessionsPageAnswer), input('param', TenantParamsSchema), input('query', SessionListQuerySchema), async (c) => {
@@ -59,6 +60,10 @@ export function sessionRoutes() {
       if (!res.webSocket || !offeredSubprotocols(c.req.header('sec-websocket-protocol')).includes(LIVE_SUBPROTOCOL)) return res;
       // A browser that offered subprotocols drops the socket unless the answer picks one.
       return new Response(null, { status: 101, webSocket: res.webSocket, headers: { 'sec-websocket-protocol': LIVE_SUBPROTOCOL } });
+    })
+    .post('/tenants/:id/sessions/:sessionId/recap', answers("The session's recap: written once by the tenant's LLM (else the transcript's key lines), kept once it ended", 200, RecapAnswer), input('param', SessionParamsSchema), async (c) => {
+      const { id, sessionId } = c.req.valid('param');
+      return c.json({ recap: await recapSession(httpContext(c), c.var.principal, sessionId, id) });
     })
     .post('/tenants/:id/sessions/:sessionId/stop', answers('Stop a session', 200, SessionAnswer), input('param', SessionParamsSchema), async (c) => {
       const { id, sessionId } = c.req.valid('param');

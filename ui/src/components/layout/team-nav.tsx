@@ -21,6 +21,9 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       <Link to="/teams/$tenantId/sessions" params={{ tenantId }} className={item}>
         Sessions
       </Link>
+      <Link to="/teams/$tenantId/usage" params={{ tenantId }} className={item}>
+        Usage
+      </Link>
       <Link to="/teams/$tenantId/settings/team" params={{ tenantId }} className={item}>
         Team
       </Link>

@@ -1,0 +1,155 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { Headphones, Play } from 'lucide-react';
+import { useId, useState } from 'react';
+import { api } from '../api/client.ts';
+import { nextStep } from '../api/errors.ts';
+import { campaignsQuery } from '../campaigns/campaign-queries.ts';
+import { CopyButton } from '../components/copy-button.tsx';
+import { FailureAlert } from '../components/states/failure-alert.tsx';
+import { Alert } from '../components/ui/alert.tsx';
+import { Button } from '../components/ui/button.tsx';
+import { Label } from '../components/ui/label.tsx';
+import { joinLink } from '../talk/join-link.ts';
+import { usageKeys } from '../usage/usage-queries.ts';
+import { botGuildsQuery, voiceChannelsQuery } from './discord-queries.ts';
+import { sessionKeys } from './session-queries.ts';
+
+type Transport = 'discord' | 'websocket';
+const select = 'h-10 w-full rounded-md border border-input bg-background px-3 text-sm disabled:opacity-50';
+
+/**
+ * Starts a session (owners and DMs): in a voice channel the team's bot can join, or in the
+ * browser, where players join by a link; the server and channel come from what the bot sees.
+ * The answer comes once a voice node runs it.
+ */
+export function StartSessionForm({ tenantId }: { tenantId: string }) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [transport, setTransport] = useState<Transport>('discord');
+  const [guildId, setGuildId] = useState('');
+  const [channelId, setChannelId] = useState('');
+  const [campaignId, setCampaignId] = useState('');
+  const [joinUrl, setJoinUrl] = useState<string | null>(null);
+  const guilds = useQuery(botGuildsQuery(tenantId));
+  const channels = useQuery({ ...voiceChannelsQuery(tenantId, guildId), enabled: guildId !== '' });
+  const campaigns = useQuery(campaignsQuery(tenantId));
+  const starting = useMutation({
+    mutationFn: async () => {
+      const json = { guild_id: guildId, channel_id: channelId, transport, ...(campaignId ? { campaign_id: campaignId } : {}) };
+      return (await (await api.tenants[':id'].sessions.$post({ param: { id: tenantId }, query: { wait: 'active' }, json })).json()).session;
+    },
+    onSuccess: async (session) => {
+      setJoinUrl(session.audio?.url ? joinLink(location.origin, session.id, { url: session.audio.url, token: session.audio.token }) : null);
+      await Promise.all([queryClient.invalidateQueries({ queryKey: sessionKeys.list(tenantId) }), queryClient.invalidateQueries({ queryKey: usageKeys.all(tenantId) })]);
+      await navigate({ to: '/teams/$tenantId/sessions', params: { tenantId }, search: (s) => ({ ...s, session: session.id }) });
+    },
+  });
+  const ready = guildId !== '' && channelId !== '' && !starting.isPending;
+
+  return (
+    <form
+      aria-label="Start a session"
+      className="flex flex-col gap-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) starting.mutate();
+      }}
+    >
+      <fieldset className="flex flex-col gap-2">
+        <legend className="mb-1 text-sm font-medium">Where the table talks</legend>
+        {(
+          [
+            ['discord', 'In a Discord voice channel', 'The bot joins the channel; the NPCs speak there.'],
+            ['websocket', 'In the browser', 'Nobody joins Discord: you and your players talk to the NPCs from a link, on any device.'],
+          ] as const
+        ).map(([value, label, hint]) => (
+          <label key={value} className="flex items-start gap-2 text-sm">
+            <input type="radio" name={`${id}-transport`} value={value} checked={transport === value} onChange={() => setTransport(value)} className="mt-1 size-4 accent-primary" />
+            <span>
+              {label}
+              <span className="block text-muted-foreground">{hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+
+      {guilds.error ? (
+        <Alert tone="error">
+          The bot's servers could not be read: {guilds.error.message}. {nextStep(guilds.error)}
+        </Alert>
+      ) : guilds.data?.length === 0 ? (
+        <Alert>The team's bot is in no Discord server yet. Invite it to your server from Discord's developer portal (OAuth2 URL generator, scope bot), then reload.</Alert>
+      ) : null}
+
+      <div className="grid gap-4 sm:grid-cols-3">
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor={`${id}-guild`}>Server</Label>
+          <select
+            id={`${id}-guild`}
+            className={select}
+            value={guildId}
+            disabled={!guilds.data?.length}
+            onChange={(e) => {
+              setGuildId(e.target.value);
+              setChannelId('');
+            }}
+          >
+            <option value="">{guilds.isPending ? 'Loading the bot’s servers…' : 'Pick a server'}</option>
+            {guilds.data?.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor={`${id}-channel`}>{transport === 'discord' ? 'Voice channel' : 'Voice channel of the table'}</Label>
+          <select id={`${id}-channel`} className={select} value={channelId} disabled={!channels.data?.length} onChange={(e) => setChannelId(e.target.value)}>
+            <option value="">{guildId && channels.isPending ? 'Loading channels…' : guildId && channels.data?.length === 0 ? 'No voice channel here' : 'Pick a channel'}</option>
+            {channels.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.type === 'stage' ? `${c.name} (stage)` : c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor={`${id}-campaign`}>Campaign</Label>
+          <select id={`${id}-campaign`} className={select} value={campaignId} onChange={(e) => setCampaignId(e.target.value)}>
+            <option value="">The team's current campaign</option>
+            {campaigns.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {channels.error && (
+        <Alert tone="error">
+          The server's channels could not be read: {channels.error.message}. {nextStep(channels.error)}
+        </Alert>
+      )}
+
+      <Button type="submit" className="self-start" disabled={!ready}>
+        {transport === 'discord' ? <Play aria-hidden="true" /> : <Headphones aria-hidden="true" />}
+        {starting.isPending ? 'Starting… waiting for a voice node' : 'Start session'}
+      </Button>
+      <FailureAlert failure={starting.error} fallback="The session did not start" />
+      {joinUrl && (
+        <Alert>
+          <p className="mb-2">
+            The session runs in the browser.{' '}
+            <a href={joinUrl} target="_blank" rel="noopener" className="font-medium text-primary underline-offset-4 hover:underline">
+              Join it in a new tab
+            </a>
+            , and send your players the link:
+          </p>
+          <CopyButton text={joinUrl} label="Copy the join link" what="The join link" />
+        </Alert>
+      )}
+    </form>
+  );
+}
