@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { asOperator } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
-import { sessions, sessionUsage, usageRecords } from '../schema/index.ts';
+import { sessions, sessionUsage, usageDays, usageRecords } from '../schema/index.ts';
+import { dayIn } from '../usage-period.ts';
 import { readTenantsWithHours, type SessionUsageTotals, type TenantWithHours } from './usage.ts';
 
 /** One tenant coordinator's periodic write-through: what `flushCoordinator` writes for one tenant. */
@@ -18,13 +19,14 @@ export interface CoordinatorFlush {
  * many tenants: every session's absolute usage totals with each tenant's monthly roll-up moved
  * by the difference (as `recordSessionUsage`: writing the same totals twice moves nothing), the
  * sessions' last heartbeats, and each tenant with the month's hours read back (null: gone), in
- * the order given. The rows travel as one JSON parameter each. It runs as the operator, so
+ * the order given; the days of `usage_days` move with the months. The rows travel as one JSON parameter each. It runs as the operator, so
  * every row is joined to its tenant's own session: a flush writes nothing of another tenant.
  */
 export function flushCoordinators(db: Db, flushes: CoordinatorFlush[]): Promise<Array<TenantWithHours | null>> {
   return asOperator(db, async (tx) => {
+    const now = new Date();
     const totals = flushes.flatMap((f) =>
-      f.totals.map((t) => ({ session_id: t.sessionId, tenant_id: f.tenantId, period: t.period, session_hours: t.sessionHours, llm_tokens: t.llmTokens, stt_seconds: t.sttSeconds, tts_chars: t.ttsChars })),
+      f.totals.map((t) => ({ session_id: t.sessionId, tenant_id: f.tenantId, period: t.period, day: dayIn(t.period, now), session_hours: t.sessionHours, llm_tokens: t.llmTokens, stt_seconds: t.sttSeconds, tts_chars: t.ttsChars })),
     );
     if (totals.length > 0) {
       const rows = JSON.stringify(totals);
@@ -55,12 +57,12 @@ export function flushCoordinators(db: Db, flushes: CoordinatorFlush[]): Promise<
 /** The totals' JSON as rows `i`. */
 function inputRows(rows: string) {
   return sql`jsonb_to_recordset(${rows}::jsonb)
-    as i(session_id uuid, tenant_id text, period text, session_hours float8, llm_tokens bigint, stt_seconds float8, tts_chars bigint)`;
+    as i(session_id uuid, tenant_id text, period text, day date, session_hours float8, llm_tokens bigint, stt_seconds float8, tts_chars bigint)`;
 }
 
 /**
  * The totals as one statement: the rows as they were (locked by the statement before), the new
- * absolute values, and the monthly roll-up moved by the difference. Only rows of the tenant's own sessions.
+ * absolute values, and the monthly and daily roll-ups moved by the difference. Only rows of the tenant's own sessions.
  */
 function recordTotalsStatement(rows: string) {
   return sql`
@@ -76,15 +78,24 @@ function recordTotalsStatement(rows: string) {
       on conflict (session_id, period) do update set session_hours = excluded.session_hours, llm_tokens = excluded.llm_tokens,
         stt_seconds = excluded.stt_seconds, tts_chars = excluded.tts_chars, updated_at = now()
       returning session_id, period
+    ), deltas as (
+      select i.tenant_id, i.period, i.day, sum(i.session_hours - coalesce(b.session_hours, 0)) as session_hours,
+        sum(i.llm_tokens - coalesce(b.llm_tokens, 0)) as llm_tokens, sum(i.stt_seconds - coalesce(b.stt_seconds, 0)) as stt_seconds,
+        sum(i.tts_chars - coalesce(b.tts_chars, 0)) as tts_chars
+      from input i
+      join written w on w.session_id = i.session_id and w.period = i.period
+      left join before b on b.session_id = i.session_id and b.period = i.period
+      group by i.tenant_id, i.period, i.day
+    ), months as (
+      insert into ${usageRecords} (tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars)
+      select tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars from deltas
+      on conflict (tenant_id, period) do update set
+        session_hours = ${usageRecords.sessionHours} + excluded.session_hours, llm_tokens = ${usageRecords.llmTokens} + excluded.llm_tokens,
+        stt_seconds = ${usageRecords.sttSeconds} + excluded.stt_seconds, tts_chars = ${usageRecords.ttsChars} + excluded.tts_chars, updated_at = now()
     )
-    insert into ${usageRecords} (tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars)
-    select i.tenant_id, i.period, sum(i.session_hours - coalesce(b.session_hours, 0)), sum(i.llm_tokens - coalesce(b.llm_tokens, 0)),
-      sum(i.stt_seconds - coalesce(b.stt_seconds, 0)), sum(i.tts_chars - coalesce(b.tts_chars, 0))
-    from input i
-    join written w on w.session_id = i.session_id and w.period = i.period
-    left join before b on b.session_id = i.session_id and b.period = i.period
-    group by i.tenant_id, i.period
-    on conflict (tenant_id, period) do update set
-      session_hours = ${usageRecords.sessionHours} + excluded.session_hours, llm_tokens = ${usageRecords.llmTokens} + excluded.llm_tokens,
-      stt_seconds = ${usageRecords.sttSeconds} + excluded.stt_seconds, tts_chars = ${usageRecords.ttsChars} + excluded.tts_chars, updated_at = now()`;
+    insert into ${usageDays} (tenant_id, day, session_hours, llm_tokens, stt_seconds, tts_chars)
+    select tenant_id, day, session_hours, llm_tokens, stt_seconds, tts_chars from deltas
+    on conflict (tenant_id, day) do update set
+      session_hours = ${usageDays.sessionHours} + excluded.session_hours, llm_tokens = ${usageDays.llmTokens} + excluded.llm_tokens,
+      stt_seconds = ${usageDays.sttSeconds} + excluded.stt_seconds, tts_chars = ${usageDays.ttsChars} + excluded.tts_chars, updated_at = now()`;
 }
