@@ -42,11 +42,17 @@ export const CreateTenantSchema = v.strictObject({ id: TenantIdSchema, ...tenant
 export const UpdateTenantSchema = v.strictObject(tenantFields);
 export type TenantFields = v.InferOutput<typeof UpdateTenantSchema>;
 
+/** Whether `YYYY-MM-DD` names a real day (the runtime refuses 02-31 as an invalid date, some would roll it over). */
+function isCalendarDay(day: string): boolean {
+  const at = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(at) && new Date(at).toISOString().startsWith(day);
+}
+
 /** A month (`YYYY-MM`) or, for days, a day (`YYYY-MM-DD`) of the calendar. */
 const MonthOrDay = v.pipe(
   v.string(),
   v.regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'must be a month as YYYY-MM or a day as YYYY-MM-DD'),
-  v.check((t) => t.length === 7 || new Date(`${t}T00:00:00Z`).toISOString().startsWith(t), 'is not a day of that month'),
+  v.check((t) => t.length === 7 || isCalendarDay(t), 'is not a day of that month'),
 );
 const USAGE_GRANULARITIES = ['month', 'day'] as const;
 type UsageQueryFields = { granularity: (typeof USAGE_GRANULARITIES)[number]; from?: string; to?: string };
