@@ -8,9 +8,9 @@ import { preloadLandingScreen } from './preload-landing-screen.ts';
 // a first visit lands, so its chunks are preloaded beside the entry. Code two chunks share goes
 // into one `shared` chunk: left to itself the bundler cut it into a dozen small files, each a
 // request to the Worker before the first paint. What only a team's screens share (their forms,
-// queries and the edge's body schemas) is a chunk of its own, so the landing screen never loads it.
+// queries, talking to an NPC, the edge's and the data layer's schemas) is a chunk of its own, so the landing screen never loads it.
 // Charts (Recharts) stay out of it, in the usage screen's own chunk.
-const TEAM_SCREENS = /\/(ui\/src\/(campaigns|sessions|usage|forms)|edge\/src)\/|team-nav|confirm-delete|tenant-role/;
+const TEAM_SCREENS = /\/(ui\/src\/(campaigns|sessions|usage|forms|settings|platform|talk)|edge\/src|db\/src)\/|team-nav|confirm-delete|tenant-role/;
 
 export default defineConfig({
   plugins: [react(), tailwindcss(), preloadLandingScreen('src/routes/sign-in.tsx')],

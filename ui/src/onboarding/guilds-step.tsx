@@ -6,7 +6,8 @@ import { api } from '../api/client.ts';
 import { EmptyState } from '../components/states/empty-state.tsx';
 import { FailureAlert } from '../components/states/failure-alert.tsx';
 import { Button } from '../components/ui/button.tsx';
-import { botGuildsQuery, tenantQuery } from './onboarding-queries.ts';
+import { botGuildsQuery } from '../sessions/discord-queries.ts';
+import { tenantQuery } from './onboarding-queries.ts';
 import { botInviteUrl } from './onboarding-steps.ts';
 
 /**

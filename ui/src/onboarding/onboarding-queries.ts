@@ -13,24 +13,6 @@ export const tenantQuery = (tenantId: string) =>
     queryFn: async () => (await (await api.tenants[':id'].$get({ param: { id: tenantId } })).json()).tenant,
   });
 
-/** The guilds the tenant's bot is in, as Discord reports them now (GET /api/v1/tenants/:id/discord/guilds). */
-export const botGuildsQuery = (tenantId: string) =>
-  queryOptions({
-    queryKey: ['tenants', tenantId, 'discord', 'guilds'],
-    queryFn: async () => (await (await api.tenants[':id'].discord.guilds.$get({ param: { id: tenantId } })).json()).guilds,
-    // Discord's answer changes when the DM adds the bot somewhere: asked again on each visit, not retried on refusal.
-    staleTime: 0,
-    retry: false,
-  });
-
-/** A guild's voice channels (GET /api/v1/tenants/:id/discord/guilds/:guildId/voice-channels). */
-export const voiceChannelsQuery = (tenantId: string, guildId: string) =>
-  queryOptions({
-    queryKey: ['tenants', tenantId, 'discord', 'guilds', guildId, 'voice-channels'],
-    queryFn: async () => (await (await api.tenants[':id'].discord.guilds[':guildId']['voice-channels'].$get({ param: { id: tenantId, guildId } })).json()).channels,
-    retry: false,
-  });
-
 /** The team a new DM sets up: the first one they own. */
 export const ownTeam = (me: Me) => me.memberships.find((m) => m.role === 'tenant_owner')?.tenant_id ?? null;
 

@@ -9,7 +9,7 @@ import { Label } from '../components/ui/label.tsx';
 import { SELECT_CLASS } from '../settings/role-options.tsx';
 import { TalkConnection } from '../talk/talk-connection.ts';
 import { TalkPanel } from '../talk/talk-panel.tsx';
-import { botGuildsQuery, voiceChannelsQuery } from './onboarding-queries.ts';
+import { botGuildsQuery, voiceChannelsQuery } from '../sessions/discord-queries.ts';
 
 interface Live {
   sessionId: string;

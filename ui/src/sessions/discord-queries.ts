@@ -9,6 +9,8 @@ export const botGuildsQuery = (tenantId: string) =>
   queryOptions({
     queryKey: ['tenants', tenantId, 'discord', 'guilds'] as const,
     queryFn: async () => (await (await guilds.$get({ param: { id: tenantId } })).json()).guilds,
+    // Discord's answer changes when the DM adds the bot somewhere: asked again on each visit, not retried on refusal.
+    staleTime: 0,
     retry: false,
   });
 

@@ -10,6 +10,7 @@ import { FailureAlert } from '../components/states/failure-alert.tsx';
 import { Alert } from '../components/ui/alert.tsx';
 import { Button } from '../components/ui/button.tsx';
 import { Label } from '../components/ui/label.tsx';
+import { tenantQuery } from '../onboarding/onboarding-queries.ts';
 import { joinLink } from '../talk/join-link.ts';
 import { usageKeys } from '../usage/usage-queries.ts';
 import { botGuildsQuery, voiceChannelsQuery } from './discord-queries.ts';
@@ -32,7 +33,10 @@ export function StartSessionForm({ tenantId }: { tenantId: string }) {
   const [channelId, setChannelId] = useState('');
   const [campaignId, setCampaignId] = useState('');
   const [joinUrl, setJoinUrl] = useState<string | null>(null);
-  const guilds = useQuery(botGuildsQuery(tenantId));
+  const tenant = useQuery(tenantQuery(tenantId));
+  // Without a bot token the edge has nothing to ask Discord with: say so instead of asking.
+  const hasBot = tenant.data?.has_bot_token === true;
+  const guilds = useQuery({ ...botGuildsQuery(tenantId), enabled: hasBot });
   const channels = useQuery({ ...voiceChannelsQuery(tenantId, guildId), enabled: guildId !== '' });
   const campaigns = useQuery(campaignsQuery(tenantId));
   const starting = useMutation({
@@ -75,7 +79,9 @@ export function StartSessionForm({ tenantId }: { tenantId: string }) {
         ))}
       </fieldset>
 
-      {guilds.error ? (
+      {tenant.data && !hasBot ? (
+        <Alert>The team has no Discord bot yet, and a session needs its server and voice channel. Add the bot's token in the team's settings, then come back.</Alert>
+      ) : guilds.error ? (
         <Alert tone="error">
           The bot's servers could not be read: {guilds.error.message}. {nextStep(guilds.error)}
         </Alert>
@@ -96,7 +102,7 @@ export function StartSessionForm({ tenantId }: { tenantId: string }) {
               setChannelId('');
             }}
           >
-            <option value="">{guilds.isPending ? 'Loading the bot’s servers…' : 'Pick a server'}</option>
+            <option value="">{guilds.isLoading ? 'Loading the bot’s servers…' : 'Pick a server'}</option>
             {guilds.data?.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.name}
