@@ -6,6 +6,8 @@ import { Input } from '../components/ui/input.tsx';
 import { Label } from '../components/ui/label.tsx';
 import type { SessionFilters } from './session-queries.ts';
 import { STATE_NAMES } from './session-words.ts';
+import { cn } from '../lib/cn.ts';
+import { SELECT_CLASS } from '../settings/role-options.tsx';
 
 /** The history's filters as the screen's URL holds them (days are UTC, both ends included). */
 export interface FilterSearch {
@@ -27,7 +29,7 @@ export function listFilters(search: FilterSearch): SessionFilters {
   };
 }
 
-const select = 'h-10 w-full rounded-md border border-input bg-background px-3 text-sm';
+const select = cn(SELECT_CLASS, 'w-full');
 
 /** Narrows the history by state, campaign and start day; each change lands in the URL, so a reload or a shared link keeps it. */
 export function SessionFiltersForm({ tenantId, search, campaigns }: { tenantId: string; search: FilterSearch; campaigns: Campaign[] }) {

@@ -15,9 +15,11 @@ import { joinLink } from '../talk/join-link.ts';
 import { usageKeys } from '../usage/usage-queries.ts';
 import { botGuildsQuery, voiceChannelsQuery } from './discord-queries.ts';
 import { sessionKeys } from './session-queries.ts';
+import { cn } from '../lib/cn.ts';
+import { SELECT_CLASS } from '../settings/role-options.tsx';
 
 type Transport = 'discord' | 'websocket';
-const select = 'h-10 w-full rounded-md border border-input bg-background px-3 text-sm disabled:opacity-50';
+const select = cn(SELECT_CLASS, 'w-full');
 
 /**
  * Starts a session (owners and DMs): in a voice channel the team's bot can join, or in the
