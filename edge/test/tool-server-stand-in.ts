@@ -5,6 +5,7 @@
  *   /lore/mcp     the SDK's own `Server` class over its Streamable HTTP transport, stateless;
  *                 wants `authorization: Bearer <LORE_TOKEN>`
  *   /hang/mcp     takes the request and never answers
+ *   /slow/mcp     an SDK server listing `ponder`, whose every call never answers
  *   /broken/mcp   HTTP 500
  *   /garbage/mcp  200 application/json that is not JSON
  *   /redirect/mcp 307 to the Worker's own address
@@ -17,7 +18,8 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 export const TOOL_SERVERS_HOST = 'tools.test';
-export const toolServerUrl = (kind: 'lore' | 'hang' | 'broken' | 'garbage' | 'redirect') => `http://${TOOL_SERVERS_HOST}/${kind}/mcp`;
+export type ToolServerKind = 'lore' | 'slow' | 'hang' | 'broken' | 'garbage' | 'redirect';
+export const toolServerUrl = (kind: ToolServerKind) => `http://${TOOL_SERVERS_HOST}/${kind}/mcp`;
 export const LORE_TOKEN = 'lore-secret-7d2e91';
 /** What the lore server's `dump` answers: far more than the edge reads. */
 export const DUMP_BYTES = 1024 * 1024;
@@ -50,12 +52,23 @@ function loreServer(): Server {
   return server;
 }
 
+function slowServer(): Server {
+  const server = new Server({ name: 'slow', version: '1.0.0' }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [{ name: 'ponder', description: 'Thinks for ever.', inputSchema: { type: 'object', properties: {} } }] }));
+  server.setRequestHandler(CallToolRequestSchema, () => new Promise<never>(() => {}));
+  return server;
+}
+
 async function lore(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.headers.authorization !== `Bearer ${LORE_TOKEN}`) {
     res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized' }));
     return;
   }
-  const server = loreServer();
+  await serve(loreServer(), req, res);
+}
+
+/** One request to an SDK server over its Streamable HTTP transport, stateless. */
+async function serve(server: Server, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   res.on('close', () => void server.close());
@@ -76,6 +89,8 @@ export async function startToolServers(): Promise<ToolServerStandIn> {
     switch (path) {
       case '/lore/mcp':
         return void lore(req, res).catch((err: unknown) => res.writeHead(500).end(String(err)));
+      case '/slow/mcp':
+        return void serve(slowServer(), req, res).catch((err: unknown) => res.writeHead(500).end(String(err)));
       case '/hang/mcp':
         return; // Never answered; closed when the stand-in closes.
       case '/broken/mcp':

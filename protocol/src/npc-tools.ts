@@ -7,8 +7,45 @@ import { SessionIdSchema } from './fields.ts';
  * and tempts the model into a slower, tool-using turn.
  */
 export const NPC_TOOL_NAMES = ['roll_dice', 'lookup_rule', 'campaign_knowledge', 'recent_transcript', 'remember'] as const;
-export const NpcToolNameSchema = v.picklist(NPC_TOOL_NAMES, `must be one of ${NPC_TOOL_NAMES.join(', ')}`);
-export type NpcToolName = v.InferOutput<typeof NpcToolNameSchema>;
+export type NpcToolName = (typeof NPC_TOOL_NAMES)[number];
+
+/** A tenant's tool server's name: the prefix of its tools as NPCs see them (`lorekeeper.search`). */
+export const MCP_SERVER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+/** A tool's name on its server, as MCP allows them. */
+export const MCP_TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Between a server's name and its tool's. */
+export const TOOL_SEPARATOR = '.';
+/** What grants every allowed tool of a server: `lorekeeper.*`. */
+const WHOLE_SERVER = '*';
+/** How many entries an NPC's `tools` may hold: the edge's own and its tenant's servers' tools. */
+export const MAX_NPC_TOOLS = 50;
+
+/**
+ * One entry of an NPC's `tools`: an edge tool (`roll_dice`), one tool of a tenant's MCP server
+ * (`lorekeeper.search`), or every tool the DM allowed on that server (`lorekeeper.*`). Which
+ * server tools exist is the server's business at call time; an entry naming none offers nothing.
+ */
+export const NpcToolSchema = v.pipe(
+  v.string(),
+  v.check(
+    (entry) => (NPC_TOOL_NAMES as readonly string[]).includes(entry) || serverToolPattern(entry),
+    `must be one of ${NPC_TOOL_NAMES.join(', ')}, or <server>.<tool> or <server>.* of the team's tool servers`,
+  ),
+);
+
+function serverToolPattern(entry: string): boolean {
+  const cut = entry.indexOf(TOOL_SEPARATOR);
+  if (cut <= 0) return false;
+  const tool = entry.slice(cut + 1);
+  return MCP_SERVER_NAME_PATTERN.test(entry.slice(0, cut)) && (tool === WHOLE_SERVER || MCP_TOOL_NAME_PATTERN.test(tool));
+}
+
+/** Whether an NPC's `tools` grant the tool `name` (an edge tool's name or `<server>.<tool>`). */
+export function toolGranted(tools: readonly string[], name: string): boolean {
+  if (tools.includes(name)) return true;
+  const cut = name.indexOf(TOOL_SEPARATOR);
+  return cut > 0 && tools.includes(`${name.slice(0, cut)}${TOOL_SEPARATOR}${WHOLE_SERVER}`);
+}
 
 /**
  * A voice node asks the edge (`POST /nodes/tool-tokens`, with its node token) for the

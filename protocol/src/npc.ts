@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { IdSchema, TextSchema } from './fields.ts';
 import { MAX_LIST_LENGTH } from './limits.ts';
-import { NPC_TOOL_NAMES, NpcToolNameSchema } from './npc-tools.ts';
+import { MAX_NPC_TOOLS, NpcToolSchema } from './npc-tools.ts';
 
 export const VoiceSchema = v.object({
   provider: IdSchema,
@@ -33,7 +33,7 @@ export const NpcDefinitionSchema = v.object({
   /** The DM's rules for how it behaves ("never reveals the vault"). */
   behavior_rules: v.optional(v.pipe(v.array(TextSchema), v.maxLength(MAX_LIST_LENGTH)), []),
   /** The tools (`/mcp`) the NPC may call mid-turn; none: it answers from its context alone. */
-  tools: v.optional(v.pipe(v.array(NpcToolNameSchema), v.maxLength(NPC_TOOL_NAMES.length)), []),
+  tools: v.optional(v.pipe(v.array(NpcToolSchema), v.maxLength(MAX_NPC_TOOLS)), []),
 });
 export type NpcDefinition = v.InferOutput<typeof NpcDefinitionSchema>;
 

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/src/client.ts';
 import { DEMO_CAMPAIGN } from '../../db/src/demo-campaign.ts';
 import { createCampaign } from '../../db/src/repos/campaigns.ts';
+import { putMcpServer } from '../../db/src/repos/mcp-servers.ts';
+import { sealHeaders } from '../../edge/src/secrets/mcp-server-headers.ts';
+import { LORE_TOKEN, startToolServers, type ToolServerStandIn } from '../../edge/test/tool-server-stand-in.ts';
 import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
 import { startAnthropicStandIn, startGeminiStandIn, startOpenAiStandIn, type Prompt, type ReplyScript, type StandIn } from '../../providers/test/stand-ins/index.ts';
 import { connectAudioClient, type AudioClient } from '../../voice-node/src/transport/websocket-audio-client.ts';
@@ -22,6 +25,7 @@ import { adminCall, startEdge, startVoiceNode } from '../lib/system.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ADMIN_KEY = 'npc-tools-admin-key';
+const SECRET_KEYS = generateKeySpec('k1');
 const PLAYER = '423456789012345678';
 const databaseUrl = process.env.DATABASE_URL!;
 const dir = mkdtempSync(join(tmpdir(), 'gx-npc-tools-'));
@@ -30,6 +34,7 @@ let edge: Child;
 let edgeUrl: string;
 const children: Child[] = [];
 const standIns: StandIn[] = [];
+let toolServers: ToolServerStandIn;
 
 const api = (method: string, path: string, body?: unknown) => adminCall(edgeUrl, ADMIN_KEY, method, path, body);
 const snowflake = () => String(100000000000000000n + BigInt(Math.floor(Math.random() * 1e15)));
@@ -47,8 +52,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 /** The demo campaign, with Grimjaw allowed dice and campaign knowledge (Elara no tools). */
 const CAMPAIGN = { ...DEMO_CAMPAIGN, npcs: DEMO_CAMPAIGN.npcs.map((n) => (n.name === 'Grimjaw' ? { ...n, tools: ['roll_dice' as const, 'campaign_knowledge' as const] } : n)) };
 
-/** A tenant with its own voice node (settings from `env`) and the campaign above. */
-async function tenantWithNode(env: Record<string, string>) {
+/** A tenant with its own voice node (settings from `env`) and the campaign above (or `campaign`). */
+async function tenantWithNode(env: Record<string, string>, campaign = CAMPAIGN) {
   const tenant = `tools-${Math.random().toString(36).slice(2, 10)}`;
   expect((await api('POST', '/tenants', { id: tenant, license_tier: 'dedicated', tier: 'guild' })).status).toBe(201);
   const created = await api('POST', '/nodes', { pool: tenant });
@@ -57,7 +62,7 @@ async function tenantWithNode(env: Record<string, string>) {
     const list = await api('GET', '/nodes');
     return list.body.nodes.some((n: { node_id: string; connected: boolean }) => n.node_id === created.body.node_id && n.connected) || undefined;
   });
-  await createCampaign(db, tenant, CAMPAIGN, { makeCurrent: true });
+  await createCampaign(db, tenant, campaign, { makeCurrent: true });
   return tenant;
 }
 
@@ -115,12 +120,13 @@ const stop = async (id: string, player: AudioClient) => {
 };
 
 beforeAll(async () => {
+  toolServers = await startToolServers();
   const port = await freePort();
   edgeUrl = `http://127.0.0.1:${port}`;
   const envFile = join(dir, 'worker.env');
   // The edge signs NPC tool tokens with its access-token key.
   const install = loadOrCreateInstallSecrets(join(dir, 'install'));
-  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1'), ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey, ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys });
+  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS, MCP_ALLOW_PRIVATE_URLS: 'on', ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey, ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys });
   edge = await startEdge({ root: ROOT, port, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore' });
   // wrangler dev may take minutes to start on a busy machine.
 }, 240_000);
@@ -129,6 +135,7 @@ afterAll(async () => {
   await Promise.all(children.map((c) => c.stop()));
   await edge?.stop();
   await Promise.all(standIns.map((s) => s.close()));
+  await toolServers?.close();
   await closeDb();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -215,6 +222,55 @@ describe('tool rounds and fillers', () => {
     player.sendText('Grimjaw, roll for me and tell me about Ironhold.');
     const rows = await grimjawAnswered(id);
     expect(rows.find((r) => r.speaker_name === 'Grimjaw' && r.tool === null)!.text).toMatch(/^You rolled \d+\./);
+    await stop(id, player);
+  });
+});
+
+describe("a team's own tool servers", () => {
+  /** Grimjaw may use the lore archive's search (not its other tools) and everything the slow server is allowed. */
+  const campaign = { ...DEMO_CAMPAIGN, npcs: DEMO_CAMPAIGN.npcs.map((n) => (n.name === 'Grimjaw' ? { ...n, tools: ['roll_dice', 'lorekeeper.search', 'slow.*'] } : n)) };
+
+  /** A tenant with the lore archive (its token sealed; the DM allows search, sealed_vault and dump) and a server whose calls never answer. */
+  async function tenantWithServers() {
+    const tenant = await tenantWithNode({ TOOL_FILLER_MS: '60000' }, campaign);
+    const headers = await sealHeaders(SECRET_KEYS, tenant, 'lorekeeper', { authorization: `Bearer ${LORE_TOKEN}` });
+    await putMcpServer(db, tenant, 'lorekeeper', { url: `${toolServers.origin}/lore/mcp`, headersEnc: headers, allowedTools: ['search', 'sealed_vault', 'dump'], timeoutMs: 3000 }, 10);
+    await putMcpServer(db, tenant, 'slow', { url: `${toolServers.origin}/slow/mcp`, allowedTools: ['ponder'], timeoutMs: 300 }, 10);
+    return tenant;
+  }
+
+  it('offers the server tools the NPC is allowed under names every vendor takes, and runs them on the server', async () => {
+    const tenant = await tenantWithServers();
+    const prompts = await llmOf(tenant, 'openai', (prompt) =>
+      prompt.results.length === 0 ? { calls: [{ name: 'lorekeeper__search', arguments: { query: 'Nezznar' } }] } : `The archive says: ${prompt.results[0]!.content}`,
+    );
+    const { id, player } = await sessionWithPlayer(tenant);
+    player.sendText('Grimjaw, what does the archive say of Nezznar?');
+    const rows = await grimjawAnswered(id);
+
+    // The DM's allowed tools of each server, narrowed to the NPC's list: no sealed_vault or dump (the NPC's list), no wipe_archive (the server's).
+    expect(prompts[0]!.tools.sort()).toEqual(['lorekeeper__search', 'roll_dice', 'slow__ponder']);
+    const archive = 'The archive on Nezznar: the Black Spider seeks Wave Echo Cave.';
+    expect(rows.filter((r) => r.tool !== null).map((r) => ({ name: r.tool!.name, args: JSON.parse(r.tool!.arguments), result: r.tool!.result, error: r.tool!.error }))).toEqual([
+      { name: 'lorekeeper.search', args: { query: 'Nezznar' }, result: archive, error: false },
+    ]);
+    expect(rows.find((r) => r.speaker_name === 'Grimjaw' && r.tool === null)!.text).toBe(`The archive says: ${archive}`);
+    await stop(id, player);
+  });
+
+  it('a server that never answers costs the turn its timeout, and the NPC still answers', async () => {
+    const tenant = await tenantWithServers();
+    await llmOf(tenant, 'openai', (prompt) =>
+      prompt.results.length === 0 ? { calls: [{ name: 'slow__ponder', arguments: {} }, { name: 'roll_dice', arguments: { notation: '1d6' } }] } : `No luck: ${prompt.results[0]!.content}`,
+    );
+    const { id, player } = await sessionWithPlayer(tenant);
+    player.sendText('Grimjaw, ponder this.');
+    const rows = await grimjawAnswered(id);
+    // The edge's cut at the server's 300 ms, not the node's own 10 s bound on a call ("could not be reached").
+    const tools = rows.filter((r) => r.tool !== null).map((r) => ({ name: r.tool!.name, result: r.tool!.result, error: r.tool!.error }));
+    expect(tools).toContainEqual({ name: 'slow.ponder', result: 'slow did not answer within 300 ms', error: true });
+    expect(tools.find((t) => t.name === 'roll_dice')!.error).toBe(false);
+    expect(rows.find((r) => r.speaker_name === 'Grimjaw' && r.tool === null)!.text).toBe('No luck: Error: slow did not answer within 300 ms');
     await stop(id, player);
   });
 });

@@ -1,10 +1,10 @@
+import { MCP_SERVER_NAME_PATTERN } from '@glyphoxa/protocol';
 import { sql } from 'drizzle-orm';
 import { check, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { tenantPolicies } from '../tenant-isolation/policies.ts';
 import { tenants } from './tenants.ts';
 
-/** A tool server's name: the prefix of its tools as NPCs see them (`lorekeeper.search`). */
-export const MCP_SERVER_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+export { MCP_SERVER_NAME_PATTERN };
 /** Bounds of one call to a tool server, in ms: long enough for a look-up, short enough for a conversation. */
 export const MCP_SERVER_TIMEOUT_MS = { min: 100, max: 10_000, default: 3_000 } as const;
 

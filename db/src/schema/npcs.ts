@@ -1,4 +1,4 @@
-import type { NpcToolName, Voice } from '@glyphoxa/protocol';
+import type { Voice } from '@glyphoxa/protocol';
 import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { campaigns, nameKey, nameLength } from './campaigns.ts';
@@ -32,8 +32,8 @@ export const npcs = pgTable(
     /** What only the NPC knows, revealed at its discretion. */
     secretKnowledge: text('secret_knowledge'),
     behaviorRules: text('behavior_rules').array().notNull().default(sql`'{}'::text[]`),
-    /** The tools (`/mcp`) it may call while it talks; none by default. */
-    tools: text('tools').array().$type<NpcToolName[]>().notNull().default(sql`'{}'::text[]`),
+    /** The tools (`/mcp`) it may call while it talks (protocol's `NpcToolSchema`); none by default. */
+    tools: text('tools').array().$type<string[]>().notNull().default(sql`'{}'::text[]`),
     /** The DM's assistant (it speaks recaps), not a character in the world. */
     gmHelper: boolean('gm_helper').notNull().default(false),
     mutedByDefault: boolean('muted_by_default').notNull().default(false),

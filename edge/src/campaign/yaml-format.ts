@@ -1,6 +1,6 @@
 // Types only from the db package: the dashboard's forms import this module, and its code is Node's.
 import type { CampaignFields, EntityFields, NpcFields } from '@glyphoxa/db';
-import { boundedJsonObject, EntityTypeSchema, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_JSON_FIELD_BYTES, MAX_TEXT_LENGTH, NPC_TOOL_NAMES, NpcDefinitionSchema, NpcToolNameSchema, VoiceSchema } from '@glyphoxa/protocol';
+import { boundedJsonObject, EntityTypeSchema, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_JSON_FIELD_BYTES, MAX_TEXT_LENGTH, MAX_NPC_TOOLS, NpcDefinitionSchema, NpcToolSchema, VoiceSchema } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 
 /**
@@ -73,8 +73,8 @@ export const NPC_ENTRIES = {
   /** The tools it may call while it talks (docs/MCP.md), each once. */
   tools: v.optional(
     v.pipe(
-      v.array(NpcToolNameSchema, 'must be a list'),
-      v.maxLength(NPC_TOOL_NAMES.length, `must list at most ${NPC_TOOL_NAMES.length}`),
+      v.array(NpcToolSchema, 'must be a list'),
+      v.maxLength(MAX_NPC_TOOLS, `must list at most ${MAX_NPC_TOOLS}`),
       v.check((tools) => new Set(tools).size === tools.length, 'must name each tool once'),
     ),
     [],

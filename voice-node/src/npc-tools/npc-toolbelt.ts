@@ -1,9 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { errorMessage, type Logger, type NpcDefinition } from '@glyphoxa/protocol';
+import { errorMessage, toolGranted, type Logger, type NpcDefinition } from '@glyphoxa/protocol';
 import type { LlmTool, LlmToolCall } from '@glyphoxa/providers';
 import { NODE_VERSION } from '../version.ts';
 import { ToolToken } from './tool-token.ts';
+import { VendorToolNames } from './vendor-names.ts';
 
 /** A tool call that takes longer is given up: the NPC says so rather than keep the table waiting. */
 const CALL_TIMEOUT_MS = 10_000;
@@ -36,7 +37,8 @@ export class NpcToolbelt {
   private readonly options: ToolbeltOptions;
   private readonly npc: NpcDefinition;
   private client: Promise<Client> | undefined;
-  private listed: Promise<LlmTool[]> | undefined;
+  private listed: Promise<{ tools: LlmTool[]; names: VendorToolNames }> | undefined;
+  private names = new VendorToolNames([]);
 
   constructor(npc: NpcDefinition, options: ToolbeltOptions) {
     this.npc = npc;
@@ -44,28 +46,41 @@ export class NpcToolbelt {
     this.token = new ToolToken(options.tokenUrl, options.nodeToken, { session_id: options.sessionId, npc_id: npc.id });
   }
 
-  /** The edge's tools this NPC may use, in the shape the LLM providers offer them; [] if the edge cannot list them. */
+  /**
+   * The tools this NPC's `tools` grant of those the edge lists (its own, and its tenant's
+   * servers' as `<server>.<tool>`), in the shape the LLM providers offer them, each under a
+   * name every vendor takes; [] if the edge cannot list them.
+   */
   async offer(allowed: readonly string[]): Promise<LlmTool[]> {
     if (allowed.length === 0) return [];
     this.listed ??= this.list();
-    const tools = await this.listed.catch((error: unknown) => {
+    const listed = await this.listed.catch((error: unknown) => {
       this.listed = undefined;
       this.options.log.warn('npc tools unavailable', { npc: this.npc.name, error: errorMessage(error) });
-      return [];
+      return undefined;
     });
-    return tools.filter((tool) => allowed.includes(tool.name));
+    if (!listed) return [];
+    this.names = listed.names;
+    return listed.tools.filter((tool) => toolGranted(allowed, tool.name)).map((tool) => ({ ...tool, name: listed.names.toVendor(tool.name) }));
   }
 
+  /** The MCP name of a tool the model called by the name it was offered (`lorekeeper__search` -> `lorekeeper.search`). */
+  mcpName(vendorName: string): string {
+    return this.names.toMcp(vendorName) ?? vendorName;
+  }
+
+  /** Runs a call the model made (by its offered name) at the edge. */
   async call(call: LlmToolCall, signal: AbortSignal): Promise<ToolOutcome> {
+    const name = this.mcpName(call.name);
     try {
       const client = await this.connected();
-      const result = await client.callTool({ name: call.name, arguments: call.arguments }, undefined, { signal, timeout: CALL_TIMEOUT_MS });
+      const result = await client.callTool({ name, arguments: call.arguments }, undefined, { signal, timeout: CALL_TIMEOUT_MS });
       const text = (result.content as Array<{ type: string; text?: string }>).map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join('\n');
       return { content: text.slice(0, MAX_RESULT_CHARS), isError: result.isError === true };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      this.options.log.warn('npc tool call failed', { npc: this.npc.name, tool: call.name, error: errorMessage(error) });
-      return { content: `The ${call.name} tool could not be reached just now.`, isError: true };
+      this.options.log.warn('npc tool call failed', { npc: this.npc.name, tool: name, error: errorMessage(error) });
+      return { content: `The ${name} tool could not be reached just now.`, isError: true };
     }
   }
 
@@ -73,13 +88,15 @@ export class NpcToolbelt {
     void this.client?.then((client) => client.close()).catch(() => {});
   }
 
-  private async list(): Promise<LlmTool[]> {
+  private async list(): Promise<{ tools: LlmTool[]; names: VendorToolNames }> {
     const { tools } = await (await this.connected()).listTools();
-    return tools.map((tool) => {
+    const listed = tools.map((tool) => {
       // Vendors want the JSON Schema object itself, without the draft it is written in.
       const { $schema: _draft, ...parameters } = tool.inputSchema as Record<string, unknown>;
       return { name: tool.name, description: tool.description ?? '', parameters };
     });
+    // Named from the whole list, so a name means the same tool whichever subset a turn offers.
+    return { tools: listed, names: new VendorToolNames(listed.map((t) => t.name)) };
   }
 
   private connected(): Promise<Client> {

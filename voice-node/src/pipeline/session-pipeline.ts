@@ -35,7 +35,7 @@ export interface PipelineProviders {
 
 /** The NPCs' tools at the edge, and how a turn may use them (tool-rounds.ts). */
 export interface PipelineTools {
-  belt(npc: NpcDefinition): Pick<NpcToolbelt, 'offer' | 'call'>;
+  belt(npc: NpcDefinition): Pick<NpcToolbelt, 'offer' | 'call' | 'mcpName'>;
   maxRounds: number;
   fillerAfterMs: number;
 }
@@ -121,7 +121,7 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
     if (!options.tools || npc.tools.length === 0) return undefined;
     const { maxRounds, fillerAfterMs } = options.tools;
     const belt = options.tools.belt(npc);
-    return { offer: () => belt.offer(npc.tools), run: (call, signal) => belt.call(call, signal), maxRounds, fillerAfterMs, onCall: (call, outcome) => recordTool(npc, call, outcome), ready };
+    return { offer: () => belt.offer(npc.tools), run: (call, signal) => belt.call(call, signal), maxRounds, fillerAfterMs, onCall: (call, outcome) => recordTool(npc, { ...call, name: belt.mcpName(call.name) }, outcome), ready };
   };
 
   /** Cuts every NPC (or one) off: their playback and their turns in flight. */

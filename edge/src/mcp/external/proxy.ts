@@ -1,4 +1,5 @@
 import { listMcpServers, type McpServer } from '@glyphoxa/db';
+import { TOOL_SEPARATOR } from '@glyphoxa/protocol';
 import { CallToolResultSchema, ListToolsResultSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { breakerOf } from '../../durable/stubs.ts';
 import type { OperationContext } from '../../operations/context.ts';
@@ -6,8 +7,6 @@ import { openHeaders } from '../../secrets/mcp-server-headers.ts';
 import { urlRefusal } from './address-guard.ts';
 import { ToolServerFailure, withToolServer } from './tool-server-client.ts';
 
-/** Between a server's name and its tool's: `lorekeeper.search`. */
-export const TOOL_SEPARATOR = '.';
 /** What one proxied tool may bring into the model's context. */
 const MAX_DESCRIPTION = 1_000;
 const MAX_SCHEMA_BYTES = 16 * 1024;

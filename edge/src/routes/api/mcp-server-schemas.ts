@@ -1,10 +1,9 @@
 import { MCP_SERVER_NAME_PATTERN, MCP_SERVER_TIMEOUT_MS } from '@glyphoxa/db';
+import { MCP_TOOL_NAME_PATTERN } from '@glyphoxa/protocol';
 import * as v from 'valibot';
 import { McpServerViewSchema } from '../../views/mcp-server.ts';
 import { TenantIdSchema } from '../admin-schemas.ts';
 
-/** A tool's name on its server, as MCP allows them. */
-const TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /** An HTTP header name (a token). */
 const HEADER_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 /** Headers the MCP transport or fetch sets itself: a tenant's value would break the call or smuggle another. */
@@ -47,7 +46,7 @@ export const McpServerBodySchema = v.strictObject({
   ),
   allowed_tools: v.optional(
     v.pipe(
-      v.array(v.pipe(v.string(), v.regex(TOOL_NAME_PATTERN, 'must be a tool name (letters, digits, _ . -, at most 64)'))),
+      v.array(v.pipe(v.string(), v.regex(MCP_TOOL_NAME_PATTERN, 'must be a tool name (letters, digits, _ . -, at most 64)'))),
       v.maxLength(MAX_ALLOWED_TOOLS),
       v.check((tools) => new Set(tools).size === tools.length, 'lists a tool twice'),
     ),
