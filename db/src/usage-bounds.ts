@@ -3,6 +3,7 @@ export interface NodeUsage {
   llmTokens: number;
   sttSeconds: number;
   ttsChars: number;
+  toolCalls: number;
 }
 
 /**
@@ -10,7 +11,7 @@ export interface NodeUsage {
  * times what a busy table spends (a few hundred NPC turns, every player heard at once).
  * Nodes in dedicated pools may be self-hosted, so their numbers are input, not truth.
  */
-export const USAGE_PER_SESSION_HOUR: NodeUsage = { llmTokens: 2_000_000, sttSeconds: 10 * 3600, ttsChars: 500_000 };
+export const USAGE_PER_SESSION_HOUR: NodeUsage = { llmTokens: 2_000_000, sttSeconds: 10 * 3600, ttsChars: 500_000, toolCalls: 20_000 };
 
 /** A session's first minutes count as this much of an hour, so its opening turns are never short of allowance. */
 const MIN_HOURS = 0.25;

@@ -9,16 +9,16 @@ let tenant: string;
 
 /** The months as the coordinator's ledger leaves them in usage_records. */
 const MONTHS = [
-  { period: '2026-09', sessionHours: 1.5, llmTokens: 12_000, sttSeconds: 3600.25, ttsChars: 4200 },
-  { period: '2026-10', sessionHours: 2.25, llmTokens: 30_500, sttSeconds: 7000, ttsChars: 9100 },
+  { period: '2026-09', sessionHours: 1.5, llmTokens: 12_000, sttSeconds: 3600.25, ttsChars: 4200, toolCalls: 0 },
+  { period: '2026-10', sessionHours: 2.25, llmTokens: 30_500, sttSeconds: 7000, ttsChars: 9100, toolCalls: 42 },
 ];
 
 /** October's hours as they reached Postgres day by day (usage_days), on two of its days. */
 const OCTOBER_DAYS = [
-  { day: '2026-10-03', sessionHours: 1.25, llmTokens: 20_000, sttSeconds: 4000, ttsChars: 5100 },
-  { day: '2026-10-31', sessionHours: 1, llmTokens: 10_500, sttSeconds: 3000, ttsChars: 4000 },
+  { day: '2026-10-03', sessionHours: 1.25, llmTokens: 20_000, sttSeconds: 4000, ttsChars: 5100, toolCalls: 30 },
+  { day: '2026-10-31', sessionHours: 1, llmTokens: 10_500, sttSeconds: 3000, ttsChars: 4000, toolCalls: 12 },
 ];
-const zeroDay = (period: string) => ({ period, session_hours: 0, llm_tokens: 0, stt_seconds: 0, tts_chars: 0, quota_hours: null, remaining_hours: null });
+const zeroDay = (period: string) => ({ period, session_hours: 0, llm_tokens: 0, stt_seconds: 0, tts_chars: 0, tool_calls: 0, quota_hours: null, remaining_hours: null });
 
 async function exported(token: string, query: string) {
   return exports.default.fetch(`http://edge.test/api/v1/tenants/${tenant}/usage/export?${query}`, { headers: { authorization: `Bearer ${token}` } });
@@ -47,8 +47,8 @@ describe('GET /api/v1/tenants/:id/usage', () => {
     expect(res.body.quota.monthly_session_hours).toBe(quota);
     expect(res.body).toMatchObject({ tenant_id: tenant, granularity: 'month', anomalies: { refused_usage_messages: 0, usage_set_aside: 0 } });
     expect(res.body.periods).toEqual([
-      { period: '2026-09', session_hours: 1.5, llm_tokens: 12_000, stt_seconds: 3600.25, tts_chars: 4200, quota_hours: quota, remaining_hours: quota - 1.5 },
-      { period: '2026-10', session_hours: 2.25, llm_tokens: 30_500, stt_seconds: 7000, tts_chars: 9100, quota_hours: quota, remaining_hours: quota - 2.25 },
+      { period: '2026-09', session_hours: 1.5, llm_tokens: 12_000, stt_seconds: 3600.25, tts_chars: 4200, tool_calls: 0, quota_hours: quota, remaining_hours: quota - 1.5 },
+      { period: '2026-10', session_hours: 2.25, llm_tokens: 30_500, stt_seconds: 7000, tts_chars: 9100, tool_calls: 42, quota_hours: quota, remaining_hours: quota - 2.25 },
     ]);
     // One month only: from alone.
     expect((await api(owner.token, 'GET', `/tenants/${tenant}/usage?from=2026-10`)).body.periods.map((p: { period: string }) => p.period)).toEqual(['2026-10']);
@@ -62,7 +62,7 @@ describe('GET /api/v1/tenants/:id/usage', () => {
     const days = res.body.periods as Array<{ period: string; session_hours: number }>;
     expect(days.map((d) => d.period)).toEqual(Array.from({ length: 31 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`));
     expect(days[1]).toEqual(zeroDay('2026-10-02'));
-    expect(days[2]).toEqual({ period: '2026-10-03', session_hours: 1.25, llm_tokens: 20_000, stt_seconds: 4000, tts_chars: 5100, quota_hours: null, remaining_hours: null });
+    expect(days[2]).toEqual({ period: '2026-10-03', session_hours: 1.25, llm_tokens: 20_000, stt_seconds: 4000, tts_chars: 5100, tool_calls: 30, quota_hours: null, remaining_hours: null });
     // The days add up to the month.
     expect(days.reduce((sum, d) => sum + d.session_hours, 0)).toBe(MONTHS[1]!.sessionHours);
 
@@ -126,20 +126,20 @@ describe('GET /api/v1/tenants/:id/usage/export', () => {
     const quota = 20;
     expect(await res.text()).toBe(
       [
-        'period,session_hours,llm_tokens,stt_seconds,tts_chars,quota_hours,remaining_hours',
-        `2026-09,1.5,12000,3600.25,4200,${quota},${quota - 1.5}`,
-        `2026-10,2.25,30500,7000,9100,${quota},${quota - 2.25}`,
+        'period,session_hours,llm_tokens,stt_seconds,tts_chars,tool_calls,quota_hours,remaining_hours',
+        `2026-09,1.5,12000,3600.25,4200,0,${quota},${quota - 1.5}`,
+        `2026-10,2.25,30500,7000,9100,42,${quota},${quota - 2.25}`,
         '',
       ].join('\r\n'),
     );
     const empty = await exported(owner.token, 'from=2025-01');
-    expect(await empty.text()).toBe('period,session_hours,llm_tokens,stt_seconds,tts_chars,quota_hours,remaining_hours\r\n');
+    expect(await empty.text()).toBe('period,session_hours,llm_tokens,stt_seconds,tts_chars,tool_calls,quota_hours,remaining_hours\r\n');
   });
 
   it('has a line per day with granularity=day, named by the days', async () => {
     const res = await exported(owner.token, 'granularity=day&from=2026-10-02&to=2026-10-03');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="usage-${tenant}-2026-10-02_2026-10-03.csv"`);
-    expect(await res.text()).toBe(['period,session_hours,llm_tokens,stt_seconds,tts_chars,quota_hours,remaining_hours', '2026-10-02,0,0,0,0,,', '2026-10-03,1.25,20000,4000,5100,,', ''].join('\r\n'));
+    expect(await res.text()).toBe(['period,session_hours,llm_tokens,stt_seconds,tts_chars,tool_calls,quota_hours,remaining_hours', '2026-10-02,0,0,0,0,0,,', '2026-10-03,1.25,20000,4000,5100,30,,', ''].join('\r\n'));
   });
 
   it('is documented as text/csv', async () => {

@@ -28,7 +28,7 @@ describe("the coordinators' flush writer", () => {
     const [good, bad, other] = await Promise.all([tenantWithSession('fw-good'), tenantWithSession('fw-bad'), tenantWithSession('fw-other')]);
     const flush = ({ tenant, sessionId }: { tenant: string; sessionId: string }, llmTokens: number) => ({
       tenantId: tenant,
-      totals: [{ sessionId, period, sessionHours: 0.01, llmTokens, sttSeconds: 0, ttsChars: 0 }],
+      totals: [{ sessionId, period, sessionHours: 0.01, llmTokens, sttSeconds: 0, ttsChars: 0, toolCalls: 0 }],
       heartbeats: [{ sessionId, at: new Date() }],
       period,
     });

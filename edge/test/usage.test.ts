@@ -11,8 +11,8 @@ import { startActiveSession, TestNode, untilStopped } from './helpers/test-node.
 async function usageRow(tenant: string) {
   const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
   const rows = (await db.execute(
-    sql`select session_hours::float8 as hours, llm_tokens::int as tokens, stt_seconds::float8 as stt, tts_chars::int as chars from usage_records where tenant_id = ${tenant}`,
-  )) as unknown as Array<{ hours: number; tokens: number; stt: number; chars: number }>;
+    sql`select session_hours::float8 as hours, llm_tokens::int as tokens, stt_seconds::float8 as stt, tts_chars::int as chars, tool_calls::int as tools from usage_records where tenant_id = ${tenant}`,
+  )) as unknown as Array<{ hours: number; tokens: number; stt: number; chars: number; tools: number }>;
   return rows[0];
 }
 
@@ -54,22 +54,24 @@ describe('usage metering', () => {
     const res = await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
     const id = res.body.session.id;
     await node.next((m) => m.type === 'start_session' && m.session_id === id);
-    const usage = { type: 'usage', session_id: id, llm_tokens: 100, stt_seconds: 2.5, tts_chars: 40 };
+    const usage = { type: 'usage', session_id: id, llm_tokens: 100, stt_seconds: 2.5, tts_chars: 40, tool_calls: 3 };
     node.send({ ...usage, seq: 1 });
     node.send({ ...usage, seq: 1 }); // replayed after a reconnect
     node.send({ ...usage, seq: 2 });
+    // A node older than the tool-call count leaves it out: none.
+    node.send({ type: 'usage', session_id: id, seq: 3, llm_tokens: 1, stt_seconds: 0, tts_chars: 0 });
     node.send({ type: 'heartbeat', sessions: [id] });
     await node.next((m) => m.type === 'stop_session', 300).catch(() => undefined);
     const coordinator = coordinatorOf(env, tenant);
     await runDurableObjectAlarm(coordinator);
-    expect(await usageRow(tenant)).toMatchObject({ tokens: 200, stt: 5, chars: 80 });
+    expect(await usageRow(tenant)).toMatchObject({ tokens: 201, stt: 5, chars: 80, tools: 6 });
     // A second flush with nothing new changes nothing.
     await runDurableObjectAlarm(coordinator);
-    expect(await usageRow(tenant)).toMatchObject({ tokens: 200, stt: 5, chars: 80 });
+    expect(await usageRow(tenant)).toMatchObject({ tokens: 201, stt: 5, chars: 80, tools: 6 });
     // Today's row of the days holds it (a flush books on the day it reaches Postgres).
     const today = new Date().toISOString().slice(0, 10);
     const days = (await admin('GET', `/tenants/${tenant}/usage?granularity=day&from=${today}`)).body.periods;
-    expect(days).toEqual([expect.objectContaining({ period: today, llm_tokens: 200, stt_seconds: 5, tts_chars: 80 })]);
+    expect(days).toEqual([expect.objectContaining({ period: today, llm_tokens: 201, stt_seconds: 5, tts_chars: 80, tool_calls: 6 })]);
   });
 
   it('a retried flush of the same totals never doubles usage', async () => {
@@ -77,7 +79,7 @@ describe('usage metering', () => {
     await admin('POST', '/tenants', { id: tenant });
     const res = await admin('POST', `/tenants/${tenant}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
     const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
-    const totals = [{ sessionId: res.body.session.id, period: '2026-11', sessionHours: 0.5, llmTokens: 10, sttSeconds: 1, ttsChars: 5 }];
+    const totals = [{ sessionId: res.body.session.id, period: '2026-11', sessionHours: 0.5, llmTokens: 10, sttSeconds: 1, ttsChars: 5, toolCalls: 2 }];
     // As if the coordinator wrote, was evicted before marking it flushed, and wrote again.
     await recordSessionUsage(db, tenant, totals);
     await recordSessionUsage(db, tenant, totals);

@@ -40,7 +40,7 @@ export const MAX_LIST_LENGTH = 1000;
  * far above what a session spends, far below what would overflow a counter. The edge also
  * bounds a session's totals by its time (db/src/usage-bounds.ts).
  */
-export const MAX_USAGE_PER_MESSAGE = { llm_tokens: 1_000_000, stt_seconds: 3600, tts_chars: 1_000_000 } as const;
+export const MAX_USAGE_PER_MESSAGE = { llm_tokens: 1_000_000, stt_seconds: 3600, tts_chars: 1_000_000, tool_calls: 10_000 } as const;
 
 /** How deep JSON may nest (each object or array a level), in a message, a request body or a campaign file. */
 export const MAX_JSON_DEPTH = 32;

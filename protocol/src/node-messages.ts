@@ -96,6 +96,8 @@ export const UsageSchema = v.object({
   llm_tokens: v.pipe(CountSchema, v.maxValue(MAX_USAGE_PER_MESSAGE.llm_tokens)),
   stt_seconds: v.pipe(v.number(), v.minValue(0), v.maxValue(MAX_USAGE_PER_MESSAGE.stt_seconds)),
   tts_chars: v.pipe(CountSchema, v.maxValue(MAX_USAGE_PER_MESSAGE.tts_chars)),
+  /** NPC tool calls run; left out when none (and by nodes older than the count). */
+  tool_calls: v.optional(v.pipe(CountSchema, v.maxValue(MAX_USAGE_PER_MESSAGE.tool_calls))),
 });
 export type Usage = v.InferOutput<typeof UsageSchema>;
 

@@ -48,11 +48,11 @@ async function ownTeamOnHome(page: Page, name: string): Promise<string> {
 }
 
 /** This month's usage as the coordinator's ledger leaves it: the month's row, and the days that add up to it. */
-async function recordUsage(tenant: string, days: Array<{ day: string; sessionHours: number; llmTokens: number; sttSeconds: number; ttsChars: number }>) {
+async function recordUsage(tenant: string, days: Array<{ day: string; sessionHours: number; llmTokens: number; sttSeconds: number; ttsChars: number; toolCalls: number }>) {
   const { db, close } = createDb(process.env.DATABASE_URL!, { max: 1 });
   try {
-    const sum = (key: 'sessionHours' | 'llmTokens' | 'sttSeconds' | 'ttsChars') => days.reduce((s, d) => s + d[key], 0);
-    await db.insert(usageRecords).values({ tenantId: tenant, period: thisMonth(), sessionHours: sum('sessionHours'), llmTokens: sum('llmTokens'), sttSeconds: sum('sttSeconds'), ttsChars: sum('ttsChars') });
+    const sum = (key: 'sessionHours' | 'llmTokens' | 'sttSeconds' | 'ttsChars' | 'toolCalls') => days.reduce((s, d) => s + d[key], 0);
+    await db.insert(usageRecords).values({ tenantId: tenant, period: thisMonth(), sessionHours: sum('sessionHours'), llmTokens: sum('llmTokens'), sttSeconds: sum('sttSeconds'), ttsChars: sum('ttsChars'), toolCalls: sum('toolCalls') });
     await db.insert(usageDays).values(days.map((d) => ({ tenantId: tenant, ...d })));
   } finally {
     await close();
@@ -71,8 +71,8 @@ describe('home and usage in Chromium', () => {
 
     expect((await system.api('PUT', `/tenants/${tenant}`, { monthly_session_hours: 10 })).status).toBe(200);
     const first = `${thisMonth()}-01`;
-    const days = [{ day: today(), sessionHours: 2, llmTokens: 24_000, sttSeconds: 5400, ttsChars: 7000 }];
-    if (first !== today()) days.unshift({ day: first, sessionHours: 0.5, llmTokens: 6_500, sttSeconds: 1200, ttsChars: 1800 });
+    const days = [{ day: today(), sessionHours: 2, llmTokens: 24_000, sttSeconds: 5400, ttsChars: 7000, toolCalls: 36 }];
+    if (first !== today()) days.unshift({ day: first, sessionHours: 0.5, llmTokens: 6_500, sttSeconds: 1200, ttsChars: 1800, toolCalls: 4 });
     await recordUsage(tenant, days);
     const hours = days.reduce((s, d) => s + d.sessionHours, 0);
     await page.reload();
@@ -89,13 +89,15 @@ describe('home and usage in Chromium', () => {
     const tokens = days.reduce((s, d) => s + d.llmTokens, 0);
     const chart = page.getByRole('region', { name: 'LLM tokens' });
     await chart.getByText(`${tokens.toLocaleString('en-US')} tokens`).waitFor();
+    const calls = days.reduce((s, d) => s + d.toolCalls, 0);
+    await page.getByRole('region', { name: 'NPC tool calls' }).getByText(`${calls} calls`).waitFor();
     // A bar for each day that used something (Recharts draws none for zeros).
     const bars = page.locator('.recharts-bar-rectangle path');
     await until('the bars drawn', async () => ((await chart.locator('.recharts-bar-rectangle path').count()) === days.length ? true : undefined));
-    expect(await bars.count()).toBe(days.length * 4);
+    expect(await bars.count()).toBe(days.length * 5);
     await page.getByText('The figures, day by day').click();
     const todayRow = page.getByRole('row', { name: new RegExp(`^${new Date(`${today()}T00:00:00Z`).toLocaleDateString('en-US', { day: 'numeric', month: 'short', timeZone: 'UTC' })} `) });
-    expect(await todayRow.getByRole('cell').allInnerTexts()).toEqual(['2 h', '24,000 tokens', '5,400 s', '7,000 characters']);
+    expect(await todayRow.getByRole('cell').allInnerTexts()).toEqual(['2 h', '24,000 tokens', '5,400 s', '7,000 characters', '36 calls']);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshotEachWidth(page, SHOTS, 'usage');
 
@@ -106,8 +108,8 @@ describe('home and usage in Chromium', () => {
     const span = `${first}_${new Date(Date.UTC(Number(first.slice(0, 4)), Number(first.slice(5, 7)), 0)).toISOString().slice(0, 10)}`;
     expect(file.suggestedFilename()).toBe(`usage-${tenant}-${span}.csv`);
     const csv = readFileSync((await file.path())!, 'utf8').split('\r\n');
-    expect(csv[0]).toBe('period,session_hours,llm_tokens,stt_seconds,tts_chars,quota_hours,remaining_hours');
-    expect(csv).toContain(`${today()},2,24000,5400,7000,,`);
+    expect(csv[0]).toBe('period,session_hours,llm_tokens,stt_seconds,tts_chars,tool_calls,quota_hours,remaining_hours');
+    expect(csv).toContain(`${today()},2,24000,5400,7000,36,,`);
 
     // Last month had nothing, and the screen says how usage comes; there is no next month yet.
     await page.getByRole('link', { name: /^Previous month/ }).click();

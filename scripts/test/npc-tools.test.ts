@@ -256,6 +256,13 @@ describe("a team's own tool servers", () => {
     ]);
     expect(rows.find((r) => r.speaker_name === 'Grimjaw' && r.tool === null)!.text).toBe(`The archive says: ${archive}`);
     await stop(id, player);
+    // The call counts in the team's usage, as its month's books have it once the session ended.
+    const month = new Date().toISOString().slice(0, 7);
+    const used = await until('the tool call in usage', async () => {
+      const [row] = (await db.execute(sql`select tool_calls::int as calls from usage_records where tenant_id = ${tenant} and period = ${month}`)) as unknown as Array<{ calls: number }>;
+      return row && row.calls > 0 ? row.calls : undefined;
+    });
+    expect(used).toBe(1);
   });
 
   it('a server that never answers costs the turn its timeout, and the NPC still answers', async () => {

@@ -26,7 +26,7 @@ export function flushCoordinators(db: Db, flushes: CoordinatorFlush[]): Promise<
   return asOperator(db, async (tx) => {
     const now = new Date();
     const totals = flushes.flatMap((f) =>
-      f.totals.map((t) => ({ session_id: t.sessionId, tenant_id: f.tenantId, period: t.period, day: dayIn(t.period, now), session_hours: t.sessionHours, llm_tokens: t.llmTokens, stt_seconds: t.sttSeconds, tts_chars: t.ttsChars })),
+      f.totals.map((t) => ({ session_id: t.sessionId, tenant_id: f.tenantId, period: t.period, day: dayIn(t.period, now), session_hours: t.sessionHours, llm_tokens: t.llmTokens, stt_seconds: t.sttSeconds, tts_chars: t.ttsChars, tool_calls: t.toolCalls })),
     );
     if (totals.length > 0) {
       const rows = JSON.stringify(totals);
@@ -57,7 +57,7 @@ export function flushCoordinators(db: Db, flushes: CoordinatorFlush[]): Promise<
 /** The totals' JSON as rows `i`. */
 function inputRows(rows: string) {
   return sql`jsonb_to_recordset(${rows}::jsonb)
-    as i(session_id uuid, tenant_id text, period text, day date, session_hours float8, llm_tokens bigint, stt_seconds float8, tts_chars bigint)`;
+    as i(session_id uuid, tenant_id text, period text, day date, session_hours float8, llm_tokens bigint, stt_seconds float8, tts_chars bigint, tool_calls bigint)`;
 }
 
 /**
@@ -70,32 +70,34 @@ function recordTotalsStatement(rows: string) {
       select i.* from ${inputRows(rows)}
       join ${sessions} s on s.id = i.session_id and s.tenant_id = i.tenant_id
     ), before as (
-      select u.session_id, u.period, u.session_hours, u.llm_tokens, u.stt_seconds, u.tts_chars
+      select u.session_id, u.period, u.session_hours, u.llm_tokens, u.stt_seconds, u.tts_chars, u.tool_calls
       from ${sessionUsage} u join input i on u.session_id = i.session_id and u.period = i.period
     ), written as (
-      insert into ${sessionUsage} (session_id, tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars)
-      select session_id, tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars from input
+      insert into ${sessionUsage} (session_id, tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars, tool_calls)
+      select session_id, tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars, tool_calls from input
       on conflict (session_id, period) do update set session_hours = excluded.session_hours, llm_tokens = excluded.llm_tokens,
-        stt_seconds = excluded.stt_seconds, tts_chars = excluded.tts_chars, updated_at = now()
+        stt_seconds = excluded.stt_seconds, tts_chars = excluded.tts_chars, tool_calls = excluded.tool_calls, updated_at = now()
       returning session_id, period
     ), deltas as (
       select i.tenant_id, i.period, i.day, sum(i.session_hours - coalesce(b.session_hours, 0)) as session_hours,
         sum(i.llm_tokens - coalesce(b.llm_tokens, 0)) as llm_tokens, sum(i.stt_seconds - coalesce(b.stt_seconds, 0)) as stt_seconds,
-        sum(i.tts_chars - coalesce(b.tts_chars, 0)) as tts_chars
+        sum(i.tts_chars - coalesce(b.tts_chars, 0)) as tts_chars, sum(i.tool_calls - coalesce(b.tool_calls, 0)) as tool_calls
       from input i
       join written w on w.session_id = i.session_id and w.period = i.period
       left join before b on b.session_id = i.session_id and b.period = i.period
       group by i.tenant_id, i.period, i.day
     ), months as (
-      insert into ${usageRecords} (tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars)
-      select tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars from deltas
+      insert into ${usageRecords} (tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars, tool_calls)
+      select tenant_id, period, session_hours, llm_tokens, stt_seconds, tts_chars, tool_calls from deltas
       on conflict (tenant_id, period) do update set
         session_hours = ${usageRecords.sessionHours} + excluded.session_hours, llm_tokens = ${usageRecords.llmTokens} + excluded.llm_tokens,
-        stt_seconds = ${usageRecords.sttSeconds} + excluded.stt_seconds, tts_chars = ${usageRecords.ttsChars} + excluded.tts_chars, updated_at = now()
+        stt_seconds = ${usageRecords.sttSeconds} + excluded.stt_seconds, tts_chars = ${usageRecords.ttsChars} + excluded.tts_chars,
+        tool_calls = ${usageRecords.toolCalls} + excluded.tool_calls, updated_at = now()
     )
-    insert into ${usageDays} (tenant_id, day, session_hours, llm_tokens, stt_seconds, tts_chars)
-    select tenant_id, day, session_hours, llm_tokens, stt_seconds, tts_chars from deltas
+    insert into ${usageDays} (tenant_id, day, session_hours, llm_tokens, stt_seconds, tts_chars, tool_calls)
+    select tenant_id, day, session_hours, llm_tokens, stt_seconds, tts_chars, tool_calls from deltas
     on conflict (tenant_id, day) do update set
       session_hours = ${usageDays.sessionHours} + excluded.session_hours, llm_tokens = ${usageDays.llmTokens} + excluded.llm_tokens,
-      stt_seconds = ${usageDays.sttSeconds} + excluded.stt_seconds, tts_chars = ${usageDays.ttsChars} + excluded.tts_chars, updated_at = now()`;
+      stt_seconds = ${usageDays.sttSeconds} + excluded.stt_seconds, tts_chars = ${usageDays.ttsChars} + excluded.tts_chars,
+      tool_calls = ${usageDays.toolCalls} + excluded.tool_calls, updated_at = now()`;
 }

@@ -9,6 +9,7 @@ export interface UsageTotals {
   llmTokens: number;
   sttSeconds: number;
   ttsChars: number;
+  toolCalls: number;
 }
 
 export interface SessionUsageTotals extends UsageTotals {
@@ -37,7 +38,7 @@ export interface TenantForStart extends TenantWithHours {
   monthSessions: MonthSessions;
 }
 
-export const ZERO_USAGE: UsageTotals = { sessionHours: 0, llmTokens: 0, sttSeconds: 0, ttsChars: 0 };
+export const ZERO_USAGE: UsageTotals = { sessionHours: 0, llmTokens: 0, sttSeconds: 0, ttsChars: 0, toolCalls: 0 };
 
 /**
  * Records sessions' absolute usage totals and moves the tenant's monthly
@@ -78,7 +79,7 @@ async function recordTotals(tx: Tx, tenantId: string, totals: SessionUsageTotals
       .from(sessionUsage)
       .where(and(eq(sessionUsage.sessionId, t.sessionId), eq(sessionUsage.period, t.period)))
       .for('update');
-    const values = { sessionHours: t.sessionHours, llmTokens: t.llmTokens, sttSeconds: t.sttSeconds, ttsChars: t.ttsChars };
+    const values = { sessionHours: t.sessionHours, llmTokens: t.llmTokens, sttSeconds: t.sttSeconds, ttsChars: t.ttsChars, toolCalls: t.toolCalls };
     await tx
       .insert(sessionUsage)
       .values({ sessionId: t.sessionId, tenantId, period: t.period, ...values })
@@ -88,6 +89,7 @@ async function recordTotals(tx: Tx, tenantId: string, totals: SessionUsageTotals
     delta.llmTokens += t.llmTokens - (before?.llmTokens ?? 0);
     delta.sttSeconds += t.sttSeconds - (before?.sttSeconds ?? 0);
     delta.ttsChars += t.ttsChars - (before?.ttsChars ?? 0);
+    delta.toolCalls += t.toolCalls - (before?.toolCalls ?? 0);
     deltas.set(t.period, delta);
   }
   const now = new Date();
@@ -110,6 +112,7 @@ function addTo(table: typeof usageRecords | typeof usageDays, d: UsageTotals) {
     llmTokens: sql`${table.llmTokens} + ${d.llmTokens}`,
     sttSeconds: sql`${table.sttSeconds} + ${d.sttSeconds}`,
     ttsChars: sql`${table.ttsChars} + ${d.ttsChars}`,
+    toolCalls: sql`${table.toolCalls} + ${d.toolCalls}`,
   };
 }
 

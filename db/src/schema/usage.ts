@@ -9,6 +9,8 @@ export const usageColumns = () => ({
   llmTokens: bigint('llm_tokens', { mode: 'number' }).notNull().default(0),
   sttSeconds: doublePrecision('stt_seconds').notNull().default(0),
   ttsChars: bigint('tts_chars', { mode: 'number' }).notNull().default(0),
+  /** NPC tool calls run (docs/MCP.md); what the calls cost the model is in `llm_tokens`. */
+  toolCalls: bigint('tool_calls', { mode: 'number' }).notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

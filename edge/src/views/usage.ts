@@ -18,6 +18,8 @@ export const UsageViewSchema = v.object({
       llm_tokens: v.number(),
       stt_seconds: v.number(),
       tts_chars: v.number(),
+      /** NPC tool calls run (what they cost the model is in `llm_tokens`). */
+      tool_calls: v.number(),
       /** The month's quota; null without one, and for a day (the quota is the month's: see `quota`). */
       quota_hours: Hours,
       remaining_hours: Hours,
@@ -44,13 +46,14 @@ export function viewUsage(tenantId: string, granularity: UsageView['granularity'
       llm_tokens: r.llmTokens,
       stt_seconds: r.sttSeconds,
       tts_chars: r.ttsChars,
+      tool_calls: r.toolCalls,
       quota_hours: hours,
       remaining_hours: hours === null ? null : Math.max(0, hours - r.sessionHours),
     })),
   };
 }
 
-const CSV_COLUMNS = ['period', 'session_hours', 'llm_tokens', 'stt_seconds', 'tts_chars', 'quota_hours', 'remaining_hours'] as const;
+const CSV_COLUMNS = ['period', 'session_hours', 'llm_tokens', 'stt_seconds', 'tts_chars', 'tool_calls', 'quota_hours', 'remaining_hours'] as const;
 
 /** The periods as CSV (RFC 4180 lines; every value is a number or a YYYY-MM period, or day, so none needs quoting). */
 export function usageCsv(usage: UsageView): string {

@@ -9,7 +9,7 @@ describe('the usage screen’s months and totals', () => {
   });
 
   it('adds a metric over the days', () => {
-    const day = (period: string, hours: number) => ({ period, session_hours: hours, llm_tokens: 0, stt_seconds: 0, tts_chars: 0, quota_hours: null, remaining_hours: null });
+    const day = (period: string, hours: number) => ({ period, session_hours: hours, llm_tokens: 0, stt_seconds: 0, tts_chars: 0, tool_calls: 0, quota_hours: null, remaining_hours: null });
     expect(totalOf([day('2026-12-01', 0.5), day('2026-12-02', 0), day('2026-12-03', 2)], 'session_hours')).toBe(2.5);
   });
 });

@@ -1,8 +1,8 @@
 import type { UsagePeriod } from './usage-queries.ts';
 
-/** The four metered quantities, as the dashboard names and writes them. */
+/** The metered quantities, as the dashboard names and writes them. */
 export interface UsageMetric {
-  key: 'session_hours' | 'llm_tokens' | 'stt_seconds' | 'tts_chars';
+  key: 'session_hours' | 'llm_tokens' | 'stt_seconds' | 'tts_chars' | 'tool_calls';
   label: string;
   /** A value written out in full, with its unit. */
   format: (value: number) => string;
@@ -17,6 +17,7 @@ export const USAGE_METRICS: UsageMetric[] = [
   { key: 'llm_tokens', label: 'LLM tokens', format: (n) => `${whole.format(n)} tokens` },
   { key: 'stt_seconds', label: 'Speech-to-text seconds', format: (s) => `${tenths.format(s)} s` },
   { key: 'tts_chars', label: 'Text-to-speech characters', format: (n) => `${whole.format(n)} characters` },
+  { key: 'tool_calls', label: 'NPC tool calls', format: (n) => `${whole.format(n)} ${n === 1 ? 'call' : 'calls'}` },
 ];
 
 /** A metric's sum over periods. */

@@ -105,6 +105,8 @@ export function createSessionPipeline(options: SessionPipelineOptions) {
 
   /** A tool event: the DM's transcript only, not what the NPCs remember as said (the turn's request holds the result). */
   const recordTool = (npc: NpcDefinition, call: LlmToolCall, outcome: ToolOutcome) => {
+    // Every call run counts, a failed one too: it went to the edge (and perhaps a tenant's server).
+    reporter.usage({ toolCalls: 1 });
     const args = JSON.stringify(call.arguments);
     const text = `${call.name} ${args}: ${outcome.isError ? 'failed: ' : ''}${outcome.content}`;
     reporter.transcript({

@@ -8,6 +8,7 @@ export interface UsageDelta {
   llmTokens?: number;
   sttSeconds?: number;
   ttsChars?: number;
+  toolCalls?: number;
 }
 
 /**
@@ -19,17 +20,18 @@ export interface UsageDelta {
  * events are the DM's to read, never the players', so they go to the edge alone.
  */
 export function createSessionReporter(sessionId: string, send: (message: NodeMessage) => void, transcripts: TranscriptOutbox, live: (entry: TranscriptEntry) => void = () => {}) {
-  let usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0 };
+  let usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0, tool_calls: 0 };
   let seq = 0;
   let usageTimer: ReturnType<typeof setTimeout> | undefined;
 
   const flushUsage = () => {
     clearTimeout(usageTimer);
     usageTimer = undefined;
-    if (usage.llm_tokens === 0 && usage.stt_seconds === 0 && usage.tts_chars === 0) return;
+    if (Object.values(usage).every((n) => n === 0)) return;
     seq += 1;
-    send({ type: 'usage', session_id: sessionId, seq, ...usage });
-    usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0 };
+    const { tool_calls, ...counts } = usage;
+    send({ type: 'usage', session_id: sessionId, seq, ...counts, ...(tool_calls > 0 ? { tool_calls } : {}) });
+    usage = { llm_tokens: 0, stt_seconds: 0, tts_chars: 0, tool_calls: 0 };
   };
 
   return {
@@ -42,6 +44,7 @@ export function createSessionReporter(sessionId: string, send: (message: NodeMes
       usage.llm_tokens += delta.llmTokens ?? 0;
       usage.stt_seconds += delta.sttSeconds ?? 0;
       usage.tts_chars += delta.ttsChars ?? 0;
+      usage.tool_calls += delta.toolCalls ?? 0;
       // Sent soon after it is used, so the edge has it before the session can end.
       usageTimer ??= setTimeout(flushUsage, FLUSH_MS);
     },

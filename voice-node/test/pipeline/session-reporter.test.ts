@@ -30,11 +30,14 @@ describe('session reporter', () => {
     expect(sent).toEqual([]);
     vi.advanceTimersByTime(5000);
     reporter.usage({ llmTokens: 7 });
+    reporter.usage({ toolCalls: 1 });
+    reporter.usage({ toolCalls: 1 });
     reporter.close();
     vi.advanceTimersByTime(20_000);
     expect(sent).toEqual([
+      // No tool calls, no field: what a node without them has always sent.
       { type: 'usage', session_id: SESSION, seq: 1, llm_tokens: 120, stt_seconds: 2.5, tts_chars: 80 },
-      { type: 'usage', session_id: SESSION, seq: 2, llm_tokens: 7, stt_seconds: 0, tts_chars: 0 },
+      { type: 'usage', session_id: SESSION, seq: 2, llm_tokens: 7, stt_seconds: 0, tts_chars: 0, tool_calls: 2 },
     ]);
   });
 });

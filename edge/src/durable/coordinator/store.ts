@@ -51,12 +51,14 @@ interface UsageRow {
   llm_tokens: number;
   stt_seconds: number;
   tts_chars: number;
+  tool_calls: number;
 }
 
 export interface UsageDelta {
   llmTokens: number;
   sttSeconds: number;
   ttsChars: number;
+  toolCalls: number;
 }
 
 const SCHEMA = [
@@ -80,11 +82,20 @@ const SCHEMA = [
      stt_seconds real not null default 0, tts_chars integer not null default 0,
      flushed_session_seconds real not null default 0, flushed_llm_tokens integer not null default 0,
      flushed_stt_seconds real not null default 0, flushed_tts_chars integer not null default 0,
+     tool_calls integer not null default 0, flushed_tool_calls integer not null default 0,
      primary key (session_id, period))`,
   // Node-reported usage that Postgres refused (a value no column holds), kept out of the totals with why.
   `create table if not exists usage_set_aside (
      session_id text not null, period text not null, llm_tokens real not null, stt_seconds real not null,
-     tts_chars real not null, session_seconds real not null, error text not null, at integer not null)`,
+     tts_chars real not null, session_seconds real not null, error text not null, at integer not null,
+     tool_calls real not null default 0)`,
+];
+
+/** Columns added to a table of SCHEMA after objects had created it: added where missing. */
+const ADDED_COLUMNS = [
+  { table: 'usage', column: 'tool_calls', definition: 'integer not null default 0' },
+  { table: 'usage', column: 'flushed_tool_calls', definition: 'integer not null default 0' },
+  { table: 'usage_set_aside', column: 'tool_calls', definition: 'real not null default 0' },
 ];
 
 /**
@@ -92,10 +103,10 @@ const SCHEMA = [
  * each time, its statements unprepared): finding its tables by one short read, not by parsing
  * every statement above again, saves a sixth of an idle coordinator's wake-up (profiled).
  */
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 
 const UNFLUSHED = `session_seconds <> flushed_session_seconds or llm_tokens <> flushed_llm_tokens
-  or stt_seconds <> flushed_stt_seconds or tts_chars <> flushed_tts_chars`;
+  or stt_seconds <> flushed_stt_seconds or tts_chars <> flushed_tts_chars or tool_calls <> flushed_tool_calls`;
 
 type CoordinatorCounter = 'usage_refused' | 'usage_set_aside' | 'start_refused_database';
 
@@ -130,6 +141,10 @@ export class CoordinatorStore {
    */
   createTables(): void {
     for (const statement of SCHEMA) this.sql.exec(statement);
+    for (const { table, column, definition } of ADDED_COLUMNS) {
+      const present = this.sql.exec(`select 1 from pragma_table_info(?) where name = ?`, table, column).toArray().length > 0;
+      if (!present) this.sql.exec(`alter table ${table} add column ${column} ${definition}`);
+    }
   }
 
   private schemaCurrent(): boolean {
@@ -229,22 +244,22 @@ export class CoordinatorStore {
 
   addUsage(sessionId: string, period: string, d: UsageDelta): void {
     this.sql.exec(
-      `insert into usage (session_id, period, llm_tokens, stt_seconds, tts_chars) values (?, ?, ?, ?, ?)
+      `insert into usage (session_id, period, llm_tokens, stt_seconds, tts_chars, tool_calls) values (?, ?, ?, ?, ?, ?)
        on conflict (session_id, period) do update set llm_tokens = llm_tokens + excluded.llm_tokens,
-         stt_seconds = stt_seconds + excluded.stt_seconds, tts_chars = tts_chars + excluded.tts_chars`,
-      sessionId, period, d.llmTokens, d.sttSeconds, d.ttsChars,
+         stt_seconds = stt_seconds + excluded.stt_seconds, tts_chars = tts_chars + excluded.tts_chars, tool_calls = tool_calls + excluded.tool_calls`,
+      sessionId, period, d.llmTokens, d.sttSeconds, d.ttsChars, d.toolCalls,
     );
   }
 
   /** A session's node-reported usage so far, over every month. */
   sessionUsage(sessionId: string): UsageDelta {
     const row = this.sql
-      .exec<{ t: number | null; s: number | null; c: number | null }>(
-        `select sum(llm_tokens) as t, sum(stt_seconds) as s, sum(tts_chars) as c from usage where session_id = ?`,
+      .exec<{ t: number | null; s: number | null; c: number | null; k: number | null }>(
+        `select sum(llm_tokens) as t, sum(stt_seconds) as s, sum(tts_chars) as c, sum(tool_calls) as k from usage where session_id = ?`,
         sessionId,
       )
       .toArray()[0];
-    return { llmTokens: row?.t ?? 0, sttSeconds: row?.s ?? 0, ttsChars: row?.c ?? 0 };
+    return { llmTokens: row?.t ?? 0, sttSeconds: row?.s ?? 0, ttsChars: row?.c ?? 0, toolCalls: row?.k ?? 0 };
   }
 
   /**
@@ -255,14 +270,15 @@ export class CoordinatorStore {
   setAside(totals: SessionUsageTotals, error: string, withTime: boolean, now: number): void {
     const { sessionId, period } = totals;
     this.sql.exec(
-      `insert into usage_set_aside (session_id, period, llm_tokens, stt_seconds, tts_chars, session_seconds, error, at)
+      `insert into usage_set_aside (session_id, period, llm_tokens, stt_seconds, tts_chars, tool_calls, session_seconds, error, at)
        select session_id, period, llm_tokens - flushed_llm_tokens, stt_seconds - flushed_stt_seconds, tts_chars - flushed_tts_chars,
+         tool_calls - flushed_tool_calls,
          case when ? then session_seconds - flushed_session_seconds else 0 end, ?, ?
        from usage where session_id = ? and period = ?`,
       Number(withTime), error.slice(0, 500), now, sessionId, period,
     );
     this.sql.exec(
-      `update usage set llm_tokens = flushed_llm_tokens, stt_seconds = flushed_stt_seconds, tts_chars = flushed_tts_chars,
+      `update usage set llm_tokens = flushed_llm_tokens, stt_seconds = flushed_stt_seconds, tts_chars = flushed_tts_chars, tool_calls = flushed_tool_calls,
          session_seconds = case when ? then flushed_session_seconds else session_seconds end
        where session_id = ? and period = ?`,
       Number(withTime), sessionId, period,
@@ -291,6 +307,7 @@ export class CoordinatorStore {
         llmTokens: r.llm_tokens,
         sttSeconds: r.stt_seconds,
         ttsChars: r.tts_chars,
+        toolCalls: r.tool_calls,
       }));
   }
 
@@ -298,9 +315,9 @@ export class CoordinatorStore {
   markFlushed(totals: SessionUsageTotals[]): void {
     for (const t of totals) {
       this.sql.exec(
-        `update usage set flushed_session_seconds = ?, flushed_llm_tokens = ?, flushed_stt_seconds = ?, flushed_tts_chars = ?
+        `update usage set flushed_session_seconds = ?, flushed_llm_tokens = ?, flushed_stt_seconds = ?, flushed_tts_chars = ?, flushed_tool_calls = ?
          where session_id = ? and period = ?`,
-        t.sessionHours * 3600, t.llmTokens, t.sttSeconds, t.ttsChars, t.sessionId, t.period,
+        t.sessionHours * 3600, t.llmTokens, t.sttSeconds, t.ttsChars, t.toolCalls, t.sessionId, t.period,
       );
     }
   }

@@ -43,7 +43,7 @@ const MAX_LINES_PER_WRITE = 1000;
 const INTERACTION_MEMORY_MS = 15 * 60_000;
 
 /** The wire's name of each usage quantity. */
-const USAGE_FIELDS = { llmTokens: 'llm_tokens', sttSeconds: 'stt_seconds', ttsChars: 'tts_chars' } as const;
+const USAGE_FIELDS = { llmTokens: 'llm_tokens', sttSeconds: 'stt_seconds', ttsChars: 'tts_chars', toolCalls: 'tool_calls' } as const;
 
 /** Ended sessions are remembered this long, so a reconnecting node learns they are over. */
 const ENDED_RETENTION_MS = 24 * 3600_000;
@@ -251,11 +251,11 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     if (!session || seq <= session.usageSeq) return null;
     const now = Date.now();
     const sofar = this.store.sessionUsage(sessionId);
-    const totals = { llmTokens: sofar.llmTokens + delta.llmTokens, sttSeconds: sofar.sttSeconds + delta.sttSeconds, ttsChars: sofar.ttsChars + delta.ttsChars };
+    const totals = { llmTokens: sofar.llmTokens + delta.llmTokens, sttSeconds: sofar.sttSeconds + delta.sttSeconds, ttsChars: sofar.ttsChars + delta.ttsChars, toolCalls: sofar.toolCalls + delta.toolCalls };
     const over = usageOverBound(totals, (now - (session.activatedAt ?? session.createdAt)) / 3600_000);
     if (over) {
       this.store.count('usage_refused');
-      this.log.warn('usage beyond what the session\'s time allows refused', { session_id: sessionId, node_id: session.nodeId, seq, field: over, llm: delta.llmTokens, stt_seconds: delta.sttSeconds, tts_chars: delta.ttsChars });
+      this.log.warn('usage beyond what the session\'s time allows refused', { session_id: sessionId, node_id: session.nodeId, seq, field: over, llm: delta.llmTokens, stt_seconds: delta.sttSeconds, tts_chars: delta.ttsChars, tool_calls: delta.toolCalls });
       return USAGE_FIELDS[over];
     }
     this.store.addUsage(sessionId, periodOf(now), delta);

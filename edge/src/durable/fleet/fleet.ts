@@ -352,7 +352,12 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
         if (message.state === 'ended') this.forget(message.session_id);
         return coordinator.sessionState(node.nodeId, message.session_id, message.state, message.reason);
       case 'usage': {
-        const refused = await coordinator.usage(message.session_id, message.seq, { llmTokens: message.llm_tokens, sttSeconds: message.stt_seconds, ttsChars: message.tts_chars });
+        const refused = await coordinator.usage(message.session_id, message.seq, {
+          llmTokens: message.llm_tokens,
+          sttSeconds: message.stt_seconds,
+          ttsChars: message.tts_chars,
+          toolCalls: message.tool_calls ?? 0,
+        });
         if (refused) {
           const text = `${refused}: more than the session's time allows; this usage message is not counted`;
           this.send(ws, { type: 'error', code: 'usage_refused', message: text, field: refused, request_type: 'usage', session_id: message.session_id });
