@@ -54,20 +54,27 @@ export function perMinute(limit: RateLimit, env: Partial<Bindings>): number {
  * service, it must not be what takes it down.
  */
 export function rateLimit(limit: RateLimit): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const allowed = perMinute(limit, c.env);
-    let verdict;
-    const started = performance.now();
-    try {
-      verdict = await c.env.RATE_LIMITER.getByName(`${limit.name}:${limit.caller(c)}`).take(allowed, WINDOW_MS);
-      // What the check cost this call, for browsers' developer tools and the web-API bench.
-      c.header('Server-Timing', `ratelimit-${limit.name};dur=${(performance.now() - started).toFixed(2)}`, { append: true });
-    } catch (error) {
-      c.var.log.warn('rate limiter unreachable; call let through', { limit: limit.name, error: String(error) });
-      return next();
-    }
-    if (verdict.allowed) return next();
-    const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-    return c.json(errorBody('rate_limited', `Too many requests: at most ${allowed} a minute (${limit.name}); retry in ${seconds} s`), 429, { 'retry-after': String(seconds) });
-  });
+  return createMiddleware<AppEnv>(async (c, next) => (await rateLimitRefusal(c, limit)) ?? next());
+}
+
+/**
+ * The check `rateLimit` makes, as a value: the 429 to answer with, or null when the call may
+ * pass. A door whose work is safe to start before the verdict (routes/mcp.ts, for tools that
+ * only read) awaits it beside the work instead of before it.
+ */
+export async function rateLimitRefusal(c: Context<AppEnv>, limit: RateLimit): Promise<Response | null> {
+  const allowed = perMinute(limit, c.env);
+  let verdict;
+  const started = performance.now();
+  try {
+    verdict = await c.env.RATE_LIMITER.getByName(`${limit.name}:${limit.caller(c)}`).take(allowed, WINDOW_MS);
+    // What the check cost this call, for browsers' developer tools and the benches.
+    c.header('Server-Timing', `ratelimit-${limit.name};dur=${(performance.now() - started).toFixed(2)}`, { append: true });
+  } catch (error) {
+    c.var.log.warn('rate limiter unreachable; call let through', { limit: limit.name, error: String(error) });
+    return null;
+  }
+  if (verdict.allowed) return null;
+  const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+  return c.json(errorBody('rate_limited', `Too many requests: at most ${allowed} a minute (${limit.name}); retry in ${seconds} s`), 429, { 'retry-after': String(seconds) });
 }

@@ -1,4 +1,4 @@
-import { addRelationship, findEntityByName, findSessionTenant, getNpc, neighbourhood, recentSessionEntries, searchLore, type GraphEntity, type LorePassage, type Relationship } from '@glyphoxa/db';
+import { addRelationship, findEntityByName, findSessionTenant, getNpc, getNpcWithEntity, neighbourhood, recentSessionEntries, searchLore, type GraphEntity, type LorePassage, type Npc, type Relationship } from '@glyphoxa/db';
 import { mayKnow, type ToolToken, type ToolTokenRequest } from '@glyphoxa/protocol';
 import { NPC_TOOL_TOKEN_TTL_S, signNpcToolToken, type NpcToolCaller } from '../auth/npc-tool-token.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
@@ -61,8 +61,10 @@ export async function recentTranscript(ctx: OperationContext, caller: NpcToolCal
  */
 export async function campaignKnowledge(ctx: OperationContext, caller: NpcToolCaller, input: { name: string; depth: number }) {
   const unknown = { found: false as const, message: `Nothing is known about ${input.name}` };
-  const knows = await knowledgeOf(ctx, caller);
-  const start = await findEntityByName(ctx.db(), caller.tenantId, caller.campaignId, input.name);
+  const found = await getNpcWithEntity(ctx.db(), caller.tenantId, caller.npcId, caller.campaignId, input.name);
+  if (!found) throw new ApiError(404, 'npc_not_found', 'This NPC no longer exists');
+  const knows = knowing(found.npc);
+  const start = found.entity;
   if (!start || !knows(start)) return unknown;
   const graph = await neighbourhood(ctx.db(), caller.tenantId, caller.campaignId, start.id, { depth: input.depth, confirmedOnly: true });
   if (!graph) return unknown;
@@ -141,5 +143,7 @@ export async function remember(ctx: OperationContext, caller: NpcToolCaller, inp
 async function knowledgeOf(ctx: OperationContext, caller: NpcToolCaller): Promise<(e: GraphEntity) => boolean> {
   const npc = await getNpc(ctx.db(), caller.tenantId, caller.npcId);
   if (!npc) throw new ApiError(404, 'npc_not_found', 'This NPC no longer exists');
-  return (e) => mayKnow({ gm_helper: npc.gmHelper, knowledge_scope: npc.knowledgeScope }, e);
+  return knowing(npc);
 }
+
+const knowing = (npc: Npc) => (e: GraphEntity) => mayKnow({ gm_helper: npc.gmHelper, knowledge_scope: npc.knowledgeScope }, e);

@@ -10,7 +10,7 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { callProxiedTool, proxiedTools } from '../mcp/external/proxy.ts';
 import { NPC_TOOL_LIST, NPC_TOOLS } from '../mcp/tools.ts';
-import { MCP_RATE_LIMIT, rateLimit } from '../middleware/rate-limit.ts';
+import { MCP_RATE_LIMIT, rateLimitRefusal } from '../middleware/rate-limit.ts';
 import { httpContext, type OperationContext } from '../operations/context.ts';
 import { npcPrincipal } from '../principal.ts';
 import { DiceNotationError } from '../tools/dice/notation.ts';
@@ -30,23 +30,38 @@ const npcToolToken = createMiddleware<AppEnv>(async (c, next) => {
  * `/mcp`: the NPC tools as an MCP server over Streamable HTTP, stateless (one server per
  * request, JSON answers), so any Worker isolate serves any call. The edge's own tools, and
  * the allowed tools of the tenant's MCP servers under their server's name.
+ *
+ * The rate limit's verdict is asked for at once and awaited only where it must be: before a
+ * tool that writes or reaches a tenant's server runs, and before any answer goes out. A tool
+ * that only reads runs beside the check, so the limiter's round trip is not added to it; over
+ * the limit, its result is dropped for the 429.
  */
 export function mcpRoutes() {
   const app = new Hono<AppEnv>();
-  app.all('/', npcToolToken, rateLimit(MCP_RATE_LIMIT), async (c) => {
-    const server = npcToolServer(httpContext(c), c.var.toolCaller);
+  app.all('/', npcToolToken, async (c) => {
+    const refusal = rateLimitRefusal(c, MCP_RATE_LIMIT);
+    const server = npcToolServer(httpContext(c), c.var.toolCaller, refusal);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
-    return transport.handleRequest(c.req.raw);
+    const answer = await transport.handleRequest(c.req.raw);
+    return (await refusal) ?? answer;
   });
   return app;
 }
 
-function npcToolServer(ctx: OperationContext, caller: NpcToolCaller): Server {
+function npcToolServer(ctx: OperationContext, caller: NpcToolCaller, refusal: Promise<Response | null>): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [...NPC_TOOL_LIST, ...(await proxiedTools(ctx, caller.tenantId))] }));
+  const limited = (): Promise<boolean> => refusal.then((r) => r !== null);
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    // Listing asks every tenant server: not before the verdict.
+    if (await limited()) return { tools: [] };
+    return { tools: [...NPC_TOOL_LIST, ...(await proxiedTools(ctx, caller.tenantId))] };
+  });
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const tool = NPC_TOOLS.find((t) => t.name === request.params.name);
+    if (!tool || !tool.readOnly) {
+      if (await limited()) return toolError('Too many tool calls; try again shortly');
+    }
     if (!tool) return (await callProxiedTool(ctx, caller.tenantId, request.params.name, request.params.arguments ?? {})) ?? toolError(`There is no tool ${request.params.name}`);
     const input = v.safeParse(tool.input, request.params.arguments ?? {});
     if (!input.success) {
