@@ -230,12 +230,12 @@ describe("a team's own tool servers", () => {
   /** Grimjaw may use the lore archive's search (not its other tools) and everything the slow server is allowed. */
   const campaign = { ...DEMO_CAMPAIGN, npcs: DEMO_CAMPAIGN.npcs.map((n) => (n.name === 'Grimjaw' ? { ...n, tools: ['roll_dice', 'lorekeeper.search', 'slow.*'] } : n)) };
 
-  /** A tenant with the lore archive (its token sealed; the DM allows search, sealed_vault and dump) and a server whose calls never answer. */
+  /** A tenant with the lore archive (its token sealed; the DM allows search, sealed_vault and dump) and a server whose calls never answer (its timeout as long as the archive's: its listing must get through on a loaded machine). */
   async function tenantWithServers() {
     const tenant = await tenantWithNode({ TOOL_FILLER_MS: '60000' }, campaign);
     const headers = await sealHeaders(SECRET_KEYS, tenant, 'lorekeeper', { authorization: `Bearer ${LORE_TOKEN}` });
     await putMcpServer(db, tenant, 'lorekeeper', { url: `${toolServers.origin}/lore/mcp`, headersEnc: headers, allowedTools: ['search', 'sealed_vault', 'dump'], timeoutMs: 3000 }, 10);
-    await putMcpServer(db, tenant, 'slow', { url: `${toolServers.origin}/slow/mcp`, allowedTools: ['ponder'], timeoutMs: 300 }, 10);
+    await putMcpServer(db, tenant, 'slow', { url: `${toolServers.origin}/slow/mcp`, allowedTools: ['ponder'], timeoutMs: 3000 }, 10);
     return tenant;
   }
 
@@ -273,11 +273,11 @@ describe("a team's own tool servers", () => {
     const { id, player } = await sessionWithPlayer(tenant);
     player.sendText('Grimjaw, ponder this.');
     const rows = await grimjawAnswered(id);
-    // The edge's cut at the server's 300 ms, not the node's own 10 s bound on a call ("could not be reached").
+    // The edge's cut at the server's 3 s, not the node's own 10 s bound on a call ("could not be reached").
     const tools = rows.filter((r) => r.tool !== null).map((r) => ({ name: r.tool!.name, result: r.tool!.result, error: r.tool!.error }));
-    expect(tools).toContainEqual({ name: 'slow.ponder', result: 'slow did not answer within 300 ms', error: true });
+    expect(tools).toContainEqual({ name: 'slow.ponder', result: 'slow did not answer within 3000 ms', error: true });
     expect(tools.find((t) => t.name === 'roll_dice')!.error).toBe(false);
-    expect(rows.find((r) => r.speaker_name === 'Grimjaw' && r.tool === null)!.text).toBe('No luck: Error: slow did not answer within 300 ms');
+    expect(rows.find((r) => r.speaker_name === 'Grimjaw' && r.tool === null)!.text).toBe('No luck: Error: slow did not answer within 3000 ms');
     await stop(id, player);
   });
 });
