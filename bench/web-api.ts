@@ -13,8 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import { createDb } from '../db/src/client.ts';
 import { listCampaigns } from '../db/src/repos/campaigns.ts';
 import { memberRoleOf } from '../db/src/repos/memberships.ts';
 import { startTransactionPooler } from '../db/src/pooler/transaction-pooler.ts';
@@ -24,6 +23,8 @@ import { loadOrCreateInstallSecrets, writeWorkerEnv } from '../scripts/lib/insta
 import { freePort } from '../scripts/lib/ports.ts';
 import type { Child } from '../scripts/lib/processes.ts';
 import { startEdge } from '../scripts/lib/system.ts';
+import { profileWorker, type ProfileSummary } from './lib/cpu-profile.ts';
+import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
 import { pool, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
 
@@ -32,6 +33,7 @@ const USERS = Number(process.env.BENCH_WEB_USERS ?? 1000);
 const OPEN_SECONDS = 30;
 const MAX_SECONDS = 15;
 const MAX_CONNECTIONS = 64;
+const PROFILE_SECONDS = 10;
 /** The pooler's size under wrangler dev (scripts/lib/system.ts). */
 const POOL_SIZE = 60;
 
@@ -91,22 +93,21 @@ function load(edgeUrl: string, people: User[], options: { connections: number; c
   });
 }
 
-/** The SQL one request runs (its membership read and its campaign list, each a tenant transaction), as drizzle sends it. */
+/**
+ * The SQL one request runs (its membership read and its campaign list), as postgres.js sends
+ * it: through the same client and repositories as the Worker, each statement captured as it
+ * goes out. A simple-protocol message of several statements stays one message (`\\;`).
+ */
 async function requestSql(databaseUrl: string, user: User, userId: string): Promise<string> {
   const statements: string[] = [];
-  const client = postgres(databaseUrl, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
   const inline = (query: string, params: unknown[]) => query.replace(/\$(\d+)/g, (_, n: string) => `'${String(params[Number(n) - 1]).replace(/'/g, "''")}'`);
-  const db = drizzle(client, { logger: { logQuery: (query, params) => statements.push(`${inline(query, params)};`) } });
+  const { db, close } = createDb(databaseUrl, { max: 1, debug: (query, params) => statements.push(`${inline(query, params).trim().replaceAll('; ', ' \\; ')};`) });
   try {
-    const transactions: string[] = [];
-    for (const work of [() => memberRoleOf(db, user.tenant, userId), () => listCampaigns(db, user.tenant, { limit: 100 })]) {
-      statements.length = 0;
-      await work();
-      transactions.push(['begin;', ...statements, 'commit;'].join('\n'));
-    }
-    return `${transactions.join('\n')}\n`;
+    await memberRoleOf(db, user.tenant, userId);
+    await listCampaigns(db, user.tenant, { limit: 100 });
+    return `${statements.join('\n')}\n`;
   } finally {
-    await client.end();
+    await close();
   }
 }
 
@@ -137,6 +138,14 @@ async function jwtVerifyMs(env: TokenKeys): Promise<number> {
   return (performance.now() - started) / runs;
 }
 
+/** The profile's largest parts (and, in the progress output, functions). */
+function describeProfile(profile: ProfileSummary, parts = 12): string {
+  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+  const lines = [`${profile.parts.slice(0, parts).map((p) => `${p.part} ${pct(p.share)}`).join(', ')} (of ${(profile.busyMs / 1000).toFixed(1)} s busy)`];
+  if (parts > 6) lines.push(...profile.top.map((t) => `  ${pct(t.share)} ${t.fn} [${t.part}]`));
+  return lines.join('\n');
+}
+
 export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gx-bench-web-'));
   const envFile = join(dir, 'worker.env');
@@ -150,10 +159,11 @@ export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
   };
   writeWorkerEnv(envFile, workerEnv);
   const port = await freePort();
+  const inspectorPort = await freePort();
   let edge: Child | undefined;
   try {
     // The limiter stays on the path of every call, its limits raised: what is measured is answering, not refusing.
-    edge = await startEdge({ root: ROOT, port, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_API_PER_MINUTE: '1000000' } });
+    edge = await startEdge({ root: ROOT, port, inspectorPort, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_API_PER_MINUTE: '1000000' } });
     // workerd's own port: wrangler's proxy in front of it is a development hop production does not have.
     const edgeUrl = `http://127.0.0.1:${await workerdPort(edge.pid, port)}`;
     progress(`signing in ${USERS} users`);
@@ -164,8 +174,17 @@ export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
 
     progress(`(a) ${USERS} connections for ${OPEN_SECONDS} s`);
     const open = await load(edgeUrl, people, { connections: USERS, connectionRate: 1, duration: OPEN_SECONDS });
+    progress(`(a) p50 ${f1(open.result.latency.p50)} ms, p99 ${f1(open.result.latency.p99)} ms, ${open.result.requests.total} requests, errors ${open.result.errors + open.result.non2xx + open.result.timeouts}`);
     progress(`(b) ${MAX_CONNECTIONS} connections for ${MAX_SECONDS} s`);
+    // workerd's CPU over (b), a request: the Worker, its Durable Objects and the runtime's own socket and HTTP work.
+    const workerd = processesInGroup(edge.pid, 'workerd');
+    const cpuBefore = cpuSeconds(workerd);
     const max = await load(edgeUrl, people, { connections: MAX_CONNECTIONS, duration: MAX_SECONDS });
+    const cpuMsPerRequest = ((cpuSeconds(workerd) - cpuBefore) * 1000) / max.result.requests.total;
+    progress(`(b) ${f1(max.result.requests.average)} requests/s, p99 ${f1(max.result.latency.p99)} ms; workerd ${cpuMsPerRequest.toFixed(2)} ms CPU a request`);
+    progress(`CPU profile, ${MAX_CONNECTIONS} connections for ${PROFILE_SECONDS} s`);
+    const { summary: profile } = await profileWorker(inspectorPort, () => load(edgeUrl, people, { connections: MAX_CONNECTIONS, duration: PROFILE_SECONDS }));
+    progress(describeProfile(profile));
     const me = (await (await fetch(`${edgeUrl}/api/v1/me`, { headers: { authorization: `Bearer ${people[0]!.token}` } })).json()) as { user: { id: string } };
     const sql = await requestSql(databaseUrl, people[0]!, me.user.id);
     // The Worker's pooler lets go of its connections first, so pgbench's pooler gets as many.
@@ -182,6 +201,8 @@ export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
       { benchmark: `web API (a): ${USERS} connections, a user each, 1 request/s for ${OPEN_SECONDS} s: p50 / p99 (requests)`, result: `${f1(a.latency.p50)} ms / ${f1(a.latency.p99)} ms (${a.requests.total})`, target: 'p99 < 100 ms', met: a.latency.p99 < 100 },
       { benchmark: 'web API (a): errors, non-2xx, timeouts', result: `${a.errors} / ${a.non2xx} / ${a.timeouts}`, target: 'none', met: errorsA === 0 },
       { benchmark: `web API (b): most requests/s (${MAX_CONNECTIONS} connections, ${MAX_SECONDS} s), p99`, result: `${f1(max.result.requests.average)} /s, ${f1(max.result.latency.p99)} ms`, target: '-', met: null },
+      { benchmark: 'web API (b): workerd CPU per request (all its threads, /proc), and workerd busy at (b)\'s rate', result: `${cpuMsPerRequest.toFixed(2)} ms; ${f1((cpuMsPerRequest * max.result.requests.average) / 10)} % of a core`, target: '-', met: null },
+      { benchmark: "web API: the Worker isolate's CPU profile under (b), self time by part", result: describeProfile(profile, 6), target: '-', met: null },
       { benchmark: "web API (b): pgbench, the request's SQL through the same pooler: requests/s, and the API's share of it", result: tps === null ? 'pgbench not installed' : `${f1(tps)} /s; ${(max.result.requests.average / tps).toFixed(2)}x`, target: '-', met: null },
       { benchmark: 'web API: access-token verification (Ed25519, the Worker\'s code in Node), per request', result: `${jwt.toFixed(3)} ms`, target: '< 0.5 ms', met: jwt < 0.5 },
       { benchmark: 'web API: rate-limit check (its Durable Object round trip, Server-Timing), p50 of (a)', result: `${limiterP50.toFixed(2)} ms`, target: '< 1 ms', met: limiterP50 < 1 },

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../client.ts';
-import { withTenant } from '../tenant-isolation/transactions.ts';
+import { idLiteral, readAsTenant, UUID_PATTERN, withTenant } from '../tenant-isolation/transactions.ts';
 import { memberships, users, type MemberRole, type Membership, type User } from '../schema/index.ts';
 
 export interface Member {
@@ -23,12 +23,14 @@ export function listMembers(db: Db, tenantId: string): Promise<Member[]> {
   );
 }
 
-/** The user's role in the tenant, or null when they are not a member. */
-export function memberRoleOf(db: Db, tenantId: string, userId: string): Promise<MemberRole | null> {
-  return withTenant(db, tenantId, async (tx) => {
-    const [row] = await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
-    return row?.role ?? null;
-  });
+/**
+ * The user's role in the tenant, or null when they are not a member. Read before every
+ * request a user makes in a tenant, so in one round trip (readAsTenant).
+ */
+export async function memberRoleOf(db: Db, tenantId: string, userId: string): Promise<MemberRole | null> {
+  if (!UUID_PATTERN.test(userId)) return null;
+  const [row] = await readAsTenant<{ role: MemberRole }>(db, tenantId, `select role from memberships where tenant_id = ${idLiteral(tenantId)} and user_id = ${idLiteral(userId)}`);
+  return row?.role ?? null;
 }
 
 /** Adds the user to the tenant (inside a tenant transaction that may also have just created it). */

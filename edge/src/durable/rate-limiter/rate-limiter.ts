@@ -18,11 +18,17 @@ interface Stored extends Bucket {
  * One caller's calls against one limit (addressed as `<limit>:<caller>`, see
  * middleware/rate-limit.ts): a Durable Object handles one call at a time, so every
  * isolate of every location counts against the same bucket. The bucket lives in the
- * object's SQLite storage (a read and a write of one row a call), and an alarm forgets
+ * object's SQLite storage (one row, written each call, read once per waking), and an alarm forgets
  * it once it is full again, so idle callers leave nothing behind.
  */
 export class RateLimiter extends DurableObject<Bindings> {
   private readonly sql: SqlStorage;
+  /**
+   * The stored bucket as of the last call (undefined: not read since the object woke). The
+   * object is its bucket's only writer and takes one call at a time, so after the first
+   * call it need not read storage again: a call is one write.
+   */
+  private bucket: Stored | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -33,19 +39,22 @@ export class RateLimiter extends DurableObject<Bindings> {
   /** Takes one call, if the limit (`limit` a `windowMs`) leaves one. */
   take(limit: number, windowMs: number): RateVerdict {
     const now = Date.now();
-    const stored = this.stored();
+    const stored = this.bucket === undefined ? this.stored() : this.bucket;
     const verdict = take(stored, now, limit, windowMs);
     if (!stored) void this.ctx.storage.setAlarm(now + windowMs);
     this.sql.exec('insert or replace into bucket (id, tokens, at, "limit", window_ms) values (1, ?, ?, ?, ?)', verdict.bucket.tokens, verdict.bucket.at, limit, windowMs);
+    this.bucket = { ...verdict.bucket, limit, windowMs };
     return { allowed: verdict.allowed, remaining: verdict.remaining, retryAfterMs: verdict.retryAfterMs };
   }
 
   override async alarm(): Promise<void> {
     const stored = this.stored();
+    this.bucket = stored;
     if (!stored) return;
     const due = fullAt(stored, stored.limit, stored.windowMs);
     if (due > Date.now()) return this.ctx.storage.setAlarm(due);
     this.sql.exec('delete from bucket');
+    this.bucket = null;
   }
 
   private stored(): Stored | null {
