@@ -81,6 +81,8 @@ const SCHEMA = [
      flushed_session_seconds real not null default 0, flushed_llm_tokens integer not null default 0,
      flushed_stt_seconds real not null default 0, flushed_tts_chars integer not null default 0,
      primary key (session_id, period))`,
+  // Sessions whose latest state Postgres may lack (its write-through failed, or a start gave up), written again from \`retry_at\` on.
+  `create table if not exists unwritten (session_id text primary key, attempts integer not null, retry_at integer not null)`,
   // Node-reported usage that Postgres refused (a value no column holds), kept out of the totals with why.
   `create table if not exists usage_set_aside (
      session_id text not null, period text not null, llm_tokens real not null, stt_seconds real not null,
@@ -92,7 +94,7 @@ const SCHEMA = [
  * each time, its statements unprepared): finding its tables by one short read, not by parsing
  * every statement above again, saves a sixth of an idle coordinator's wake-up (profiled).
  */
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 
 const UNFLUSHED = `session_seconds <> flushed_session_seconds or llm_tokens <> flushed_llm_tokens
   or stt_seconds <> flushed_stt_seconds or tts_chars <> flushed_tts_chars`;
@@ -203,6 +205,39 @@ export class CoordinatorStore {
     const assignments = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
     const values = entries.map(([, value]) => (typeof value === 'boolean' ? Number(value) : (value ?? null)));
     this.sql.exec(`update sessions set ${assignments} where id = ?`, ...values, id);
+  }
+
+  /**
+   * Postgres may lack the session's latest state: it is written again (whole) from `now + firstMs`
+   * on, the pause doubling with each time this is marked again, at most `maxMs`.
+   */
+  markUnwritten(sessionId: string, now: number, firstMs: number, maxMs: number): void {
+    this.sql.exec(
+      `insert into unwritten (session_id, attempts, retry_at) values (?, 0, ? + ?)
+       on conflict (session_id) do update set attempts = attempts + 1, retry_at = ? + min(?, ? << min(attempts + 1, 20))`,
+      sessionId, now, firstMs, now, maxMs, firstMs,
+    );
+  }
+
+  markWritten(sessionId: string): void {
+    this.sql.exec(`delete from unwritten where session_id = ?`, sessionId);
+  }
+
+  isUnwritten(sessionId: string): boolean {
+    return this.sql.exec(`select 1 from unwritten where session_id = ?`, sessionId).toArray().length > 0;
+  }
+
+  /** Sessions whose state Postgres may lack, with when each is next due for writing. */
+  unwritten(): Array<{ session: LiveSession; retryAt: number }> {
+    return this.sql
+      .exec(`select s.*, u.retry_at as unwritten_retry_at from unwritten u join sessions s on s.id = u.session_id`)
+      .toArray()
+      .map((row) => ({ session: toSession(row), retryAt: row.unwritten_retry_at as number }));
+  }
+
+  /** When the next write of an unwritten session is due; null for none. */
+  get unwrittenRetryAt(): number | null {
+    return this.sql.exec<{ at: number | null }>(`select min(retry_at) as at from unwritten`).toArray()[0]?.at ?? null;
   }
 
   setNpcNames(sessionId: string, names: readonly string[]): void {
@@ -323,7 +358,7 @@ export class CoordinatorStore {
       before,
     );
     this.sql.exec(
-      `delete from sessions where state = 'ended' and ended_at < ? and id not in (select session_id from usage)`,
+      `delete from sessions where state = 'ended' and ended_at < ? and id not in (select session_id from usage) and id not in (select session_id from unwritten)`,
       before,
     );
     this.sql.exec(`delete from session_npcs where session_id not in (select id from sessions)`);
