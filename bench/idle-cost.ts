@@ -4,7 +4,12 @@
  * Postgres transactions per live session per minute, over a window as long as a flush
  * period (so each coordinator's flush falls in it once), projected to 10,000 and 100,000.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
+import { freePort } from '../scripts/lib/ports.ts';
+import { profileWorker } from './lib/cpu-profile.ts';
 import { startBenchEdge, startOneSessionEach, stopSessionsOf, type AdminApi } from './lib/bench-edge.ts';
 import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
 import { SimulatedNode } from './lib/simulated-node.ts';
@@ -24,7 +29,11 @@ const SETTLE_S = 30;
 /** Cost per live session per minute, as the table prints it. */
 const perSessionMinute = (total: number, sessions: number, seconds: number) => total / sessions / (seconds / 60);
 
-export async function idleCostBenchmarks(databaseUrl: string, options: { sessions: number[]; windowSeconds?: number }): Promise<Row[]> {
+/**
+ * `profileSeconds`: after each window, a CPU profile of the Worker's isolate that long (not
+ * in the window: the profiler costs CPU too), written to a `.cpuprofile` and summarised.
+ */
+export async function idleCostBenchmarks(databaseUrl: string, options: { sessions: number[]; windowSeconds?: number; profileSeconds?: number }): Promise<Row[]> {
   const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_S;
   const rows: Row[] = [];
   const record = (row: Row) => {
@@ -38,7 +47,8 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
     const [row] = await stats`select pg_stat_clear_snapshot(), xact_commit::bigint as n from pg_stat_database where datname = ${database}`;
     return Number(row!.n);
   };
-  const bench = await startBenchEdge(databaseUrl);
+  const inspectorPort = options.profileSeconds ? await freePort() : undefined;
+  const bench = await startBenchEdge(databaseUrl, { inspectorPort });
   const nodes: SimulatedNode[] = [];
   try {
     const workerd = processesInGroup(bench.edge.pid, 'workerd');
@@ -77,6 +87,12 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
         });
       }
       record({ benchmark: `idle: sessions still live after the window (${label})`, result: liveAfter.toLocaleString('en'), target: String(live), met: liveAfter === live });
+      if (inspectorPort && options.profileSeconds) {
+        const { profile, summary } = await profileWorker(inspectorPort, options.profileSeconds);
+        const file = join(tmpdir(), `idle-cost-${count}-${Date.now()}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        console.error(`  CPU profile of ${options.profileSeconds} s idling at ${label} (${file}):\n${summary}`);
+      }
       await stopSessionsOf(bench.api, ids);
     }
   } finally {
