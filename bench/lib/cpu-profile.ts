@@ -20,7 +20,8 @@ export async function profileWorker(inspectorPort: number, seconds: number, top 
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
   const target = targets[0];
   if (!target) throw new Error(`no inspector target on port ${inspectorPort}`);
-  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  // Wrangler's inspector proxy takes only a local DevTools origin.
+  const ws = new WebSocket(target.webSocketDebuggerUrl, { headers: { origin: 'http://localhost' } } as never);
   await new Promise((resolve, reject) => {
     ws.addEventListener('open', resolve, { once: true });
     ws.addEventListener('error', () => reject(new Error('could not reach the inspector')), { once: true });
