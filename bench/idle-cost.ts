@@ -54,7 +54,7 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
     const workerd = processesInGroup(bench.edge.pid, 'workerd');
     for (const count of options.sessions) {
       const needed = Math.ceil(count / SESSIONS_PER_NODE) - nodes.length;
-      const tokens = await pool(Array.from({ length: Math.max(0, needed) }, (_, i) => i), 16, async () => (await bench.api('POST', '/nodes', { pool: 'shared' })).body.token as string);
+      const tokens = await pool(Array.from({ length: Math.max(0, needed) }, (_, i) => i), 16, () => registerNode(bench.api));
       nodes.push(...(await pool(tokens, 16, (token) => connectRetrying(bench.edgeUrl, token))));
       const ids = Array.from({ length: count }, (_, i) => `idle-${count}-${i}`);
       const sweep = await startOneSessionEach(bench.api, ids);
@@ -112,6 +112,16 @@ async function connectRetrying(edgeUrl: string, token: string): Promise<Simulate
       if (attempt === 5) throw error;
       await new Promise((r) => setTimeout(r, 1000));
     }
+  }
+}
+
+/** A node registered in the shared pool: its token. A refusal on a loaded machine (the database slow or full) is tried again, 5 times at most. */
+async function registerNode(api: AdminApi): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await api('POST', '/nodes', { pool: 'shared' });
+    if (res.status === 201 && typeof res.body?.token === 'string') return res.body.token;
+    if (attempt === 5) throw new Error(`registering a node: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 1000));
   }
 }
 
