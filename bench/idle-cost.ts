@@ -4,7 +4,12 @@
  * Postgres transactions per live session per minute, over a window as long as a flush
  * period (so each coordinator's flush falls in it once), projected to 10,000 and 100,000.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
+import { freePort } from '../scripts/lib/ports.ts';
+import { describeProfile, profileWorker } from './lib/cpu-profile.ts';
 import { startBenchEdge, startOneSessionEach, stopSessionsOf, type AdminApi } from './lib/bench-edge.ts';
 import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
 import { SimulatedNode } from './lib/simulated-node.ts';
@@ -24,7 +29,11 @@ const SETTLE_S = 30;
 /** Cost per live session per minute, as the table prints it. */
 const perSessionMinute = (total: number, sessions: number, seconds: number) => total / sessions / (seconds / 60);
 
-export async function idleCostBenchmarks(databaseUrl: string, options: { sessions: number[]; windowSeconds?: number }): Promise<Row[]> {
+/**
+ * `profileSeconds`: after each window, a CPU profile of the Worker's isolate that long (not
+ * in the window: the profiler costs CPU too), written to a `.cpuprofile` and summarised.
+ */
+export async function idleCostBenchmarks(databaseUrl: string, options: { sessions: number[]; windowSeconds?: number; profileSeconds?: number }): Promise<Row[]> {
   const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_S;
   const rows: Row[] = [];
   const record = (row: Row) => {
@@ -38,13 +47,14 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
     const [row] = await stats`select pg_stat_clear_snapshot(), xact_commit::bigint as n from pg_stat_database where datname = ${database}`;
     return Number(row!.n);
   };
-  const bench = await startBenchEdge(databaseUrl);
+  const inspectorPort = options.profileSeconds ? await freePort() : undefined;
+  const bench = await startBenchEdge(databaseUrl, { inspectorPort });
   const nodes: SimulatedNode[] = [];
   try {
     const workerd = processesInGroup(bench.edge.pid, 'workerd');
     for (const count of options.sessions) {
       const needed = Math.ceil(count / SESSIONS_PER_NODE) - nodes.length;
-      const tokens = await pool(Array.from({ length: Math.max(0, needed) }, (_, i) => i), 16, async () => (await bench.api('POST', '/nodes', { pool: 'shared' })).body.token as string);
+      const tokens = await pool(Array.from({ length: Math.max(0, needed) }, (_, i) => i), 16, () => registerNode(bench.api));
       nodes.push(...(await pool(tokens, 16, (token) => connectRetrying(bench.edgeUrl, token))));
       const ids = Array.from({ length: count }, (_, i) => `idle-${count}-${i}`);
       const sweep = await startOneSessionEach(bench.api, ids);
@@ -77,6 +87,12 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
         });
       }
       record({ benchmark: `idle: sessions still live after the window (${label})`, result: liveAfter.toLocaleString('en'), target: String(live), met: liveAfter === live });
+      if (inspectorPort && options.profileSeconds) {
+        const { profile, summary } = await profileWorker(inspectorPort, () => new Promise((resolve) => setTimeout(resolve, options.profileSeconds! * 1000)));
+        const file = join(tmpdir(), `idle-cost-${count}-${Date.now()}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        console.error(`  CPU profile of ${options.profileSeconds} s idling at ${label} (${file}):\n${describeProfile(summary)}`);
+      }
       await stopSessionsOf(bench.api, ids);
     }
   } finally {
@@ -96,6 +112,16 @@ async function connectRetrying(edgeUrl: string, token: string): Promise<Simulate
       if (attempt === 5) throw error;
       await new Promise((r) => setTimeout(r, 1000));
     }
+  }
+}
+
+/** A node registered in the shared pool: its token. A refusal on a loaded machine (the database slow or full) is tried again, 5 times at most. */
+async function registerNode(api: AdminApi): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await api('POST', '/nodes', { pool: 'shared' });
+    if (res.status === 201 && typeof res.body?.token === 'string') return res.body.token;
+    if (attempt === 5) throw new Error(`registering a node: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 1000));
   }
 }
 

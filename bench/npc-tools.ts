@@ -23,7 +23,7 @@ const voice = { provider: 'espeak', voice_id: 'en', pitch: 0, speed: 1 };
 
 export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
   // One NPC calling a thousand times in a few minutes is far over the per-NPC limit; the limiter still runs on every call.
-  const bench = await startBenchEdge(databaseUrl, { RATE_LIMIT_MCP_PER_MINUTE: '1000000' });
+  const bench = await startBenchEdge(databaseUrl, { vars: { RATE_LIMIT_MCP_PER_MINUTE: '1000000' } });
   const { db, close } = createDb(databaseUrl, { max: 2 });
   let node: SimulatedNode | undefined;
   let belt: NpcToolbelt | undefined;

@@ -10,7 +10,8 @@
  * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench;
  * `--only=npc-tools` NPC tool round trips from the node's MCP client through `/mcp` (dice, campaign knowledge);
  * `--only=idle-cost` the workerd CPU and database transactions per idle live session per minute,
- * at 1,000 and 5,000 live sessions (`--tenants=` picks them, `--idle-window=SECONDS` the window, default 300).
+ * at 1,000 and 5,000 live sessions (`--tenants=` picks them, `--idle-window=SECONDS` the window, default 300;
+ * `--idle-profile=SECONDS` a CPU profile of the Worker that long after each window).
  * Interrupted (Ctrl-C, a timeout's SIGTERM) it stops what it started and drops its scratch
  * database; what a killed run left is cleaned at the next start (bench/lib/run-guard.ts).
  */
@@ -35,6 +36,7 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const sizes = process.argv.find((a) => a.startsWith('--tenants='))?.slice('--tenants='.length).split(',').map(Number);
 const idleWindow = process.argv.find((a) => a.startsWith('--idle-window='))?.slice('--idle-window='.length);
+const idleProfile = process.argv.find((a) => a.startsWith('--idle-profile='))?.slice('--idle-profile='.length);
 const server = process.env.BENCH_DATABASE_URL;
 await cleanLeftovers((line) => console.log(line));
 const guard = guardRun();
@@ -69,7 +71,7 @@ if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'kn
     await migrate(database.url);
     if (!only || only === 'control-plane') rows.push(...(await controlPlaneBenchmarks(database.url, { tenants: sizes ?? (quick ? [1000] : [1000, 10_000]) })));
     if (!only || only === 'idle-cost') {
-      rows.push(...(await idleCostBenchmarks(database.url, { sessions: sizes ?? (quick ? [1000] : [1000, 5000]), windowSeconds: idleWindow ? Number(idleWindow) : undefined })));
+      rows.push(...(await idleCostBenchmarks(database.url, { sessions: sizes ?? (quick ? [1000] : [1000, 5000]), windowSeconds: idleWindow ? Number(idleWindow) : undefined, profileSeconds: idleProfile ? Number(idleProfile) : undefined })));
     }
     if (!only || only === 'discord') rows.push(...(await discordBenchmarks(database.url)));
     if (!only || only === 'flood') rows.push(...(await floodBenchmarks(database.url)));

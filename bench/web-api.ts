@@ -23,7 +23,7 @@ import { loadOrCreateInstallSecrets, writeWorkerEnv } from '../scripts/lib/insta
 import { freePort } from '../scripts/lib/ports.ts';
 import type { Child } from '../scripts/lib/processes.ts';
 import { startEdge } from '../scripts/lib/system.ts';
-import { profileWorker, type ProfileSummary } from './lib/cpu-profile.ts';
+import { describeProfile, profileWorker } from './lib/cpu-profile.ts';
 import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
 import { pool, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
@@ -136,14 +136,6 @@ async function jwtVerifyMs(env: TokenKeys): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < runs; i++) await verifyAccessToken(env, token);
   return (performance.now() - started) / runs;
-}
-
-/** The profile's largest parts (and, in the progress output, functions). */
-function describeProfile(profile: ProfileSummary, parts = 12): string {
-  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
-  const lines = [`${profile.parts.slice(0, parts).map((p) => `${p.part} ${pct(p.share)}`).join(', ')} (of ${(profile.busyMs / 1000).toFixed(1)} s busy)`];
-  if (parts > 6) lines.push(...profile.top.map((t) => `  ${pct(t.share)} ${t.fn} [${t.part}]`));
-  return lines.join('\n');
 }
 
 export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {

@@ -24,15 +24,15 @@ export interface BenchEdge {
   close(): Promise<void>;
 }
 
-/** The Worker under `wrangler dev` on a scratch state directory, with an admin client on workerd's own port; `vars` are the Worker's own variables. */
-export async function startBenchEdge(databaseUrl: string, vars: Record<string, string> = {}): Promise<BenchEdge> {
+/** The Worker under `wrangler dev` on a scratch state directory, with an admin client on workerd's own port; `vars` are the Worker's own variables, `inspectorPort` for CPU profiles (cpu-profile.ts). */
+export async function startBenchEdge(databaseUrl: string, options: { vars?: Record<string, string>; inspectorPort?: number } = {}): Promise<BenchEdge> {
   const dir = mkdtempSync(join(tmpdir(), 'gx-bench-'));
   const envFile = join(dir, 'worker.env');
   // The access-token key also signs NPC tool tokens (bench/npc-tools.ts).
   const install = loadOrCreateInstallSecrets(join(dir, 'install'));
   writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1'), ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey, ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys });
   const port = await freePort();
-  const edge = await startEdge({ root: ROOT, port, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars }).catch((error: unknown) => {
+  const edge = await startEdge({ root: ROOT, port, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: options.vars, inspectorPort: options.inspectorPort }).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });

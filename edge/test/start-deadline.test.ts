@@ -9,7 +9,7 @@ import { TestNode } from './helpers/test-node.ts';
 // The test Worker's START_DATABASE_DEADLINE_MS (vitest.config.ts).
 const DEADLINE_MS = 3000;
 
-const start = (tenantId: string) => admin('POST', `/tenants/${tenantId}/sessions`, { guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() });
+const start = (tenantId: string, guildId = snowflake()) => admin('POST', `/tenants/${tenantId}/sessions`, { guild_id: guildId, channel_id: snowflake(), started_by: snowflake() });
 
 /**
  * Makes the database slow for one tenant's starts, for real: a transaction holding its
@@ -56,9 +56,10 @@ describe('a start while the database is slow', () => {
     expect(await coordinatorOf(env, tenant).startsRefusedForDatabase()).toBe(0);
   });
 
-  it('is refused past the deadline with one retryable error, counted, leaving nothing running; then starts', async () => {
+  it('is refused past the deadline with one retryable error, counted, leaving nothing running and no pending row; then the guild starts again', async () => {
     const tenant = uniqueTenantId('slowdb');
     await admin('POST', '/tenants', { id: tenant });
+    const guild = snowflake();
     const lock = await holdTenantRow(tenant);
     let res: Response;
     const started = Date.now();
@@ -67,7 +68,7 @@ describe('a start while the database is slow', () => {
       res = await exports.default.fetch(`http://edge.test/admin/tenants/${tenant}/sessions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ guild_id: snowflake(), channel_id: snowflake(), started_by: snowflake() }),
+        body: JSON.stringify({ guild_id: guild, channel_id: snowflake(), started_by: snowflake() }),
       });
     } finally {
       await lock.release();
@@ -80,9 +81,14 @@ describe('a start while the database is slow', () => {
     expect(await coordinator.startsRefusedForDatabase()).toBe(1);
     expect(await coordinator.liveSessions()).toEqual([]);
 
-    const again = await start(tenant);
+    // The caller retries, in the same guild: a pending row of the refused start would hold its one live session.
+    const again = await start(tenant, guild);
     expect(again.status).toBe(201);
-    // The refused start left no row behind: the insert that waited on the lock was given up with its connection.
-    expect((await admin('GET', `/tenants/${tenant}/sessions`)).body.sessions.map((s: { id: string }) => s.id)).toEqual([again.body.session.id]);
+    // The refused start is in Postgres as what it was, a failed start, whether or not its own insert landed (db/test/session-rows.test.ts).
+    const rows = (await admin('GET', `/tenants/${tenant}/sessions`)).body.sessions as Array<{ id: string; state: string; end_reason: string | null }>;
+    expect(rows.map((s) => [s.id === again.body.session.id ? 'again' : 'refused', s.state, s.end_reason])).toEqual([
+      ['again', expect.stringMatching(/^(pending|active)$/), null],
+      ['refused', 'ended', 'failed'],
+    ]);
   });
 });

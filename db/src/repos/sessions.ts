@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
 import { asOperator, withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
 import { sessions, type NewSession, type Session, type SessionState } from '../schema/index.ts';
@@ -14,9 +14,38 @@ export function insertSession(db: Db, tenantId: string, session: NewSession & { 
   });
 }
 
+/** A session's new state; a row already ended is never moved back (a write that was overtaken by its end lands as nothing). */
 export function updateSession(db: Db, tenantId: string, sessionId: string, changes: SessionChanges): Promise<void> {
   return withTenant(db, tenantId, async (tx) => {
-    await tx.update(sessions).set(changes).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId)));
+    await tx
+      .update(sessions)
+      .set(changes)
+      .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId), changes.state === 'ended' ? undefined : ne(sessions.state, 'ended')));
+  });
+}
+
+/**
+ * The coordinator's whole view of a session, written again after a write-through failed:
+ * the row inserted if it never reached Postgres (a start given up on; its own insert, if it
+ * still lands, then finds this row and adds nothing), else its state, node, last heartbeat and
+ * end set, never moving an ended row back.
+ */
+export function writeSession(db: Db, tenantId: string, session: NewSession & { id: string }): Promise<void> {
+  return withTenant(db, tenantId, async (tx) => {
+    await tx
+      .insert(sessions)
+      .values({ ...session, tenantId })
+      .onConflictDoUpdate({
+        target: sessions.id,
+        set: {
+          state: sql`excluded.state`,
+          nodeId: sql`excluded.node_id`,
+          endedAt: sql`excluded.ended_at`,
+          endReason: sql`excluded.end_reason`,
+          lastHeartbeatAt: sql`coalesce(excluded.last_heartbeat_at, ${sessions.lastHeartbeatAt})`,
+        },
+        setWhere: sql`${sessions.tenantId} = ${tenantId} and (${sessions.state} <> 'ended' or excluded.state = 'ended')`,
+      });
   });
 }
 

@@ -38,6 +38,11 @@ describe("when a coordinator's alarm next runs", () => {
     expect(at({ lastSigns: [NOW], flushing: true, lastFlushAt: NOW, quota: { hoursLeft: 10 / 3600, running: 1, allWarned: true } })).toBe(NOW + 10_000);
   });
 
+  it('when a session state Postgres lacks is due to be written again, before a later flush', () => {
+    expect(at({ flushing: true, lastFlushAt: NOW, writeRetryAt: NOW + 20_000 })).toBe(NOW + 20_000);
+    expect(at({ writeRetryAt: NOW + 400_000, flushing: true, lastFlushAt: NOW })).toBe(NOW + 300_000);
+  });
+
   it('no sooner than the shortest interval from now, even when something is overdue', () => {
     expect(at({ lastSigns: [NOW - 10 * 60_000] })).toBe(NOW + 5_000);
     expect(at({ quota: { hoursLeft: -1, running: 1, allWarned: true } })).toBe(NOW + 5_000);

@@ -10,6 +10,8 @@ export interface ScheduleInput {
   lastFlushAt: number;
   /** The month's quota at the current burn; null when unlimited, unknown, or nothing runs. */
   quota: { hoursLeft: number; running: number; allWarned: boolean } | null;
+  /** When a session state Postgres lacks is next written again; null for none. */
+  writeRetryAt?: number | null;
   timing: Pick<ControlConfig, 'heartbeatTimeoutMs' | 'usageFlushIntervalMs' | 'quotaWarningMs' | 'alarmIntervalMs'>;
 }
 
@@ -17,7 +19,8 @@ export interface ScheduleInput {
  * When the coordinator's alarm next has work, or null when it has none: the earliest of
  * a session's heartbeat deadline (heartbeats stay at the Fleet; at the deadline the alarm
  * asks it, and a session found alive moves the deadline on), the next flush, and the
- * quota's warning (once every running session is warned, its end). Never sooner than
+ * quota's warning (once every running session is warned, its end), and a write-through
+ * to try again. Never sooner than
  * `alarmIntervalMs` from now, so a healthy tenant's coordinator sleeps between deadlines.
  */
 export function nextAlarm(input: ScheduleInput): number | null {
@@ -25,6 +28,7 @@ export function nextAlarm(input: ScheduleInput): number | null {
   let due = Number.POSITIVE_INFINITY;
   for (const sign of input.lastSigns) due = Math.min(due, sign + timing.heartbeatTimeoutMs);
   if (input.flushing) due = Math.min(due, input.lastFlushAt + timing.usageFlushIntervalMs);
+  if (input.writeRetryAt != null) due = Math.min(due, input.writeRetryAt);
   if (input.quota) {
     const { hoursLeft, running, allWarned } = input.quota;
     due = Math.min(due, now + quotaRemainingMs(hoursLeft, running) - (allWarned ? 0 : timing.quotaWarningMs));

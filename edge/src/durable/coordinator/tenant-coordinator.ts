@@ -1,4 +1,4 @@
-import { appendSessionEntries, insertSession, listTenantProviders, periodOf, proposeFromTranscript, rememberSession, updateSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
+import { appendSessionEntries, insertSession, listTenantProviders, periodOf, proposeFromTranscript, rememberSession, usageOverBound, type SessionEndReason, type SessionEntry, type SessionLine, type Tenant } from '@glyphoxa/db';
 import { createLogger, type AudioAssignment, type AudioTransportKind, type LiveTranscriptMessage, type Logger, type NpcCommand, type TranscriptEntry } from '@glyphoxa/protocol';
 import { randomToken } from '../../auth/random-token.ts';
 import { loadCampaignFacts, loadNpcDefinitions, loadSessionContent } from '../../campaign/session-content.ts';
@@ -20,6 +20,7 @@ import { quotaStep } from './quota.ts';
 import { nextAlarm } from './schedule.ts';
 import { SettleWaiters } from './settle-waiters.ts';
 import { liveLine, liveSessionOf, type LiveListener } from './live-transcript.ts';
+import { SessionRows } from './session-rows.ts';
 import { CoordinatorStore, lastSign, pendingSession, type LiveSession, type UsageDelta } from './store.ts';
 import { UsageLedger } from './usage-ledger.ts';
 import { billingMode } from '../../billing/mode.ts';
@@ -61,6 +62,7 @@ const PURGE_EVERY_MS = 3600_000;
 export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscriptMessage> {
   private readonly store: CoordinatorStore;
   private readonly ledger: UsageLedger;
+  private readonly rows: SessionRows;
   private readonly log: Logger = createLogger({ tenant_id: this.tenantId, component: 'tenant-coordinator' });
   private readonly settling = new SettleWaiters();
   private readonly transcripts = new CoalescedWrites<SessionLine>(async (lines) => this.pushLive(await this.database.run((db) => appendSessionEntries(db, this.tenantId, lines))), MAX_LINES_PER_WRITE);
@@ -68,6 +70,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
+    this.rows = new SessionRows(this.store, this.database, this.tenantId, this.log);
     this.ledger = new UsageLedger(this.store, this.database, this.tenantId, this.log, billingMode(env), (flush) => flushWriterOf(env).flush(flush));
   }
 
@@ -107,6 +110,8 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     }
     if (!context) return refuse(404, 'tenant_not_found', `Tenant ${this.tenantId} does not exist`);
     const { tenant, limits, hoursUsed, monthSessions } = context;
+    // An earlier session's end Postgres lacks would hold the guild's one live row: written first.
+    await this.rows.retry(now, deadline);
 
     // From here to the reservation nothing awaits, so no other request can
     // interleave: simultaneous starts see each other's reservations.
@@ -146,8 +151,9 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     } catch (error) {
       const busy = error instanceof DatabaseDeadlineExceeded;
       if (!busy) this.log.error('session start failed', { session_id: session.id, error: String(error) });
-      // The database that refused the start may refuse its end too: the row then stays for the next writer of it.
-      await this.end(session.id, 'failed', { notifyNode: true }).catch((e: unknown) => this.log.warn('failed start not written through', { session_id: session.id, error: String(e) }));
+      // Its insert may have landed, or still land: the row is written ended whatever happened (session-rows.ts),
+      // after the answer, which a database too slow for the start must not hold longer.
+      await this.end(session.id, 'failed', { notifyNode: true, writeThrough: 'later' });
       return busy ? this.refuseForDatabase(error) : refuse(503, 'start_failed', 'The session could not be started. Please try again in a moment.');
     }
   }
@@ -218,7 +224,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       const now = Date.now();
       this.store.update(sessionId, { state: 'active', nodeId, activatedAt: now, lastHeartbeatAt: now, accruedUntil: now });
       this.settling.settle(sessionId);
-      await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) }));
+      await this.rows.write(sessionId, { state: 'active', nodeId, lastHeartbeatAt: new Date(now) });
       this.log.info('session active', { session_id: sessionId, node_id: nodeId });
       // The month's hours start burning now: warn at once if little is left, and set the alarm for the warning and the end.
       await this.enforceQuota(now);
@@ -370,6 +376,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
           this.ledger.accrue(s, now);
         }
       }
+      await this.rows.retry(now);
       // Postgres hears from a coordinator once a flush period, not every alarm:
       // thousands of tenants would otherwise keep it busy with heartbeats.
       if (this.ledger.flushDue(now, this.config.usageFlushIntervalMs)) await this.ledger.flushAndRead(now);
@@ -427,10 +434,8 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     }
     const { nodeId, audioUrl } = placed.value;
     this.store.update(session.id, { nodeId });
-    // The session runs now: a database too busy for this write does not undo it (its activation writes the node again).
-    await this.database
-      .run((db) => updateSession(db, this.tenantId, session.id, { nodeId }), Math.max(1, deadline - Date.now()))
-      .catch((error: unknown) => this.log.warn('placement not written through yet', { session_id: session.id, node_id: nodeId, error: String(error) }));
+    // The session runs now: a database too busy for this write does not undo it (the write is kept and done again).
+    await this.rows.write(session.id, { nodeId }, Math.max(1, deadline - Date.now()));
     return succeed(audio.transport === 'websocket' ? { transport: 'websocket', url: audioUrl, token: audio.token } : null);
   }
 
@@ -439,7 +444,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
    * first unless the caller just did (`signKnown`): a session whose node died is not
    * billed until someone noticed.
    */
-  private async end(sessionId: string, reason: SessionEndReason, options: { notifyNode: boolean; writeThrough?: boolean; signKnown?: boolean }): Promise<void> {
+  private async end(sessionId: string, reason: SessionEndReason, options: { notifyNode: boolean; writeThrough?: boolean | 'later'; signKnown?: boolean }): Promise<void> {
     const found = this.store.get(sessionId);
     if (!found || found.state === 'ended') return;
     if (found.nodeId && !options.signKnown) {
@@ -458,7 +463,14 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       await fleetOf(this.env, session.pool).release(sessionId, options.notifyNode ? { nodeId: session.nodeId, reason } : undefined);
     }
     if (options.writeThrough === false) return;
-    await this.database.run((db) => updateSession(db, this.tenantId, sessionId, { state: 'ended', endedAt: new Date(now), endReason: reason }));
+    const ended = { state: 'ended', endedAt: new Date(now), endReason: reason } as const;
+    if (options.writeThrough === 'later') {
+      this.rows.later(sessionId, now);
+      await this.armAlarm();
+      this.ctx.waitUntil(this.rows.write(sessionId, ended));
+      return;
+    }
+    if (!(await this.rows.write(sessionId, ended))) await this.armAlarm();
     await this.ledger.flush().catch(() => this.armAlarm());
     // After the answer: the DM's stop does not wait on reading the transcript.
     if (session.campaignId) this.ctx.waitUntil(this.learnFromSession(sessionId));
@@ -573,6 +585,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       flushing: this.ledger.pending(active),
       lastFlushAt: this.store.lastFlushAt,
       quota: hoursLeft === null ? null : { hoursLeft, running: active.length, allWarned: active.every((s) => s.quotaWarned) },
+      writeRetryAt: this.store.unwrittenRetryAt,
       timing: this.config,
     });
     if (at === null) {
