@@ -23,7 +23,7 @@ import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDashboardBuilt } from './lib/dashboard-build.ts';
 import { provisionDatabase } from './lib/database.ts';
-import { localToolsEnv, startChild } from './lib/processes.ts';
+import { localToolsEnv, startChild, type Child } from './lib/processes.ts';
 import { ensureVoicePackages } from './lib/voice-packages.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -55,17 +55,36 @@ interface Tally {
 }
 const total: Tally = { passed: 0, failed: 0 };
 const startedAt = Date.now();
+/** The children running now, with the output they have written so far. */
+const running = new Map<Child, string[]>();
+let interrupted = false;
 
 /** Runs a child with its output held, then prints it whole under its name; its exit code. */
 async function run(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; niceness?: number } = {}): Promise<number> {
   const lines: string[] = [];
   const began = Date.now();
   const child = startChild(name, command, args, { cwd: ROOT, env: localToolsEnv(ROOT, options.env), onLine: (line) => lines.push(line) });
+  running.set(child, lines);
   if (options.niceness) lower(child.pid, options.niceness);
   const code = await child.exited;
+  running.delete(child);
+  if (interrupted) return code;
   const took = `${Math.round((Date.now() - began) / 1000)} s, ended ${Math.round((Date.now() - startedAt) / 1000)} s in`;
   console.log(`\n=== ${name} (${took}${code === 0 ? '' : `, exit code ${code}`})\n${lines.join('\n')}`);
   return code;
+}
+
+// Interrupted (Ctrl-C, a CI timeout): show what the running children said so far, and stop them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    interrupted = true;
+    for (const [child, lines] of running) console.log(`\n=== ${child.name} (interrupted by ${signal})\n${lines.join('\n')}`);
+    await Promise.all([...running.keys()].map((child) => child.stop()));
+    // Each stopped child has counted as a failure by now (no report, or a non-zero exit).
+    await new Promise((r) => setImmediate(r));
+    console.log(`\n${total.passed} passed, ${Math.max(total.failed, 1)} failed`);
+    process.exit(1);
+  });
 }
 
 function lower(pid: number, by: number): void {
