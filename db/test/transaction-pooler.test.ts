@@ -13,9 +13,13 @@ const SIZE = 3;
 for (const backend of backends()) {
   describe(`transaction pooler over ${backend.name}`, () => {
     let pooler: TransactionPooler;
+    // Its own name: other poolers (the whole-system tests' Workers) may use the same database meanwhile.
+    const name = uniqueId(POOLER_APPLICATION_NAME);
     beforeAll(async () => {
       await backend.setup();
-      pooler = await startTransactionPooler({ upstream: backend.url(), size: SIZE });
+      const upstream = new URL(backend.url());
+      upstream.searchParams.set('application_name', name);
+      pooler = await startTransactionPooler({ upstream: upstream.toString(), size: SIZE });
     }, 60_000);
     afterAll(async () => {
       await pooler?.close();
@@ -39,7 +43,7 @@ for (const backend of backends()) {
         expect(seen).toEqual(clients.map((_, i) => String(i)));
         if (backend.name === 'Postgres') {
           const [row] = await clients[0]!.db.execute<{ n: number }>(
-            sql`select count(*)::int as n from pg_stat_activity where application_name = ${POOLER_APPLICATION_NAME} and datname = current_database()`,
+            sql`select count(*)::int as n from pg_stat_activity where application_name = ${name} and datname = current_database()`,
           );
           expect(row!.n).toBeLessThanOrEqual(SIZE);
         }

@@ -42,7 +42,7 @@ export class Upstream {
     this.socket.destroy();
   }
 
-  /** Connects and authenticates (trust, cleartext, md5 or SCRAM-SHA-256) as the URL's user. */
+  /** Connects and authenticates (trust, cleartext, md5 or SCRAM-SHA-256) as the URL's user; named as its `application_name`, if it has one. */
   static open(url: URL, timeoutMs = 5000): Promise<{ upstream: Upstream; greeting: ServerGreeting }> {
     const user = decodeURIComponent(url.username || 'postgres');
     const password = decodeURIComponent(url.password);
@@ -108,7 +108,7 @@ export class Upstream {
       };
       socket.on('data', onData);
       socket.on('error', fail);
-      socket.on('connect', () => socket.write(startupMessage({ user, database, application_name: POOLER_APPLICATION_NAME })));
+      socket.on('connect', () => socket.write(startupMessage({ user, database, application_name: url.searchParams.get('application_name') ?? POOLER_APPLICATION_NAME })));
     });
   }
 }
