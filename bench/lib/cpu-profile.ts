@@ -1,5 +1,5 @@
 /** A V8 CPU profile (Chrome DevTools protocol's `Profiler.Profile`), the parts read here. */
-interface Profile {
+export interface Profile {
   nodes: Array<{ id: number; callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number }; children?: number[] }>;
   samples: number[];
   timeDeltas: number[];
@@ -20,7 +20,7 @@ export interface ProfileSummary {
  * on wrangler's inspector port (its `/json` lists the Worker's isolate, which also runs its
  * Durable Objects), `Profiler.start` … `Profiler.stop`.
  */
-export async function profileWorker<T>(inspectorPort: number, during: () => Promise<T>): Promise<{ result: T; summary: ProfileSummary }> {
+export async function profileWorker<T>(inspectorPort: number, during: () => Promise<T>): Promise<{ result: T; profile: Profile; summary: ProfileSummary }> {
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
   const target = targets[0]?.webSocketDebuggerUrl;
   if (!target) throw new Error(`no inspector target on port ${inspectorPort}`);
@@ -56,7 +56,7 @@ export async function profileWorker<T>(inspectorPort: number, during: () => Prom
       sources.set(id, ((await send('Debugger.getScriptSource', { scriptId: id })) as { scriptSource?: string }).scriptSource ?? '');
     }
     await send('Debugger.disable');
-    return { result, summary: summarise(profile, sources) };
+    return { result, profile, summary: summarise(profile, sources) };
   } finally {
     socket.close();
   }
@@ -137,4 +137,12 @@ function partOfPath(path: string): string {
   if (inPackage) return inPackage[1]!;
   const workspace = /(?:^|\/)(edge|db|protocol|providers)\/src\//.exec(path);
   return workspace ? workspace[1]! : path;
+}
+
+/** The profile's largest parts (and, with more than 6 parts asked, its heaviest functions). */
+export function describeProfile(profile: ProfileSummary, parts = 12): string {
+  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+  const lines = [`${profile.parts.slice(0, parts).map((p) => `${p.part} ${pct(p.share)}`).join(', ')} (of ${(profile.busyMs / 1000).toFixed(1)} s busy)`];
+  if (parts > 6) lines.push(...profile.top.map((t) => `  ${pct(t.share)} ${t.fn} [${t.part}]`));
+  return lines.join('\n');
 }
