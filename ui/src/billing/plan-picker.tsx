@@ -8,6 +8,9 @@ import { cn } from '../lib/cn.ts';
 import { billingKeys, choosePlan, type Billing, type Interval, type PaidTier, type Plan } from './billing-queries.ts';
 import { changeWords, isLive, priceOf, TIER_NAMES, VOICE_NAMES, yearlySaving } from './plan-words.ts';
 
+/** A card's button fills its width and wraps its words rather than overflowing a narrow card. */
+const CARD_BUTTON = 'h-auto min-h-10 w-full whitespace-normal';
+
 const count = (n: number | null, one: string, many: string) => (n === null ? `Unlimited ${many}` : `${n} ${n === 1 ? one : many}`);
 
 /** A plan's limits, as a buyer compares them. */
@@ -97,14 +100,14 @@ export function PlanPicker({ tenantId, billing, returnPath, onApprentice }: Plan
                     <p className="text-xs text-muted-foreground">To return to Apprentice, cancel in the billing portal: your plan runs to the end of the period you paid for.</p>
                   ) : (
                     onApprentice && (
-                      <Button variant="outline" onClick={onApprentice}>
+                      <Button variant="outline" className={CARD_BUTTON} onClick={onApprentice}>
                         Continue with Apprentice
                       </Button>
                     )
                   )
                 ) : (
                   !current && (
-                    <Button variant={asking === plan.tier ? 'secondary' : 'default'} onClick={() => (setAsking(plan.tier as PaidTier), setChanged(null), change.reset())} aria-label={`Choose ${name}, ${priceOf(plan, interval)}`}>
+                    <Button variant={asking === plan.tier ? 'secondary' : 'default'} className={CARD_BUTTON} onClick={() => (setAsking(plan.tier as PaidTier), setChanged(null), change.reset())} aria-label={`Choose ${name}, ${priceOf(plan, interval)}`}>
                       Choose {name}
                     </Button>
                   )

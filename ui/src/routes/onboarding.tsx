@@ -81,7 +81,7 @@ function Steps({ tenantId }: { tenantId: string }) {
         </StepCard>
       )}
       {step === 'plan' && (
-        <StepCard title="Choose a plan" description="Apprentice is free and enough to try Glyphoxa: two sessions and two NPCs a month. A paid plan is paid on Stripe's checkout page, and can be changed or canceled at any time.">
+        <StepCard title="Choose a plan" description="Apprentice is free and enough to try Glyphoxa: two sessions a month, two NPCs. A paid plan is paid on Stripe's checkout page, and can be changed or canceled at any time.">
           <PlanStep tenantId={tenantId} checkout={checkout} onChosen={() => (chose((n) => n + 1), void queryClient.invalidateQueries({ queryKey: tenantQuery(tenantId).queryKey }))} />
         </StepCard>
       )}
