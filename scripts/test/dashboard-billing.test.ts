@@ -83,7 +83,7 @@ describe('the plan screen in Chromium', () => {
     const usage = page.getByRole('list', { name: 'Usage against the plan' });
     expect(await usage.getByRole('meter', { name: 'NPCs' }).getAttribute('aria-valuetext')).toBe('1 NPC of 2 NPCs');
     expect(await usage.getByRole('meter', { name: 'Seats (members and pending invites)' }).getAttribute('aria-valuetext')).toBe('1 seat of 1 seat');
-    await usage.getByText("The plan's limit is reached: Further invites are refused.").waitFor();
+    await usage.getByText("The plan's limit is reached. Further invites are refused.").waitFor();
     const plans = page.getByRole('list', { name: 'Plans' });
     await plans.getByRole('listitem').filter({ hasText: 'Apprentice' }).getByText('Your plan').waitFor();
     // No subscription yet: no portal and no invoices to show.

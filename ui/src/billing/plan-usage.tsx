@@ -36,7 +36,7 @@ export function PlanUsage({ billing }: { billing: Pick<Billing, 'limits' | 'usag
                 <div className={cn('h-full rounded-full', tone)} style={{ width: `${share * 100}%` }} />
               </div>
             )}
-            {limit !== null && share >= 1 && <p className="text-sm text-destructive">The plan's limit is reached: {row.full}</p>}
+            {limit !== null && share >= 1 && <p className="text-sm text-destructive">The plan's limit is reached. {row.full}</p>}
           </li>
         );
       })}
