@@ -9,6 +9,7 @@ export * from './seed.ts';
 export * from './repos/tenants.ts';
 export * from './repos/sessions.ts';
 export * from './repos/usage.ts';
+export * from './repos/plan-usage.ts';
 export * from './repos/coordinator-flushes.ts';
 export * from './repos/subscriptions.ts';
 export * from './repos/nodes.ts';

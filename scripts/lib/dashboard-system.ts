@@ -40,6 +40,8 @@ export interface DashboardSystemOptions {
   fakeMicrophone?: string;
   /** Extra Worker variables (base URLs of other stand-ins, feature switches). */
   workerEnv?: Record<string, string>;
+  /** The Worker's port, when a stand-in must know the edge's address before it starts (a webhook sender). */
+  port?: number;
 }
 
 export interface DashboardSystem {
@@ -96,7 +98,7 @@ async function withDb<T>(work: (db: ReturnType<typeof createDb>['db']) => Promis
 
 export async function startDashboardSystem(options: DashboardSystemOptions = {}): Promise<DashboardSystem> {
   const dir = mkdtempSync(join(tmpdir(), 'gx-dashboard-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const edgeUrl = `http://127.0.0.1:${port}`;
   const envFile = join(dir, 'worker.env');
   const install = loadOrCreateInstallSecrets(join(dir, 'install'));

@@ -58,6 +58,10 @@ const homeRoute = createRoute({
 const onboardingRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/onboarding',
+  validateSearch: v.object({
+    /** How Stripe's checkout of the plan step ended, as it sends the DM back. */
+    checkout: v.optional(v.picklist(['complete', 'canceled'])),
+  }),
 }).lazy(() => import('./routes/onboarding.tsx').then((m) => m.route));
 
 const campaignsRoute = createRoute({
@@ -113,6 +117,16 @@ const tenantSettingsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/teams/$tenantId/settings',
 }).lazy(() => import('./routes/tenant-settings.tsx').then((m) => m.route));
+
+/** The team's plan through Stripe (owners and super admins; hidden where billing is off). */
+const billingRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/teams/$tenantId/settings/billing',
+  validateSearch: v.object({
+    /** How Stripe's checkout ended, as it sends the owner back. */
+    checkout: v.optional(v.picklist(['complete', 'canceled'])),
+  }),
+}).lazy(() => import('./routes/billing.tsx').then((m) => m.route));
 
 /** The team's members and invites (everyone reads; owners change). */
 const teamRoute = createRoute({
@@ -195,7 +209,7 @@ const adminHealthRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   joinRoute,
-  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, usageRoute, tenantSettingsRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, toolServersRoute, auditRoute, adminTenantsRoute, adminTenantRoute, adminUsersRoute, adminHealthRoute]),
+  signedInRoute.addChildren([homeRoute, onboardingRoute, campaignsRoute, campaignRoute, knowledgeRoute, newNpcRoute, npcRoute, sessionsRoute, usageRoute, tenantSettingsRoute, billingRoute, teamRoute, supportRoute, providersRoute, voiceSamplesRoute, apiKeysRoute, toolServersRoute, auditRoute, adminTenantsRoute, adminTenantRoute, adminUsersRoute, adminHealthRoute]),
 ]);
 
 export const router = createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', defaultPendingMs: 150, scrollRestoration: true });

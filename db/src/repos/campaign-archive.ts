@@ -6,7 +6,7 @@ import { campaigns, chunks, entities, loreDocuments, npcs, relationships, sessio
 import { inChunks } from './chunks.ts';
 import { insertEntities, type EntityFields } from './entities.ts';
 import type { LoreFields } from './lore-documents.ts';
-import { insertNpcs, type NpcFields } from './npcs.ts';
+import { insertNpcs, npcRoom, type NpcFields } from './npcs.ts';
 import type { RelationshipFields } from './relationships.ts';
 import type { TranscriptLine } from './session-entries.ts';
 import type { CampaignFields } from './campaigns.ts';
@@ -93,11 +93,16 @@ export const IMPORTED_SESSION_ORIGIN = 'import';
  * entities, lore, past sessions with their transcripts, then the relationships between the
  * new entities and, for a dedicated tenant, the archive's semantic memory; with
  * `makeCurrent`, the tenant's current campaign. `null` when the tenant
- * already has a campaign of that name (ignoring case).
+ * already has a campaign of that name (ignoring case); `{ limitReached }` (the NPCs the tenant
+ * holds) when its NPCs would pass `maxNpcs` (null or absent: no bound).
  * The content was checked whole before (names distinct, edges between named entities).
  */
-export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean }): Promise<Campaign | null> {
+export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean; maxNpcs: number | null }): Promise<Campaign | null | { limitReached: number }>;
+export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean }): Promise<Campaign | null>;
+export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean; maxNpcs?: number | null }): Promise<Campaign | null | { limitReached: number }> {
   return withTenant(db, tenantId, async (tx) => {
+    const full = await npcRoom(tx, tenantId, content.npcs.length, options.maxNpcs ?? null);
+    if (full) return full;
     const [campaign] = await tx.insert(campaigns).values({ ...content.campaign, tenantId }).onConflictDoNothing().returning();
     if (!campaign) return null;
     await insertNpcs(tx, tenantId, campaign.id, content.npcs);

@@ -3,7 +3,7 @@ import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { campaigns, entities, npcs, tenants, type Campaign, type EntityKind, type NewCampaign, type Npc } from '../schema/index.ts';
 import { insertEntities, type EntityFields } from './entities.ts';
-import { insertNpcs, type NpcFields } from './npcs.ts';
+import { insertNpcs, npcRoom, type NpcFields } from './npcs.ts';
 import { containsPattern } from './patterns.ts';
 
 export type CampaignFields = Omit<NewCampaign, 'id' | 'tenantId' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
@@ -20,10 +20,15 @@ const live = (tenantId: string) => and(eq(campaigns.tenantId, tenantId), isNull(
 /**
  * Creates the campaign with its NPCs and entities in one transaction, and with
  * `makeCurrent` makes it the tenant's current one. `null`: the tenant already
- * has a campaign of that name (ignoring case).
+ * has a campaign of that name (ignoring case); `{ limitReached }` (the NPCs the tenant
+ * holds): its NPCs would pass `maxNpcs` (null or absent: no bound).
  */
-export function createCampaign(db: Db, tenantId: string, content: CampaignContent, options: { makeCurrent: boolean }): Promise<Campaign | null> {
+export function createCampaign(db: Db, tenantId: string, content: CampaignContent, options: { makeCurrent: boolean; maxNpcs: number | null }): Promise<Campaign | null | { limitReached: number }>;
+export function createCampaign(db: Db, tenantId: string, content: CampaignContent, options: { makeCurrent: boolean }): Promise<Campaign | null>;
+export function createCampaign(db: Db, tenantId: string, content: CampaignContent, options: { makeCurrent: boolean; maxNpcs?: number | null }): Promise<Campaign | null | { limitReached: number }> {
   return withTenant(db, tenantId, async (tx) => {
+    const full = await npcRoom(tx, tenantId, content.npcs.length, options.maxNpcs ?? null);
+    if (full) return full;
     const [campaign] = await tx.insert(campaigns).values({ ...content.campaign, tenantId }).onConflictDoNothing().returning();
     if (!campaign) return null;
     await insertNpcs(tx, tenantId, campaign.id, content.npcs);

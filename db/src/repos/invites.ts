@@ -1,5 +1,5 @@
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../client.ts';
+import type { Db, Tx } from '../client.ts';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import { invites, memberships, type Invite, type MemberRole } from '../schema/index.ts';
 import { lockTenantRow } from './tenants.ts';
@@ -22,14 +22,19 @@ export function createInvite(
   return withTenant(db, tenantId, async (tx) => {
     if (maxSeats !== null) {
       await lockTenantRow(tx, tenantId);
-      const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
-      const [pending] = await tx.select({ n: count() }).from(invites).where(and(eq(invites.tenantId, tenantId), isNull(invites.acceptedAt)));
-      const taken = members!.n + pending!.n;
+      const taken = await takenSeats(tx, tenantId);
       if (taken >= maxSeats) return { limitReached: taken };
     }
     const [row] = await tx.insert(invites).values({ tenantId, ...to, role, invitedBy }).onConflictDoNothing().returning();
     return row ?? null;
   });
+}
+
+/** The tenant's seats taken: its members and its pending invites (what a plan's seats count). */
+export async function takenSeats(tx: Tx, tenantId: string): Promise<number> {
+  const [members] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, tenantId));
+  const [pending] = await tx.select({ n: count() }).from(invites).where(and(eq(invites.tenantId, tenantId), isNull(invites.acceptedAt)));
+  return members!.n + pending!.n;
 }
 
 export function listPendingInvites(db: Db, tenantId: string): Promise<Invite[]> {

@@ -35,6 +35,28 @@ export function listNpcs(db: Db, tenantId: string, campaignId: string): Promise<
 }
 
 /**
+ * Whether the tenant's live campaigns can take `adding` more NPCs under `maxNpcs` (null: no bound):
+ * null when they can, else `{ limitReached }` (the NPCs they hold). The tenant row is locked
+ * first, so the count and the caller's insert cannot be overtaken by a concurrent one.
+ */
+export async function npcRoom(tx: Tx, tenantId: string, adding: number, maxNpcs: number | null): Promise<{ limitReached: number } | null> {
+  if (maxNpcs === null || adding === 0) return null;
+  await lockTenantRow(tx, tenantId);
+  const held = await countLiveNpcs(tx, tenantId);
+  return held + adding > maxNpcs ? { limitReached: held } : null;
+}
+
+/** The NPCs of the tenant's live campaigns: what a plan's NPC limit counts. */
+export async function countLiveNpcs(tx: Tx, tenantId: string): Promise<number> {
+  const [held] = await tx
+    .select({ n: count() })
+    .from(npcs)
+    .innerJoin(campaigns, eq(campaigns.id, npcs.campaignId))
+    .where(and(eq(npcs.tenantId, tenantId), isNull(campaigns.deletedAt)));
+  return held!.n;
+}
+
+/**
  * Adds one NPC to one of the tenant's live campaigns; null when it has no such campaign,
  * `{ limitReached }` (the NPCs it has) when it already has `maxNpcs` (null: no bound).
  */
@@ -42,15 +64,8 @@ export function createNpc(db: Db, tenantId: string, campaignId: string, fields: 
   return withTenant(db, tenantId, async (tx) => {
     // Foreign keys do not see a soft delete: a deleted campaign takes no new NPCs.
     if (!(await liveCampaign(tx, tenantId, campaignId))) return null;
-    if (maxNpcs !== null) {
-      await lockTenantRow(tx, tenantId);
-      const [held] = await tx
-        .select({ n: count() })
-        .from(npcs)
-        .innerJoin(campaigns, eq(campaigns.id, npcs.campaignId))
-        .where(and(eq(npcs.tenantId, tenantId), isNull(campaigns.deletedAt)));
-      if (held!.n >= maxNpcs) return { limitReached: held!.n };
-    }
+    const full = await npcRoom(tx, tenantId, 1, maxNpcs);
+    if (full) return full;
     const [row] = await tx.insert(npcs).values({ ...fields, tenantId, campaignId }).returning();
     return row!;
   });

@@ -124,7 +124,8 @@ export function tenantWithHours(db: Db, tenantId: string, period: string): Promi
   });
 }
 
-async function readMonthSessions(tx: Tx, tenantId: string, period: string): Promise<MonthSessions> {
+/** The sessions started in `period` (a UTC month), as Postgres has them. */
+export async function readMonthSessions(tx: Tx, tenantId: string, period: string): Promise<MonthSessions> {
   const from = new Date(`${period}-01T00:00:00Z`);
   const until = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
   const [row] = await tx

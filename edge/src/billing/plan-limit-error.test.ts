@@ -13,6 +13,12 @@ describe('plan limit refusals', () => {
     expect(planLimitError(on('apprentice'), 'seats', 1).message).toMatch(/the dungeon_master plan allows more/);
   });
 
+  it('name the plan that allows all of several NPCs at once (a campaign file or archive)', () => {
+    const error = planLimitError(on('apprentice'), 'npcs', 1, 12);
+    expect(error.message).toBe('Your apprentice plan allows 2 NPCs and you have 1; 12 more would make 13; the dungeon_master plan allows that many.');
+    expect(planLimitError(on('apprentice'), 'npcs', 0, 5).message).toMatch(/the adventurer plan allows that many/);
+  });
+
   it('say so when no plan allows more', () => {
     expect(planLimitError(on('guild'), 'seats', 5).message).toMatch(/no plan allows more/);
   });

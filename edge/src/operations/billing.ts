@@ -1,4 +1,4 @@
-import { getSubscription, listInvoices, saveCustomer, saveInvoices, saveSubscriptionState, type BillingInterval, type Subscription } from '@glyphoxa/db';
+import { getSubscription, listInvoices, periodOf, planUsage, saveCustomer, saveInvoices, saveSubscriptionState, type BillingInterval, type Subscription } from '@glyphoxa/db';
 import type Stripe from 'stripe';
 import { audit } from '../audit.ts';
 import { billingMode } from '../billing/mode.ts';
@@ -45,11 +45,13 @@ async function stripeCall<T>(ctx: OperationContext, what: string, call: () => Pr
 
 const returnUrl = (tenantId: string, to: ReturnTo, query = '') => `${to.origin.replace(/\/+$/, '')}${to.path ?? `/teams/${tenantId}/settings/billing`}${query}`;
 
-/** The tenant's subscription, the limits it works under and the plans it may choose. */
+/** The tenant's subscription, the limits it works under, what it holds against them this month, and the plans it may choose. */
 export async function readBilling(ctx: OperationContext, principal: Principal, tenantId: string): Promise<BillingView> {
   mustBill(ctx, principal, tenantId);
-  const tenant = await mustGetTenant(ctx.db(), tenantId);
-  return viewBilling(await getSubscription(ctx.db(), tenantId), await tenantLimits(ctx, tenant));
+  const db = ctx.db();
+  const tenant = await mustGetTenant(db, tenantId);
+  const [subscription, limits, usage] = await Promise.all([getSubscription(db, tenantId), tenantLimits(ctx, tenant), planUsage(db, tenantId, periodOf(Date.now()))]);
+  return viewBilling(subscription, limits, usage);
 }
 
 /**

@@ -8,6 +8,9 @@ import type { Principal } from '../principal.ts';
 import { viewCampaign } from '../views/campaign.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
+import { mustGetTenant } from './tenants.ts';
+import { planLimitError } from '../billing/plan-limit-error.ts';
+import { tenantLimits } from '../billing/tenant-limits.ts';
 
 /** Upload and unpacked bounds of an import: a Worker holds the unpacked text while it checks it. */
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -56,8 +59,10 @@ export async function importCampaign(ctx: OperationContext, principal: Principal
     const more = error.problems.length - shown.length;
     throw new ApiError(400, 'invalid_archive', `The archive was not imported: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, shown[0]?.split(':')[0]);
   }
-  const campaign = await importCampaignArchive(ctx.db(), tenantId, read.content, { makeCurrent: false });
+  const effective = await tenantLimits(ctx, await mustGetTenant(ctx.db(), tenantId));
+  const campaign = await importCampaignArchive(ctx.db(), tenantId, read.content, { makeCurrent: false, maxNpcs: effective.limits.npcs });
   if (!campaign) throw new ApiError(409, 'campaign_exists', `metadata.json: campaign.name: You already have a campaign named "${read.content.campaign.name}"`, 'metadata.json');
+  if ('limitReached' in campaign) throw planLimitError(effective, 'npcs', campaign.limitReached, read.content.npcs.length);
   const view = viewCampaign(campaign);
   const { content } = read;
   const detail = { npcs: content.npcs.length, entities: content.entities.length, relationships: content.relationships.length, lore: content.lore.length, sessions: content.sessions.length };

@@ -45,8 +45,10 @@ export async function getCampaign(ctx: OperationContext, principal: Principal, t
  */
 export async function createCampaign(ctx: OperationContext, principal: Principal, tenantId: string, content: CampaignContent, options: { makeCurrent: boolean }) {
   authorize(principal, 'campaigns.manage', tenantId);
-  const campaign = await insertCampaign(ctx.db(), tenantId, content, options);
+  const effective = await tenantLimits(ctx, await mustGetTenant(ctx.db(), tenantId));
+  const campaign = await insertCampaign(ctx.db(), tenantId, content, { ...options, maxNpcs: effective.limits.npcs });
   if (!campaign) throw new ApiError(409, 'campaign_exists', 'name: You already have a campaign of this name', 'name');
+  if ('limitReached' in campaign) throw planLimitError(effective, 'npcs', campaign.limitReached, content.npcs.length);
   const view = viewCampaign(campaign);
   const detail = { npcs: content.npcs.length, entities: content.entities.length, current: options.makeCurrent };
   await audit(ctx, principal, { tenantId, action: 'campaign.create', target: campaign.id, detail, after: view });

@@ -1,4 +1,4 @@
-import { billingInterval, invoiceStatus, PLANS, subscriptionStatus, tier, type EffectiveLimits, type Invoice, type Subscription } from '@glyphoxa/db';
+import { billingInterval, invoiceStatus, PLANS, subscriptionStatus, tier, type EffectiveLimits, type Invoice, type PlanUsage, type Subscription } from '@glyphoxa/db';
 import * as v from 'valibot';
 import { LimitsViewSchema, viewLimits } from './tenant.ts';
 
@@ -29,10 +29,22 @@ export const SubscriptionViewSchema = v.object({
   past_due_since: v.nullable(v.string()),
 });
 
+/** What the tenant holds this UTC month of each thing `limits` bounds, under the same names. */
+export const PlanUsageViewSchema = v.object({
+  monthly_sessions: v.number(),
+  /** As last recorded: a running session's hours arrive as it is flushed. */
+  monthly_session_hours: v.number(),
+  max_concurrent_sessions: v.number(),
+  npcs: v.number(),
+  /** Members and pending invites. */
+  seats: v.number(),
+});
+
 export const BillingViewSchema = v.object({
   subscription: v.nullable(SubscriptionViewSchema),
   /** What the tenant works under now (its plan, the operator's overrides shown as such). */
   limits: LimitsViewSchema,
+  usage: PlanUsageViewSchema,
   plans: v.array(PlanViewSchema),
 });
 export type BillingView = v.InferOutput<typeof BillingViewSchema>;
@@ -62,10 +74,17 @@ export function viewSubscription(s: Subscription | null): v.InferOutput<typeof S
   };
 }
 
-export function viewBilling(subscription: Subscription | null, effective: EffectiveLimits): BillingView {
+export function viewBilling(subscription: Subscription | null, effective: EffectiveLimits, usage: PlanUsage): BillingView {
   return {
     subscription: viewSubscription(subscription),
     limits: viewLimits(effective),
+    usage: {
+      monthly_sessions: usage.monthlySessions,
+      monthly_session_hours: usage.monthlySessionHours,
+      max_concurrent_sessions: usage.liveSessions,
+      npcs: usage.npcs,
+      seats: usage.seats,
+    },
     plans: PLANS.map((p) => ({
       tier: p.tier,
       price_cents: p.priceCents,

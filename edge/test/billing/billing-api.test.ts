@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { billingOf, stripeState, subscribe } from '../helpers/billing.ts';
-import { api, memberOf, signIn, superAdmin, type Person } from '../helpers/web-api.ts';
+import { api, endedSession, memberOf, signIn, superAdmin, type Person } from '../helpers/web-api.ts';
 
 // The first request loads the Worker, which takes seconds: in the hook's time, not a test's.
 let first: Person;
@@ -20,6 +20,19 @@ describe('billing API', () => {
       ['dungeon_master', 1900],
       ['guild', 2900],
     ]);
+  });
+
+  it("counts what the team holds against each limit this month, as the limits count it", async () => {
+    const owner = await signIn();
+    expect((await billingOf(owner)).body.usage).toEqual({ monthly_sessions: 0, monthly_session_hours: 0, max_concurrent_sessions: 0, npcs: 0, seats: 1 });
+    const campaign = (await api(owner.token, 'POST', `/tenants/${owner.tenant}/campaigns`, { name: 'Lost Mine' })).body.campaign.id;
+    const voice = { provider: 'elevenlabs', voice_id: 'pNInz6obpgDQGcFmaJgB' };
+    expect((await api(owner.token, 'POST', `/tenants/${owner.tenant}/campaigns/${campaign}/npcs`, { name: 'Grimjaw', voice })).status).toBe(201);
+    await subscribe(owner, 'guild');
+    // A pending invite takes a seat as a member does.
+    expect((await api(owner.token, 'POST', `/tenants/${owner.tenant}/users`, { email: `p-${crypto.randomUUID().slice(0, 8)}@example.test`, role: 'dm' })).status).toBe(201);
+    await endedSession(owner.tenant, campaign, 1);
+    expect((await billingOf(owner)).body.usage).toMatchObject({ monthly_sessions: 1, max_concurrent_sessions: 0, npcs: 1, seats: 2 });
   });
 
   it('opens a Stripe Checkout for a first plan, and the paid checkout makes it the plan in force', async () => {

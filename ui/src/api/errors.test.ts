@@ -20,6 +20,7 @@ describe('API errors', () => {
     expect(nextStep(new ApiRequestError(401, 'unauthorized', 'x'))).toMatch(/sign in again/);
     expect(nextStep(new ApiRequestError(403, 'forbidden', 'x'))).toMatch(/Ask an owner/);
     expect(nextStep(new ApiRequestError(429, 'rate_limited', 'x'))).toMatch(/wait a minute/);
+    expect(nextStep(new ApiRequestError(402, 'plan_limit', 'x'))).toMatch(/an owner can choose a bigger plan on the team's Plan screen/);
     expect(nextStep(new TypeError('Failed to fetch'))).toMatch(/connection/);
   });
 });

@@ -32,6 +32,7 @@ export function nextStep(error: unknown): string {
   if (!(error instanceof ApiRequestError)) return 'Check your connection and try again.';
   if (error.status === 401) return 'Your sign-in has expired: sign in again.';
   if (error.status === 403) return 'Your role does not allow this. Ask an owner of this team.';
+  if (error.status === 402) return "The team's plan does not allow more: an owner can choose a bigger plan on the team's Plan screen, or make room first.";
   if (error.status === 404) return 'It may have been deleted. Go back and pick another.';
   if (error.status === 429) return 'Too many requests: wait a minute, then try again.';
   if (error.status >= 500) return 'The service had a problem. Try again in a moment; if it persists, open a support ticket.';

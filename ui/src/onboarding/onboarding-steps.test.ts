@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { botInviteUrl, currentStep, interactionsEndpointUrl, type SetupState } from './onboarding-steps.ts';
+import { botInviteUrl, currentStep, interactionsEndpointUrl, stepsFor, type SetupState } from './onboarding-steps.ts';
 
 const bot = { has_bot_token: true, discord_application_id: '123456789012345678', discord_public_key: 'ab'.repeat(32) };
 const noBot = { has_bot_token: false, discord_application_id: null, discord_public_key: null };
-const state = (s: Partial<SetupState>): SetupState => ({ campaigns: 0, bot: noBot, guilds: 0, npcs: 0, ...s });
+const state = (s: Partial<SetupState>): SetupState => ({ campaigns: 0, bot: noBot, guilds: 0, npcs: 0, plan: 'off', ...s });
 
 describe('currentStep', () => {
   it('starts at the campaign, then the bot, its servers, the NPC, then done', () => {
@@ -19,6 +19,22 @@ describe('currentStep', () => {
     expect(currentStep(state({ campaigns: 1, bot: { ...bot, has_bot_token: false }, guilds: 1, npcs: 1 }))).toBe('bot');
     expect(currentStep(state({ campaigns: 1, bot, npcs: 1 }))).toBe('guilds');
     expect(currentStep(state({ bot, guilds: 1, npcs: 1 }))).toBe('campaign');
+  });
+});
+
+describe('the plan step', () => {
+  const ready = { campaigns: 1, bot, guilds: 1 };
+  it('comes between the servers and the first NPC where the installation bills, and is done once a plan is chosen', () => {
+    expect(stepsFor({ plan: 'open' }).map((s) => s.id)).toEqual(['campaign', 'bot', 'guilds', 'plan', 'npc']);
+    expect(currentStep(state({ ...ready, plan: 'open' }))).toBe('plan');
+    expect(currentStep(state({ campaigns: 1, bot, plan: 'chosen' }))).toBe('guilds');
+    expect(currentStep(state({ ...ready, plan: 'chosen' }))).toBe('npc');
+    expect(currentStep(state({ ...ready, plan: 'open', npcs: 1 }))).toBe('plan');
+  });
+
+  it('is not there at all where billing is off', () => {
+    expect(stepsFor({ plan: 'off' }).map((s) => s.id)).toEqual(['campaign', 'bot', 'guilds', 'npc']);
+    expect(currentStep(state({ ...ready, plan: 'off' }))).toBe('npc');
   });
 });
 

@@ -5,12 +5,18 @@ export interface SetupState {
   /** The guilds (Discord servers) chosen for the bot's slash commands. */
   guilds: number;
   npcs: number;
+  /**
+   * The plan: `off` where the installation does not bill (the step is not shown), `chosen` once
+   * a paid plan is in force or Apprentice was chosen, else `open`.
+   */
+  plan: 'off' | 'open' | 'chosen';
 }
 
 export const ONBOARDING_STEPS = [
   { id: 'campaign', title: 'Name your first campaign' },
   { id: 'bot', title: 'Add your Discord bot' },
   { id: 'guilds', title: 'Pick your servers' },
+  { id: 'plan', title: 'Choose a plan' },
   { id: 'npc', title: 'Create your first NPC' },
 ] as const;
 export type OnboardingStep = (typeof ONBOARDING_STEPS)[number]['id'] | 'done';
@@ -19,12 +25,16 @@ const isDone: Record<Exclude<OnboardingStep, 'done'>, (s: SetupState) => boolean
   campaign: (s) => s.campaigns > 0,
   bot: (s) => s.bot.has_bot_token && s.bot.discord_application_id !== null && s.bot.discord_public_key !== null,
   guilds: (s) => s.guilds > 0,
+  plan: (s) => s.plan !== 'open',
   npc: (s) => s.npcs > 0,
 };
 
+/** The steps this installation has: no plan to choose where it does not bill. */
+export const stepsFor = (state: Pick<SetupState, 'plan'>) => ONBOARDING_STEPS.filter((step) => step.id !== 'plan' || state.plan !== 'off');
+
 /** The first step not yet done: each waits for the one before, none is skipped. */
 export function currentStep(state: SetupState): OnboardingStep {
-  return ONBOARDING_STEPS.find((step) => !isDone[step.id](state))?.id ?? 'done';
+  return stepsFor(state).find((step) => !isDone[step.id](state))?.id ?? 'done';
 }
 
 /** The URL Discord's developer portal is given as the application's Interactions Endpoint (edge/src/routes/discord.ts). */

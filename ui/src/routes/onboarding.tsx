@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
-import { createLazyRoute, Link, useNavigate } from '@tanstack/react-router';
+import { createLazyRoute, Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { Check } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { meQuery } from '../account/me-query.ts';
 import { api } from '../api/client.ts';
 import { CampaignFormCard } from '../campaigns/campaign-form.tsx';
@@ -13,13 +13,14 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../co
 import { cn } from '../lib/cn.ts';
 import { BotStep } from '../onboarding/bot-form.tsx';
 import { GuildsStep } from '../onboarding/guilds-step.tsx';
+import { planChosen, PlanStep } from '../onboarding/plan-step.tsx';
 import { TalkStep } from '../onboarding/talk-step.tsx';
 import { ownTeam, tenantQuery } from '../onboarding/onboarding-queries.ts';
-import { currentStep, ONBOARDING_STEPS, type OnboardingStep } from '../onboarding/onboarding-steps.ts';
+import { currentStep, stepsFor, type OnboardingStep, type SetupState } from '../onboarding/onboarding-steps.ts';
 
 /**
  * A new DM's setup, one step at a time. Which step is current is read from the API each
- * time (campaigns, the tenant's bot and its servers, the campaign's NPCs), so a reload resumes where the
+ * time (campaigns, the tenant's bot and its servers, its plan, the campaign's NPCs), so a reload resumes where the
  * DM left off and a step counts as done only once the edge has accepted it.
  */
 function Onboarding() {
@@ -46,11 +47,18 @@ function Steps({ tenantId }: { tenantId: string }) {
   const npcs = useQuery({ ...npcsQuery(tenantId, campaign?.id ?? ''), enabled: !!campaign });
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const checkout = useSearch({ from: '/signed-in/onboarding' }).checkout;
+  // Apprentice chosen in this browser: no request to wait for, so the step list is asked again.
+  const [, chose] = useState(0);
   if (campaign && !npcs.data) return <PageLoading />;
-  const step = currentStep({ campaigns: campaigns.length, bot: tenant, guilds: tenant.guild_ids.length, npcs: npcs.data?.length ?? 0 });
+  const npcCount = npcs.data?.length ?? 0;
+  // The tenant view names no plan where the installation does not bill (edge/src/views/tenant.ts).
+  const plan: SetupState['plan'] = tenant.limits.plan === null ? 'off' : planChosen(tenantId, tenant.limits.plan, npcCount) ? 'chosen' : 'open';
+  const state: SetupState = { campaigns: campaigns.length, bot: tenant, guilds: tenant.guild_ids.length, plan, npcs: npcCount };
+  const step = currentStep(state);
   return (
     <>
-      <StepList current={step} />
+      <StepList steps={stepsFor(state)} current={step} />
       {step === 'campaign' && (
         <StepCard title="Name your first campaign" description="A campaign holds the NPCs that speak in your sessions. Only the name is needed now.">
           <CampaignFormCard
@@ -70,6 +78,11 @@ function Steps({ tenantId }: { tenantId: string }) {
       {step === 'guilds' && tenant.discord_application_id && (
         <StepCard title="Pick your servers" description="The Discord servers where your players use Glyphoxa's slash commands. Your bot has to be in a server to be picked.">
           <GuildsStep tenantId={tenantId} applicationId={tenant.discord_application_id} chosen={tenant.guild_ids} />
+        </StepCard>
+      )}
+      {step === 'plan' && (
+        <StepCard title="Choose a plan" description="Apprentice is free and enough to try Glyphoxa: two sessions a month, two NPCs. A paid plan is paid on Stripe's checkout page, and can be changed or canceled at any time.">
+          <PlanStep tenantId={tenantId} checkout={checkout} onChosen={() => (chose((n) => n + 1), void queryClient.invalidateQueries({ queryKey: tenantQuery(tenantId).queryKey }))} />
         </StepCard>
       )}
       {step === 'npc' && campaign && (
@@ -105,11 +118,11 @@ function Steps({ tenantId }: { tenantId: string }) {
 }
 
 /** The steps, the current one marked for screen readers too. */
-function StepList({ current }: { current: OnboardingStep }) {
-  const at = current === 'done' ? ONBOARDING_STEPS.length : ONBOARDING_STEPS.findIndex((s) => s.id === current);
+function StepList({ steps, current }: { steps: ReturnType<typeof stepsFor>; current: OnboardingStep }) {
+  const at = current === 'done' ? steps.length : steps.findIndex((s) => s.id === current);
   return (
-    <ol aria-label="Setup steps" className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
-      {ONBOARDING_STEPS.map((s, i) => (
+    <ol aria-label="Setup steps" className={cn('grid gap-2 sm:grid-cols-2', steps.length > 4 ? 'lg:grid-cols-5' : 'lg:grid-cols-4')}>
+      {steps.map((s, i) => (
         <li key={s.id} aria-current={i === at ? 'step' : undefined} className={cn('flex items-center gap-2 rounded-md border p-3 text-sm', i === at && 'border-primary font-medium', i > at && 'text-muted-foreground')}>
           <span className="flex size-6 shrink-0 items-center justify-center rounded-full border text-xs" aria-hidden="true">
             {i < at ? <Check className="size-4" /> : i + 1}

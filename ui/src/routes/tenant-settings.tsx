@@ -1,5 +1,5 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { createLazyRoute, useParams } from '@tanstack/react-router';
+import { createLazyRoute, Link, useParams } from '@tanstack/react-router';
 import { useTenantRole } from '../account/tenant-role.ts';
 import { TeamNav } from '../components/layout/team-nav.tsx';
 import { Alert } from '../components/ui/alert.tsx';
@@ -36,6 +36,11 @@ function OwnerSettings({ tenantId }: { tenantId: string }) {
         <CardContent>
           <LimitsList limits={limits} />
           {limits.grace_ends_at && <Alert className="mt-4">The subscription is past due: the plan holds until {new Date(limits.grace_ends_at).toLocaleDateString()}.</Alert>}
+          {limits.plan && (
+            <Link to="/teams/$tenantId/settings/billing" params={{ tenantId }} className="mt-4 inline-block text-sm font-medium text-primary underline underline-offset-4">
+              Change the plan, see usage and invoices
+            </Link>
+          )}
         </CardContent>
       </Card>
       <Card>

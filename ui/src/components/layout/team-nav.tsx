@@ -1,10 +1,19 @@
+import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
+import { meQuery } from '../../account/me-query.ts';
 import { canManage, useTenantRole } from '../../account/tenant-role.ts';
+import { tenantQuery } from '../../onboarding/onboarding-queries.ts';
 
-/** The screens of one team; the settings only its owners may use are linked for owners alone. */
+/**
+ * The screens of one team; the settings only its owners may use are linked for owners alone, and
+ * the plan for owners and super admins where the installation bills (the tenant's limits name a plan).
+ */
 export function TeamNav({ tenantId }: { tenantId: string }) {
   const role = useTenantRole(tenantId);
   const owner = role === 'tenant_owner';
+  const superAdmin = useSuspenseQuery(meQuery).data.user.super_admin;
+  const billingManager = owner || superAdmin;
+  const billed = useQuery({ ...tenantQuery(tenantId), enabled: billingManager }).data?.limits.plan != null;
   const item = 'rounded-md px-3 py-1.5 text-sm hover:bg-accent [&.active]:bg-secondary [&.active]:font-medium';
   return (
     <nav aria-label={`Team ${tenantId}`} className="flex flex-wrap items-center gap-2">
@@ -39,6 +48,11 @@ export function TeamNav({ tenantId }: { tenantId: string }) {
       {canManage(role) && (
         <Link to="/teams/$tenantId/settings/voice-samples" params={{ tenantId }} className={item}>
           Voice samples
+        </Link>
+      )}
+      {billingManager && billed && (
+        <Link to="/teams/$tenantId/settings/billing" params={{ tenantId }} className={item}>
+          Plan
         </Link>
       )}
       {owner && (
