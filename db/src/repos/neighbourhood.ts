@@ -45,7 +45,7 @@ export function neighbourhood(
   });
 }
 
-export function walkStatement(tenantId: string, campaignId: string, entityId: string, depth: number, confirmedOnly: boolean): SQL {
+function walkStatement(tenantId: string, campaignId: string, entityId: string, depth: number, confirmedOnly: boolean): SQL {
   const inCampaign = sql`r.tenant_id = ${tenantId} and r.campaign_id = ${campaignId}${confirmedOnly ? sql` and r.dm_confirmed` : sql``}`;
   const steps: SQL[] = [sql`l0 as (select e.id from entities e where e.tenant_id = ${tenantId} and e.campaign_id = ${campaignId} and e.id = ${entityId})`];
   const level = (n: number) => sql.raw(`l${n}`);
