@@ -11,6 +11,10 @@ export type GraphEntity = Omit<Entity, 'search'>;
 const { search: _search, ...graphColumns } = getTableColumns(entities);
 const edgeColumns = getTableColumns(relationships);
 const entityList = sql.raw(Object.values(graphColumns).map((column) => `e."${column.name}"`).join(', '));
+/** Edge columns come back beside the entity's under this prefix. */
+const EDGE = 'edge_';
+const edgeList = sql.raw(Object.values(edgeColumns).map((column) => `r."${column.name}" as "${EDGE}${column.name}"`).join(', '));
+const walkedList = sql.raw(Object.values(edgeColumns).map((column) => `"${column.name}"`).join(', '));
 
 export interface Neighbourhood {
   /** The start first, then by distance from it (steps along edges, whichever way they point). */
@@ -37,11 +41,17 @@ export function neighbourhood(
 ): Promise<Neighbourhood | null> {
   const depth = Math.min(Math.max(Math.trunc(options.depth), 0), MAX_NEIGHBOURHOOD_DEPTH);
   return withTenant(db, tenantId, async (tx) => {
-    const rows = await tx.execute<Record<string, unknown> & { depth: number; walked: Record<string, unknown>[] }>(walkStatement(tenantId, campaignId, entityId, depth, options.confirmedOnly ?? false));
+    const rows = await tx.execute<Record<string, unknown> & { depth: number }>(walkStatement(tenantId, campaignId, entityId, depth, options.confirmedOnly ?? false));
     if (rows.length === 0) return null;
-    const placed = rows.map((row) => ({ ...fromDriver<GraphEntity>(graphColumns, row), depth: row.depth }));
-    placed.sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
-    return { entities: placed, relationships: rows.flatMap((row) => row.walked.map((edge) => fromDriver<Relationship>(edgeColumns, edge))) };
+    // A row per entity and walked edge from it (or one with no edge): entities once, edges once.
+    const placed = new Map<string, GraphEntity & { depth: number }>();
+    const walked: Relationship[] = [];
+    for (const row of rows) {
+      if (!placed.has(row.id as string)) placed.set(row.id as string, { ...fromDriver<GraphEntity>(graphColumns, row), depth: row.depth });
+      if (row[`${EDGE}id`] !== null) walked.push(fromDriver<Relationship>(edgeColumns, row, EDGE));
+    }
+    const entities = [...placed.values()].sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
+    return { entities, relationships: walked };
   });
 }
 
@@ -65,24 +75,23 @@ function walkStatement(tenantId: string, campaignId: string, entityId: string, d
   const walked =
     depth === 0
       ? sql`select * from relationships where false`
-      : sql`select distinct on (id) * from (${sql.join(Array.from({ length: depth }, (_, n) => sql`select * from ${walk(n + 1)}`), sql` union all `)}) w`;
-  // Each walked edge comes back once, with the row of its source (always among those reached).
-  // Both sides materialized, so they meet in one hash join, not a rescan an entity.
+      : sql`select distinct on (id) ${walkedList} from (${sql.join(Array.from({ length: depth }, (_, n) => sql`select * from ${walk(n + 1)}`), sql` union all `)}) w`;
+  // Each walked edge comes back once, beside the row of its source (always among those reached):
+  // plain columns, which cost the database less than building JSON of them.
   return sql`with ${sql.join(steps, sql`, `)},
     reached as (${reached}),
     walked as (${walked}),
-    by_source as materialized (select source_id, json_agg(walked) as edges from walked group by source_id),
     placed as materialized (
       select e.*, reached.depth from reached
       cross join lateral (select ${entityList} from entities e where e.id = reached.id and e.tenant_id = ${tenantId} and e.campaign_id = ${campaignId} offset 0) e)
-    select placed.*, coalesce(by_source.edges, '[]'::json) as walked from placed left join by_source on by_source.source_id = placed.id`;
+    select placed.*, ${edgeList} from placed left join walked r on r.source_id = placed.id`;
 }
 
-/** A row of raw columns (by SQL name, as the driver or `json_agg` gives them) as drizzle's select would map it. */
-function fromDriver<T>(columns: Record<string, Column>, raw: Record<string, unknown>): T {
+/** A row of raw columns (by SQL name, after `prefix`) as drizzle's select would map it. */
+function fromDriver<T>(columns: Record<string, Column>, raw: Record<string, unknown>, prefix = ''): T {
   const row: Record<string, unknown> = {};
   for (const [key, column] of Object.entries(columns)) {
-    const value = raw[column.name];
+    const value = raw[`${prefix}${column.name}`];
     row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
   return row as T;
