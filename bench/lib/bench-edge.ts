@@ -24,13 +24,13 @@ export interface BenchEdge {
   close(): Promise<void>;
 }
 
-/** The Worker under `wrangler dev` on a scratch state directory, with an admin client on workerd's own port. */
-export async function startBenchEdge(databaseUrl: string): Promise<BenchEdge> {
+/** The Worker under `wrangler dev` on a scratch state directory, with an admin client on workerd's own port; `env` adds Worker variables. */
+export async function startBenchEdge(databaseUrl: string, options: { env?: Record<string, string> } = {}): Promise<BenchEdge> {
   const dir = mkdtempSync(join(tmpdir(), 'gx-bench-'));
   const envFile = join(dir, 'worker.env');
   // The access-token key also signs NPC tool tokens (bench/npc-tools.ts).
   const install = loadOrCreateInstallSecrets(join(dir, 'install'));
-  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1'), ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey, ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys });
+  writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1'), ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey, ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys, ...options.env });
   const port = await freePort();
   const edge = await startEdge({ root: ROOT, port, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore' }).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });
