@@ -34,6 +34,8 @@ export * from './repos/refresh-tokens.ts';
 export * from './repos/support.ts';
 export * from './passages.ts';
 export * from './repos/relationships.ts';
+export * from './repos/neighbourhood.ts';
+export * from './repos/planner-statistics.ts';
 export * from './repos/lore-documents.ts';
 export * from './repos/knowledge-search.ts';
 export * from './repos/transcript-proposals.ts';

@@ -11,6 +11,7 @@ import type { RelationshipFields } from './relationships.ts';
 import type { TranscriptLine } from './session-entries.ts';
 import type { CampaignFields } from './campaigns.ts';
 import { liveCampaign } from './campaigns.ts';
+import { refreshStatistics } from './planner-statistics.ts';
 
 /** An edge as an archive holds it: its ends by entity name, its session by its place among the archive's sessions. */
 export type ArchivedRelationship = Omit<RelationshipFields, 'sourceId' | 'targetId' | 'sessionId'> & { from: string; to: string; session: number | null };
@@ -99,8 +100,9 @@ export const IMPORTED_SESSION_ORIGIN = 'import';
  */
 export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean; maxNpcs: number | null }): Promise<Campaign | null | { limitReached: number }>;
 export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean }): Promise<Campaign | null>;
-export function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean; maxNpcs?: number | null }): Promise<Campaign | null | { limitReached: number }> {
-  return withTenant(db, tenantId, async (tx) => {
+export async function importCampaignArchive(db: Db, tenantId: string, content: CampaignArchiveContent, options: { makeCurrent: boolean; maxNpcs?: number | null }): Promise<Campaign | null | { limitReached: number }> {
+  let memory = 0;
+  const made = await withTenant(db, tenantId, async (tx) => {
     const full = await npcRoom(tx, tenantId, content.npcs.length, options.maxNpcs ?? null);
     if (full) return full;
     const [campaign] = await tx.insert(campaigns).values({ ...content.campaign, tenantId }).onConflictDoNothing().returning();
@@ -133,15 +135,26 @@ export function importCampaignArchive(db: Db, tenantId: string, content: Campaig
     for (const chunk of inChunks(edges)) await tx.insert(relationships).values(chunk);
     const [tenant] = await tx.select({ licenseTier: tenants.licenseTier }).from(tenants).where(eq(tenants.id, tenantId));
     if (content.chunks && tenant?.licenseTier === 'dedicated') {
-      const memory = content.chunks.map(({ lore, session, ...passage }): NewChunk => ({
+      const passages = content.chunks.map(({ lore, session, ...passage }): NewChunk => ({
         ...passage,
         tenantId,
         campaignId: campaign.id,
         ...(lore !== undefined ? { source: 'lore', loreDocumentId: loreIds[lore]! } : { source: 'transcript', sessionId: sessionIds[session!]! }),
       }));
-      for (const chunk of inChunks(memory, 100)) await tx.insert(chunks).values(chunk);
+      for (const chunk of inChunks(passages, 100)) await tx.insert(chunks).values(chunk);
+      memory = passages.length;
     }
     if (options.makeCurrent) await tx.update(tenants).set({ campaignId: campaign.id, updatedAt: new Date() }).where(eq(tenants.id, tenantId));
     return campaign;
   });
+  if (made && !('limitReached' in made)) {
+    await refreshStatistics(db, {
+      entities: content.entities.length,
+      relationships: content.relationships.length,
+      lore_documents: content.lore.length,
+      session_entries: content.sessions.reduce((sum, past) => sum + past.lines.length, 0),
+      chunks: memory,
+    });
+  }
+  return made;
 }

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../client.ts';
 import { passages } from '../passages.ts';
 import { chunks, EMBEDDING_DIMENSIONS, loreDocuments, sessionEntries, type Chunk } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
+import { refreshStatistics } from './planner-statistics.ts';
 
 /** The tenant's embeddings provider as this layer needs it (`EmbeddingsProvider` of @glyphoxa/providers is one). */
 export interface Embedder {
@@ -39,7 +40,7 @@ export async function rememberLoreDocument(db: Db, tenantId: string, loreDocumen
   if (!document) return false;
   const texts = passages(`${document.title}\n\n${document.body}`);
   const vectors = await embedAll(embedder, texts);
-  return withTenant(db, tenantId, async (tx) => {
+  const stored = await withTenant(db, tenantId, async (tx) => {
     // The document may have gone meanwhile: its foreign key then refuses the rows, so check first.
     const [still] = await tx.select({ id: loreDocuments.id }).from(loreDocuments).where(and(eq(loreDocuments.tenantId, tenantId), eq(loreDocuments.id, loreDocumentId)));
     if (!still) return false;
@@ -47,6 +48,8 @@ export async function rememberLoreDocument(db: Db, tenantId: string, loreDocumen
     await insertChunks(tx, texts.map((content, position) => ({ tenantId, campaignId: document.campaignId, source: 'lore', loreDocumentId, position, content, embedding: vectors[position]!, model: embedder.model })));
     return true;
   });
+  if (stored) await refreshStatistics(db, { chunks: texts.length });
+  return stored;
 }
 
 /**
@@ -67,11 +70,12 @@ export async function rememberSession(db: Db, tenantId: string, sessionId: strin
   // One line a paragraph, so passages break between lines.
   const texts = passages(lines.map((line) => `${line.speakerName}: ${line.text}`).join('\n\n'));
   const vectors = await embedAll(embedder, texts);
-  return withTenant(db, tenantId, async (tx) => {
+  await withTenant(db, tenantId, async (tx) => {
     await tx.delete(chunks).where(and(eq(chunks.tenantId, tenantId), eq(chunks.sessionId, sessionId)));
     await insertChunks(tx, texts.map((content, position) => ({ tenantId, campaignId, source: 'transcript', sessionId, position, content, embedding: vectors[position]!, model: embedder.model })));
-    return true;
   });
+  await refreshStatistics(db, { chunks: texts.length });
+  return true;
 }
 
 /** The passages remembered of one lore document or session, in order, with their embeddings: what an archive carries. */

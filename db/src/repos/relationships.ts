@@ -1,15 +1,12 @@
-import { and, asc, desc, eq, getTableColumns, inArray, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
-import { entities, relationships, type Entity, type NewRelationship, type Relationship } from '../schema/index.ts';
+import { entities, relationships, type NewRelationship, type Relationship } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
 
 export type RelationshipFields = Omit<NewRelationship, 'id' | 'tenantId' | 'campaignId' | 'createdAt' | 'updatedAt'>;
 export type RelationshipChanges = Partial<Pick<NewRelationship, 'type' | 'bidirectional' | 'confidence' | 'dmConfirmed'>>;
-
-/** The neighbourhood is bounded: three steps already span most of a campaign's graph. */
-export const MAX_NEIGHBOURHOOD_DEPTH = 3;
 
 /** What the DM states is confirmed by saying it; a transcript's or an import's guess waits for the DM. */
 const withProvenance = (fields: RelationshipFields) => ({ ...fields, dmConfirmed: fields.dmConfirmed ?? (fields.source ?? 'dm') === 'dm' });
@@ -77,7 +74,6 @@ export function deleteRelationship(db: Db, tenantId: string, id: string): Promis
   });
 }
 
-/** An entity as a graph shows it: all but its search vector. */
 /** A confirmed relationship by the names of its ends, as a session takes it along. */
 export interface NamedRelationship {
   source: string;
@@ -105,62 +101,4 @@ export async function sessionRelationships(tx: Tx, tenantId: string, campaignId:
     .where(and(eq(relationships.tenantId, tenantId), eq(relationships.campaignId, campaignId), eq(relationships.dmConfirmed, true), inArray(relationships.sourceId, ids), inArray(relationships.targetId, ids)))
     .orderBy(desc(relationships.updatedAt), asc(relationships.id))
     .limit(limit);
-}
-
-export type GraphEntity = Omit<Entity, 'search'>;
-const { search: _search, ...graphColumns } = getTableColumns(entities);
-
-export interface Neighbourhood {
-  /** The start first, then by distance from it (steps along edges, whichever way they point). */
-  entities: Array<GraphEntity & { depth: number }>;
-  /** The edges walked: each joins two of `entities`. */
-  relationships: Relationship[];
-}
-
-/**
- * The entities within `depth` steps of `entityId`, breadth first: one query a
- * step, each node expanded once, so a dense campaign costs what it reaches
- * rather than every path to it. `confirmedOnly` walks confirmed edges only
- * (what NPCs may be told). `null` when the campaign has no such entity.
- */
-export function neighbourhood(
-  db: Db,
-  tenantId: string,
-  campaignId: string,
-  entityId: string,
-  options: { depth: number; confirmedOnly?: boolean },
-): Promise<Neighbourhood | null> {
-  const depth = Math.min(Math.max(Math.trunc(options.depth), 0), MAX_NEIGHBOURHOOD_DEPTH);
-  return withTenant(db, tenantId, async (tx) => {
-    const inCampaign = and(eq(relationships.tenantId, tenantId), eq(relationships.campaignId, campaignId));
-    const confirmed = options.confirmedOnly ? eq(relationships.dmConfirmed, true) : undefined;
-    const depths = new Map([[entityId, 0]]);
-    const edges = new Map<string, Relationship>();
-    let frontier = [entityId];
-    for (let step = 1; step <= depth && frontier.length > 0; step++) {
-      const found = await tx
-        .select()
-        .from(relationships)
-        .where(and(inCampaign, confirmed, or(inArray(relationships.sourceId, frontier), inArray(relationships.targetId, frontier))));
-      const next: string[] = [];
-      for (const edge of found) {
-        edges.set(edge.id, edge);
-        for (const end of [edge.sourceId, edge.targetId]) {
-          if (!depths.has(end)) {
-            depths.set(end, step);
-            next.push(end);
-          }
-        }
-      }
-      frontier = next;
-    }
-    const rows = await tx
-      .select(graphColumns)
-      .from(entities)
-      .where(and(eq(entities.tenantId, tenantId), eq(entities.campaignId, campaignId), inArray(entities.id, [...depths.keys()])));
-    if (!rows.some((row) => row.id === entityId)) return null;
-    const placed = rows.map((row) => ({ ...row, depth: depths.get(row.id)! }));
-    placed.sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
-    return { entities: placed, relationships: [...edges.values()] };
-  });
 }
