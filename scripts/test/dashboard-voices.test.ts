@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startElevenLabsStandIn, type StandIn } from '../../providers/test/stand-ins/index.ts';
-import { screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
+import { screenshotEachWidth, seriousViolations, unreachableByTab } from '../lib/dashboard-page.ts';
 import { SHOTS, startDashboardSystem, until, type DashboardSystem } from '../lib/dashboard-system.ts';
 
 /**
@@ -118,12 +118,15 @@ describe('voice samples and the voice preview in Chromium', () => {
     expect(played.rms).toBeGreaterThan(0.01);
     expect(played.played).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await unreachableByTab(page)).toEqual([]);
     await screenshotEachWidth(page, SHOTS, 'voice-samples');
 
     // The cloned voice, previewed in the NPC editor: the voice node asks the team's ElevenLabs.
     const npc = await openNpc(page, tenant, /^Grimjaw/);
-    await npc.getByLabel('Voice provider').fill('elevenlabs');
-    await npc.getByLabel('Voice ID').fill(voiceId);
+    // The voice picker offers the team's clones by name, and fills the voice with the chosen one.
+    await npc.getByLabel('Cloned voice').selectOption({ label: "Grimjaw's actor" });
+    expect(await npc.getByLabel('Voice provider').inputValue()).toBe('elevenlabs');
+    expect(await npc.getByLabel('Voice ID').inputValue()).toBe(voiceId);
     await npc.getByLabel('Pitch').fill('15');
     await npc.getByRole('button', { name: 'Play voice preview' }).click();
     await npc.getByText('Pitch must be from -10 to 10').waitFor();
@@ -153,6 +156,7 @@ describe('voice samples and the voice preview in Chromium', () => {
     expect(local.played).toBe(true);
     expect(elevenLabs.requests.filter((r) => r.path.startsWith('/v1/text-to-speech/')).length).toBe(speech.length);
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await unreachableByTab(page)).toEqual([]);
     await screenshotEachWidth(page, SHOTS, 'npc-voice-preview');
 
     // Deleting the sample deletes its clone at ElevenLabs.
@@ -202,6 +206,7 @@ describe('a browser session without Discord in Chromium', () => {
     expect(await form.getByRole('button', { name: 'Start session' }).isDisabled()).toBe(true);
     await form.getByLabel('In the browser').check();
     expect(await seriousViolations(page)).toEqual([]);
+    expect(await unreachableByTab(page)).toEqual([]);
     await form.getByRole('button', { name: 'Start session' }).click();
     const joinHref = await form.getByRole('link', { name: 'Join it in a new tab' }).getAttribute('href', { timeout: 60_000 });
     await page.waitForURL((url) => url.searchParams.has('session'));
