@@ -117,6 +117,22 @@ describe('POST /api/v1/tenants/:id/sessions', () => {
     expect((await api(dm.token, 'POST', `/tenants/${tenant}/sessions/${session.id}/stop`)).body.session.state).toBe('ended');
   });
 
+  it('starts a browser session with no Discord server as a table of its own, beside another', async () => {
+    const dm = await memberOf(tenant, 'dm');
+    const tables = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await api(dm.token, 'POST', `/tenants/${tenant}/sessions`, { transport: 'websocket' });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.session.audio).toMatchObject({ transport: 'websocket' });
+      expect(res.body.session.guild_id).toMatch(/^browser-[0-9a-f-]{36}$/);
+      expect(res.body.session.channel_id).toBe(res.body.session.guild_id);
+      await node.next((m) => m.type === 'start_session' && m.session_id === res.body.session.id);
+      tables.push(res.body.session as { id: string; guild_id: string });
+    }
+    expect(tables[0]!.guild_id).not.toBe(tables[1]!.guild_id);
+    for (const { id } of tables) expect((await api(dm.token, 'POST', `/tenants/${tenant}/sessions/${id}/stop`)).body.session.state).toBe('ended');
+  });
+
   it('is for owners and DMs (a key needs sessions), validates the body by field, and hides another tenant', async () => {
     const body = { guild_id: snowflake(), channel_id: snowflake() };
     const viewer = await memberOf(tenant, 'viewer');
@@ -130,6 +146,10 @@ describe('POST /api/v1/tenants/:id/sessions', () => {
       [{ ...body, guild_id: 'general' }, 'guild_id'],
       [{ ...body, started_by: snowflake() }, 'started_by'],
       [{ ...body, transport: 'carrier-pigeon' }, 'transport'],
+      // Only a browser session may leave out the Discord server; a server always comes with its channel.
+      [{ channel_id: snowflake() }, 'guild_id'],
+      [{ transport: 'discord' }, 'guild_id'],
+      [{ guild_id: snowflake(), transport: 'websocket' }, 'channel_id'],
     ] as const) {
       const res = await api(owner.token, 'POST', `/tenants/${tenant}/sessions`, bad);
       expect(res.status, JSON.stringify(bad)).toBe(400);

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { createDb, getVoiceSample, listVoiceSamples } from '@glyphoxa/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../src/errors.ts';
 import { SampleRefused } from '../src/voice-samples/sample-error.ts';
 import { serveSignedSample, signedMediaUrl } from '../src/voice-samples/signed-url.ts';
 import { beginCloning, deleteVoiceSample, uploadVoiceSample } from '../src/voice-samples/voice-samples.ts';
@@ -164,5 +165,13 @@ describe('signed sample URLs', () => {
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_signature');
     }
+  });
+
+  it('without MEDIA_URL_SECRET are a 503 saying who sets it, not a bare 500', async () => {
+    const unset = { ...env, MEDIA_URL_SECRET: undefined };
+    const refusal = await signedMediaUrl(unset, 'http://edge.test', key).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ApiError);
+    expect(refusal).toMatchObject({ status: 503, code: 'media_urls_not_configured' });
+    expect((refusal as ApiError).message).toContain('wrangler secret put MEDIA_URL_SECRET');
   });
 });

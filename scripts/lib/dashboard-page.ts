@@ -74,3 +74,47 @@ export async function initialScriptBytes(page: Page, url: string, dist: string):
   const gzipBytes = [...scripts].reduce((sum, path) => sum + gzipSync(readFileSync(join(dist, path))).length, 0);
   return { gzipBytes, scripts: [...scripts] };
 }
+
+/**
+ * The controls on the page that pressing Tab never reaches, so a keyboard user could not use
+ * them: Tab is pressed from the top of the page until focus leaves it or comes back round,
+ * then every visible, enabled link, button, field and focusable element not reached is named.
+ * A radio group counts as reached when one of its radios was (arrow keys move within it).
+ */
+export async function unreachableByTab(page: Page, maxPresses = 300): Promise<string[]> {
+  const mark = 'data-gx-tabbed';
+  // A starting point before everything else: Tab otherwise goes on from the last click.
+  await page.evaluate(() => {
+    const start = document.createElement('button');
+    start.id = 'gx-tab-start';
+    start.style.cssText = 'position:fixed;top:0;left:0';
+    document.body.prepend(start);
+    start.focus();
+  });
+  // An element with focusable parts of its own (an <audio>'s controls) stays the active one for several presses.
+  for (let press = 0, again = 0; press < maxPresses && again < 10; press++) {
+    await page.keyboard.press('Tab');
+    const reached = await page.evaluate((m) => {
+      const el = document.activeElement;
+      if (!el || el === document.body || el.id === 'gx-tab-start') return 'left';
+      if (el.hasAttribute(m)) return 'again';
+      el.setAttribute(m, '');
+      return 'new';
+    }, mark);
+    if (reached === 'left') break;
+    again = reached === 'again' ? again + 1 : 0;
+  }
+  return page.evaluate((m) => {
+    document.getElementById('gx-tab-start')?.remove();
+    const reachedRadios = new Set([...document.querySelectorAll<HTMLInputElement>(`input[type=radio][${m}]`)].map((r) => r.name));
+    const controls = [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, audio[controls], summary, [tabindex]')];
+    const missed = controls.filter((el) => {
+      if (el.hasAttribute(m) || el.getAttribute('tabindex') === '-1' || (el as HTMLButtonElement).disabled || el.closest('fieldset:disabled, [inert], [aria-hidden=true]')) return false;
+      if (el instanceof HTMLInputElement && el.type === 'radio' && reachedRadios.has(el.name)) return false;
+      const box = el.getBoundingClientRect();
+      return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    });
+    for (const el of document.querySelectorAll(`[${m}]`)) el.removeAttribute(m);
+    return missed.map((el) => `${el.tagName.toLowerCase()} "${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 60) ?? ''}"`);
+  }, mark);
+}

@@ -107,6 +107,8 @@ export async function startDashboardSystem(options: DashboardSystemOptions = {})
     SECRET_KEYS: generateKeySpec('k1'),
     ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey,
     ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys,
+    // Voice samples play through signed /media URLs, as npm start signs them.
+    MEDIA_URL_SECRET: install.mediaUrlSecret,
     LOCAL_SIGN_IN: 'on',
     ...options.workerEnv,
   });

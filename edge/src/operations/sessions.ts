@@ -14,6 +14,12 @@ import { viewSessionRow, viewTranscriptLine } from '../views/session.ts';
 import type { OperationContext } from './context.ts';
 import { authorize } from './permissions.ts';
 
+/**
+ * Where a browser session started without a Discord server is filed (its guild and channel):
+ * a table of its own, so such sessions run side by side (a server has one live session).
+ */
+export const browserTable = () => `browser-${crypto.randomUUID()}`;
+
 /** Starts a voice session in the tenant; `waitActive` holds the answer until a node has joined. */
 export async function startSession(ctx: OperationContext, principal: Principal, tenantId: string, request: StartRequest, options: { waitActive?: boolean } = {}) {
   authorize(principal, 'sessions.run', tenantId);

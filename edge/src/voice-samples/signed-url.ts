@@ -1,5 +1,5 @@
 import type { Bindings } from '../env.ts';
-import { errorBody } from '../errors.ts';
+import { ApiError, errorBody } from '../errors.ts';
 
 /** Where signed sample URLs point; the routes mount `serveSignedSample` here (wrangler.toml lets the Worker answer it). */
 export const MEDIA_PATH = '/media/';
@@ -9,7 +9,8 @@ export const SIGNED_URL_TTL_MS = 3600_000;
 const encoder = new TextEncoder();
 
 async function hmacKey(env: Pick<Bindings, 'MEDIA_URL_SECRET'>): Promise<CryptoKey> {
-  if (!env.MEDIA_URL_SECRET) throw new Error('MEDIA_URL_SECRET is not set: signed media URLs need it');
+  // A deployment without it cannot play recordings: say so, and who can fix it, rather than a bare 500.
+  if (!env.MEDIA_URL_SECRET) throw new ApiError(503, 'media_urls_not_configured', "Recordings cannot be played: the operator has not set MEDIA_URL_SECRET (wrangler secret put MEDIA_URL_SECRET; npm start sets it). Ask them, or open a support ticket");
   return crypto.subtle.importKey('raw', encoder.encode(env.MEDIA_URL_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 

@@ -8,6 +8,7 @@ import { FormFooter } from '../forms/form-footer.tsx';
 import { linesOf, optionalText } from '../forms/text-lists.ts';
 import { BUDGET_TIERS, NPC_TOOLS, NpcBody, type NpcBodyInput } from './campaign-body.ts';
 import type { Npc } from './campaign-queries.ts';
+import { ClonedVoiceSelect } from './cloned-voice-select.tsx';
 import { VoicePreviewButton } from './voice-preview-button.tsx';
 
 /** The editor's values: lists as text, one item a line. */
@@ -68,7 +69,7 @@ const area = 'flex min-h-20 w-full rounded-md border border-input bg-background 
 export function NpcEditor({ npc, onSave, disabled, tenantId }: { npc?: Npc; onSave: (body: NpcBodyInput) => Promise<void>; disabled?: boolean; tenantId?: string }) {
   const id = useId();
   const [failure, setFailure] = useState<unknown>(null);
-  const { register, handleSubmit, setError, trigger, getValues, formState } = useForm<NpcForm, unknown, NpcBodyInput>({ resolver, defaultValues: defaults(npc) });
+  const { register, handleSubmit, setError, trigger, getValues, setValue, watch, formState } = useForm<NpcForm, unknown, NpcBodyInput>({ resolver, defaultValues: defaults(npc) });
   const { errors, isSubmitting } = formState;
   const submit = handleSubmit(async (body) => {
     setFailure(null);
@@ -95,6 +96,16 @@ export function NpcEditor({ npc, onSave, disabled, tenantId }: { npc?: Npc; onSa
         </Field>
         <fieldset className="grid gap-4 rounded-md border p-4 sm:grid-cols-2">
           <legend className="px-1 text-sm font-semibold">Voice</legend>
+          {tenantId && !disabled && (
+            <ClonedVoiceSelect
+              tenantId={tenantId}
+              current={watch('voice.voice_id')}
+              onPick={(voiceId) => {
+                setValue('voice.provider', 'elevenlabs', { shouldDirty: true });
+                setValue('voice.voice_id', voiceId, { shouldDirty: true });
+              }}
+            />
+          )}
           <Field id={f('provider')} label="Voice provider" hint="e.g. elevenlabs or openai" error={errors.voice?.provider}>
             {(aria) => <Input {...aria} {...register('voice.provider')} />}
           </Field>

@@ -3,7 +3,6 @@ import { useNavigate } from '@tanstack/react-router';
 import { Headphones, Play } from 'lucide-react';
 import { useId, useState } from 'react';
 import { api } from '../api/client.ts';
-import { nextStep } from '../api/errors.ts';
 import { campaignsQuery } from '../campaigns/campaign-queries.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { FailureAlert } from '../components/states/failure-alert.tsx';
@@ -13,7 +12,7 @@ import { Label } from '../components/ui/label.tsx';
 import { tenantQuery } from '../onboarding/onboarding-queries.ts';
 import { joinLink } from '../talk/join-link.ts';
 import { usageKeys } from '../usage/usage-queries.ts';
-import { botGuildsQuery, voiceChannelsQuery } from './discord-queries.ts';
+import { ServerChannelPicker, type ServerChannel } from './server-channel-picker.tsx';
 import { sessionKeys } from './session-queries.ts';
 import { cn } from '../lib/cn.ts';
 import { SELECT_CLASS } from '../settings/role-options.tsx';
@@ -24,26 +23,25 @@ const select = cn(SELECT_CLASS, 'w-full');
 /**
  * Starts a session (owners and DMs): in a voice channel the team's bot can join, or in the
  * browser, where players join by a link; the server and channel come from what the bot sees.
- * The answer comes once a voice node runs it.
+ * A browser session needs no server (a team without a bot has none): it is then a table of its
+ * own. The answer comes once a voice node runs it.
  */
 export function StartSessionForm({ tenantId }: { tenantId: string }) {
   const id = useId();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [transport, setTransport] = useState<Transport>('discord');
-  const [guildId, setGuildId] = useState('');
-  const [channelId, setChannelId] = useState('');
+  const tenant = useQuery(tenantQuery(tenantId));
+  // Without a bot token the edge has nothing to ask Discord with: the browser is the way, and nobody asks Discord.
+  const hasBot = tenant.data?.has_bot_token === true;
+  const [picked, setTransport] = useState<Transport | null>(null);
+  const transport = picked ?? (tenant.data && !hasBot ? 'websocket' : 'discord');
+  const [where, setWhere] = useState<ServerChannel>({ guildId: '', channelId: '' });
   const [campaignId, setCampaignId] = useState('');
   const [joinUrl, setJoinUrl] = useState<string | null>(null);
-  const tenant = useQuery(tenantQuery(tenantId));
-  // Without a bot token the edge has nothing to ask Discord with: say so instead of asking.
-  const hasBot = tenant.data?.has_bot_token === true;
-  const guilds = useQuery({ ...botGuildsQuery(tenantId), enabled: hasBot });
-  const channels = useQuery({ ...voiceChannelsQuery(tenantId, guildId), enabled: guildId !== '' });
   const campaigns = useQuery(campaignsQuery(tenantId));
   const starting = useMutation({
     mutationFn: async () => {
-      const json = { guild_id: guildId, channel_id: channelId, transport, ...(campaignId ? { campaign_id: campaignId } : {}) };
+      const json = { transport, ...(where.guildId ? { guild_id: where.guildId, channel_id: where.channelId } : {}), ...(campaignId ? { campaign_id: campaignId } : {}) };
       return (await (await api.tenants[':id'].sessions.$post({ param: { id: tenantId }, query: { wait: 'active' }, json })).json()).session;
     },
     onSuccess: async (session) => {
@@ -52,7 +50,9 @@ export function StartSessionForm({ tenantId }: { tenantId: string }) {
       await navigate({ to: '/teams/$tenantId/sessions', params: { tenantId }, search: (s) => ({ ...s, session: session.id }) });
     },
   });
-  const ready = guildId !== '' && channelId !== '' && !starting.isPending;
+  // Discord needs a server and channel; the browser needs none, or both.
+  const placed = transport === 'discord' ? where.guildId !== '' && where.channelId !== '' : where.guildId === '' || where.channelId !== '';
+  const ready = tenant.data !== undefined && placed && !starting.isPending;
 
   return (
     <form
@@ -81,48 +81,24 @@ export function StartSessionForm({ tenantId }: { tenantId: string }) {
         ))}
       </fieldset>
 
-      {tenant.data && !hasBot ? (
-        <Alert>The team has no Discord bot yet, and a session needs its server and voice channel. Add the bot's token in the team's settings, then come back.</Alert>
-      ) : guilds.error ? (
-        <Alert tone="error">
-          The bot's servers could not be read: {guilds.error.message}. {nextStep(guilds.error)}
+      {tenant.data && !hasBot && (
+        <Alert>
+          {transport === 'discord'
+            ? "The team has no Discord bot yet, and a Discord session needs its server and voice channel. Add the bot's token in the team's settings, or start the session in the browser."
+            : 'The team has no Discord bot: the session is a table of its own in the browser. Start it, then send your players its join link.'}
         </Alert>
-      ) : guilds.data?.length === 0 ? (
-        <Alert>The team's bot is in no Discord server yet. Invite it to your server from Discord's developer portal (OAuth2 URL generator, scope bot), then reload.</Alert>
-      ) : null}
+      )}
 
       <div className="grid gap-4 sm:grid-cols-3">
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor={`${id}-guild`}>Server</Label>
-          <select
-            id={`${id}-guild`}
-            className={select}
-            value={guildId}
-            disabled={!guilds.data?.length}
-            onChange={(e) => {
-              setGuildId(e.target.value);
-              setChannelId('');
-            }}
-          >
-            <option value="">{guilds.isLoading ? 'Loading the bot’s servers…' : 'Pick a server'}</option>
-            {guilds.data?.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor={`${id}-channel`}>{transport === 'discord' ? 'Voice channel' : 'Voice channel of the table'}</Label>
-          <select id={`${id}-channel`} className={select} value={channelId} disabled={!channels.data?.length} onChange={(e) => setChannelId(e.target.value)}>
-            <option value="">{guildId && channels.isPending ? 'Loading channels…' : guildId && channels.data?.length === 0 ? 'No voice channel here' : 'Pick a channel'}</option>
-            {channels.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.type === 'stage' ? `${c.name} (stage)` : c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        {hasBot && (
+          <ServerChannelPicker
+            tenantId={tenantId}
+            value={where}
+            onChange={setWhere}
+            channelLabel={transport === 'discord' ? 'Voice channel' : 'Voice channel of the table'}
+            {...(transport === 'websocket' && { noServer: 'No server: a table of its own' })}
+          />
+        )}
         <div className="flex flex-col gap-1.5">
           <Label htmlFor={`${id}-campaign`}>Campaign</Label>
           <select id={`${id}-campaign`} className={select} value={campaignId} onChange={(e) => setCampaignId(e.target.value)}>
@@ -135,11 +111,6 @@ export function StartSessionForm({ tenantId }: { tenantId: string }) {
           </select>
         </div>
       </div>
-      {channels.error && (
-        <Alert tone="error">
-          The server's channels could not be read: {channels.error.message}. {nextStep(channels.error)}
-        </Alert>
-      )}
 
       <Button type="submit" className="self-start" disabled={!ready}>
         {transport === 'discord' ? <Play aria-hidden="true" /> : <Headphones aria-hidden="true" />}

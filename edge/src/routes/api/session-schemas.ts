@@ -36,5 +36,19 @@ export const SessionAnswer = v.object({ session: SessionViewSchema });
 export const RecapAnswer = v.object({ recap: RecapViewSchema });
 export const TranscriptAnswer = v.object({ lines: v.array(TranscriptLineViewSchema), next_after: v.nullable(v.number()) });
 
-/** POST /tenants/:id/sessions: the admin API's start without `started_by`, which is the caller. */
-export const WebStartSessionSchema = v.omit(StartSessionSchema, ['started_by']);
+/**
+ * POST /tenants/:id/sessions: the admin API's start without `started_by`, which is the caller. A
+ * browser session (`websocket`) needs no Discord server: without `guild_id` and `channel_id` it is
+ * a browser table of its own (`browserTable` in operations/sessions.ts); a Discord one needs both.
+ */
+export const WebStartSessionSchema = v.pipe(
+  v.strictObject({ ...v.omit(StartSessionSchema, ['started_by']).entries, guild_id: v.optional(StartSessionSchema.entries.guild_id), channel_id: v.optional(StartSessionSchema.entries.channel_id) }),
+  v.forward(
+    v.check((body) => body.transport === 'websocket' || body.guild_id !== undefined, "is required for a session in Discord: pick the bot's server, or start the session in the browser (transport websocket)"),
+    ['guild_id'],
+  ),
+  v.forward(
+    v.check((body) => body.guild_id === undefined || body.channel_id !== undefined, 'is required with guild_id: pick a voice channel of that server'),
+    ['channel_id'],
+  ),
+);

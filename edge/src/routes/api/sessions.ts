@@ -3,7 +3,7 @@ import type { AppEnv } from '../../env.ts';
 import { httpContext } from '../../operations/context.ts';
 import { LIVE_SUBPROTOCOL, LiveTranscriptMessageSchema } from '@glyphoxa/protocol';
 import { offeredSubprotocols } from '../../auth/websocket-bearer.ts';
-import { activeSessions, getSession, listSessions, liveTranscript, recapSession, sessionTranscript, startSession, stopSession } from '../../operations/sessions.ts';
+import { activeSessions, browserTable, getSession, listSessions, liveTranscript, recapSession, sessionTranscript, startSession, stopSession } from '../../operations/sessions.ts';
 import { actorOf } from '../../principal.ts';
 import { StartSessionQuerySchema, TenantParamsSchema } from '../admin-schemas.ts';
 import { answers, answersUpgrade, input } from './contract.ts';
@@ -36,7 +36,9 @@ export function sessionRoutes() {
       async (c) => {
         const principal = c.var.principal;
         // Who started it, as the audit names them (Discord's starts name the member's Discord id).
-        const request = { ...c.req.valid('json'), started_by: actorOf(principal) };
+        const body = c.req.valid('json');
+        const table = browserTable();
+        const request = { ...body, guild_id: body.guild_id ?? table, channel_id: body.channel_id ?? table, started_by: actorOf(principal) };
         const session = await startSession(httpContext(c), principal, c.req.valid('param').id, request, { waitActive: c.req.valid('query').wait === 'active' });
         return c.json({ session }, 201);
       },
