@@ -129,12 +129,6 @@ export default defineConfig({
   plugins: [{ name: 'stand-ins', closeBundle: () => Promise.all([llm.close(), elevenLabs.close(), google.close(), databaseDoor.close(), toolServers.close(), stripe.close()]).then(() => {}) }],
   test: {
     projects: [workerd, billing, policies],
-    // Each file gets a workerd of its own and mostly waits on it, on sockets and on timers: two
-    // side by side even on a 2-CPU runner (vitest's default there is one file at a time). Not
-    // more: CI runs this suite twice at once (.ci/run), beside suites whose clocks matter. On the
-    // embedded Postgres one: it is one PGlite answering every query in turn, so a second file
-    // only queues behind the first (and their tests' 20 s ran out on a busy machine).
-    maxWorkers: process.env.GLYPHOXA_TEST_DB === 'embedded' ? 1 : 2,
     // As the Worker does (src/index.ts): a Durable Object dropping a stalled connection triggers it.
     onUnhandledError: (error) => !isPostgresSocketClose(error),
   },

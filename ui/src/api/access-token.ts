@@ -41,9 +41,15 @@ export function setAccessToken(token: string | null): void {
   if (held) timer = setTimeout(() => void renewAccessToken(), Math.max(0, held.expiresAt - Date.now() - REFRESH_AHEAD_MS));
 }
 
+/**
+ * The tabs of one browser share the refresh cookie: one renewal at a time across them, so no tab
+ * presents a refresh token another tab has just rotated (reuse detection would sign every tab out).
+ */
+const oneTabAtATime = <T>(renew: () => Promise<T>): Promise<T> => ('locks' in navigator ? (navigator.locks.request('glyphoxa-token-renewal', renew) as Promise<Awaited<T>> as Promise<T>) : renew());
+
 /** Asks the edge for a new token through the refresh cookie; null when there is no valid sign-in. */
 export function renewAccessToken(): Promise<string | null> {
-  renewal ??= (async () => {
+  renewal ??= oneTabAtATime(async () => {
     // The edge sets the CSRF cookie with the refresh cookie and clears both together: without it there is no sign-in to renew.
     if (!csrfToken()) {
       setAccessToken(null);
@@ -61,7 +67,7 @@ export function renewAccessToken(): Promise<string | null> {
     } finally {
       renewal = null;
     }
-  })();
+  });
   return renewal;
 }
 
