@@ -64,24 +64,24 @@ function Sessions() {
             <caption className="sr-only">Sessions, newest first</caption>
             <thead className="bg-muted">
               <tr>
-                <th scope="col" className="p-3 font-medium">State</th>
-                <th scope="col" className="p-3 font-medium">Campaign</th>
-                <th scope="col" className="p-3 font-medium">Started</th>
-                <th scope="col" className="p-3 font-medium">Length</th>
+                <th scope="col" className="px-2 py-3 font-medium sm:p-3">State</th>
+                <th scope="col" className="px-2 py-3 font-medium sm:p-3">Campaign</th>
+                <th scope="col" className="px-2 py-3 font-medium sm:p-3">Started</th>
+                <th scope="col" className="px-2 py-3 font-medium sm:p-3">Length</th>
               </tr>
             </thead>
             <tbody className="divide-y">
               {list.map((s) => (
                 <tr key={s.id} aria-current={s.id === picked ? 'true' : undefined} className="aria-[current]:bg-accent">
-                  <td className="p-3">
+                  <td className="px-2 py-3 sm:p-3">
                     <Link to="/teams/$tenantId/sessions" params={{ tenantId }} search={{ ...filters, session: s.id }} className="underline-offset-4 hover:underline">
                       {STATE_NAMES[s.state]}
                       <span className="sr-only"> session started {when(s.started_at)}</span>
                     </Link>
                   </td>
-                  <td className="p-3">{s.campaign_id ? (campaignName.get(s.campaign_id) ?? 'A deleted campaign') : '—'}</td>
-                  <td className="p-3">{when(s.started_at)}</td>
-                  <td className="p-3">{lengthOf(s)}</td>
+                  <td className="px-2 py-3 sm:p-3">{s.campaign_id ? (campaignName.get(s.campaign_id) ?? 'A deleted campaign') : '—'}</td>
+                  <td className="px-2 py-3 sm:p-3">{when(s.started_at)}</td>
+                  <td className="px-2 py-3 sm:p-3">{lengthOf(s)}</td>
                 </tr>
               ))}
             </tbody>
