@@ -1,7 +1,7 @@
 import { sessionEndReason, sessionState, type Session, type SessionEntry } from '@glyphoxa/db';
 import * as v from 'valibot';
 import { TranscriptToolSchema } from '@glyphoxa/protocol';
-import type { LiveSession } from '../durable/coordinator/store.ts';
+import { sessionRowOf, type LiveSession } from '../durable/coordinator/store.ts';
 
 /** A session on the wire, whether read from Postgres or from its coordinator. */
 export const SessionViewSchema = v.object({
@@ -59,19 +59,5 @@ export function viewSessionRow(s: Session): SessionView {
 
 /** A coordinator's live session, in the same shape as the row it writes through. */
 export function viewLiveSession(tenantId: string, s: LiveSession): SessionView {
-  const date = (t: number | null) => (t === null ? null : new Date(t));
-  return viewSessionRow({
-    id: s.id,
-    tenantId,
-    campaignId: s.campaignId,
-    guildId: s.guildId,
-    channelId: s.channelId,
-    startedBy: s.startedBy,
-    state: s.state,
-    nodeId: s.nodeId,
-    startedAt: new Date(s.createdAt),
-    endedAt: date(s.endedAt),
-    endReason: s.endReason,
-    lastHeartbeatAt: date(s.lastHeartbeatAt),
-  });
+  return viewSessionRow(sessionRowOf(tenantId, s));
 }

@@ -2,7 +2,7 @@ import { updateSession, writeSession, type SessionChanges } from '@glyphoxa/db';
 import type { Logger } from '@glyphoxa/protocol';
 import { databaseUnavailable } from '../../errors.ts';
 import type { DurableDatabase } from '../database.ts';
-import type { CoordinatorStore, LiveSession } from './store.ts';
+import { sessionRowOf, type CoordinatorStore, type LiveSession } from './store.ts';
 
 /** The first pause before a failed write-through is tried again; it doubles with each failure, up to `MAX_RETRY_MS`. */
 const FIRST_RETRY_MS = 5_000;
@@ -60,7 +60,7 @@ export class SessionRows {
 
   private async retryOne(session: LiveSession, now: number, deadlineMs?: number): Promise<boolean> {
     try {
-      await this.database.run((db) => writeSession(db, this.tenantId, rowOf(this.tenantId, session)), deadlineMs);
+      await this.database.run((db) => writeSession(db, this.tenantId, sessionRowOf(this.tenantId, session)), deadlineMs);
       this.store.markWritten(session.id);
       return true;
     } catch (error) {
@@ -79,22 +79,4 @@ export class SessionRows {
     this.log.warn('session state not written through; kept for writing again', { session_id: sessionId, error: String(error) });
     this.store.markUnwritten(sessionId, now, FIRST_RETRY_MS, MAX_RETRY_MS);
   }
-}
-
-/** The coordinator's view of a session as its Postgres row. */
-function rowOf(tenantId: string, s: LiveSession) {
-  return {
-    id: s.id,
-    tenantId,
-    campaignId: s.campaignId,
-    guildId: s.guildId,
-    channelId: s.channelId,
-    startedBy: s.startedBy,
-    state: s.state,
-    nodeId: s.nodeId,
-    startedAt: new Date(s.createdAt),
-    endedAt: s.endedAt === null ? null : new Date(s.endedAt),
-    endReason: s.endReason,
-    lastHeartbeatAt: s.lastHeartbeatAt === null ? null : new Date(s.lastHeartbeatAt),
-  };
 }

@@ -437,3 +437,21 @@ function toSession(row: Record<string, SqlStorageValue>): LiveSession {
     usageSeq: (row.usage_seq as number) ?? 0,
   };
 }
+
+/** The coordinator's view of a session as its Postgres row. */
+export function sessionRowOf(tenantId: string, s: LiveSession) {
+  return {
+    id: s.id,
+    tenantId,
+    campaignId: s.campaignId,
+    guildId: s.guildId,
+    channelId: s.channelId,
+    startedBy: s.startedBy,
+    state: s.state,
+    nodeId: s.nodeId,
+    startedAt: new Date(s.createdAt),
+    endedAt: s.endedAt === null ? null : new Date(s.endedAt),
+    endReason: s.endReason,
+    lastHeartbeatAt: s.lastHeartbeatAt === null ? null : new Date(s.lastHeartbeatAt),
+  };
+}
