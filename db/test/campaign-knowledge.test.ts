@@ -19,6 +19,7 @@ import {
   listRelationships,
   nearestChunks,
   neighbourhood,
+  npcNeighbourhood,
   recall,
   rememberLoreDocument,
   rememberSession,
@@ -30,7 +31,7 @@ import {
 } from '../src/index.ts';
 import { insertSession } from '../src/repos/sessions.ts';
 import { createTenant, deleteTenant } from '../src/repos/tenants.ts';
-import { entities } from '../src/schema/index.ts';
+import { entities, npcs } from '../src/schema/index.ts';
 import { withTenant } from '../src/tenant-isolation/transactions.ts';
 import { backends, databaseError, uniqueId } from './backends.ts';
 
@@ -145,6 +146,26 @@ describe.each(backends())('campaign knowledge on $name', (backend) => {
     expect(far!.entities.map((e) => e.name)).not.toContain('Lost Mine');
     expect((await neighbourhood(db, t, campaignId, id.Grimjaw, { depth: 1 }))!.entities.map((e) => e.name)).toEqual(['Grimjaw', 'Elara', 'Ironhold']);
     expect(await neighbourhood(db, t, campaignId, randomUUID(), { depth: 2 })).toBeNull();
+  });
+
+  it("answers an NPC's look-up by name with its knowledge scope and the walk, in the tenant's campaign only", async () => {
+    const [grimjaw] = await withTenant(db, t, (tx) => tx.select().from(npcs));
+    const found = await npcNeighbourhood(db, t, grimjaw!.id, campaignId, 'EMBER crown', { depth: 1 });
+    expect(found!.npc).toEqual({ gmHelper: false, knowledgeScope: [] });
+    expect(found!.graph!.entities.map((e) => [e.name, e.depth])).toEqual([
+      ['Ember Crown', 0],
+      ['Deepforge', 1],
+      ['Lost Mine', 1],
+    ]);
+    expect((await npcNeighbourhood(db, t, grimjaw!.id, campaignId, 'Nowhere', { depth: 1 }))!.graph).toBeNull();
+    // A name is data, whatever it holds.
+    for (const name of ["Ember Crown'; drop table entities; --", "$$ \\' ', é"]) {
+      expect((await npcNeighbourhood(db, t, grimjaw!.id, campaignId, name, { depth: 1 }))!.graph).toBeNull();
+    }
+    // Another tenant sees neither the NPC nor the campaign's entities.
+    expect(await npcNeighbourhood(db, other, grimjaw!.id, campaignId, 'Ember Crown', { depth: 1 })).toBeNull();
+    const [theirs] = await withTenant(db, other, (tx) => tx.select().from(npcs));
+    expect((await npcNeighbourhood(db, other, theirs!.id, campaignId, 'Ember Crown', { depth: 1 }))!.graph).toBeNull();
   });
 
   it('walks confirmed edges only when asked, for what NPCs may be told', async () => {

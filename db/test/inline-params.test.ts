@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../src/client.ts';
 import { inlined } from '../src/inline-params.ts';
-import { readAsTenant, withTenant } from '../src/tenant-isolation/transactions.ts';
+import { readAllAsTenant, readAsTenant, textLiteral, withTenant } from '../src/tenant-isolation/transactions.ts';
 import { backends, uniqueId } from './backends.ts';
 
 describe('inlined parameters', () => {
@@ -68,5 +68,12 @@ describe.each(backends())('inlined parameters and one-round-trip tenant reads on
     const inside = await db.db.transaction((tx) => readAsTenant<{ t: string; u: string }>(tx, tenant, "select current_setting('app.tenant_id', true) as t, current_user as u"));
     expect(inside).toEqual([{ t: tenant, u: 'app_user' }]);
     await expect(readAsTenant(db.db, "bad'id", 'select 1')).rejects.toThrow(/invalid tenant id/);
+  });
+
+  it('readAllAsTenant answers each statement in order, and textLiteral carries any text into them', async () => {
+    const text = "it's $1 \\ $$ -- é 🐉";
+    const [first, second] = await readAllAsTenant<[{ u: string }[], { v: string }[]]>(db.db, tenant, ['select current_user as u', `select ${textLiteral(text)} as v`]);
+    expect(first).toEqual([{ u: 'app_user' }]);
+    expect(second).toEqual([{ v: text }]);
   });
 });

@@ -1,7 +1,7 @@
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
-import { campaigns, entities, npcs, type Entity, type NewNpc, type Npc } from '../schema/index.ts';
+import { campaigns, npcs, type NewNpc, type Npc } from '../schema/index.ts';
 import { inChunks } from './chunks.ts';
 import { liveCampaign } from './campaigns.ts';
 import { lockTenantRow } from './tenants.ts';
@@ -76,23 +76,6 @@ export function getNpc(db: Db, tenantId: string, npcId: string): Promise<Npc | n
   return withTenant(db, tenantId, async (tx) => {
     const [row] = await tx.select({ npc: npcs }).from(npcs).innerJoin(campaigns, liveNpcCampaign(tenantId)).where(and(eq(npcs.tenantId, tenantId), eq(npcs.id, npcId)));
     return row?.npc ?? null;
-  });
-}
-
-/**
- * An NPC, as `getNpc` finds it, and in the same statement the entity of `campaignId` named
- * `name` (any case): where an NPC's look-up of a fact starts, in one round trip rather than
- * two. Null when there is no such NPC; `entity` null when there is no such entity.
- */
-export function getNpcWithEntity(db: Db, tenantId: string, npcId: string, campaignId: string, name: string): Promise<{ npc: Npc; entity: Entity | null } | null> {
-  return withTenant(db, tenantId, async (tx) => {
-    const [row] = await tx
-      .select({ npc: npcs, entity: entities })
-      .from(npcs)
-      .innerJoin(campaigns, liveNpcCampaign(tenantId))
-      .leftJoin(entities, and(eq(entities.tenantId, tenantId), eq(entities.campaignId, campaignId), eq(entities.nameKey, sql`lower(${name})`)))
-      .where(and(eq(npcs.tenantId, tenantId), eq(npcs.id, npcId)));
-    return row ?? null;
   });
 }
 

@@ -32,15 +32,28 @@ export function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<
  * bind the statement exactly as withTenant's do, and end with it. withTenant is four round
  * trips (begin, settings, statement, commit), each a socket write and read of the Worker's,
  * which were most of a request's CPU (docs/BENCHMARKS.md). `statement` carries no parameters:
- * its values are idLiteral's. On a transaction already open it runs there, under withTenant.
+ * its values are idLiteral's and textLiteral's. On a transaction already open it runs there,
+ * under withTenant.
  */
 export async function readAsTenant<Row>(db: Db, tenantId: string, statement: string): Promise<Row[]> {
+  const [rows] = await readAllAsTenant<[Row[]]>(db, tenantId, [statement]);
+  return rows;
+}
+
+/** readAsTenant for several statements in the one message (and implicit transaction): the rows of each, in order. */
+export async function readAllAsTenant<Rows extends unknown[][]>(db: Db, tenantId: string, statements: string[]): Promise<Rows> {
   if (!TENANT_ID_PATTERN.test(tenantId)) throw new InvalidTenantIdError(tenantId);
-  if (!('$client' in db)) return withTenant(db, tenantId, async (tx) => [...(await tx.execute(sql.raw(statement)))] as Row[]);
+  if (!('$client' in db)) {
+    return withTenant(db, tenantId, async (tx) => {
+      const results: unknown[][] = [];
+      for (const statement of statements) results.push([...(await tx.execute(sql.raw(statement)))]);
+      return results as Rows;
+    });
+  }
   const settings = `select set_config('app.tenant_id', ${idLiteral(tenantId)}, true), set_config('role', 'app_user', true)`;
   // `simple`: postgres.js's option for the simple protocol (missing from its types); one answer a statement.
-  const [, rows] = (await db.$client.unsafe(`${settings}; ${statement}`, [], { simple: true } as never)) as unknown as [unknown, Row[]];
-  return rows;
+  const [, ...rows] = (await db.$client.unsafe([settings, ...statements].join('; '), [], { simple: true } as never)) as unknown as [unknown, ...unknown[][]];
+  return rows as Rows;
 }
 
 /**
@@ -50,6 +63,15 @@ export async function readAsTenant<Row>(db: Db, tenantId: string, statement: str
 export function idLiteral(id: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new Error(`not an id: ${JSON.stringify(id)}`);
   return `'${id}'`;
+}
+
+/**
+ * Any text as an SQL expression for readAsTenant's statements: its UTF-8 bytes in hex,
+ * decoded by the server, so what is inlined is only hex digits whatever the text holds.
+ */
+export function textLiteral(text: string): string {
+  const hex = Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `convert_from(decode('${hex}', 'hex'), 'UTF8')`;
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

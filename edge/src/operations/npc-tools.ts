@@ -1,4 +1,4 @@
-import { addRelationship, findEntityByName, findSessionTenant, getNpc, getNpcWithEntity, neighbourhood, recentSessionEntries, searchLore, type GraphEntity, type LorePassage, type Npc, type Relationship } from '@glyphoxa/db';
+import { addRelationship, findEntityByName, findSessionTenant, getNpc, npcNeighbourhood, recentSessionEntries, searchLore, type GraphEntity, type LorePassage, type NpcKnowledge, type Relationship } from '@glyphoxa/db';
 import { mayKnow, type ToolToken, type ToolTokenRequest } from '@glyphoxa/protocol';
 import { NPC_TOOL_TOKEN_TTL_S, signNpcToolToken, type NpcToolCaller } from '../auth/npc-tool-token.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
@@ -57,18 +57,17 @@ export async function recentTranscript(ctx: OperationContext, caller: NpcToolCal
  * `campaign_knowledge`: an entity by name and what it connects to (confirmed edges only),
  * as far as this NPC may know. The walk only passes through facts the NPC knows, so a
  * secret in between hides what lies behind it too; an entity it may not know is answered
- * exactly like one that does not exist.
+ * exactly like one that does not exist. The NPC's scope and the walk come in one round trip
+ * (npcNeighbourhood): the walk does not wait to learn whether the start is the NPC's to know.
  */
 export async function campaignKnowledge(ctx: OperationContext, caller: NpcToolCaller, input: { name: string; depth: number }) {
   const unknown = { found: false as const, message: `Nothing is known about ${input.name}` };
-  const found = await getNpcWithEntity(ctx.db(), caller.tenantId, caller.npcId, caller.campaignId, input.name);
+  const found = await npcNeighbourhood(ctx.db(), caller.tenantId, caller.npcId, caller.campaignId, input.name, { depth: input.depth, confirmedOnly: true });
   if (!found) throw new ApiError(404, 'npc_not_found', 'This NPC no longer exists');
   const knows = knowing(found.npc);
-  const start = found.entity;
+  const start = found.graph?.entities[0];
   if (!start || !knows(start)) return unknown;
-  const graph = await neighbourhood(ctx.db(), caller.tenantId, caller.campaignId, start.id, { depth: input.depth, confirmedOnly: true });
-  if (!graph) return unknown;
-  const { entities, relationships } = knownPart(start.id, graph.entities.filter(knows), graph.relationships);
+  const { entities, relationships } = knownPart(start.id, found.graph!.entities.filter(knows), found.graph!.relationships);
   const nameOf = new Map(entities.map((e) => [e.id, e.name]));
   return {
     found: true as const,
@@ -146,4 +145,4 @@ async function knowledgeOf(ctx: OperationContext, caller: NpcToolCaller): Promis
   return knowing(npc);
 }
 
-const knowing = (npc: Npc) => (e: GraphEntity) => mayKnow({ gm_helper: npc.gmHelper, knowledge_scope: npc.knowledgeScope }, e);
+const knowing = (npc: NpcKnowledge) => (e: GraphEntity) => mayKnow({ gm_helper: npc.gmHelper, knowledge_scope: npc.knowledgeScope }, e);
