@@ -4,7 +4,7 @@
  */
 import type { Child } from '../scripts/lib/processes.ts';
 import { startVoiceNode } from '../scripts/lib/system.ts';
-import { ROOT, snowflake, startBenchEdge, startOneSessionEach, stopSessionsOf, type AdminApi, type BenchEdge } from './lib/bench-edge.ts';
+import { ROOT, snowflake, startBenchEdge, startOneSessionEach, stopSessionsOf, waitConnected, type BenchEdge } from './lib/bench-edge.ts';
 import { SimulatedNode } from './lib/simulated-node.ts';
 import { ms, percentile, pool, type Row } from './lib/stats.ts';
 
@@ -81,13 +81,4 @@ export async function controlPlaneBenchmarks(databaseUrl: string, sizes: { tenan
     await bench?.close();
   }
   return rows;
-}
-
-async function waitConnected(api: AdminApi, nodeId: string) {
-  for (let i = 0; i < 200; i++) {
-    const nodes = await api('GET', '/nodes');
-    if (nodes.body.nodes.some((n: { node_id: string; connected: boolean }) => n.node_id === nodeId && n.connected)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`node ${nodeId} never connected`);
 }

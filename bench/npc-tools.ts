@@ -4,14 +4,29 @@
  * on workerd's own port, the tool running on Postgres, the result back at the node. The NPC
  * belongs to a campaign of 5,000 entities and 20,000 relationships; its session is live on a
  * simulated node, as a tool token needs. Calls go one after another, as one NPC makes them.
+ *
+ * Then what a tool-using turn adds to mouth-to-ear: a real Bun voice node in the tenant's
+ * pool, STT, LLM and TTS stand-ins at the voice bench's latencies (bench/lib/spoken-turns.ts),
+ * and a player asking Grimjaw the same spoken question turn after turn, while Grimjaw has no
+ * tools, then `roll_dice` only, then `campaign_knowledge` only. With a tool, the LLM stand-in
+ * calls it (streamed in OpenAI's tool-calling format) and answers once the result is back.
  */
-import { createCampaign, createDb, listNpcs } from '../db/src/index.ts';
-import { createLogger, type NpcDefinition } from '../protocol/src/index.ts';
+import { eq } from 'drizzle-orm';
+import { createCampaign, createDb, listNpcs, type Database } from '../db/src/index.ts';
+import { npcs } from '../db/src/schema/index.ts';
+import { startDeepgramStandIn, startOpenAiStandIn, type ReplyScript } from '../providers/test/stand-ins/index.ts';
+import { createLogger, type NpcDefinition, type NpcToolName } from '../protocol/src/index.ts';
+import type { Child } from '../scripts/lib/processes.ts';
+import { startVoiceNode } from '../scripts/lib/system.ts';
 import { NpcToolbelt } from '../voice-node/src/npc-tools/npc-toolbelt.ts';
 import { ToolToken } from '../voice-node/src/npc-tools/tool-token.ts';
-import { startBenchEdge, snowflake } from './lib/bench-edge.ts';
+import { connectAudioClient } from '../voice-node/src/transport/websocket-audio-client.ts';
+import { spoken } from '../voice-node/test/helpers/spoken.ts';
+import { ROOT, startBenchEdge, snowflake, waitConnected, type BenchEdge } from './lib/bench-edge.ts';
 import { loadCampaignGraph, random } from './lib/campaign-graph.ts';
+import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
 import { SimulatedNode } from './lib/simulated-node.ts';
+import { LATENCY, QUESTION, REPLY, timeline, turns } from './lib/spoken-turns.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
 
 const TENANT = 'bench-npc-tools';
@@ -19,6 +34,7 @@ const ENTITIES = 5000;
 const RELATIONSHIPS = 20_000;
 const WARM_UP = 30;
 const SAMPLES = 500;
+const TURNS = 20;
 const voice = { provider: 'espeak', voice_id: 'en', pitch: 0, speed: 1 };
 
 export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
@@ -30,7 +46,19 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
   try {
     const { api, edgeUrl } = bench;
     if ((await api('POST', '/tenants', { id: TENANT, license_tier: 'dedicated', tier: 'guild' })).status !== 201) throw new Error('could not create the tenant');
-    const campaign = await createCampaign(db, TENANT, { campaign: { name: 'Bench Saga' }, npcs: [{ name: 'Sage', voice, tools: ['roll_dice', 'campaign_knowledge'] }], entities: [] }, { makeCurrent: true });
+    const campaign = await createCampaign(
+      db,
+      TENANT,
+      {
+        campaign: { name: 'Bench Saga' },
+        npcs: [
+          { name: 'Sage', voice, tools: ['roll_dice', 'campaign_knowledge'] },
+          { name: 'Grimjaw', voice: { provider: 'openai', voice_id: 'onyx', pitch: 0, speed: 1 } },
+        ],
+        entities: [],
+      },
+      { makeCurrent: true },
+    );
     const started = performance.now();
     await loadCampaignGraph(db, TENANT, campaign!.id, { entities: ENTITIES, relationships: RELATIONSHIPS, rand: random(17) });
     console.log(`npc-tools: ${ENTITIES} entities, ${RELATIONSHIPS} relationships loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -39,7 +67,8 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
     node = await SimulatedNode.connect(edgeUrl, created.body.token, 4);
     const session = await api('POST', `/tenants/${TENANT}/sessions?wait=active`, { guild_id: snowflake(1), channel_id: snowflake(2), started_by: snowflake(3) });
     if (session.body?.session?.state !== 'active') throw new Error(`the session did not start: ${JSON.stringify(session.body)}`);
-    const npcId = (await listNpcs(db, TENANT, campaign!.id))![0]!.id;
+    const cast = (await listNpcs(db, TENANT, campaign!.id))!;
+    const npcId = cast.find((n) => n.name === 'Sage')!.id;
     belt = new NpcToolbelt({ id: npcId, name: 'Sage', tools: ['roll_dice', 'campaign_knowledge'] } as NpcDefinition, {
       tokenUrl: `${edgeUrl}/nodes/tool-tokens`,
       mcpUrl: `${edgeUrl}/mcp`,
@@ -75,7 +104,11 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
       await res.text();
       if (i >= WARM_UP) bare.push(performance.now() - begin);
     }
+    // workerd's CPU over the knowledge calls, a call: the Worker, the RateLimiter object and the runtime's socket work.
+    const workerd = processesInGroup(bench.edge.pid, 'workerd');
+    const cpuBefore = cpuSeconds(workerd);
     const knowledge = await timed('campaign_knowledge', (i) => ({ name: 'campaign_knowledge', arguments: { name: `Entity ${(i * 7919) % ENTITIES}`, depth: 1 } }));
+    const cpuMsPerCall = ((cpuSeconds(workerd) - cpuBefore) * 1000) / (WARM_UP + SAMPLES);
     const rows: Row[] = [
       { benchmark: 'NPC tool round trip node -> edge /mcp -> roll_dice -> node, p50 / p99', result: `${ms(percentile(dice, 50))} / ${ms(percentile(dice, 99))}`, target: 'p99 < 15 ms', met: percentile(dice, 99) < 15 },
       { benchmark: 'the same roll_dice as a bare JSON-RPC POST (no MCP client), p50 / p99', result: `${ms(percentile(bare, 50))} / ${ms(percentile(bare, 99))}`, target: '-', met: null },
@@ -85,9 +118,17 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
         target: 'p99 < 30 ms',
         met: percentile(knowledge, 99) < 30,
       },
+      { benchmark: 'workerd CPU per campaign_knowledge call (all its threads, /proc)', result: `${cpuMsPerCall.toFixed(2)} ms`, target: '-', met: null },
     ];
     for (const row of rows) console.log(`npc-tools: ${row.benchmark}: ${row.result}`);
-    return rows;
+    belt.close();
+    belt = undefined;
+    // The simulated node makes way for a real one: its session ends, and the pool is the voice node's alone.
+    await api('POST', `/sessions/${session.body.session.id}/stop`);
+    node.close();
+    node = undefined;
+    const grimjaw = cast.find((n) => n.name === 'Grimjaw')!.id;
+    return [...rows, ...(await toolTurnCost(bench, db, grimjaw))];
   } finally {
     belt?.close();
     node?.close();
@@ -96,3 +137,66 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
   }
 }
 
+
+/** Grimjaw's model: with a tool offered and no result yet, one call of it; otherwise the answer. */
+const oneToolCall: ReplyScript = (prompt) => {
+  const tool = prompt.tools[0] as NpcToolName | undefined;
+  if (!tool || prompt.results.length > 0) return REPLY;
+  return { calls: [{ name: tool, arguments: tool === 'roll_dice' ? { notation: '1d20+5' } : { name: 'Entity 42', depth: 1 } }] };
+};
+
+/** Mouth-to-ear of the same question with Grimjaw given no tool, then each tool alone; p50/p95 and what the tool adds. */
+async function toolTurnCost(bench: BenchEdge, db: Database, grimjaw: string): Promise<Row[]> {
+  const { api, edgeUrl } = bench;
+  const failed: string[] = [];
+  const stt = await startDeepgramStandIn({ transcript: timeline.streaming, streaming: { finalMs: LATENCY.sttFinal, interimEveryMs: 100 } });
+  const llm = await startOpenAiStandIn({
+    reply: (prompt) => (failed.push(...prompt.results.filter((r) => r.isError).map((r) => `${r.name}: ${r.content}`)), oneToolCall(prompt)),
+    latency: { firstByteMs: LATENCY.llmFirstToken, chunkMs: LATENCY.llmPerToken },
+  });
+  const tts = await startOpenAiStandIn({ latency: { firstByteMs: LATENCY.ttsFirstByte, chunkMs: 2 } });
+  let voiceNode: Child | undefined;
+  try {
+    for (const [role, standIn, kind] of [['stt', stt, 'deepgram'], ['llm', llm, 'openai'], ['tts', tts, 'openai']] as const) {
+      const res = await api('PUT', `/tenants/${TENANT}/providers/${role}`, { kind, base_url: standIn.url, model: 'bench', api_key: 'sk-bench' });
+      if (res.status !== 200) throw new Error(`could not set the ${role} provider: ${JSON.stringify(res.body)}`);
+    }
+    const created = await api('POST', '/nodes', { pool: TENANT });
+    voiceNode = startVoiceNode({ root: ROOT, edgeUrl, token: created.body.token, stdio: 'ignore', env: { LOG_LEVEL: 'warn' } });
+    await waitConnected(api, created.body.node_id);
+    const question = spoken(QUESTION.fixture, QUESTION.text);
+    const measured: Array<{ tools: NpcToolName[]; latencies: number[] }> = [];
+    for (const tools of [[], ['roll_dice'], ['campaign_knowledge']] as NpcToolName[][]) {
+      // Definitions are read at session start: each configuration is a session of its own.
+      await db.update(npcs).set({ tools }).where(eq(npcs.id, grimjaw));
+      const started = await api('POST', `/tenants/${TENANT}/sessions?wait=active`, { guild_id: snowflake(10), channel_id: snowflake(11), started_by: snowflake(12) });
+      if (started.body?.session?.state !== 'active') throw new Error(`the session did not start: ${JSON.stringify(started.body)}`);
+      const { id, audio } = started.body.session;
+      const player = await connectAudioClient({ url: audio.url, token: audio.token, speakerId: '423456789012345678', speakerName: 'Ana' });
+      measured.push({ tools, latencies: await turns(player, question, TURNS) });
+      await player.close();
+      await api('POST', `/sessions/${id}/stop`);
+    }
+    if (failed.length > 0) throw new Error(`tool calls failed: ${failed.slice(0, 3).join('; ')}`);
+    const [none, ...withTool] = measured;
+    const p = (latencies: number[]) => [percentile(latencies, 50), percentile(latencies, 95)] as const;
+    const [base50, base95] = p(none!.latencies);
+    const rows: Row[] = [
+      { benchmark: `mouth-to-ear (last sound -> first NPC audio), real voice node, streaming STT stand-ins, ${TURNS} turns: Grimjaw with no tools, p50 / p95`, result: `${ms(base50)} / ${ms(base95)}`, target: '-', met: null },
+      ...withTool.map(({ tools, latencies }) => {
+        const [p50, p95] = p(latencies);
+        return {
+          benchmark: `... the same question, the model calling ${tools[0]} once before it answers: p50 / p95 (added: p50 / p95)`,
+          result: `${ms(p50)} / ${ms(p95)} (+${ms(p50 - base50)} / +${ms(p95 - base95)})`,
+          target: 'reported',
+          met: null,
+        };
+      }),
+    ];
+    for (const row of rows) console.log(`npc-tools: ${row.benchmark}: ${row.result}`);
+    return rows;
+  } finally {
+    await voiceNode?.stop();
+    await Promise.all([stt.close(), llm.close(), tts.close()]);
+  }
+}

@@ -21,14 +21,11 @@ import { SILENCE_FRAME } from '../voice-node/src/audio/opus.ts';
 import { connectAudioClient, type AudioClient } from '../voice-node/src/transport/websocket-audio-client.ts';
 import { npc, startSession } from '../voice-node/test/helpers/messages.ts';
 import { killAll, startNode, startPeer, type Peer } from '../voice-node/test/helpers/processes.ts';
-import { createSpeechTimeline, PAUSED_SENTENCES, sentencePart, spoken, type Spoken } from '../voice-node/test/helpers/spoken.ts';
+import { PAUSED_SENTENCES, sentencePart, spoken, type Spoken } from '../voice-node/test/helpers/spoken.ts';
+import { audible, LATENCY, QUESTION, quiet, REPLY, sleep, speakAndListen, timeline, turns } from './lib/spoken-turns.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
 
-const LATENCY = { sttBatch: 250, sttFinal: 150, llmFirstToken: 300, llmPerToken: 10, ttsFirstByte: 150 };
-/** Grimjaw's answer; its first sentence is what the voice starts with. */
-const REPLY = 'Aye, traveler. Axes, hammers and the odd horseshoe, all forged right here in the valley.';
 const LONG_REPLY = Array.from({ length: 20 }, (_, i) => `This is sentence ${i + 1} of a very long story about the forge.`).join(' ');
-const QUESTION = { fixture: 'grimjaw-what-do-you-sell', text: 'Grimjaw, what do you sell?' };
 const PAUSES_MS = [300, 500, 700, 900];
 
 const TURNS = 30;
@@ -37,8 +34,6 @@ const CONCURRENT_SESSIONS = 20;
 const PLAYERS_PER_SESSION = 5;
 const LOAD_SECONDS = 30;
 
-
-const timeline = createSpeechTimeline();
 
 /** `loadOnly`: just the many-sessions load (about a minute), to iterate on the node's output timing. */
 export async function voiceBenchmarks(options: { loadOnly?: boolean } = {}): Promise<Row[]> {
@@ -75,7 +70,7 @@ export async function voiceBenchmarks(options: { loadOnly?: boolean } = {}): Pro
     const before = await voiceEvents(healthPort);
     const ttsMark = tts.requests.length;
     const { players: [single], url, token } = await open(0, streaming);
-    const streamed = await turns(single!, question);
+    const streamed = await turns(single!, question, TURNS);
     const stages = peer.messages('turn').map((m) => m.timings);
     const early = delta(before, await voiceEvents(healthPort));
     record({
@@ -139,7 +134,7 @@ export async function voiceBenchmarks(options: { loadOnly?: boolean } = {}): Pro
 
     console.log('voice: first NPC audio, batch STT');
     const batch = await open(1, { standIn: batchStt, kind: 'openai' });
-    const batched = await turns(batch.players[0]!, question);
+    const batched = await turns(batch.players[0]!, question, TURNS);
     record({
       benchmark: `first NPC audio p50 / p95, batch STT (${LATENCY.sttBatch} ms), from the last sound`,
       result: `${ms(percentile(batched, 50))} / ${ms(percentile(batched, 95))}`,
@@ -213,20 +208,7 @@ async function openSession(peer: Peer, audioUrl: string, id: number, providers: 
   return { url, token, players: clients };
 }
 
-const audible = (client: AudioClient) => client.frames.filter((f) => f.value.length > SILENCE_FRAME.length);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One question after another; returns first NPC audio after each, from its last sound. */
-async function turns(player: AudioClient, question: Spoken): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; i < TURNS; i++) {
-    const { lastSounds, firstAudio } = await speakAndListen(player, [question]);
-    if (firstAudio === undefined) throw new Error('no answer within 5 s of the question');
-    latencies.push(firstAudio - lastSounds[0]!);
-    await quiet(player);
-  }
-  return latencies;
-}
 
 /** Each paused sentence at each pause: is NPC audio heard before its end, and how soon after it? */
 async function falseCutoffs(player: AudioClient): Promise<{ trials: number; cut: string[]; latencies: number[]; slowest: string[] }> {
@@ -251,33 +233,6 @@ async function falseCutoffs(player: AudioClient): Promise<{ trials: number; cut:
   return { trials, cut, latencies, slowest };
 }
 
-/**
- * Speaks the stretches with `pauseMs` of silence between them, then keeps the
- * microphone open (silence frames, as a browser sends them) until the NPC is heard.
- * Returns when each stretch's speech ended and when NPC audio was first heard.
- */
-async function speakAndListen(player: AudioClient, stretches: Spoken[], pauseMs = 0, scripted = true): Promise<{ lastSounds: number[]; firstAudio?: number }> {
-  const heardBefore = audible(player).length;
-  const { frames, lastFrames, started } = timeline.say(stretches, pauseMs);
-  const lastSounds: number[] = [];
-  const spokenUntil = lastFrames.at(-1)!;
-  return new Promise((resolve) => {
-    const clock = createFrameClock((tick) => {
-      if (tick.index === 0 && scripted) started();
-      player.sendFrame(frames[tick.index] ?? SILENCE_FRAME);
-      if (lastFrames.includes(tick.index)) lastSounds.push(performance.now());
-      const heard = audible(player)[heardBefore];
-      if (tick.index > spokenUntil && heard) {
-        clock.stop();
-        resolve({ lastSounds, firstAudio: heard.at });
-      } else if (tick.index > spokenUntil + 250) {
-        clock.stop();
-        resolve({ lastSounds });
-      }
-    });
-    clock.start();
-  });
-}
 
 /** Sends frames paced at 20 ms; `onStart` as the first goes out. */
 function paced(player: AudioClient, frames: Uint8Array[], onStart?: () => void): Promise<void> {
@@ -326,14 +281,6 @@ async function bargeIn(player: AudioClient, other: AudioClient, question: Spoken
   return lastStory.at - onsetAt;
 }
 
-/** Waits until no audio frame has arrived for `forMs`. */
-async function quiet(client: AudioClient, forMs = 300): Promise<void> {
-  for (;;) {
-    const last = client.frames.at(-1)?.at ?? 0;
-    if (performance.now() - last >= forMs) return;
-    await sleep(50);
-  }
-}
 
 async function metricsText(healthPort: number): Promise<string> {
   return (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();

@@ -84,3 +84,13 @@ export async function stopSessionsOf(api: AdminApi, ids: string[]): Promise<void
     for (const s of live.body.sessions ?? []) await api('POST', `/sessions/${s.id}/stop`);
   });
 }
+
+/** Waits until the edge lists node `nodeId` as connected (a voice node just started checks in by itself). */
+export async function waitConnected(api: AdminApi, nodeId: string) {
+  for (let i = 0; i < 200; i++) {
+    const nodes = await api('GET', '/nodes');
+    if (nodes.body.nodes.some((n: { node_id: string; connected: boolean }) => n.node_id === nodeId && n.connected)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`node ${nodeId} never connected`);
+}
