@@ -64,10 +64,11 @@ export async function campaignKnowledge(ctx: OperationContext, caller: NpcToolCa
   const unknown = { found: false as const, message: `Nothing is known about ${input.name}` };
   const found = await npcNeighbourhood(ctx.db(), caller.tenantId, caller.npcId, caller.campaignId, input.name, { depth: input.depth, confirmedOnly: true });
   if (!found) throw new ApiError(404, 'npc_not_found', 'This NPC no longer exists');
-  const knows = knowing(found.npc);
-  const start = found.graph?.entities[0];
-  if (!start || !knows(start)) return unknown;
-  const { entities, relationships } = knownPart(start.id, found.graph!.entities.filter(knows), found.graph!.relationships);
+  const { npc, graph } = found;
+  const knows = knowing(npc);
+  const start = graph?.entities[0];
+  if (!graph || !start || !knows(start)) return unknown;
+  const { entities, relationships } = knownPart(start.id, graph.entities.filter(knows), graph.relationships);
   const nameOf = new Map(entities.map((e) => [e.id, e.name]));
   return {
     found: true as const,
