@@ -157,8 +157,9 @@ async function toolTurnCost(bench: BenchEdge, db: Database, grimjaw: string): Pr
   const tts = await startOpenAiStandIn({ latency: { firstByteMs: LATENCY.ttsFirstByte, chunkMs: 2 } });
   let voiceNode: Child | undefined;
   try {
+    // Deepgram's stand-in listens at ws://; a tenant names a vendor by its https:// root (the node speaks wss:// to it).
     for (const [role, standIn, kind] of [['stt', stt, 'deepgram'], ['llm', llm, 'openai'], ['tts', tts, 'openai']] as const) {
-      const res = await api('PUT', `/tenants/${TENANT}/providers/${role}`, { kind, base_url: standIn.url, model: 'bench', api_key: 'sk-bench' });
+      const res = await api('PUT', `/tenants/${TENANT}/providers/${role}`, { kind, base_url: standIn.url.replace(/^ws/, 'http'), model: 'bench', api_key: 'sk-bench' });
       if (res.status !== 200) throw new Error(`could not set the ${role} provider: ${JSON.stringify(res.body)}`);
     }
     const created = await api('POST', '/nodes', { pool: TENANT });
