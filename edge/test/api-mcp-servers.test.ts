@@ -119,6 +119,58 @@ describe("/api/v1/tenants/:id/mcp-servers, the tenant's own tool servers", () =>
   });
 });
 
+describe("NPCs' tools of the team's tool servers", () => {
+  const npc = (tools: string[]) => ({ name: `Npc ${crypto.randomUUID().slice(0, 8)}`, voice: { provider: 'espeak', voice_id: 'en' }, tools });
+
+  it('an NPC may name only servers the team has, and only tools a server allows; the refusal names the entry and writes nothing', async () => {
+    const dm = await signIn();
+    const t = dm.tenant;
+    await api(dm.token, 'PUT', `/tenants/${t}/mcp-servers/lorekeeper`, { url: lore.url, allowed_tools: ['search', 'dump'] });
+    await api(dm.token, 'PUT', `/tenants/${t}/mcp-servers/open`, { url: lore.url });
+    const campaign = (await api(dm.token, 'POST', `/tenants/${t}/campaigns`, { name: 'Tools' })).body.campaign.id;
+    const npcs = `/tenants/${t}/campaigns/${campaign}/npcs`;
+
+    const refused = [
+      [['roll_dice', 'ghost.*'], 'tools.1', 'tools.1: the team has no tool server "ghost"'],
+      [['lorekeeper.search', 'ghost.search'], 'tools.1', 'tools.1: the team has no tool server "ghost"'],
+      [['lorekeeper.sealed_vault'], 'tools.0', 'tools.0: tool server "lorekeeper" does not allow "sealed_vault" (it allows search, dump)'],
+    ] as const;
+    for (const [tools, field, message] of refused) {
+      const res = await api(dm.token, 'POST', npcs, npc([...tools]));
+      expect(res, JSON.stringify(tools)).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', field, message } } });
+    }
+    expect((await api(dm.token, 'GET', npcs)).body.npcs).toEqual([]);
+
+    // A server listing no allowed tools may be named by tool: the DM allows them there.
+    const made = await api(dm.token, 'POST', npcs, npc(['roll_dice', 'lorekeeper.search', 'lorekeeper.*', 'open.anything']));
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const id = made.body.npc.id;
+    const edit = await api(dm.token, 'PUT', `/tenants/${t}/npcs/${id}`, { ...npc(['lorekeeper.dump', 'ghost.*']), name: made.body.npc.name });
+    expect(edit).toMatchObject({ status: 400, body: { error: { field: 'tools.1' } } });
+    expect((await api(dm.token, 'GET', `/tenants/${t}/npcs/${id}`)).body.npc.tools).toEqual(['roll_dice', 'lorekeeper.search', 'lorekeeper.*', 'open.anything']);
+  });
+
+  it("a server deleted or narrowed leaves its NPCs' entries in place, and the NPC still saves with them", async () => {
+    const dm = await signIn();
+    const t = dm.tenant;
+    await api(dm.token, 'PUT', `/tenants/${t}/mcp-servers/lorekeeper`, { url: lore.url, allowed_tools: ['search', 'dump'] });
+    await api(dm.token, 'PUT', `/tenants/${t}/mcp-servers/bestiary`, { url: lore.url });
+    const campaign = (await api(dm.token, 'POST', `/tenants/${t}/campaigns`, { name: 'Tools' })).body.campaign.id;
+    const body = npc(['lorekeeper.dump', 'bestiary.*']);
+    const id = (await api(dm.token, 'POST', `/tenants/${t}/campaigns/${campaign}/npcs`, body)).body.npc.id;
+
+    await api(dm.token, 'PUT', `/tenants/${t}/mcp-servers/lorekeeper`, { url: lore.url, allowed_tools: ['search'] });
+    await api(dm.token, 'DELETE', `/tenants/${t}/mcp-servers/bestiary`);
+    expect((await api(dm.token, 'GET', `/tenants/${t}/npcs/${id}`)).body.npc.tools).toEqual(['lorekeeper.dump', 'bestiary.*']);
+    const saved = await api(dm.token, 'PUT', `/tenants/${t}/npcs/${id}`, { ...body, personality: 'Curt.' });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.npc).toMatchObject({ personality: 'Curt.', tools: ['lorekeeper.dump', 'bestiary.*'] });
+    // Kept entries pass; a new one is checked.
+    const added = await api(dm.token, 'PUT', `/tenants/${t}/npcs/${id}`, { ...body, tools: ['bestiary.*', 'bestiary.claws'] });
+    expect(added.body.error).toMatchObject({ field: 'tools.1', message: 'tools.1: the team has no tool server "bestiary"' });
+  });
+});
+
 /** The Worker as deployed: without MCP_ALLOW_PRIVATE_URLS (the suite's Worker has it on for its local stand-ins). */
 const PRODUCTION: Bindings = { ...env, MCP_ALLOW_PRIVATE_URLS: undefined };
 

@@ -126,6 +126,13 @@ entities:
     expect((await listCampaigns(db, tenant.id, { typed: 'Broken', limit: 5 })).length).toBe(0);
   });
 
+  it('load refuses NPCs granting tools of tool servers the team lacks, naming the entry, and creates nothing', async () => {
+    const file = 'name: Ghostly Tools\nnpcs:\n  - name: Medium\n    voice: { provider: espeak, voice_id: en }\n    tools: [roll_dice, ghost.*]\n';
+    const res = await runCommand(tenant, 'campaign', { subcommand: 'load', attachment: await uploadAttachment('ghost.yaml', file), ...dm });
+    expect(await editedReply(res.token)).toBe('Campaign not loaded: npcs #1 (Medium): tools.1: the team has no tool server "ghost"');
+    expect((await listCampaigns(db, tenant.id, { typed: 'Ghostly', limit: 5 })).length).toBe(0);
+  });
+
   it('load refuses a name the tenant already has, ignoring case', async () => {
     const res = await runCommand(tenant, 'campaign', { subcommand: 'load', attachment: await uploadAttachment('dup.yaml', 'name: CURSE OF STRAHD'), ...dm });
     expect(await editedReply(res.token)).toBe('You already have a campaign named **CURSE OF STRAHD**. Give the file another `name:`, or switch to that one with `/campaign switch`.');

@@ -16,7 +16,7 @@ export const MCP_TOOL_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Between a server's name and its tool's. */
 export const TOOL_SEPARATOR = '.';
 /** What grants every allowed tool of a server: `lorekeeper.*`. */
-const WHOLE_SERVER = '*';
+export const WHOLE_SERVER = '*';
 /** How many entries an NPC's `tools` may hold: the edge's own and its tenant's servers' tools. */
 export const MAX_NPC_TOOLS = 50;
 
@@ -34,10 +34,14 @@ export const NpcToolSchema = v.pipe(
 );
 
 function serverToolPattern(entry: string): boolean {
+  const grant = serverToolOf(entry);
+  return grant !== null && MCP_SERVER_NAME_PATTERN.test(grant.server) && (grant.tool === WHOLE_SERVER || MCP_TOOL_NAME_PATTERN.test(grant.tool));
+}
+
+/** A `tools` entry's server and tool (`WHOLE_SERVER` for `<server>.*`); null for an edge tool's name. */
+export function serverToolOf(entry: string): { server: string; tool: string } | null {
   const cut = entry.indexOf(TOOL_SEPARATOR);
-  if (cut <= 0) return false;
-  const tool = entry.slice(cut + 1);
-  return MCP_SERVER_NAME_PATTERN.test(entry.slice(0, cut)) && (tool === WHOLE_SERVER || MCP_TOOL_NAME_PATTERN.test(tool));
+  return cut > 0 ? { server: entry.slice(0, cut), tool: entry.slice(cut + 1) } : null;
 }
 
 /** Whether an NPC's `tools` grant the tool `name` (an edge tool's name or `<server>.<tool>`). */

@@ -199,6 +199,68 @@ describe('the settings screens in Chromium', () => {
     expect(errors).toEqual([400, 502].map((status) => expect.stringContaining(`status of ${status}`)));
   });
 
+  it("lets a DM add a tool server, give an NPC one of its tools, and find it kept after a reload; a removed server's entry stays, marked, until unticked", async () => {
+    const { page, errors } = await system.newPage();
+    const tenant = await ownTeam(page, 'Iris the DM');
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Tool servers' }).click();
+    const server = page.getByRole('form', { name: 'Add tool server' });
+    await server.getByLabel('Name').fill('lorekeeper');
+    await server.getByLabel('URL').fill(`${toolServers.origin}/lore/mcp`);
+    await server.getByLabel('Allowed tools').fill('search\ndump');
+    await server.getByRole('button', { name: 'Add tool server' }).click();
+    await page.getByRole('listitem', { name: 'Tool server lorekeeper' }).waitFor();
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Campaigns' }).click();
+    const campaign = page.getByRole('form', { name: 'Create campaign' });
+    await campaign.getByLabel('Name').fill('The Drowned Library');
+    await campaign.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByRole('link', { name: /The Drowned Library/ }).click();
+    await page.getByRole('heading', { name: 'The Drowned Library' }).waitFor();
+    await page.getByRole('link', { name: 'New NPC' }).click();
+    await page.getByRole('heading', { name: 'New NPC in The Drowned Library' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Quill the Archivist');
+    await page.getByLabel('Voice provider').fill('espeak');
+    await page.getByLabel('Voice ID').fill('en');
+    await page.getByRole('button', { name: 'Save NPC' }).click();
+    await page.getByRole('list', { name: 'NPCs' }).getByRole('link', { name: /Quill the Archivist/ }).click();
+    await page.getByRole('heading', { name: 'Quill the Archivist' }).waitFor();
+
+    // Each server is a group of its own, named by the server: all its allowed tools, or each by name.
+    const lorekeeper = page.getByRole('group', { name: 'Tools' }).getByRole('group', { name: 'lorekeeper' });
+    expect(await lorekeeper.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).toEqual(['lorekeeper.*', 'lorekeeper.search', 'lorekeeper.dump']);
+    await lorekeeper.getByLabel('search').check();
+    await page.getByRole('button', { name: 'Save NPC' }).click();
+    await page.getByText('Saved.', { exact: false }).waitFor();
+
+    await page.reload();
+    await lorekeeper.waitFor();
+    expect(await lorekeeper.getByLabel('search').isChecked()).toBe(true);
+    expect(await lorekeeper.getByLabel('All its allowed tools').isChecked()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotEachWidth(page, SHOTS, 'npc-tool-servers');
+
+    // The server goes; the NPC keeps its entry, marked, and loses it only when the DM unticks it.
+    const npcUrl = page.url();
+    await page.goto(`${system.edgeUrl}/teams/${tenant}/settings/tool-servers`);
+    const row = page.getByRole('listitem', { name: 'Tool server lorekeeper' });
+    await row.getByRole('button', { name: 'Delete the tool server lorekeeper' }).click();
+    await row.getByRole('button', { name: 'Yes, delete the tool server lorekeeper' }).click();
+    await page.getByText('No tool servers yet').waitFor();
+    await page.goto(npcUrl);
+    const stale = page.getByRole('group', { name: 'No longer offered' });
+    const entry = stale.getByLabel('lorekeeper.search (tool server lorekeeper was removed)');
+    expect(await entry.isChecked()).toBe(true);
+    await entry.uncheck();
+    await page.getByRole('button', { name: 'Save NPC' }).click();
+    await page.getByText('Saved.', { exact: false }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Quill the Archivist' }).waitFor();
+    await page.getByText('The team has no tool servers of its own', { exact: false }).waitFor();
+    expect(await page.getByRole('group', { name: 'No longer offered' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('lets an owner invite by email, withdraw it, change a member\'s role and remove them, never demoting the last owner; members see the team, not its controls', async () => {
     const { page, errors } = await system.newPage();
     const tenant = await ownTeam(page, 'Cato the Owner');

@@ -7,6 +7,7 @@ import { ApiError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
 import { viewCampaign } from '../views/campaign.ts';
 import type { OperationContext } from './context.ts';
+import { serverToolProblems } from './mcp-servers.ts';
 import { authorize } from './permissions.ts';
 import { mustGetTenant } from './tenants.ts';
 import { planLimitError } from '../billing/plan-limit-error.ts';
@@ -45,7 +46,7 @@ export async function exportCampaign(ctx: OperationContext, principal: Principal
 
 /**
  * Creates a campaign from an archive with new ids, all or nothing: every file is checked
- * before one transaction writes. Refused: 400 `invalid_archive` naming each file and its
+ * (NPCs' tools against the tenant's tool servers too) before one transaction writes. Refused: 400 `invalid_archive` naming each file and its
  * problem; 409 when the tenant already has a campaign of the archive's name.
  */
 export async function importCampaign(ctx: OperationContext, principal: Principal, tenantId: string, bytes: ArrayBuffer): Promise<{ campaign: ReturnType<typeof viewCampaign>; report: ArchiveReport }> {
@@ -53,6 +54,11 @@ export async function importCampaign(ctx: OperationContext, principal: Principal
   let read;
   try {
     read = await readArchive(bytes, importLimits(ctx.env));
+    const { content, report } = read;
+    const tools = await serverToolProblems(ctx.db(), tenantId, content.npcs);
+    // The report names each NPC's file, in the archive's words (`NPC "Grimjaw"`).
+    const fileOf = (npc: number) => report.files.find((f) => f.holds === `NPC "${content.npcs[npc]!.name}"`)?.file ?? 'npcs/';
+    if (tools.length > 0) throw new ArchiveRefused(tools.map((p) => `${fileOf(p.npc)}: ${p.message}`));
   } catch (error) {
     if (!(error instanceof ArchiveRefused)) throw error;
     const shown = error.problems.slice(0, 20);

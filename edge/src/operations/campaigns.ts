@@ -23,9 +23,16 @@ import { authorize } from './permissions.ts';
 import { planLimitError } from '../billing/plan-limit-error.ts';
 import { tenantLimits } from '../billing/tenant-limits.ts';
 import { mustGetTenant } from './tenants.ts';
+import { serverToolProblems } from './mcp-servers.ts';
 
 const campaignMissing = (id: string) => () => new ApiError(404, 'campaign_not_found', `No campaign ${id}`);
 const npcMissing = (id: string) => () => new ApiError(404, 'npc_not_found', `No NPC ${id}`);
+
+/** An NPC body granting tools of servers the tenant lacks (beyond those it `kept`): 400 naming the entry (`tools.1`), before anything is written. */
+async function refuseServerTools(ctx: OperationContext, tenantId: string, fields: NpcFields, kept?: readonly string[]) {
+  const [problem] = await serverToolProblems(ctx.db(), tenantId, [fields], kept);
+  if (problem) throw new ApiError(400, 'invalid_request', problem.message, problem.field);
+}
 
 export async function listCampaigns(ctx: OperationContext, principal: Principal, tenantId: string, filter: { typed?: string; limit: number }) {
   authorize(principal, 'campaigns.view', tenantId);
@@ -46,6 +53,11 @@ export async function getCampaign(ctx: OperationContext, principal: Principal, t
 export async function createCampaign(ctx: OperationContext, principal: Principal, tenantId: string, content: CampaignContent, options: { makeCurrent: boolean }) {
   authorize(principal, 'campaigns.manage', tenantId);
   const effective = await tenantLimits(ctx, await mustGetTenant(ctx.db(), tenantId));
+  const problems = await serverToolProblems(ctx.db(), tenantId, content.npcs);
+  if (problems.length > 0) {
+    const where = (p: (typeof problems)[number]) => `npcs #${p.npc + 1} (${content.npcs[p.npc]!.name}): ${p.message}`;
+    throw new ApiError(400, 'invalid_request', problems.map(where).join('; '), `npcs.${problems[0]!.npc}.${problems[0]!.field}`);
+  }
   const campaign = await insertCampaign(ctx.db(), tenantId, content, { ...options, maxNpcs: effective.limits.npcs });
   if (!campaign) throw new ApiError(409, 'campaign_exists', 'name: You already have a campaign of this name', 'name');
   if ('limitReached' in campaign) throw planLimitError(effective, 'npcs', campaign.limitReached, content.npcs.length);
@@ -83,6 +95,7 @@ export async function listNpcs(ctx: OperationContext, principal: Principal, tena
 export async function createNpc(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string, fields: NpcFields) {
   authorize(principal, 'npcs.manage', tenantId, campaignMissing(campaignId));
   const effective = await tenantLimits(ctx, await mustGetTenant(ctx.db(), tenantId));
+  await refuseServerTools(ctx, tenantId, fields);
   const npc = await insertNpc(ctx.db(), tenantId, campaignId, fields, effective.limits.npcs);
   if (!npc) throw campaignMissing(campaignId)();
   if ('limitReached' in npc) throw planLimitError(effective, 'npcs', npc.limitReached);
@@ -103,6 +116,7 @@ export async function updateNpc(ctx: OperationContext, principal: Principal, ten
   authorize(principal, 'npcs.manage', tenantId, npcMissing(npcId));
   const db = ctx.db();
   const before = await readNpc(db, tenantId, npcId);
+  if (before) await refuseServerTools(ctx, tenantId, fields, before.tools);
   const after = before && (await writeNpc(db, tenantId, npcId, fields));
   if (!before || !after) throw npcMissing(npcId)();
   const view = viewNpc(after);

@@ -1,4 +1,5 @@
-import { deleteMcpServer, getMcpServer, listMcpServers, putMcpServer } from '@glyphoxa/db';
+import { deleteMcpServer, getMcpServer, listMcpServers, putMcpServer, type Db } from '@glyphoxa/db';
+import { serverToolOf, WHOLE_SERVER } from '@glyphoxa/protocol';
 import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { audit } from '../audit.ts';
 import { breakerOf } from '../durable/stubs.ts';
@@ -81,4 +82,36 @@ export async function listMcpServerTools(ctx: OperationContext, principal: Princ
     if (err instanceof ToolServerFailure) throw new ApiError(502, 'mcp_server_failed', err.message);
     throw err;
   }
+}
+
+/** An NPC's `tools` entry that names no tool of the tenant's servers: the NPC's index, the entry's field (`tools.1`), why. */
+export interface ServerToolProblem {
+  npc: number;
+  field: string;
+  message: string;
+}
+
+/**
+ * What the NPCs about to be written grant of servers the tenant does not have, or of tools a
+ * server's `allowed_tools` leaves out (a server allowing none yet may be named whole or by
+ * tool: the DM allows them there). Every door that writes NPCs asks this before writing.
+ * Deleting a server or narrowing its tools later leaves NPCs' entries as they are: they offer
+ * nothing until the server or tool is back, the NPC editor marks them, and entries in `kept`
+ * (what the NPC held before this write) pass, so such an NPC still saves.
+ */
+export async function serverToolProblems(db: Db, tenantId: string, npcs: ReadonlyArray<{ tools?: readonly string[] }>, kept: readonly string[] = []): Promise<ServerToolProblem[]> {
+  const checked = (entry: string) => serverToolOf(entry) !== null && !kept.includes(entry);
+  if (!npcs.some((npc) => npc.tools?.some(checked))) return [];
+  const servers = new Map((await listMcpServers(db, tenantId)).map((s) => [s.name, s.allowedTools]));
+  return npcs.flatMap((npc, index) =>
+    (npc.tools ?? []).flatMap((entry, at) => {
+      const grant = serverToolOf(entry);
+      if (!grant || !checked(entry)) return [];
+      const allowed = servers.get(grant.server);
+      const field = `tools.${at}`;
+      if (!allowed) return [{ npc: index, field, message: `${field}: the team has no tool server "${grant.server}"` }];
+      if (grant.tool === WHOLE_SERVER || allowed.length === 0 || allowed.includes(grant.tool)) return [];
+      return [{ npc: index, field, message: `${field}: tool server "${grant.server}" does not allow "${grant.tool}" (it allows ${allowed.join(', ')})` }];
+    }),
+  );
 }

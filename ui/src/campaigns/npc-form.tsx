@@ -9,6 +9,7 @@ import { linesOf, optionalText } from '../forms/text-lists.ts';
 import { BUDGET_TIERS, NPC_TOOLS, NpcBody, type NpcBodyInput } from './campaign-body.ts';
 import type { Npc } from './campaign-queries.ts';
 import { ClonedVoiceSelect } from './cloned-voice-select.tsx';
+import { NpcServerTools } from './npc-server-tools.tsx';
 import { VoicePreviewButton } from './voice-preview-button.tsx';
 
 /** The editor's values: lists as text, one item a line. */
@@ -64,9 +65,11 @@ const defaults = (n?: Npc): NpcForm => ({
 
 const area = 'flex min-h-20 w-full rounded-md border border-input bg-background px-3 py-2 text-sm disabled:opacity-50 aria-invalid:border-destructive';
 
-/** Every field the NPC routes take; `onSave` sends the body and throws the edge's error. */
-/** `tenantId`: the team whose voice node speaks the voice preview (none: no preview button). */
-export function NpcEditor({ npc, onSave, disabled, tenantId }: { npc?: Npc; onSave: (body: NpcBodyInput) => Promise<void>; disabled?: boolean; tenantId?: string }) {
+/**
+ * Every field the NPC routes take; `onSave` sends the body and throws the edge's error.
+ * `tenantId`: the team whose tool servers it offers and whose voice node speaks the voice preview.
+ */
+export function NpcEditor({ npc, onSave, disabled, tenantId }: { npc?: Npc; onSave: (body: NpcBodyInput) => Promise<void>; disabled?: boolean; tenantId: string }) {
   const id = useId();
   const [failure, setFailure] = useState<unknown>(null);
   const { register, handleSubmit, setError, trigger, getValues, setValue, watch, formState } = useForm<NpcForm, unknown, NpcBodyInput>({ resolver, defaultValues: defaults(npc) });
@@ -96,7 +99,7 @@ export function NpcEditor({ npc, onSave, disabled, tenantId }: { npc?: Npc; onSa
         </Field>
         <fieldset className="grid gap-4 rounded-md border p-4 sm:grid-cols-2">
           <legend className="px-1 text-sm font-semibold">Voice</legend>
-          {tenantId && !disabled && (
+          {!disabled && (
             <ClonedVoiceSelect
               tenantId={tenantId}
               current={watch('voice.voice_id')}
@@ -118,7 +121,7 @@ export function NpcEditor({ npc, onSave, disabled, tenantId }: { npc?: Npc; onSa
           <Field id={f('speed')} label="Speed" hint="From 0.5 to 2.0; 1 is normal" error={errors.voice?.speed}>
             {(aria) => <Input type="number" step="any" {...aria} {...register('voice.speed', { valueAsNumber: true })} />}
           </Field>
-          {tenantId && !disabled && (
+          {!disabled && (
             <VoicePreviewButton
               tenantId={tenantId}
               check={async () => ((await trigger('voice', { shouldFocus: true })) ? getValues('voice') : null)}
@@ -171,6 +174,12 @@ export function NpcEditor({ npc, onSave, disabled, tenantId }: { npc?: Npc; onSa
               </label>
             ))}
           </div>
+          <NpcServerTools tenantId={tenantId} held={npc?.tools ?? []} field={() => register('tools')} />
+          {errors.tools && (
+            <p role="alert" className="text-sm text-destructive">
+              {errors.tools.message}
+            </p>
+          )}
         </fieldset>
       </fieldset>
       <FormFooter failure={failure} label="Save NPC" pending={isSubmitting} readOnly={disabled} />

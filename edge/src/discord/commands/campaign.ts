@@ -97,6 +97,7 @@ const load: Handler = (ctx, options) => {
       await createCampaign(ctx.operations, ctx.principal, ctx.tenant.id, read.content, { makeCurrent });
     } catch (error) {
       if (error instanceof ApiError && error.code === 'campaign_exists') return `You already have a campaign named ${name}. Give the file another \`name:\`, or switch to that one with \`/campaign switch\`.`;
+      if (error instanceof ApiError && error.code === 'invalid_request') return `Campaign not loaded: ${error.message}`;
       if (error instanceof ApiError && error.code === 'plan_limit') return `Campaign not loaded: ${error.message} A team owner changes the plan on the dashboard's Plan screen.`;
       throw error;
     }
