@@ -1,4 +1,4 @@
-import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type Column } from 'drizzle-orm';
 import { withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
 import { entities, relationships, type Entity, type Relationship } from '../schema/index.ts';
@@ -10,11 +10,10 @@ export const MAX_NEIGHBOURHOOD_DEPTH = 3;
 export type GraphEntity = Omit<Entity, 'search'>;
 const { search: _search, ...graphColumns } = getTableColumns(entities);
 const edgeColumns = getTableColumns(relationships);
-const entityList = sql.raw(Object.values(graphColumns).map((column) => `e."${column.name}"`).join(', '));
-/** Edge columns come back beside the entity's under this prefix. */
+const entityList = sql.raw(Object.values(graphColumns).map((column) => `(w.entity)."${column.name}"`).join(', '));
+/** An edge's columns come back under this prefix, beside the (null) entity columns of its row. */
 const EDGE = 'edge_';
-const edgeList = sql.raw(Object.values(edgeColumns).map((column) => `r."${column.name}" as "${EDGE}${column.name}"`).join(', '));
-const walkedList = sql.raw(Object.values(edgeColumns).map((column) => `"${column.name}"`).join(', '));
+const edgeList = sql.raw(Object.values(edgeColumns).map((column) => `(w.edge)."${column.name}" as "${EDGE}${column.name}"`).join(', '));
 
 export interface Neighbourhood {
   /** The start first, then by distance from it (steps along edges, whichever way they point). */
@@ -25,10 +24,10 @@ export interface Neighbourhood {
 
 /**
  * The entities within `depth` steps of `entityId`, breadth first, and the edges walked (those
- * with an end short of the last step). One statement, one round trip: each step is a CTE of
- * the nodes first reached there (the edges of the step before's nodes, both ways, minus every
- * node already placed), so each node is expanded once and a dense campaign costs what it
- * reaches rather than every path to it, which a recursive CTE would enumerate.
+ * with an end short of the last step): each entity is expanded once, so a dense campaign costs
+ * what it reaches rather than every path to it. The walk is the database function
+ * `knowledge_neighbourhood` (db/migrations/0020_knowledge_walk.sql), whose plans the server
+ * keeps; this statement only spreads its rows (an entity's or an edge's, whole) into columns.
  * `confirmedOnly` walks confirmed edges only (what NPCs may be told). `null` when the
  * campaign has no such entity.
  */
@@ -41,50 +40,20 @@ export function neighbourhood(
 ): Promise<Neighbourhood | null> {
   const depth = Math.min(Math.max(Math.trunc(options.depth), 0), MAX_NEIGHBOURHOOD_DEPTH);
   return withTenant(db, tenantId, async (tx) => {
-    const rows = await tx.execute<Record<string, unknown> & { depth: number }>(walkStatement(tenantId, campaignId, entityId, depth, options.confirmedOnly ?? false));
+    // The flag as a literal: a boolean parameter would keep the statement from being inlined (inline-params.ts).
+    const rows = await tx.execute<Record<string, unknown> & { depth: number }>(
+      sql`select w.depth, ${entityList}, ${edgeList} from knowledge_neighbourhood(${tenantId}, ${campaignId}, ${entityId}, ${depth}, ${sql.raw(options.confirmedOnly ? 'true' : 'false')}) w`,
+    );
     if (rows.length === 0) return null;
-    // A row per entity and walked edge from it (or one with no edge): entities once, edges once.
-    const placed = new Map<string, GraphEntity & { depth: number }>();
+    const placed: Array<GraphEntity & { depth: number }> = [];
     const walked: Relationship[] = [];
     for (const row of rows) {
-      if (!placed.has(row.id as string)) placed.set(row.id as string, { ...fromDriver<GraphEntity>(graphColumns, row), depth: row.depth });
-      if (row[`${EDGE}id`] !== null) walked.push(fromDriver<Relationship>(edgeColumns, row, EDGE));
+      if (row[`${EDGE}id`] === null) placed.push({ ...fromDriver<GraphEntity>(graphColumns, row), depth: row.depth });
+      else walked.push(fromDriver<Relationship>(edgeColumns, row, EDGE));
     }
-    const entities = [...placed.values()].sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
+    const entities = placed.sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
     return { entities, relationships: walked };
   });
-}
-
-function walkStatement(tenantId: string, campaignId: string, entityId: string, depth: number, confirmedOnly: boolean): SQL {
-  const inCampaign = sql`r.tenant_id = ${tenantId} and r.campaign_id = ${campaignId}${confirmedOnly ? sql` and r.dm_confirmed` : sql``}`;
-  const steps: SQL[] = [sql`l0 as (select e.id from entities e where e.tenant_id = ${tenantId} and e.campaign_id = ${campaignId} and e.id = ${entityId})`];
-  const level = (n: number) => sql.raw(`l${n}`);
-  const walk = (n: number) => sql.raw(`w${n}`);
-  for (let step = 1; step <= depth; step++) {
-    // Each node's edges by an index lookup, by source (relationships_edge) and by target
-    // (relationships_target): `offset 0` keeps the lateral a per-node lookup, whatever the
-    // statistics (none on PGlite right after a load) make of a hash join over the campaign.
-    steps.push(sql`${walk(step)} as (
-      select r.*, r.target_id as reached from ${level(step - 1)} f cross join lateral (select * from relationships r where r.source_id = f.id and ${inCampaign} offset 0) r
-      union all
-      select r.*, r.source_id from ${level(step - 1)} f cross join lateral (select * from relationships r where r.target_id = f.id and ${inCampaign} offset 0) r)`);
-    const earlier = sql.join(Array.from({ length: step }, (_, n) => sql`select id from ${level(n)}`), sql` union all `);
-    steps.push(sql`${level(step)} as (select reached as id from ${walk(step)} except (${earlier}))`);
-  }
-  const reached = sql.join(Array.from({ length: depth + 1 }, (_, n) => sql`select id, ${sql.raw(String(n))} as depth from ${level(n)}`), sql` union all `);
-  const walked =
-    depth === 0
-      ? sql`select * from relationships where false`
-      : sql`select distinct on (id) ${walkedList} from (${sql.join(Array.from({ length: depth }, (_, n) => sql`select * from ${walk(n + 1)}`), sql` union all `)}) w`;
-  // Each walked edge comes back once, beside the row of its source (always among those reached):
-  // plain columns, which cost the database less than building JSON of them.
-  return sql`with ${sql.join(steps, sql`, `)},
-    reached as (${reached}),
-    walked as (${walked}),
-    placed as materialized (
-      select e.*, reached.depth from reached
-      cross join lateral (select ${entityList} from entities e where e.id = reached.id and e.tenant_id = ${tenantId} and e.campaign_id = ${campaignId} offset 0) e)
-    select placed.*, ${edgeList} from placed left join walked r on r.source_id = placed.id`;
 }
 
 /** A row of raw columns (by SQL name, after `prefix`) as drizzle's select would map it. */
