@@ -93,7 +93,8 @@ async function timed(clock: () => number, samples: number, run: (i: number) => P
 const figures = (t: { wall: number[]; cpu: number[]; load: string }) =>
   `CPU ${ms(percentile(t.cpu, 50))} / ${ms(percentile(t.cpu, 95))}; wall ${ms(percentile(t.wall, 50))} / ${ms(percentile(t.wall, 95))} at load ${t.load}`;
 
-export async function knowledgeBenchmarks(databaseUrl: string): Promise<Row[]> {
+/** `walksOnly`: the graph walks alone, without the chunks' long load and the similarity search. */
+export async function knowledgeBenchmarks(databaseUrl: string, options: { walksOnly?: boolean } = {}): Promise<Row[]> {
   // One connection, so a server's CPU is its one backend's.
   const { db, close } = createDb(databaseUrl, { max: 1 });
   const rand = random(15);
@@ -121,6 +122,7 @@ export async function knowledgeBenchmarks(databaseUrl: string): Promise<Row[]> {
       met: p95 < 10,
     });
     console.log(`knowledge: ${rows.at(-1)!.benchmark}: ${rows.at(-1)!.result}`);
+    if (options.walksOnly) return rows;
 
     // Memory: passages around TOPICS themes (a centroid each, plus noise), as real embeddings cluster.
     started = performance.now();

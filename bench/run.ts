@@ -7,6 +7,7 @@
  * `--only=dashboard`, `--only=flood` (a transcript flood beside another tenant's admin API) or
  * `--only=voice` runs one group; `--only=voice-load` only the voice node under many sessions;
  * `--only=knowledge` campaign knowledge at the database (graph walks, similarity search);
+ * `--only=neighbourhood` only its graph walks (no 50,000 chunks to load);
  * `--only=knowledge-archive` that campaign's export and import through the Worker, with workerd's memory;
  * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench;
  * `--only=npc-tools` NPC tool round trips from the node's MCP client through `/mcp` (dice, campaign knowledge);
@@ -65,8 +66,8 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
-if (!only || !(only.startsWith('voice') || only === 'knowledge')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
-if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'knowledge', 'knowledge-archive', 'web-api', 'npc-tools'].includes(only)) {
+if (!only || !(only.startsWith('voice') || only === 'knowledge' || only === 'neighbourhood')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
+if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'knowledge', 'neighbourhood', 'knowledge-archive', 'web-api', 'npc-tools'].includes(only)) {
   const database = await scratchDatabase();
   guard.onInterrupt(database.drop);
   try {
@@ -78,7 +79,7 @@ if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'kn
     if (!only || only === 'discord') rows.push(...(await discordBenchmarks(database.url)));
     if (!only || only === 'flood') rows.push(...(await floodBenchmarks(database.url)));
     if (!only || only === 'dashboard') rows.push(...(await dashboardBenchmarks(database.url)));
-    if (!only || only === 'knowledge') rows.push(...(await knowledgeBenchmarks(database.url)));
+    if (!only || only === 'knowledge' || only === 'neighbourhood') rows.push(...(await knowledgeBenchmarks(database.url, { walksOnly: only === 'neighbourhood' })));
     if (!only || only === 'knowledge-archive') rows.push(...(await knowledgeArchiveBenchmarks(database.url)));
     if (!only || only === 'web-api') rows.push(...(await webApiBenchmarks(database.url)));
     if (!only || only === 'npc-tools') rows.push(...(await npcToolBenchmarks(database.url)));

@@ -11,11 +11,10 @@ export const MAX_NEIGHBOURHOOD_DEPTH = 3;
 export type GraphEntity = Omit<Entity, 'search'>;
 const { search: _search, ...graphColumns } = getTableColumns(entities);
 const edgeColumns = getTableColumns(relationships);
-const entityList = sql.raw(Object.values(graphColumns).map((column) => `e."${column.name}"`).join(', '));
-/** Edge columns come back beside the entity's under this prefix. */
+const entityList = sql.raw(Object.values(graphColumns).map((column) => `(w.entity)."${column.name}"`).join(', '));
+/** An edge's columns come back under this prefix, beside the (null) entity columns of its row. */
 const EDGE = 'edge_';
-const edgeList = sql.raw(Object.values(edgeColumns).map((column) => `r."${column.name}" as "${EDGE}${column.name}"`).join(', '));
-const walkedList = sql.raw(Object.values(edgeColumns).map((column) => `"${column.name}"`).join(', '));
+const edgeList = sql.raw(Object.values(edgeColumns).map((column) => `(w.edge)."${column.name}" as "${EDGE}${column.name}"`).join(', '));
 /** readAsTenant's statements carry no parameters: every value in them is a literal. */
 const literal = (id: string) => sql.raw(idLiteral(id));
 const dialect = new PgDialect();
@@ -30,10 +29,11 @@ export interface Neighbourhood {
 
 /**
  * The entities within `depth` steps of `entityId`, breadth first, and the edges walked (those
- * with an end short of the last step). One statement, one round trip (readAsTenant): each
- * step is a CTE of the nodes first reached there (the edges of the step before's nodes, both
- * ways, minus every node already placed), so each node is expanded once and a dense campaign
- * costs what it reaches rather than every path to it, which a recursive CTE would enumerate.
+ * with an end short of the last step), in one round trip (readAsTenant): each entity is
+ * expanded once, so a dense campaign costs what it reaches rather than every path to it. The
+ * walk is the database function `knowledge_neighbourhood` (db/migrations/0020_knowledge_walk.sql),
+ * whose plans the server keeps; the statement only spreads its rows (an entity's or an edge's,
+ * whole) into columns.
  * `confirmedOnly` walks confirmed edges only (what NPCs may be told). `null` when the
  * campaign has no such entity.
  */
@@ -44,7 +44,7 @@ export async function neighbourhood(
   entityId: string,
   options: { depth: number; confirmedOnly?: boolean },
 ): Promise<Neighbourhood | null> {
-  const rows = await readAsTenant<WalkRow>(db, tenantId, walkStatement(tenantId, campaignId, sql`e.id = ${literal(entityId)}`, options));
+  const rows = await readAsTenant<WalkRow>(db, tenantId, walkStatement(tenantId, campaignId, literal(entityId), options));
   return graphOf(rows);
 }
 
@@ -69,7 +69,12 @@ export async function npcNeighbourhood(
   const npc = sql`select n.gm_helper, n.knowledge_scope from npcs n
     join campaigns c on c.id = n.campaign_id and c.tenant_id = ${tenant} and c.deleted_at is null
     where n.tenant_id = ${tenant} and n.id = ${literal(npcId)}`;
-  const walk = walkStatement(tenantId, campaignId, sql`e.name_key = lower(${sql.raw(textLiteral(name))})`, options);
+  const walk = walkStatement(
+    tenantId,
+    campaignId,
+    sql`(select e.id from entities e where e.tenant_id = ${tenant} and e.campaign_id = ${literal(campaignId)} and e.name_key = lower(${sql.raw(textLiteral(name))}))`,
+    options,
+  );
   const [[found], rows] = await readAllAsTenant<[Record<string, unknown>[], WalkRow[]]>(db, tenantId, [statementText(npc), walk]);
   if (!found) return null;
   return { npc: fromDriver<NpcKnowledge>(knowledgeColumns, found), graph: graphOf(rows) };
@@ -77,52 +82,26 @@ export async function npcNeighbourhood(
 
 type WalkRow = Record<string, unknown> & { depth: number };
 
-/** A row per entity and walked edge from it (or one with no edge): entities once, edges once. */
+/** The function's rows: an entity's (its edge columns null) or a walked edge's. */
 function graphOf(rows: WalkRow[]): Neighbourhood | null {
   if (rows.length === 0) return null;
-  const placed = new Map<string, GraphEntity & { depth: number }>();
+  const placed: Array<GraphEntity & { depth: number }> = [];
   const walked: Relationship[] = [];
   for (const row of rows) {
-    if (!placed.has(row.id as string)) placed.set(row.id as string, { ...fromDriver<GraphEntity>(graphColumns, row), depth: row.depth });
-    if (row[`${EDGE}id`] !== null) walked.push(fromDriver<Relationship>(edgeColumns, row, EDGE));
+    if (row[`${EDGE}id`] === null) placed.push({ ...fromDriver<GraphEntity>(graphColumns, row), depth: row.depth });
+    else walked.push(fromDriver<Relationship>(edgeColumns, row, EDGE));
   }
-  const entities = [...placed.values()].sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
+  const entities = placed.sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
   return { entities, relationships: walked };
 }
 
-/** The walk from the campaign's entity that `start` (a condition on entities `e`) picks. */
+/** The walk from `start` (an expression giving the start entity's id, or null for none). */
 function walkStatement(tenantId: string, campaignId: string, start: SQL, options: { depth: number; confirmedOnly?: boolean }): string {
   const depth = Math.min(Math.max(Math.trunc(options.depth), 0), MAX_NEIGHBOURHOOD_DEPTH);
-  const [tenant, campaign] = [literal(tenantId), literal(campaignId)];
-  const inCampaign = sql`r.tenant_id = ${tenant} and r.campaign_id = ${campaign}${options.confirmedOnly ? sql` and r.dm_confirmed` : sql``}`;
-  const steps: SQL[] = [sql`l0 as (select e.id from entities e where e.tenant_id = ${tenant} and e.campaign_id = ${campaign} and ${start})`];
-  const level = (n: number) => sql.raw(`l${n}`);
-  const walk = (n: number) => sql.raw(`w${n}`);
-  for (let step = 1; step <= depth; step++) {
-    // Each node's edges by an index lookup, by source (relationships_edge) and by target
-    // (relationships_target): `offset 0` keeps the lateral a per-node lookup, whatever the
-    // statistics (none on PGlite right after a load) make of a hash join over the campaign.
-    steps.push(sql`${walk(step)} as (
-      select r.*, r.target_id as reached from ${level(step - 1)} f cross join lateral (select * from relationships r where r.source_id = f.id and ${inCampaign} offset 0) r
-      union all
-      select r.*, r.source_id from ${level(step - 1)} f cross join lateral (select * from relationships r where r.target_id = f.id and ${inCampaign} offset 0) r)`);
-    const earlier = sql.join(Array.from({ length: step }, (_, n) => sql`select id from ${level(n)}`), sql` union all `);
-    steps.push(sql`${level(step)} as (select reached as id from ${walk(step)} except (${earlier}))`);
-  }
-  const reached = sql.join(Array.from({ length: depth + 1 }, (_, n) => sql`select id, ${sql.raw(String(n))} as depth from ${level(n)}`), sql` union all `);
-  const walked =
-    depth === 0
-      ? sql`select * from relationships where false`
-      : sql`select distinct on (id) ${walkedList} from (${sql.join(Array.from({ length: depth }, (_, n) => sql`select * from ${walk(n + 1)}`), sql` union all `)}) w`;
-  // Each walked edge comes back once, beside the row of its source (always among those reached):
-  // plain columns, which cost the database less than building JSON of them.
-  return statementText(sql`with ${sql.join(steps, sql`, `)},
-    reached as (${reached}),
-    walked as (${walked}),
-    placed as materialized (
-      select e.*, reached.depth from reached
-      cross join lateral (select ${entityList} from entities e where e.id = reached.id and e.tenant_id = ${tenant} and e.campaign_id = ${campaign} offset 0) e)
-    select placed.*, ${edgeList} from placed left join walked r on r.source_id = placed.id`);
+  const flag = sql.raw(options.confirmedOnly ? 'true' : 'false');
+  return statementText(
+    sql`select w.depth, ${entityList}, ${edgeList} from knowledge_neighbourhood(${literal(tenantId)}, ${literal(campaignId)}, ${start}, ${sql.raw(String(depth))}, ${flag}) w`,
+  );
 }
 
 /** A row of raw columns (by SQL name, after `prefix`) as drizzle's select would map it. */
