@@ -354,6 +354,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   async dissolve(): Promise<void> {
     for (const ws of this.sockets()) ws.close(4001, 'pool deleted');
     this.greeted.clear();
+    this.flushes.keepOnly(new Set());
     await this.ctx.storage.deleteAlarm();
     this.sweepArmed = false;
     await this.ctx.storage.deleteAll();
