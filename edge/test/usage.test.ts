@@ -3,7 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { createDb, recordSessionUsage } from '@glyphoxa/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coordinatorOf } from '../src/durable/stubs.ts';
+import { coordinatorOf, fleetOf } from '../src/durable/stubs.ts';
 import { admin, snowflake, uniqueTenantId } from './helpers/admin.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startActiveSession, TestNode, untilStopped } from './helpers/test-node.ts';
@@ -46,6 +46,28 @@ describe('usage metering', () => {
     const billed = (await usageRow(tenant))!.hours * 3600;
     expect(billed).toBeGreaterThan(aliveFor - 0.1);
     expect(billed).toBeLessThan(aliveFor + 0.3);
+  });
+
+  it("is flushed by its pool's sweep, up to the last heartbeat, with no alarm of the coordinator's", async () => {
+    const tenant = uniqueTenantId('swept');
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated', max_concurrent_sessions: 5 });
+    const own = await TestNode.connect((await admin('POST', '/nodes', { pool: tenant })).body.token, { capacity: 2 });
+    try {
+      const { id } = await startActiveSession(own, tenant);
+      await new Promise((r) => setTimeout(r, 300));
+      own.send({ type: 'heartbeat', sessions: [id] });
+      own.send({ type: 'usage', session_id: id, seq: 1, llm_tokens: 7, stt_seconds: 1, tts_chars: 3, tool_calls: 0 });
+      await new Promise((r) => setTimeout(r, 400));
+      // The flush is due (the test Worker's period is 1 ms); the coordinator's alarm is a minute off.
+      await runDurableObjectAlarm(fleetOf(env, tenant));
+      const row = (await usageRow(tenant))!;
+      expect(row).toMatchObject({ tokens: 7, stt: 1, chars: 3 });
+      // Billed to the heartbeat ~0.3 s in, not to the sweep ~0.7 s in.
+      expect(row.hours * 3600).toBeGreaterThan(0.2);
+      expect(row.hours * 3600).toBeLessThan(0.6);
+    } finally {
+      own.close();
+    }
   });
 
   it('counts node usage once even when messages are replayed, and flushes it to Postgres', async () => {

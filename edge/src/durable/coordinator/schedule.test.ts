@@ -21,6 +21,10 @@ describe("when a coordinator's alarm next runs", () => {
     expect(at({ flushing: false, lastFlushAt: NOW - 100_000, lastSigns: [NOW] })).toBe(NOW + 90_000);
   });
 
+  it("a heartbeat timeout after the flush while the Fleet's sweep brings it: the alarm is a backstop", () => {
+    expect(at({ flushing: true, flushSwept: true, lastFlushAt: NOW - 100_000 })).toBe(NOW + 200_000 + 90_000);
+  });
+
   it('whichever comes first: a deadline before the flush', () => {
     expect(at({ flushing: true, lastFlushAt: NOW, lastSigns: [NOW - 30_000] })).toBe(NOW + 60_000);
   });

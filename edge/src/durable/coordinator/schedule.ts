@@ -7,6 +7,8 @@ export interface ScheduleInput {
   lastSigns: readonly number[];
   /** Whether usage accrues or waits for Postgres (sessions running, or totals unflushed). */
   flushing: boolean;
+  /** Whether a Fleet's sweep wakes the coordinator when its flush falls due (sessions run): then the alarm is a backstop, a heartbeat timeout later. */
+  flushSwept?: boolean;
   lastFlushAt: number;
   /** The month's quota at the current burn; null when unlimited, unknown, or nothing runs. */
   quota: { hoursLeft: number; running: number; allWarned: boolean } | null;
@@ -18,7 +20,8 @@ export interface ScheduleInput {
 /**
  * When the coordinator's alarm next has work, or null when it has none: the earliest of
  * a session's heartbeat deadline (heartbeats stay at the Fleet; at the deadline the alarm
- * asks it, and a session found alive moves the deadline on), the next flush, and the
+ * asks it, and a session found alive moves the deadline on), the next flush (its backstop
+ * while the Fleet's sweep brings it), and the
  * quota's warning (once every running session is warned, its end), and a write-through
  * to try again. Never sooner than
  * `alarmIntervalMs` from now, so a healthy tenant's coordinator sleeps between deadlines.
@@ -27,7 +30,7 @@ export function nextAlarm(input: ScheduleInput): number | null {
   const { now, timing } = input;
   let due = Number.POSITIVE_INFINITY;
   for (const sign of input.lastSigns) due = Math.min(due, sign + timing.heartbeatTimeoutMs);
-  if (input.flushing) due = Math.min(due, input.lastFlushAt + timing.usageFlushIntervalMs);
+  if (input.flushing) due = Math.min(due, input.lastFlushAt + timing.usageFlushIntervalMs + (input.flushSwept ? timing.heartbeatTimeoutMs : 0));
   if (input.writeRetryAt != null) due = Math.min(due, input.writeRetryAt);
   if (input.quota) {
     const { hoursLeft, running, allWarned } = input.quota;

@@ -12,6 +12,7 @@ import { MAX_WAIT_ACTIVE_MS, START_RETRY_AFTER_S } from '../config.ts';
 import { DatabaseDeadlineExceeded } from '../database.ts';
 import { CoalescedWrites } from '../coalesced-writes.ts';
 import { ControlObject } from '../control-object.ts';
+import type { Listing } from '../fleet/fleet.ts';
 import { poolOf } from '../fleet/placement.ts';
 import { refuse, succeed, type Outcome, type Refusal } from '../outcome.ts';
 import { fleetOf, flushWriterOf } from '../stubs.ts';
@@ -353,27 +354,38 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   }
 
   /**
-   * Some of this tenant's sessions passed their heartbeat deadline, as their Fleet's sweep
-   * saw it: the alarm's work runs now (it asks the Fleet again, so a listing that just came
-   * in still counts). The Fleet watches every active session's deadline in one sweep, so a
-   * coordinator need not wake for each of them (see `armAlarm`).
+   * Its Fleet's sweep found some of this tenant's sessions past their heartbeat deadline, or
+   * the flush due (the Fleet keeps when, from this answer): the alarm's work runs now, with
+   * the listings the Fleet holds, so it neither asks for them nor sets an alarm for the flush
+   * (see `armAlarm`). Answers when the next flush falls due, null while nothing runs.
    */
-  async checkLiveness(): Promise<void> {
-    await this.alarm();
+  async swept(pool: string, listed: Record<string, Listing | null>): Promise<number | null> {
+    await this.wake({ pool, listed });
+    return this.store.live().some((s) => s.state === 'active') ? this.store.lastFlushAt + this.config.usageFlushIntervalMs : null;
   }
 
   /** Ends silent sessions, accrues time, flushes when due, applies the quota; then sleeps until the next thing due. */
   override async alarm(): Promise<void> {
+    await this.wake();
+  }
+
+  /** The alarm's work; `known`: one pool's listings, handed over by its sweep (the others are asked for). */
+  private async wake(known?: { pool: string; listed: Record<string, Listing | null> }): Promise<void> {
     const now = Date.now();
     try {
-      const deadlineFrom = await this.learnLiveness(this.store.live());
+      const listings = await this.listings(this.store.live(), known);
       for (const s of this.store.live()) {
-        const silentMs = now - Math.max(lastSign(s), deadlineFrom.get(s.id) ?? 0);
+        const heard = listings.get(s.id);
+        // A later listing is the session's last sign of life: in SQLite with its accrual, one statement.
+        const sign = heard && heard.listed > lastSign(s) ? { lastHeartbeatAt: heard.listed } : {};
+        Object.assign(s, sign);
+        const silentMs = now - Math.max(lastSign(s), heard?.deadlineFrom ?? 0);
         if (silentMs >= this.config.heartbeatTimeoutMs) {
+          this.store.update(s.id, sign);
           this.log.warn('session lost its node', { session_id: s.id, node_id: s.nodeId, silent_ms: silentMs });
           await this.end(s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true, signKnown: true });
         } else {
-          this.ledger.accrue(s, now);
+          this.ledger.accrue(s, now, sign);
         }
       }
       await this.rows.retry(now);
@@ -386,7 +398,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     } catch (error) {
       this.log.error('coordinator alarm failed; retrying', { error: String(error) });
     }
-    await this.armAlarm();
+    await this.armAlarm(known !== undefined);
   }
 
   /**
@@ -449,7 +461,11 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     if (!found || found.state === 'ended') return;
     if (found.nodeId && !options.signKnown) {
       // Without an answer, the last sign known here stands: billing errs for the tenant.
-      await this.learnLiveness([found]).catch((error: unknown) => this.log.warn('last sign of life not learned', { session_id: sessionId, error: String(error) }));
+      const heard = await this.listings([found]).then(
+        (listings) => listings.get(sessionId),
+        (error: unknown) => this.log.warn('last sign of life not learned', { session_id: sessionId, error: String(error) }),
+      );
+      if (heard && heard.listed > lastSign(found)) this.store.update(sessionId, { lastHeartbeatAt: heard.listed });
     }
     const session = this.store.get(sessionId)!;
     if (session.state === 'ended') return;
@@ -543,38 +559,36 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   }
 
   /**
-   * When these sessions' nodes last listed them, asked of their pools' Fleets (heartbeats
-   * stop at the Fleet): each later listing is kept as the session's last sign of life, in
-   * SQLite, so billing stops there even across a restart of the edge. Answers what each
-   * session's heartbeat timeout counts from (later than the listing while a restarted
-   * Fleet gives its nodes a moment to reconnect).
+   * When these sessions' nodes last listed them, as their pools' Fleets know (heartbeats stop
+   * at the Fleet), asked of each pool but `known`'s: a later listing is the session's last
+   * sign of life, which billing stops at, and its caller keeps it in SQLite, so billing stops
+   * there even across a restart of the edge. `deadlineFrom` is what each session's heartbeat
+   * timeout counts from (later than the listing while a restarted Fleet gives its nodes a
+   * moment to reconnect).
    */
-  private async learnLiveness(sessions: LiveSession[]): Promise<Map<string, number>> {
-    const deadlineFrom = new Map<string, number>();
+  private async listings(sessions: LiveSession[], known?: { pool: string; listed: Record<string, Listing | null> }): Promise<Map<string, Listing>> {
+    const found = new Map<string, Listing>();
     const placed = sessions.filter((s) => s.nodeId);
     for (const pool of new Set(placed.map((s) => s.pool))) {
       const inPool = placed.filter((s) => s.pool === pool);
-      const listed = await fleetOf(this.env, pool).lastListed(inPool.map((s) => s.id));
+      const listed = pool === known?.pool ? known.listed : await fleetOf(this.env, pool).lastListed(inPool.map((s) => s.id));
       for (const s of inPool) {
-        const known = listed[s.id];
-        if (!known) continue;
-        deadlineFrom.set(s.id, known.deadlineFrom);
-        if (known.listed > lastSign(s)) {
-          this.store.update(s.id, { lastHeartbeatAt: known.listed });
-          s.lastHeartbeatAt = known.listed;
-        }
+        const listing = listed[s.id];
+        if (listing) found.set(s.id, listing);
       }
     }
-    return deadlineFrom;
+    return found;
   }
 
   /**
    * Sets the alarm for the next thing due (see `nextAlarm`), or clears it when nothing will be.
    * Only a session not yet active has its heartbeat deadline here: an active one's is watched
-   * by its Fleet's sweep, and checked again at every flush (a flush period at the latest), so
-   * an idle tenant's coordinator wakes once a flush period, not once a heartbeat timeout.
+   * by its Fleet's sweep, which also wakes the coordinator when its flush falls due (`swept`),
+   * so the flush's alarm is only a backstop, and an idle tenant's coordinator wakes once a flush
+   * period, by its Fleet. Moved earlier only, unless `fromSweep`: the sweep just did what the
+   * alarm set before it was waiting for.
    */
-  private async armAlarm(): Promise<void> {
+  private async armAlarm(fromSweep = false): Promise<void> {
     const now = Date.now();
     const live = this.store.live();
     const active = live.filter((s) => s.state === 'active');
@@ -583,6 +597,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       now,
       lastSigns: live.filter((s) => s.state !== 'active').map(lastSign),
       flushing: this.ledger.pending(active),
+      flushSwept: active.length > 0,
       lastFlushAt: this.store.lastFlushAt,
       quota: hoursLeft === null ? null : { hoursLeft, running: active.length, allWarned: active.every((s) => s.quotaWarned) },
       writeRetryAt: this.store.unwrittenRetryAt,
@@ -593,8 +608,6 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       return;
     }
     const existing = await this.ctx.storage.getAlarm();
-    if (existing === null || existing > at) await this.ctx.storage.setAlarm(at);
+    if (existing === null || existing > at || (fromSweep && existing !== at)) await this.ctx.storage.setAlarm(at);
   }
 }
-
-

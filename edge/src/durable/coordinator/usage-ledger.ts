@@ -41,14 +41,17 @@ export class UsageLedger {
   /**
    * Counts an active session's time, in the month it was spent, up to `now` but never past
    * its last sign of life: a node that died is not billed until its death was noticed.
+   * `also`: other changes of the session, stored in the same statement.
    */
-  accrue(session: LiveSession, now: number): void {
-    if (session.state !== 'active') return;
+  accrue(session: LiveSession, now: number, also: Partial<LiveSession> = {}): void {
     const from = session.accruedUntil ?? session.activatedAt ?? now;
     const until = Math.min(now, lastSign(session));
-    if (until <= from) return;
+    if (session.state !== 'active' || until <= from) {
+      this.store.update(session.id, also);
+      return;
+    }
     for (const part of splitByPeriod(from, until)) this.store.addSessionSeconds(session.id, part.period, part.seconds);
-    this.store.update(session.id, { accruedUntil: until });
+    this.store.update(session.id, { ...also, accruedUntil: until });
     session.accruedUntil = until;
   }
 

@@ -25,6 +25,7 @@ import { refuse, succeed, type Outcome } from '../outcome.ts';
 import { SocketRequests } from '../socket-requests.ts';
 import { coordinatorOf } from '../stubs.ts';
 import { GreetedNodes, type GreetedNode, type NodeAttachment } from './greeted-nodes.ts';
+import { FlushSchedule } from './flush-schedule.ts';
 import { chooseNode } from './placement.ts';
 import { TranscriptBudgets } from './transcript-budget.ts';
 import { FleetStore } from './store.ts';
@@ -40,6 +41,12 @@ export interface Placement {
   nodeId: string;
   /** The session's audio endpoint on that node (`websocket` sessions); null if the node serves none. */
   audioUrl: string | null;
+}
+
+/** A placed session's last listing, and what its heartbeat timeout counts from (see `Fleet.lastListed`). */
+export interface Listing {
+  listed: number;
+  deadlineFrom: number;
 }
 
 export interface NodeStatus {
@@ -86,7 +93,8 @@ const SWEEP_SHARE = 1 / 6;
  * relays what they report to their tenants' coordinators, answers a coordinator's "when was
  * this session last listed", carries requests to nodes with a timeout and a per-node circuit
  * breaker, tells the coordinators when a node is lost, and sweeps its placements for sessions
- * past their heartbeat deadline (then their coordinators check them).
+ * past their heartbeat deadline and tenants whose usage flush is due (then their coordinators
+ * wake, with the listings).
  */
 export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly store: FleetStore;
@@ -99,6 +107,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly transcriptBudgets = new TranscriptBudgets();
   private readonly refusalLoggedAt = new Map<string, number>();
   private readonly log: Logger = createLogger({ component: 'fleet', pool: this.name });
+  private readonly flushes = new FlushSchedule(this.config.usageFlushIntervalMs);
   /** Whether the sweep's alarm is known to be set (unknown after a restart: then it is looked up). */
   private sweepArmed = false;
 
@@ -185,7 +194,9 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     if (!chosen) {
       return refuse(503, 'no_voice_capacity', 'No voice node is free to run your session right now. Please try again in a few minutes.');
     }
-    this.store.place(start.session_id, chosen.nodeId, start.tenant_id, Date.now());
+    const now = Date.now();
+    this.store.place(start.session_id, chosen.nodeId, start.tenant_id, now);
+    this.flushes.placed(start.tenant_id, now);
     await this.armSweep();
     this.send(chosen.ws, start);
     const { audioUrl } = chosen.node;
@@ -206,7 +217,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
    * coordinator counts the heartbeat timeout from: the listing, or later while a node has
    * a moment to reconnect after this object restarted. Null for one not placed here.
    */
-  lastListed(sessionIds: string[]): Record<string, { listed: number; deadlineFrom: number } | null> {
+  lastListed(sessionIds: string[]): Record<string, Listing | null> {
     // After this object restarted (a deploy, a crash), a node that has not said hello again
     // gets a moment to reconnect before its sessions count as lost: bounded, so a dead node's
     // session outlives its deadline by at most the grace, not by another whole timeout.
@@ -219,23 +230,42 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   }
 
   /**
-   * The sweep: the coordinators of tenants with a session past its heartbeat deadline are
-   * told to check (they ask `lastListed` and end what is silent); then the next sweep is set
-   * while anything is placed here.
+   * The sweep: the coordinators of tenants with a session past its heartbeat deadline, or
+   * whose usage flush fell due (see `FlushSchedule`), are woken with their sessions'
+   * listings (they end what is silent, accrue and flush: no alarm and no `lastListed` call
+   * of their own); then the next sweep is set while anything is placed here.
    */
   override async alarm(): Promise<void> {
     this.sweepArmed = false;
     const now = Date.now();
-    const late = new Set<string>();
-    for (const { sessionId, nodeId, tenantId } of this.store.placements()) {
+    const placements = this.store.placements();
+    const waking = new Set<string>();
+    const tenants = new Set<string>();
+    for (const { sessionId, nodeId, tenantId } of placements) {
+      tenants.add(tenantId);
+      if (waking.has(tenantId)) continue;
       const known = this.listing(sessionId, nodeId);
-      if (known && now - known.deadlineFrom >= this.config.heartbeatTimeoutMs) late.add(tenantId);
+      if ((known && now - known.deadlineFrom >= this.config.heartbeatTimeoutMs) || this.flushes.due(tenantId, now)) waking.add(tenantId);
+    }
+    this.flushes.keepOnly(tenants);
+    const listings = new Map<string, Record<string, Listing | null>>();
+    for (const { sessionId, nodeId, tenantId } of placements) {
+      if (!waking.has(tenantId)) continue;
+      let listed = listings.get(tenantId);
+      if (!listed) listings.set(tenantId, (listed = {}));
+      listed[sessionId] = this.listing(sessionId, nodeId);
     }
     await Promise.all(
-      [...late].map((tenantId) =>
+      [...listings].map(([tenantId, listed]) =>
         coordinatorOf(this.env, tenantId)
-          .checkLiveness()
-          .catch((error: unknown) => this.log.warn('a coordinator could not check its silent sessions', { tenant_id: tenantId, error: String(error) })),
+          .swept(this.name, listed)
+          .then(
+            (nextFlushAt) => this.flushes.answered(tenantId, nextFlushAt, now),
+            (error: unknown) => {
+              this.flushes.answered(tenantId, null, now);
+              this.log.warn('a coordinator could not be woken by the sweep', { tenant_id: tenantId, error: String(error) });
+            },
+          ),
       ),
     );
     await this.armSweep();
@@ -250,7 +280,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   }
 
   /** A placed session's last listing, and what its heartbeat timeout counts from (see `lastListed`). */
-  private listing(sessionId: string, nodeId: string): { listed: number; deadlineFrom: number } | null {
+  private listing(sessionId: string, nodeId: string): Listing | null {
     const listed = this.store.lastListed(sessionId);
     if (listed === null) return null;
     const grace = Math.min(RECONNECT_GRACE_MS, this.config.heartbeatTimeoutMs);
@@ -324,6 +354,7 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   async dissolve(): Promise<void> {
     for (const ws of this.sockets()) ws.close(4001, 'pool deleted');
     this.greeted.clear();
+    this.flushes.keepOnly(new Set());
     await this.ctx.storage.deleteAlarm();
     this.sweepArmed = false;
     await this.ctx.storage.deleteAll();
