@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import type { Db, Tx } from '../client.ts';
 import { TENANT_ID_PATTERN } from '../schema/tenants.ts';
 
@@ -17,11 +18,26 @@ export class InvalidTenantIdError extends Error {
  */
 export function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!TENANT_ID_PATTERN.test(tenantId)) return Promise.reject(new InvalidTenantIdError(tenantId));
+  return inScope(db, `select set_config('app.tenant_id', ${idLiteral(tenantId)}, true), set_config('role', 'app_user', true)`, fn);
+}
+
+/** What drizzle's postgres.js transaction holds: the client scoped to its connection (not in drizzle's types). */
+type ScopedTx = { session: { client: Sql } };
+
+/**
+ * `fn` in a transaction whose first statement is `settings` (a scope's set_config calls, no
+ * parameters). The settings are handed to the transaction's connection before `fn` runs, so
+ * they go out in the same socket write as its first statement rather than a round trip
+ * ahead of it: postgres.js sends a connection's statements in the order they were handed
+ * to it, and Postgres runs them in that order. Settings that fail abort the transaction, so
+ * nothing after them runs outside the scope. One round trip fewer a transaction (a socket
+ * write and read each were most of a Worker request's CPU, docs/BENCHMARKS.md).
+ */
+function inScope<T>(db: Db, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'app_user', true)`,
-    );
-    return fn(tx);
+    const applied = (tx as unknown as ScopedTx).session.client.unsafe(settings).execute();
+    const [, result] = await Promise.all([applied, fn(tx)]);
+    return result;
   });
 }
 
@@ -61,10 +77,7 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  */
 export function asAccount<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!UUID_PATTERN.test(userId)) return Promise.reject(new Error(`invalid user id ${JSON.stringify(userId)}`));
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.user_id', ${userId}, true), set_config('app.tenant_id', '', true), set_config('role', 'app_account', true)`);
-    return fn(tx);
-  });
+  return inScope(db, `select set_config('app.user_id', ${idLiteral(userId)}, true), set_config('app.tenant_id', '', true), set_config('role', 'app_account', true)`, fn);
 }
 
 /**
@@ -72,8 +85,5 @@ export function asAccount<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>)
  * rows, still under a non-owner role so nothing runs with owner privileges.
  */
 export function asOperator<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.tenant_id', '', true), set_config('role', 'app_operator', true)`);
-    return fn(tx);
-  });
+  return inScope(db, "select set_config('app.tenant_id', '', true), set_config('role', 'app_operator', true)", fn);
 }
