@@ -1,6 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
 import type { Db, Tx } from '../client.ts';
+import { inlined } from '../inline-params.ts';
 import { TENANT_ID_PATTERN } from '../schema/tenants.ts';
 
 export class InvalidTenantIdError extends Error {
@@ -57,6 +59,27 @@ export async function readAsTenant<Row>(db: Db, tenantId: string, statement: str
   // `simple`: postgres.js's option for the simple protocol (missing from its types); one answer a statement.
   const [, rows] = (await db.$client.unsafe(`${settings}; ${statement}`, [], { simple: true } as never)) as unknown as [unknown, Row[]];
   return rows;
+}
+
+/**
+ * A select of `table`'s whole rows in `tenantId`'s scope, as readAsTenant runs a statement (one
+ * round trip, not withTenant's three) when its parameters can all be inlined (inline-params.ts:
+ * ids, roles, integers), mapped as drizzle maps them; otherwise, or on a transaction already
+ * open, `select` runs in withTenant. `select` builds the query on the handle it is given.
+ */
+export async function selectAsTenant<T extends PgTable, Q extends Promise<T['$inferSelect'][]> & { toSQL(): { sql: string; params: unknown[] } }>(
+  db: Db,
+  tenantId: string,
+  table: T,
+  select: (db: Db) => Q,
+): Promise<T['$inferSelect'][]> {
+  if (!('$client' in db)) return withTenant(db, tenantId, (tx) => select(tx));
+  const query = select(db).toSQL();
+  const [statement, left] = inlined(query.sql, query.params);
+  if (left.length > 0) return withTenant(db, tenantId, (tx) => select(tx));
+  const columns = Object.entries(getTableColumns(table));
+  const rows = await readAsTenant<Record<string, unknown>>(db, tenantId, statement);
+  return rows.map((row) => Object.fromEntries(columns.map(([key, column]) => [key, row[column.name] === null ? null : column.mapFromDriverValue(row[column.name])])) as T['$inferSelect']);
 }
 
 /**
