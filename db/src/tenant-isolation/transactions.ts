@@ -47,9 +47,9 @@ function inScope<T>(db: Db, settings: string, fn: (tx: Tx) => Promise<T>): Promi
  * One statement in `tenantId`'s scope in a single round trip, for the read every request in
  * a tenant makes first (the caller's membership): the settings and the statement go as one
  * simple-protocol message, which Postgres runs as one implicit transaction, so the settings
- * bind the statement exactly as withTenant's do, and end with it. withTenant is four round
- * trips (begin, settings, statement, commit), each a socket write and read of the Worker's,
- * which were most of a request's CPU (docs/BENCHMARKS.md). `statement` carries no parameters:
+ * bind the statement exactly as withTenant's do, and end with it. withTenant is three round
+ * trips (begin, settings with the statement, commit), each a socket write and read of the
+ * Worker's, which were most of a request's CPU (docs/BENCHMARKS.md). `statement` carries no parameters:
  * its values are idLiteral's. On a transaction already open it runs there, under withTenant.
  */
 export async function readAsTenant<Row>(db: Db, tenantId: string, statement: string): Promise<Row[]> {
