@@ -31,15 +31,20 @@ type ScopedTx = { session: { client: Sql } };
  * parameters). The settings are handed to the transaction's connection before `fn` runs, so
  * they go out in the same socket write as its first statement rather than a round trip
  * ahead of it: postgres.js sends a connection's statements in the order they were handed
- * to it, and Postgres runs them in that order. Settings that fail abort the transaction, so
- * nothing after them runs outside the scope. One round trip fewer a transaction (a socket
- * write and read each were most of a Worker request's CPU, docs/BENCHMARKS.md).
+ * to it, and Postgres runs them in that order. Settings that fail abort the transaction, and
+ * it stays open until `fn` has settled, so nothing after them runs outside the scope. One
+ * round trip fewer a transaction (a socket write and read each were most of a Worker
+ * request's CPU, docs/BENCHMARKS.md).
  */
 function inScope<T>(db: Db, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     const applied = (tx as unknown as ScopedTx).session.client.unsafe(settings).execute();
-    const [, result] = await Promise.all([applied, fn(tx)]);
-    return result;
+    // Both settled before the transaction ends: had the settings failed, whatever `fn` still
+    // sends meets the aborted transaction, never the connection outside it.
+    const [set, result] = await Promise.allSettled([applied, fn(tx)]);
+    if (set.status === 'rejected') throw set.reason;
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
   });
 }
 
