@@ -13,6 +13,8 @@ export interface ProfileSummary {
   parts: Array<{ part: string; share: number }>;
   /** The functions with the most self time. */
   top: Array<{ fn: string; part: string; share: number }>;
+  /** Total time (self and callees) a bundle module was on the stack, by its path, as a share of `busyMs`. */
+  onStack: Map<string, number>;
 }
 
 /**
@@ -86,6 +88,9 @@ function summarise(profile: Profile, sources: Map<string, string>): ProfileSumma
   };
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const onStack = new Map<string, number>();
   const parts = new Map<string, number>();
   const fns = new Map<string, { part: string; ms: number }>();
   let busyMs = 0;
@@ -100,12 +105,16 @@ function summarise(profile: Profile, sources: Map<string, string>): ProfileSumma
     const entry = fns.get(fn) ?? { part: module.replace(/^.*node_modules\//, ''), ms: 0 };
     entry.ms += ms;
     fns.set(fn, entry);
+    const stack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.add(moduleOf(byId.get(at)!.callFrame));
+    for (const path of stack) onStack.set(path, (onStack.get(path) ?? 0) + ms);
   }
   const share = (ms: number) => (busyMs > 0 ? ms / busyMs : 0);
   return {
     busyMs,
     parts: [...parts].map(([part, ms]) => ({ part, share: share(ms) })).sort((a, b) => b.share - a.share),
     top: [...fns].map(([fn, { part, ms }]) => ({ fn, part, share: share(ms) })).sort((a, b) => b.share - a.share).slice(0, 15),
+    onStack: new Map([...onStack].map(([path, ms]) => [path, share(ms)])),
   };
 }
 

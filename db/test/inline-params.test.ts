@@ -2,7 +2,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../src/client.ts';
 import { inlined } from '../src/inline-params.ts';
-import { readAllAsTenant, readAsTenant, textLiteral, withTenant } from '../src/tenant-isolation/transactions.ts';
+import { createCampaign, listCampaigns } from '../src/repos/campaigns.ts';
+import { createTenant, deleteTenant } from '../src/repos/tenants.ts';
+import { campaigns } from '../src/schema/index.ts';
+import { readAllAsTenant, readAsTenant, selectAsTenant, textLiteral, withTenant } from '../src/tenant-isolation/transactions.ts';
 import { backends, uniqueId } from './backends.ts';
 
 describe('inlined parameters', () => {
@@ -75,5 +78,31 @@ describe.each(backends())('inlined parameters and one-round-trip tenant reads on
     const [first, second] = await readAllAsTenant<[{ u: string }[], { v: string }[]]>(db.db, tenant, ['select current_user as u', `select ${textLiteral(text)} as v`]);
     expect(first).toEqual([{ u: 'app_user' }]);
     expect(second).toEqual([{ v: text }]);
+  });
+
+  it("selectAsTenant reads a table's rows in one statement, as drizzle maps them in withTenant", async () => {
+    const owner = uniqueId('select-as');
+    const other = uniqueId('select-other');
+    const sent: string[] = [];
+    const counted = createDb(backend.url(), { max: 1, debug: (query) => sent.push(query) });
+    try {
+      for (const id of [owner, other]) {
+        await createTenant(db.db, { id });
+        await createCampaign(db.db, id, { campaign: { name: `Keep of ${id}` }, npcs: [], entities: [] }, { makeCurrent: false });
+      }
+      const byDrizzle = await withTenant(db.db, owner, (tx) => tx.select().from(campaigns));
+      sent.length = 0;
+      const read = await listCampaigns(counted.db, owner, { limit: 10 });
+      expect(read).toEqual(byDrizzle);
+      expect(read[0]!.createdAt).toBeInstanceOf(Date);
+      expect(sent).toHaveLength(1);
+      // A parameter that cannot be inlined (a pattern), or a transaction already open: withTenant's way.
+      expect(await listCampaigns(counted.db, owner, { typed: 'keep of', limit: 10 })).toEqual(byDrizzle);
+      expect(await db.db.transaction((tx) => selectAsTenant(tx, owner, campaigns, (scoped) => scoped.select().from(campaigns)))).toEqual(byDrizzle);
+    } finally {
+      await counted.close();
+      await deleteTenant(db.db, owner);
+      await deleteTenant(db.db, other);
+    }
   });
 });

@@ -167,6 +167,15 @@ describe.each(backends())('tenant isolation on $name', (backend) => {
     expect(count).toHaveLength(1);
   });
 
+  it("a scope's first statement, sent with its settings, already runs inside it (nested ones too)", async () => {
+    const scope = sql`select current_setting('app.tenant_id', true) as t, current_user as u`;
+    expect([...(await withTenant(db, a, (tx) => tx.execute(scope)))]).toEqual([{ t: a, u: 'app_user' }]);
+    expect([...(await asOperator(db, (tx) => tx.execute(scope)))]).toEqual([{ t: '', u: 'app_operator' }]);
+    const nested = await asOperator(db, (tx) => withTenant(tx, b, (inner) => Promise.all([inner.execute(scope), inner.select().from(sessions)])));
+    expect([...nested[0]]).toEqual([{ t: b, u: 'app_user' }]);
+    expect(tenantsOf(nested[1])).toEqual([b]);
+  });
+
   it('refuses a malformed tenant id before touching the database', async () => {
     await expect(withTenant(db, "x' or '1'='1", async () => 1)).rejects.toThrow(InvalidTenantIdError);
   });

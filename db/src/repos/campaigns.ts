@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, isNull, sql } from 'drizzle-orm';
-import { withTenant } from '../tenant-isolation/transactions.ts';
+import { selectAsTenant, withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { campaigns, entities, npcs, tenants, type Campaign, type EntityKind, type NewCampaign, type Npc } from '../schema/index.ts';
 import { insertEntities, type EntityFields } from './entities.ts';
@@ -52,8 +52,8 @@ export function findCampaignByName(db: Db, tenantId: string, name: string): Prom
 
 /** The tenant's campaigns whose name contains `typed` (autocomplete), by name. */
 export function listCampaigns(db: Db, tenantId: string, filter: { typed?: string; limit: number }): Promise<Campaign[]> {
-  return withTenant(db, tenantId, (tx) =>
-    tx
+  return selectAsTenant(db, tenantId, campaigns, (scoped) =>
+    scoped
       .select()
       .from(campaigns)
       .where(and(live(tenantId), filter.typed ? ilike(campaigns.name, containsPattern(filter.typed)) : undefined))

@@ -1,5 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Sql } from 'postgres';
 import type { Db, Tx } from '../client.ts';
+import { inlined } from '../inline-params.ts';
 import { TENANT_ID_PATTERN } from '../schema/tenants.ts';
 
 export class InvalidTenantIdError extends Error {
@@ -17,11 +20,31 @@ export class InvalidTenantIdError extends Error {
  */
 export function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!TENANT_ID_PATTERN.test(tenantId)) return Promise.reject(new InvalidTenantIdError(tenantId));
+  return inScope(db, `select set_config('app.tenant_id', ${idLiteral(tenantId)}, true), set_config('role', 'app_user', true)`, fn);
+}
+
+/** What drizzle's postgres.js transaction holds: the client scoped to its connection (not in drizzle's types). */
+type ScopedTx = { session: { client: Sql } };
+
+/**
+ * `fn` in a transaction whose first statement is `settings` (a scope's set_config calls, no
+ * parameters). The settings are handed to the transaction's connection before `fn` runs, so
+ * they go out in the same socket write as its first statement rather than a round trip
+ * ahead of it: postgres.js sends a connection's statements in the order they were handed
+ * to it, and Postgres runs them in that order. Settings that fail abort the transaction, and
+ * it stays open until `fn` has settled, so nothing after them runs outside the scope. One
+ * round trip fewer a transaction (a socket write and read each were most of a Worker
+ * request's CPU, docs/BENCHMARKS.md).
+ */
+function inScope<T>(db: Db, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'app_user', true)`,
-    );
-    return fn(tx);
+    const applied = (tx as unknown as ScopedTx).session.client.unsafe(settings).execute();
+    // Both settled before the transaction ends: had the settings failed, whatever `fn` still
+    // sends meets the aborted transaction, never the connection outside it.
+    const [set, result] = await Promise.allSettled([applied, fn(tx)]);
+    if (set.status === 'rejected') throw set.reason;
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
   });
 }
 
@@ -29,11 +52,10 @@ export function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<
  * One statement in `tenantId`'s scope in a single round trip, for the read every request in
  * a tenant makes first (the caller's membership): the settings and the statement go as one
  * simple-protocol message, which Postgres runs as one implicit transaction, so the settings
- * bind the statement exactly as withTenant's do, and end with it. withTenant is four round
- * trips (begin, settings, statement, commit), each a socket write and read of the Worker's,
- * which were most of a request's CPU (docs/BENCHMARKS.md). `statement` carries no parameters:
- * its values are idLiteral's and textLiteral's. On a transaction already open it runs there,
- * under withTenant.
+ * bind the statement exactly as withTenant's do, and end with it. withTenant is three round
+ * trips (begin, settings with the statement, commit), each a socket write and read of the
+ * Worker's, which were most of a request's CPU (docs/BENCHMARKS.md). `statement` carries no parameters:
+ * its values are idLiteral's and textLiteral's. On a transaction already open it runs there, under withTenant.
  */
 export async function readAsTenant<Row>(db: Db, tenantId: string, statement: string): Promise<Row[]> {
   const [rows] = await readAllAsTenant<[Row[]]>(db, tenantId, [statement]);
@@ -54,6 +76,27 @@ export async function readAllAsTenant<Rows extends unknown[][]>(db: Db, tenantId
   // `simple`: postgres.js's option for the simple protocol (missing from its types); one answer a statement.
   const [, ...rows] = (await db.$client.unsafe([settings, ...statements].join('; '), [], { simple: true } as never)) as unknown as [unknown, ...unknown[][]];
   return rows as Rows;
+}
+
+/**
+ * A select of `table`'s whole rows in `tenantId`'s scope, as readAsTenant runs a statement (one
+ * round trip, not withTenant's three) when its parameters can all be inlined (inline-params.ts:
+ * ids, roles, integers), mapped as drizzle maps them; otherwise, or on a transaction already
+ * open, `select` runs in withTenant. `select` builds the query on the handle it is given.
+ */
+export async function selectAsTenant<T extends PgTable, Q extends Promise<T['$inferSelect'][]> & { toSQL(): { sql: string; params: unknown[] } }>(
+  db: Db,
+  tenantId: string,
+  table: T,
+  select: (db: Db) => Q,
+): Promise<T['$inferSelect'][]> {
+  if (!('$client' in db)) return withTenant(db, tenantId, (tx) => select(tx));
+  const query = select(db).toSQL();
+  const [statement, left] = inlined(query.sql, query.params);
+  if (left.length > 0) return withTenant(db, tenantId, (tx) => select(tx));
+  const columns = Object.entries(getTableColumns(table));
+  const rows = await readAsTenant<Record<string, unknown>>(db, tenantId, statement);
+  return rows.map((row) => Object.fromEntries(columns.map(([key, column]) => [key, row[column.name] === null ? null : column.mapFromDriverValue(row[column.name])])) as T['$inferSelect']);
 }
 
 /**
@@ -83,10 +126,7 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  */
 export function asAccount<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!UUID_PATTERN.test(userId)) return Promise.reject(new Error(`invalid user id ${JSON.stringify(userId)}`));
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.user_id', ${userId}, true), set_config('app.tenant_id', '', true), set_config('role', 'app_account', true)`);
-    return fn(tx);
-  });
+  return inScope(db, `select set_config('app.user_id', ${idLiteral(userId)}, true), set_config('app.tenant_id', '', true), set_config('role', 'app_account', true)`, fn);
 }
 
 /**
@@ -94,8 +134,5 @@ export function asAccount<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>)
  * rows, still under a non-owner role so nothing runs with owner privileges.
  */
 export function asOperator<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.tenant_id', '', true), set_config('role', 'app_operator', true)`);
-    return fn(tx);
-  });
+  return inScope(db, "select set_config('app.tenant_id', '', true), set_config('role', 'app_operator', true)", fn);
 }
