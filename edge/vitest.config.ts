@@ -70,6 +70,9 @@ const workerdProject = (name: string, include: string[], exclude: string[], bind
           NODE_REQUEST_TIMEOUT_MS: '1000',
           USAGE_FLUSH_INTERVAL_MS: '1',
           START_DATABASE_DEADLINE_MS: '3000',
+          // One workerd serves every file (isolate: false below): idle Durable Objects let go of their
+          // Postgres connections, as under wrangler dev (scripts/lib/system.ts), or the files' add up past max_connections.
+          DB_IDLE_TIMEOUT_S: '0.5',
           // The suite calls as few users from one address many times a minute; test/rate-limits.test.ts holds the defaults.
           RATE_LIMIT_AUTH_PER_MINUTE: '100000',
           RATE_LIMIT_API_PER_MINUTE: '100000',
@@ -109,8 +112,12 @@ const workerdProject = (name: string, include: string[], exclude: string[], bind
     include,
     exclude,
     setupFiles: ['./test/setup/load-worker.ts'],
+    // The files run one after another in one workerd (per vitest worker) instead of a new one
+    // each: starting workerd and loading the Worker cost seconds a file. They share its Durable
+    // Objects as they share the database, each file working on tenants of its own (helpers/admin.ts).
+    isolate: false,
     testTimeout: 20_000,
-    // A file's first request loads the Worker (test/setup/load-worker.ts): on a busy machine that alone takes seconds.
+    // A runtime's first request loads the Worker (test/setup/load-worker.ts): on a busy machine that alone takes seconds.
     hookTimeout: 60_000,
     // Durable Objects log after a file's last test (sockets closing); intercepting those
     // logs races the file's teardown.

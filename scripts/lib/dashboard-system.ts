@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { createDb } from '../../db/src/client.ts';
 import { insertMembership } from '../../db/src/repos/memberships.ts';
 import type { MemberRole } from '../../db/src/schema/accounts.ts';
@@ -25,7 +26,9 @@ import { adminCall, startEdge, startVoiceNode } from './system.ts';
  * The whole system a dashboard browser test drives: the Worker and its Durable Objects under
  * wrangler dev on the test's Postgres (DATABASE_URL), OpenAI-compatible stand-ins for speech
  * to text and the language model, voice nodes on demand, and one Chromium. Each browser test
- * file starts one (scripts/test/dashboard-*.test.ts) and adds only its own screens.
+ * file (scripts/test/dashboard-*.test.ts) starts one and adds only its own screens; the files
+ * of the `dashboard` project (scripts/vitest.config.ts) share one Worker, started once for them
+ * (./dashboard-edge-setup.ts): starting wrangler dev is the slow part of a system's start.
  */
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -38,10 +41,64 @@ export interface DashboardSystemOptions {
   llm?: OpenAiStandInOptions;
   /** A WAV file Chromium plays as the microphone. */
   fakeMicrophone?: string;
-  /** Extra Worker variables (base URLs of other stand-ins, feature switches). */
+  /** A Worker of the file's own with these extra variables (feature switches), instead of the shared one. */
   workerEnv?: Record<string, string>;
-  /** The Worker's port, when a stand-in must know the edge's address before it starts (a webhook sender). */
+  /** The own Worker's port, when a stand-in must know the edge's address before it starts (a webhook sender). */
   port?: number;
+}
+
+/** Worker variables every dashboard Worker has: the tool servers the settings screen adds are local stand-ins. */
+const WORKER_ENV = { LOCAL_SIGN_IN: 'on', MCP_ALLOW_PRIVATE_URLS: 'on' };
+
+/** Where a running dashboard Worker answers, and the Discord stand-in its DISCORD_API_BASE points at. */
+export interface DashboardEdgeAddress {
+  edgeUrl: string;
+  discordUrl: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The `dashboard` project's shared Worker (./dashboard-edge-setup.ts). */
+    dashboardEdge: DashboardEdgeAddress;
+  }
+}
+
+/**
+ * The Worker under wrangler dev with the dashboard tests' admin key and install secrets, its
+ * Discord REST API answered by edge/test's stand-in.
+ */
+export async function startDashboardEdge(options: Pick<DashboardSystemOptions, 'workerEnv' | 'port'> = {}): Promise<DashboardEdgeAddress & { stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'gx-dashboard-edge-'));
+  const port = options.port ?? (await freePort());
+  const envFile = join(dir, 'worker.env');
+  const install = loadOrCreateInstallSecrets(join(dir, 'install'));
+  writeWorkerEnv(envFile, {
+    ADMIN_KEY,
+    SECRET_KEYS: generateKeySpec('k1'),
+    ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey,
+    ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys,
+    // Voice samples play through signed /media URLs, as npm start signs them.
+    MEDIA_URL_SECRET: install.mediaUrlSecret,
+    ...WORKER_ENV,
+    ...options.workerEnv,
+  });
+  const discord = await serveFetch(discordStandIn);
+  try {
+    const edge = await startEdge({ root: ROOT, port, databaseUrl: process.env.DATABASE_URL!, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { DISCORD_API_BASE: `${discord.url}/api/v10` } });
+    return {
+      edgeUrl: `http://127.0.0.1:${port}`,
+      discordUrl: discord.url,
+      async stop() {
+        await edge.stop();
+        await discord.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await discord.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export interface DashboardSystem {
@@ -98,26 +155,15 @@ async function withDb<T>(work: (db: ReturnType<typeof createDb>['db']) => Promis
 
 export async function startDashboardSystem(options: DashboardSystemOptions = {}): Promise<DashboardSystem> {
   const dir = mkdtempSync(join(tmpdir(), 'gx-dashboard-'));
-  const port = options.port ?? (await freePort());
-  const edgeUrl = `http://127.0.0.1:${port}`;
-  const envFile = join(dir, 'worker.env');
-  const install = loadOrCreateInstallSecrets(join(dir, 'install'));
-  writeWorkerEnv(envFile, {
-    ADMIN_KEY,
-    SECRET_KEYS: generateKeySpec('k1'),
-    ACCESS_TOKEN_SIGNING_KEY: install.accessTokenSigningKey,
-    ACCESS_TOKEN_PUBLIC_KEYS: install.accessTokenPublicKeys,
-    // Voice samples play through signed /media URLs, as npm start signs them.
-    MEDIA_URL_SECRET: install.mediaUrlSecret,
-    LOCAL_SIGN_IN: 'on',
-    ...options.workerEnv,
-  });
-  const discord = await serveFetch(discordStandIn);
+  const ownEdge = options.workerEnv !== undefined || options.port !== undefined;
+  const shared = ownEdge ? undefined : inject('dashboardEdge');
+  if (!ownEdge && !shared) throw new Error('no shared dashboard Worker: the file must be in the dashboard project (scripts/vitest.config.ts)');
   const [stt, llm, edge] = await Promise.all([
     startOpenAiStandIn(options.stt ?? {}),
     startOpenAiStandIn(options.llm ?? {}),
-    startEdge({ root: ROOT, port, databaseUrl: process.env.DATABASE_URL!, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { DISCORD_API_BASE: `${discord.url}/api/v10` } }),
+    shared ? { ...shared, stop: async () => {} } : startDashboardEdge(options),
   ]);
+  const { edgeUrl } = edge;
   const browser = await launchChromium({ fakeMicrophone: options.fakeMicrophone });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['microphone'] });
   const nodes: Child[] = [];
@@ -126,9 +172,9 @@ export async function startDashboardSystem(options: DashboardSystemOptions = {})
   const system: DashboardSystem = {
     edgeUrl,
     discord: {
-      url: discord.url,
+      url: edge.discordUrl,
       async seedBotGuilds(botToken, guilds) {
-        const res = await fetch(`${discord.url}/__stand-in/bot-guilds/${botToken}`, { method: 'PUT', body: JSON.stringify({ guilds }) });
+        const res = await fetch(`${edge.discordUrl}/__stand-in/bot-guilds/${botToken}`, { method: 'PUT', body: JSON.stringify({ guilds }) });
         if (res.status !== 204) throw new Error(`seeding the bot's guilds: ${res.status}`);
       },
     },
@@ -188,7 +234,7 @@ export async function startDashboardSystem(options: DashboardSystemOptions = {})
       await browser.close().catch(() => undefined);
       await Promise.all(nodes.map((n) => n.stop()));
       await edge.stop();
-      await Promise.all([stt.close(), llm.close(), discord.close()]);
+      await Promise.all([stt.close(), llm.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,12 +10,12 @@ import { LORE_TOKEN, startToolServers, type ToolServerStandIn } from '../../edge
  */
 
 let system: DashboardSystem;
-/** A team's MCP tool server (the SDK's own server class) on 127.0.0.1, which this Worker may call: a local configuration. */
+/** A team's MCP tool server (the SDK's own server class) on 127.0.0.1, which the dashboard's Worker may call (MCP_ALLOW_PRIVATE_URLS, scripts/lib/dashboard-system.ts). */
 let toolServers: ToolServerStandIn;
 
 beforeAll(async () => {
   toolServers = await startToolServers();
-  system = await startDashboardSystem({ workerEnv: { MCP_ALLOW_PRIVATE_URLS: 'on' } });
+  system = await startDashboardSystem();
   // Starting wrangler and Chromium takes minutes on a loaded machine.
 }, 300_000);
 

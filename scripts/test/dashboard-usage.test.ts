@@ -3,11 +3,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/src/client.ts';
 import { usageDays, usageRecords } from '../../db/src/schema/usage.ts';
-import { discordStandIn } from '../../edge/test/discord-stand-in.ts';
 import type { Prompt } from '../../providers/test/stand-ins/index.ts';
 import { screenshotEachWidth, seriousViolations } from '../lib/dashboard-page.ts';
 import { SHOTS, snowflake, startDashboardSystem, until, type DashboardSystem } from '../lib/dashboard-system.ts';
-import { serveFetch } from '../lib/fetch-server.ts';
 
 /**
  * The home, usage and sessions screens in real Chromium against the real system
@@ -22,18 +20,15 @@ const GUILD = { id: snowflake(), name: 'The Prancing Pony' };
 const VOICE = { id: snowflake(), name: 'Tavern' };
 
 let system: DashboardSystem;
-let discord: Awaited<ReturnType<typeof serveFetch>>;
 
 beforeAll(async () => {
-  discord = await serveFetch(discordStandIn);
   // The tenant's model answers in character, and writes the recap when the edge asks for one.
   const reply = (prompt: Prompt) => (JSON.stringify(prompt.messages.at(-1)).includes("The session's transcript") ? RECAP : ANSWER);
-  system = await startDashboardSystem({ llm: { reply }, workerEnv: { DISCORD_API_BASE: `${discord.url}/api/v10` } });
+  system = await startDashboardSystem({ llm: { reply } });
 });
 
 afterAll(async () => {
   await system?.stop();
-  await discord?.close();
 });
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -125,10 +120,7 @@ describe('sessions in Chromium', () => {
   it('lets an owner start a browser session in a server the bot sees, watch its lines stream in live, search them, stop it from home, and find it in the filtered history', async () => {
     const tenant = await system.tenantWithNode();
     const botToken = `bot.${crypto.randomUUID()}.token`;
-    await fetch(`${discord.url}/__stand-in/bot-guilds/${botToken}`, {
-      method: 'PUT',
-      body: JSON.stringify({ guilds: [{ ...GUILD, channels: [{ ...VOICE, type: 2 }, { id: snowflake(), name: 'general', type: 0 }] }] }),
-    });
+    await system.discord.seedBotGuilds(botToken, [{ ...GUILD, channels: [{ ...VOICE, type: 2 }, { id: snowflake(), name: 'general', type: 0 }] }]);
     expect((await system.api('PUT', `/tenants/${tenant}`, { bot_token: botToken })).status).toBe(200);
     const { page, errors } = await system.newPage();
     const ownerId = await system.signInLocally(page, 'Tamsin the Owner');

@@ -1,8 +1,9 @@
 import { exports } from 'cloudflare:workers';
 import { beforeAll } from 'vitest';
 
-// A file's first request loads the Worker (vendor SDKs included), seconds on a busy runner with
-// other files' workerd beside it: done here, under hookTimeout, so no test's own timeout pays for it.
+// The first request a runtime serves loads the Worker (vendor SDKs included), seconds on a busy
+// runner: done before each file (the files share a runtime, vitest.config.ts), under hookTimeout,
+// so no test's own timeout pays for it.
 beforeAll(async () => {
   await (await exports.default.fetch('http://edge.test/healthz')).arrayBuffer();
 });
