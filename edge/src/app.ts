@@ -13,6 +13,7 @@ import { adminTenantRoutes } from './routes/admin-tenants.ts';
 import { apiDocs } from './routes/api/api-docs.ts';
 import { apiV1Routes } from './routes/api/index.ts';
 import { openApiDocument } from './routes/api/openapi.ts';
+import { unnestedCampaignRoutes } from './routes/api/unnested-campaigns.ts';
 import { authRoutes } from './routes/auth.ts';
 import { discordRoutes } from './routes/discord.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -41,6 +42,9 @@ export function createApp() {
   app.use('/api/v1/admin/*', authenticate);
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
+  // Handed on to the nested route, which is rate limited: before the limit, so a request counts once.
+  app.use('/api/v1/campaigns/*', authenticate);
+  app.route('/api/v1', unnestedCampaignRoutes(app));
   // After the groups' `authenticate`, so a user or key is counted as itself.
   app.use('/api/*', rateLimit(API_RATE_LIMIT));
   app.route('/api/v1', apiV1Routes());

@@ -306,3 +306,39 @@ describe('semantic memory in campaign archives', () => {
     });
   }
 });
+
+describe('export and import at /api/v1/campaigns (the tenant found from the campaign or the caller)', () => {
+  const post = async (token: string, query: string, archive: Uint8Array) => {
+    const res = await exports.default.fetch(base(`/campaigns/import${query}`), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/gzip' }, body: archive });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it('exports the campaign as the nested route does, and imports into the one tenant of the caller', async () => {
+    const res = await exports.default.fetch(base(`/campaigns/${campaignId}/export`), { headers: { authorization: `Bearer ${owner.token}` } });
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'application/gzip']);
+    const files = await filesOf(res);
+    const nested = await filesOf(await download(owner.token, owner.tenant, campaignId));
+    const sansTime = (f: Map<string, string>) => new Map([...f].map(([name, text]) => [name, name === 'metadata.json' ? { ...JSON.parse(text), exported_at: null } : text]));
+    expect(sansTime(files)).toEqual(sansTime(nested));
+
+    const importer = await signIn();
+    const imported = await post(importer.token, '', await archiveOf(Object.fromEntries(files)));
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.body.campaign).toMatchObject({ name: 'The Ironhold Commission', tenant_id: importer.tenant });
+    // Tenant B's user cannot export tenant A's campaign here either.
+    const outsider = await exports.default.fetch(base(`/campaigns/${campaignId}/export`), { headers: { authorization: `Bearer ${other.token}` } });
+    expect([outsider.status, ((await outsider.json()) as any).error.code]).toEqual([404, 'campaign_not_found']);
+  });
+
+  it('asks a user of several tenants which one (tenant_id), and keeps to their memberships', async () => {
+    const archive = await archiveOf({ 'metadata.json': metadata('Two Homes'), 'npcs/elara.yaml': npcYaml('Elara') });
+    const both = await memberOf(owner.tenant, 'dm');
+    const unnamed = await post(both.token, '', archive);
+    expect([unnamed.status, unnamed.body.error.field]).toEqual([400, 'tenant_id']);
+    const named = await post(both.token, `?tenant_id=${owner.tenant}`, archive);
+    expect([named.status, named.body.campaign?.tenant_id]).toEqual([201, owner.tenant]);
+    const before = await campaignCount(other.tenant);
+    expect((await post(both.token, `?tenant_id=${other.tenant}`, archive)).status).toBe(404);
+    expect(await campaignCount(other.tenant)).toBe(before);
+  });
+});

@@ -256,3 +256,59 @@ describe('campaign memory: similarity search over lore and transcript passages',
     await api(ADMIN_KEY, 'DELETE', `/tenants/${tenant}/providers/embeddings`);
   });
 });
+
+describe('campaign knowledge under /api/v1/campaigns/:campaignId (the tenant found from the campaign)', () => {
+  it('serves entities, relationships, the neighbourhood, search and lore as the nested routes do', async () => {
+    const campaign = await newCampaign(owner.token);
+    const at = `/campaigns/${campaign}`;
+    const created = await api(owner.token, 'POST', `${at}/entities`, { name: 'Phandalin', type: 'location' });
+    expect(created.status).toBe(201);
+    const town = created.body.entity;
+    expect(town).toMatchObject({ campaign_id: campaign, name: 'Phandalin' });
+    const sildar = (await api(owner.token, 'POST', `${at}/entities`, { name: 'Sildar', type: 'npc' })).body.entity;
+    expect((await api(owner.token, 'GET', `${at}/entities`)).body).toEqual((await api(owner.token, 'GET', `/tenants/${tenant}/campaigns/${campaign}/entities`)).body);
+    expect((await api(owner.token, 'GET', `${at}/entities/${town.id}`)).body.entity).toEqual(town);
+
+    const edge = await api(owner.token, 'POST', `${at}/relationships`, { source_id: sildar.id, target_id: town.id, type: 'guards' });
+    expect(edge.status).toBe(201);
+    expect((await api(owner.token, 'GET', `${at}/relationships`)).body.relationships.map((r: any) => r.id)).toEqual([edge.body.relationship.id]);
+    const around = await api(owner.token, 'GET', `${at}/entities/${sildar.id}/neighbourhood?depth=1`);
+    expect(around.status).toBe(200);
+    expect(around.body).toEqual((await api(owner.token, 'GET', `/tenants/${tenant}/entities/${sildar.id}/neighbourhood?depth=1`)).body);
+    expect(JSON.stringify(around.body)).toContain(town.id);
+
+    const hits = await api(owner.token, 'GET', `${at}/search?q=Phandalin`);
+    expect(hits.status).toBe(200);
+    expect(hits.body.hits).toContainEqual(expect.objectContaining({ kind: 'entity', title: 'Phandalin' }));
+
+    // Roles as on the nested route: a viewer reads, but may not write.
+    const write = (path: string) => api(people.viewer, 'POST', path, { name: 'Cragmaw', type: 'location' });
+    expect([(await write(`${at}/entities`)).status, (await write(`/tenants/${tenant}/campaigns/${campaign}/entities`)).status]).toEqual([403, 403]);
+    expect((await api(people.viewer, 'GET', `${at}/entities`)).status).toBe(200);
+  });
+
+  it("answers 404 for tenant B's campaign to tenant A's user and API key, as for one that does not exist", async () => {
+    const key = (await api(owner.token, 'POST', `/tenants/${tenant}/keys`, { name: 'unnested', scopes: ['read', 'write'] })).body.api_key.key as string;
+    const mine = await newCampaign(owner.token);
+    expect((await api(key, 'GET', `/campaigns/${mine}/entities`)).status).toBe(200);
+    const missing = await api(owner.token, 'GET', `/campaigns/${crypto.randomUUID()}/entities`);
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'campaign_not_found']);
+    for (const token of [owner.token, key]) {
+      for (const [method, path] of [
+        ['GET', `/campaigns/${other.campaign}/entities`],
+        ['POST', `/campaigns/${other.campaign}/entities`],
+        ['GET', `/campaigns/${other.campaign}/entities/${other.entity}/neighbourhood`],
+        ['DELETE', `/campaigns/${other.campaign}/relationships/${other.relationship}`],
+        ['GET', `/campaigns/${other.campaign}/export`],
+      ] as const) {
+        const res = await api(token, method, path, method === 'POST' ? { name: 'Intruder', type: 'npc' } : undefined);
+        expect([method, path, res.status, res.body.error.code]).toEqual([method, path, 404, 'campaign_not_found']);
+      }
+    }
+    // Tenant B's own owner and the operator reach it; another campaign's entity under this campaign's path is not found.
+    expect((await api(other.owner.token, 'GET', `/campaigns/${other.campaign}/entities`)).body.total).toBe(3);
+    expect((await api(people.operator, 'GET', `/campaigns/${other.campaign}/entities`)).body.total).toBe(3);
+    const elsewhere = await api(owner.token, 'GET', `/campaigns/${mine}/entities/${await newEntity(owner.token, await newCampaign(owner.token))}`);
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([404, 'entity_not_found']);
+  });
+});

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, isNull, sql } from 'drizzle-orm';
-import { selectAsTenant, withTenant } from '../tenant-isolation/transactions.ts';
+import { asOperator, selectAsTenant, withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { campaigns, entities, npcs, tenants, type Campaign, type EntityKind, type NewCampaign, type Npc } from '../schema/index.ts';
 import { insertEntities, type EntityFields } from './entities.ts';
@@ -40,6 +40,15 @@ export function createCampaign(db: Db, tenantId: string, content: CampaignConten
 
 export function getCampaign(db: Db, tenantId: string, campaignId: string): Promise<Campaign | null> {
   return withTenant(db, tenantId, async (tx) => (await liveCampaign(tx, tenantId, campaignId)) ?? null);
+}
+
+/**
+ * The tenant holding a live campaign of that id, across tenants (null: none): for routes that
+ * name a campaign without its tenant, which then check the caller may act there.
+ */
+export async function tenantOfCampaign(db: Db, campaignId: string): Promise<string | null> {
+  const [row] = await asOperator(db, (tx) => tx.select({ tenantId: campaigns.tenantId }).from(campaigns).where(and(eq(campaigns.id, campaignId), isNull(campaigns.deletedAt))));
+  return row?.tenantId ?? null;
 }
 
 /** The tenant's campaign of that name, ignoring case. */

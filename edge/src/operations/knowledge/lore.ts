@@ -16,7 +16,7 @@ import { authorize } from '../permissions.ts';
 import { campaignMissing, requireCampaign } from './campaign-check.ts';
 import { rememberLore } from './memory.ts';
 
-const documentMissing = (id: string) => () => new ApiError(404, 'lore_document_not_found', `No lore document ${id}`);
+export const documentMissing = (id: string) => () => new ApiError(404, 'lore_document_not_found', `No lore document ${id}`);
 const titleTaken = () => new ApiError(409, 'conflict', 'title: This campaign already has a document of this title', 'title');
 
 export async function listLoreDocuments(ctx: OperationContext, principal: Principal, tenantId: string, campaignId: string, filter: { kind?: LoreKind; offset: number; limit: number }) {

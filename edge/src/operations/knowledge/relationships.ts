@@ -17,7 +17,7 @@ import { authorize } from '../permissions.ts';
 import { relayToSessions } from '../relay-to-sessions.ts';
 import { campaignMissing, requireCampaign } from './campaign-check.ts';
 
-const relationshipMissing = (id: string) => () => new ApiError(404, 'relationship_not_found', `No relationship ${id}`);
+export const relationshipMissing = (id: string) => () => new ApiError(404, 'relationship_not_found', `No relationship ${id}`);
 
 export interface NewEdge {
   source_id: string;
