@@ -42,8 +42,8 @@ export function createApp() {
   app.use('/api/v1/admin/*', authenticate);
   // `/:id/*` covers `/:id` itself too.
   app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
-  // Handed on to the nested route, which is rate limited: before the limit, so a request counts once.
-  app.use('/api/v1/campaigns/*', authenticate);
+  // Counted here (a refused lookup too), then handed on to the nested route marked as counted.
+  app.use('/api/v1/campaigns/*', authenticate, rateLimit(API_RATE_LIMIT));
   app.route('/api/v1', unnestedCampaignRoutes(app));
   // After the groups' `authenticate`, so a user or key is counted as itself.
   app.use('/api/*', rateLimit(API_RATE_LIMIT));

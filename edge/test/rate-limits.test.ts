@@ -77,6 +77,27 @@ describe('rate limits, at their defaults', () => {
     expect((await cheapApiCall(me.token)).status).toBe(400);
   });
 
+  it('/api/v1/campaigns/*: counted once a call though handed on to the nested route, and a refused lookup counted too', async () => {
+    const me = await signIn();
+    const campaign = (await api(me.token, 'POST', `/tenants/${me.tenant}/campaigns`, { name: `Counted ${crypto.randomUUID().slice(0, 8)}` })).body.campaign.id as string;
+    const six = { ...DEFAULTS, RATE_LIMIT_API_PER_MINUTE: '6' };
+    const unnested = (id: string) => call(createApp(), `/api/v1/campaigns/${id}/entities`, { token: me.token }, six);
+    const started = Date.now();
+    // Three un-nested calls: were each counted twice (here and at the nested route), they would spend the six.
+    expect(await statuses(3, () => unnested(campaign))).toEqual([200, 200, 200]);
+    let passed = 3;
+    let refused;
+    while (!refused && passed < 30) {
+      // A campaign that does not exist: its lookup is refused 404, and still counted.
+      const res = await unnested(crypto.randomUUID());
+      if (res.status === 429) refused = res;
+      else passed++;
+    }
+    expect(passed).toBeGreaterThanOrEqual(6);
+    expect(passed).toBeLessThanOrEqual(6 + Math.ceil((Date.now() - started) / 10_000));
+    expect(refused).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+  });
+
   it('/mcp: 120 a minute per NPC of a session, whichever of its tool tokens; another NPC is not held back', async () => {
     const app = createApp();
     const caller = { tenantId: 'mcp-limits', sessionId: crypto.randomUUID(), campaignId: crypto.randomUUID(), npcId: crypto.randomUUID(), nodeId: 'node-limits' };

@@ -4,6 +4,7 @@ import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
+import { API_RATE_LIMIT, countedAgainst } from '../../middleware/rate-limit.ts';
 import { campaignMissing } from '../../operations/knowledge/campaign-check.ts';
 import { entityMissing } from '../../operations/knowledge/entities.ts';
 import { documentMissing } from '../../operations/knowledge/lore.ts';
@@ -16,8 +17,8 @@ import { CampaignParamsSchema } from './campaign-schemas.ts';
  * `/api/v1/campaigns/:campaignId/…` and `POST /api/v1/campaigns/import`: the nested
  * `/api/v1/tenants/:id/…` routes without the tenant in the path. Each request is found its
  * tenant and handed, path rewritten, to the app again, so the very routes, membership check
- * (tenantMember), rate limit and operations of the nested path answer it; the OpenAPI
- * document lists both from the nested routes' declarations (unnestedPaths).
+ * (tenantMember) and operations of the nested path answer it (counted once, here, against the
+ * rate limit); the OpenAPI document lists both from the nested routes' declarations (unnestedPaths).
  */
 
 type Db = ReturnType<AppEnv['Variables']['db']>;
@@ -39,7 +40,7 @@ export function unnestedCampaignRoutes(app: Hono<AppEnv>) {
   const dispatch = (c: Context<AppEnv>, path: string) => {
     const url = new URL(c.req.url);
     url.pathname = `/api/v1${path}`;
-    return app.fetch(new Request(url, c.req.raw), c.env, c.executionCtx);
+    return app.fetch(countedAgainst(API_RATE_LIMIT, new Request(url, c.req.raw)), c.env, c.executionCtx);
   };
   const hidden = describeRoute({ hide: true });
   return new Hono<AppEnv>()
