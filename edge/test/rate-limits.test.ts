@@ -7,7 +7,8 @@ import { signNpcToolToken } from '../src/auth/npc-tool-token.ts';
 import type { AppEnv, Bindings } from '../src/env.ts';
 import { onError } from '../src/errors.ts';
 import { authenticate } from '../src/middleware/authenticate.ts';
-import { rateLimit, VOICE_PREVIEW_RATE_LIMIT } from '../src/middleware/rate-limit.ts';
+import { limiterOf, rateLimit, VOICE_PREVIEW_RATE_LIMIT } from '../src/middleware/rate-limit.ts';
+import { shardOf } from '../src/durable/rate-limiter/shard.ts';
 import { requestContext } from '../src/middleware/request-context.ts';
 import { api, signIn } from './helpers/web-api.ts';
 
@@ -146,8 +147,9 @@ describe('rate limits as configuration, counted in a Durable Object', () => {
   it("keeps each caller's bucket in its RateLimiter's storage, and forgets it once it is full again", async () => {
     const me = await signIn();
     await statuses(3, () => cheapApiCall(me.token));
-    const stub = env.RATE_LIMITER.getByName(`api:user:${me.id}`);
-    const stored = () => runInDurableObject(stub, (_object, state) => state.storage.sql.exec<{ tokens: number; limit: number }>('select tokens, "limit" from bucket').toArray());
+    const address = `api:user:${me.id}`;
+    const stub = limiterOf(env, address);
+    const stored = () => runInDurableObject(stub, (_object, state) => state.storage.sql.exec<{ tokens: number; limit: number }>('select tokens, "limit" from buckets where key = ?', address).toArray());
     const [row] = await stored();
     expect(row!.limit).toBe(60);
     expect(row!.tokens).toBeGreaterThan(56);
@@ -156,8 +158,18 @@ describe('rate limits as configuration, counted in a Durable Object', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stored()).toHaveLength(1);
     // As if the last call were a minute ago.
-    await runInDurableObject(stub, (_object, state) => void state.storage.sql.exec('update bucket set at = at - 60000'));
+    await runInDurableObject(stub, (_object, state) => void state.storage.sql.exec('update buckets set at = at - 60000 where key = ?', address));
     await runDurableObjectAlarm(stub);
     expect(await stored()).toEqual([]);
+  });
+
+  it('counts callers that share an object apart', async () => {
+    const first = `api:user:${crypto.randomUUID()}`;
+    let second = `api:user:${crypto.randomUUID()}`;
+    while (shardOf(second) !== shardOf(first)) second = `api:user:${crypto.randomUUID()}`;
+    const limiter = limiterOf(env, first);
+    expect((await limiter.take(first, 1, 60_000)).allowed).toBe(true);
+    expect((await limiter.take(first, 1, 60_000)).allowed).toBe(false);
+    expect((await limiter.take(second, 1, 60_000)).allowed).toBe(true);
   });
 });

@@ -56,4 +56,15 @@ describe('the rate limiter\'s token bucket', () => {
     expect(fullAt(spent, 10, MINUTE)).toBe(MINUTE);
     expect(take(spent, fullAt(spent, 10, MINUTE), 10, MINUTE).remaining).toBe(9);
   });
+
+  it('takes several calls at once, as many as are left, and takes back calls never made', () => {
+    const first = take(null, 0, 10, MINUTE, 8);
+    expect([first.granted, first.remaining]).toEqual([8, 2]);
+    const rest = take(first.bucket, 0, 10, MINUTE, 8);
+    expect([rest.allowed, rest.granted, rest.remaining]).toEqual([true, 2, 0]);
+    expect(take(rest.bucket, 0, 10, MINUTE, 8)).toMatchObject({ allowed: false, granted: 0 });
+    // Five of them given back: five pass again, and never more than the limit.
+    expect(take(rest.bucket, 0, 10, MINUTE, 8, 5).granted).toBe(5);
+    expect(take(rest.bucket, 0, 10, MINUTE, 16, 16).granted).toBe(10);
+  });
 });
