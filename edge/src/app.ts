@@ -41,13 +41,15 @@ export function createApp() {
   app.use('/api/v1/billing/*', authenticate, tenantMemberByQuery);
   app.use('/api/v1/admin/*', authenticate);
   // `/:id/*` covers `/:id` itself too.
-  app.use('/api/v1/tenants/:id/*', authenticate, tenantMember);
-  // Counted here (a refused lookup too), then handed on to the nested route marked as counted.
+  app.use('/api/v1/tenants/:id/*', authenticate);
+  // The /api/v1 routes, a tenant's behind the membership check; the un-nested campaign paths are handed to them too.
+  const api = new Hono<AppEnv>().use('/api/v1/tenants/:id/*', tenantMember).route('/api/v1', apiV1Routes());
+  // Counted here (a refused lookup too), then handed on to `api` past the limit, verified and connected once.
   app.use('/api/v1/campaigns/*', authenticate, rateLimit(API_RATE_LIMIT));
-  app.route('/api/v1', unnestedCampaignRoutes(app));
+  app.route('/api/v1', unnestedCampaignRoutes(api));
   // After the groups' `authenticate`, so a user or key is counted as itself.
   app.use('/api/*', rateLimit(API_RATE_LIMIT));
-  app.route('/api/v1', apiV1Routes());
+  app.route('/', api);
   app.get('/api/v1/openapi.json', openApiDocument(app));
   app.get('/api/docs', apiDocs());
   // Signed, time-limited sample URLs (an <audio> element sends no token): the signature is the authorization.

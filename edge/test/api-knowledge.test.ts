@@ -1,7 +1,10 @@
 import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { addRelationship, auditLog, createDb } from '@glyphoxa/db';
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+import type { Bindings } from '../src/env.ts';
 import { ADMIN_KEY } from './helpers/admin.ts';
 import { eventually } from './helpers/eventually.ts';
 import { api, signIn, type Person, matrixPeople, WHO, type Who } from './helpers/web-api.ts';
@@ -257,6 +260,22 @@ describe('campaign memory: similarity search over lore and transcript passages',
   });
 });
 
+/**
+ * GET `path` under /api/v1 with the suite's bindings, counting what the call took from them:
+ * a Postgres client per connection string handed out (middleware/request-context.ts opens one
+ * a request with it) and a token verification per read of the public keys (auth/access-token.ts).
+ */
+async function counted(token: string, path: string) {
+  const taken = { clients: 0, verifications: 0 };
+  const bindings: Bindings = { ...env, HYPERDRIVE: { get connectionString() { return taken.clients++, env.HYPERDRIVE.connectionString; } } as Hyperdrive };
+  Object.defineProperty(bindings, 'ACCESS_TOKEN_PUBLIC_KEYS', { get: () => (taken.verifications++, env.ACCESS_TOKEN_PUBLIC_KEYS) });
+  const ctx = createExecutionContext();
+  const res = await createApp().fetch(new Request(`http://edge.test/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } }), bindings, ctx);
+  await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, ...taken };
+}
+
 describe('campaign knowledge under /api/v1/campaigns/:campaignId (the tenant found from the campaign)', () => {
   it('serves entities, relationships, the neighbourhood, search and lore as the nested routes do', async () => {
     const campaign = await newCampaign(owner.token);
@@ -310,5 +329,23 @@ describe('campaign knowledge under /api/v1/campaigns/:campaignId (the tenant fou
     expect((await api(people.operator, 'GET', `/campaigns/${other.campaign}/entities`)).body.total).toBe(3);
     const elsewhere = await api(owner.token, 'GET', `/campaigns/${mine}/entities/${await newEntity(owner.token, await newCampaign(owner.token))}`);
     expect([elsewhere.status, elsewhere.body.error.code]).toEqual([404, 'entity_not_found']);
+  });
+
+  it('verifies the caller once and opens one database client a call, as the nested route does', async () => {
+    const campaign = await newCampaign(owner.token);
+    const entity = await newEntity(owner.token, campaign);
+    const key = (await api(owner.token, 'POST', `/tenants/${tenant}/keys`, { name: 'one-client', scopes: ['read'] })).body.api_key.key as string;
+    for (const token of [owner.token, key]) {
+      for (const [unnested, nested] of [
+        [`/campaigns/${campaign}/entities`, `/tenants/${tenant}/campaigns/${campaign}/entities`],
+        [`/campaigns/${campaign}/entities/${entity}/neighbourhood`, `/tenants/${tenant}/entities/${entity}/neighbourhood`],
+        [`/campaigns/${campaign}/export`, `/tenants/${tenant}/campaigns/${campaign}/export`],
+      ]) {
+        // An access token is verified with the public keys; a key is looked up in the database, on that one client.
+        const once = { status: 200, clients: 1, verifications: token === key ? 0 : 1 };
+        expect([unnested, await counted(token, unnested!)]).toEqual([unnested, once]);
+        expect([nested, await counted(token, nested!)]).toEqual([nested, once]);
+      }
+    }
   });
 });

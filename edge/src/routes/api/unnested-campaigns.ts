@@ -3,8 +3,7 @@ import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../../env.ts';
-import { ApiError } from '../../errors.ts';
-import { API_RATE_LIMIT, countedAgainst } from '../../middleware/rate-limit.ts';
+import { ApiError, notFound } from '../../errors.ts';
 import { campaignMissing } from '../../operations/knowledge/campaign-check.ts';
 import { entityMissing } from '../../operations/knowledge/entities.ts';
 import { documentMissing } from '../../operations/knowledge/lore.ts';
@@ -16,9 +15,9 @@ import { CampaignParamsSchema } from './campaign-schemas.ts';
 /**
  * `/api/v1/campaigns/:campaignId/…` and `POST /api/v1/campaigns/import`: the nested
  * `/api/v1/tenants/:id/…` routes without the tenant in the path. Each request is found its
- * tenant and handed, path rewritten, to the app again, so the very routes, membership check
- * (tenantMember) and operations of the nested path answer it (counted once, here, against the
- * rate limit); the OpenAPI document lists both from the nested routes' declarations (unnestedPaths).
+ * tenant and handed, path rewritten, to the nested routes, so their membership check
+ * (tenantMember), operations and audit answer it; the OpenAPI document lists both from the
+ * nested routes' declarations (unnestedPaths).
  */
 
 type Db = ReturnType<AppEnv['Variables']['db']>;
@@ -35,12 +34,37 @@ const MemberPathSchema = v.object({ ...CampaignPathSchema.entries, member: v.str
 const UuidSchema = v.pipe(v.string(), v.uuid());
 const ImportQuerySchema = v.object({ tenant_id: v.optional(TenantIdSchema) });
 
-/** `app`: the whole app, which the rewritten request goes through again. */
-export function unnestedCampaignRoutes(app: Hono<AppEnv>) {
+/** What a request handed on carries from the call that found its tenant. */
+type HandedOn = Pick<AppEnv['Variables'], 'log' | 'principal' | 'db'>;
+
+/**
+ * `nested`: the `/api/v1/tenants/:id/…` routes with their membership check. The request handed
+ * to them takes on this call's principal, logger and database client, found by the request's
+ * identity (which no client can forge, unlike a header): the caller is verified, counted against
+ * the rate limit and given a Postgres client once a call, not again for the nested route.
+ */
+export function unnestedCampaignRoutes(nested: Hono<AppEnv>) {
+  const handedOn = new WeakMap<Request, HandedOn>();
+  const tenantScoped = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      const { log, principal, db } = handedOn.get(c.req.raw)!;
+      c.set('log', log);
+      c.set('principal', principal);
+      c.set('db', db);
+      await next();
+    })
+    .route('/', nested)
+    .notFound(notFound)
+    // Thrown on to the app's onError, which answers this call's errors in the one shape.
+    .onError((error) => {
+      throw error;
+    });
   const dispatch = (c: Context<AppEnv>, path: string) => {
     const url = new URL(c.req.url);
     url.pathname = `/api/v1${path}`;
-    return app.fetch(countedAgainst(API_RATE_LIMIT, new Request(url, c.req.raw)), c.env, c.executionCtx);
+    const request = new Request(url, c.req.raw);
+    handedOn.set(request, { log: c.var.log, principal: c.var.principal, db: c.var.db });
+    return tenantScoped.fetch(request, c.env, c.executionCtx);
   };
   const hidden = describeRoute({ hide: true });
   return new Hono<AppEnv>()
