@@ -8,6 +8,12 @@ export interface ClientOptions {
   connectTimeoutSeconds?: number;
   /** Close connections idle this long; long-lived holders (Durable Objects) must, or they hoard server slots. */
   idleTimeoutSeconds?: number;
+  /**
+   * Close connections this long after they opened (postgres.js's default: 30-60 min); `null`
+   * for none, for a client that lives one Worker request, whose connection the runtime closes
+   * when the request ends: its timer would be one more set and cleared a request.
+   */
+  maxLifetimeSeconds?: number | null;
   /** Called with each statement as it goes out (after inliningParameters): what the web-API bench replays in pgbench. */
   debug?: (query: string, parameters: unknown[]) => void;
 }
@@ -24,6 +30,7 @@ export function createDb(connectionString: string, options: ClientOptions = {}) 
     prepare: false,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: options.idleTimeoutSeconds,
+    ...(options.maxLifetimeSeconds !== undefined ? { max_lifetime: options.maxLifetimeSeconds } : {}),
     // Drizzle parses arrays itself; skipping postgres.js's type lookup saves a
     // query on every new connection, and Workers open many.
     fetch_types: false,

@@ -3,7 +3,7 @@ import { auditLog, createDb } from '@glyphoxa/db';
 import { eq } from 'drizzle-orm';
 import { importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { signAccessToken } from '../src/auth/access-token.ts';
+import { signAccessToken, verifyAccessToken } from '../src/auth/access-token.ts';
 import { TEST_SIGNING_KEYS } from './helpers/access-keys.ts';
 import { admin, ADMIN_KEY, uniqueTenantId } from './helpers/admin.ts';
 
@@ -75,6 +75,19 @@ describe('local sign-in and access tokens', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
     }
+  });
+
+  it('passes a token verified before only until its exp, and refuses it once its key is no longer listed', async () => {
+    const { body } = await call('POST', '/auth/local', { body: { email: uniqueEmail() } });
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = await tokenSignedBy(TEST_SIGNING_KEYS.k1, { sub: body.user.id, exp });
+    expect((await call('GET', '/api/v1/me', { token })).status).toBe(200);
+    expect(await verifyAccessToken(env, token)).toEqual({ userId: body.user.id, superAdmin: false });
+    // The same keys but k1's taken off the list: what was verified with it is not kept.
+    const listed = JSON.parse(env.ACCESS_TOKEN_PUBLIC_KEYS!) as Array<{ kid: string }>;
+    expect(await verifyAccessToken({ ...env, ACCESS_TOKEN_PUBLIC_KEYS: JSON.stringify(listed.filter((key) => key.kid !== TEST_SIGNING_KEYS.k1.kid)) }, token)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    expect((await call('GET', '/api/v1/me', { token })).status).toBe(401);
   });
 
   it('keeps /api/v1/me for people: the admin key has no account', async () => {

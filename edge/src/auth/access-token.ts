@@ -71,9 +71,37 @@ export function signAccessToken(env: TokenKeys, claims: AccessClaims, now = Date
   return signEdgeJwt(env, ACCESS, { sub: claims.userId, sa: claims.superAdmin || undefined }, ACCESS_TOKEN_TTL_S, now);
 }
 
+/**
+ * The claims of an access token, or null. A token this isolate has verified is answered from
+ * `verified` until its `exp`: a token is immutable text whose signature, issuer, audience and
+ * type do not change once checked, access tokens have no revocation list (they live 15
+ * minutes; logout revokes the refresh token), and the map is emptied when the listed public
+ * keys change, so a key taken off the list is refused at once. Keyed by the exact text, so a
+ * tampered token is another key and is verified in full; only tokens that passed are kept.
+ */
 export async function verifyAccessToken(env: TokenKeys, token: string): Promise<AccessClaims | null> {
+  const now = Date.now();
+  const tokens = verifiedFor(env);
+  const hit = tokens.get(token);
+  if (hit && hit.expiresAtMs > now) return hit.claims;
+  if (hit) tokens.delete(token);
   const payload = await verifyEdgeJwt(env, ACCESS, token);
-  return typeof payload?.sub === 'string' ? { userId: payload.sub, superAdmin: payload.sa === true } : null;
+  if (typeof payload?.sub !== 'string') return null;
+  const claims = { userId: payload.sub, superAdmin: payload.sa === true };
+  // jose refuses a token once `exp` (whole seconds) is reached; so does the cache. Without one (never ours) it is not kept.
+  if (typeof payload.exp === 'number') {
+    if (tokens.size >= VERIFIED_MAX) tokens.delete(tokens.keys().next().value!);
+    tokens.set(token, { claims, expiresAtMs: payload.exp * 1000 });
+  }
+  return claims;
+}
+
+/** Verified access tokens an isolate keeps: a few thousand users' at once, the oldest let go first. */
+const VERIFIED_MAX = 4096;
+let verified: { source: string | undefined; tokens: Map<string, { claims: AccessClaims; expiresAtMs: number }> } = { source: undefined, tokens: new Map() };
+function verifiedFor(env: TokenKeys) {
+  if (verified.source !== env.ACCESS_TOKEN_PUBLIC_KEYS) verified = { source: env.ACCESS_TOKEN_PUBLIC_KEYS, tokens: new Map() };
+  return verified.tokens;
 }
 
 /** The verification keys by kid, imported once per isolate for a given configuration. */

@@ -16,6 +16,12 @@ export abstract class ControlObject<State = never, Outgoing = never> extends Dur
   protected readonly name: string;
   protected readonly config: ControlConfig;
   protected readonly database: DurableDatabase;
+  /**
+   * Each socket's `State` as last stored, while this object lives: a node's heartbeat (most of
+   * an idle Fleet's messages) then costs no deserialization of its attachment. After hibernation
+   * the sockets are new objects, read from their attachments once.
+   */
+  private readonly states = new WeakMap<WebSocket, State | null>();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -30,7 +36,7 @@ export abstract class ControlObject<State = never, Outgoing = never> extends Dur
   protected accept(tags: string[], state: State): Response {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, tags);
-    server.serializeAttachment(state);
+    this.setState(server, state);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -41,11 +47,15 @@ export abstract class ControlObject<State = never, Outgoing = never> extends Dur
 
   /** What `accept` or `setState` last stored on the socket; null for none. */
   protected stateOf(ws: WebSocket): State | null {
-    return (ws.deserializeAttachment() as State | null) ?? null;
+    if (this.states.has(ws)) return this.states.get(ws)!;
+    const state = (ws.deserializeAttachment() as State | null) ?? null;
+    this.states.set(ws, state);
+    return state;
   }
 
   protected setState(ws: WebSocket, state: State): void {
     ws.serializeAttachment(state);
+    this.states.set(ws, state);
   }
 
   /** Sends one JSON message; a socket already closing is left to learn the outcome on reconnect. */

@@ -17,6 +17,6 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const requestId = c.req.header('cf-ray') ?? crypto.randomUUID();
   let handle: ReturnType<typeof createDb> | undefined;
   c.set('log', createLogger({ request_id: requestId }));
-  c.set('db', () => (handle ??= createDb(c.env.HYPERDRIVE.connectionString, { max: 1 })).db);
+  c.set('db', () => (handle ??= createDb(c.env.HYPERDRIVE.connectionString, { max: 1, maxLifetimeSeconds: null })).db);
   await next();
 });
