@@ -180,6 +180,58 @@ describe('a Fleet that restarts', () => {
   });
 });
 
+describe('a Fleet rebuilt between heartbeats (hibernated or evicted while its nodes are quiet)', () => {
+  it("stores the listings of every node's heartbeat, not only the first of a burst's, so its nodes' sessions live on", async () => {
+    const tenant = uniqueTenantId('rebuilt');
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated', max_concurrent_sessions: 2 });
+    const tokens = [(await admin('POST', '/nodes', { pool: tenant })).body.token as string, (await admin('POST', '/nodes', { pool: tenant })).body.token as string];
+    let nodes = await Promise.all(tokens.map((token) => TestNode.connect(token, { capacity: 1 })));
+    try {
+      const ids = [(await start(tenant)).body.session.id as string, (await start(tenant)).body.session.id as string];
+      const coordinator = () => coordinatorOf(env, tenant);
+      await eventually('both sessions active', async () => (await coordinator().liveSessions()).filter((s) => s.state === 'active').length === 2);
+      const onNode = (node: TestNode) => ids.find((id) => node.received.some((m) => m.type === 'start_session' && m.session_id === id))!;
+      const storedListing = (sessionId: string) =>
+        runInDurableObject(fleetOf(env, tenant), (_fleet, state) => state.storage.sql.exec<{ at: number }>('select at from listed where session_id = ?', sessionId).toArray()[0]?.at ?? null);
+      const placedAt = await Promise.all(ids.map(storedListing));
+
+      // Each node heartbeats once a cycle, one right after the other (as nodes on one beat do), then the
+      // Fleet is left quiet and loses its memory (every object restarts: as after hibernation, only what
+      // it stored remains); the nodes reconnect. A cycle lasts longer than a third of the timeout, so every
+      // session's listing is due for storage in each. For longer than the timeout, and then its sweep.
+      const until = Date.now() + TIMEOUT_MS * 1.5;
+      let cycles = 0;
+      while (Date.now() < until || cycles < 3) {
+        cycles++;
+        const cycleEnds = Date.now() + TIMEOUT_MS / 3 + 100;
+        for (const node of nodes) {
+          const stray = crypto.randomUUID();
+          node.send({ type: 'heartbeat', sessions: [onNode(node), stray] });
+          await node.next((m) => m.type === 'stop_session' && m.session_id === stray);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.max(150, cycleEnds - Date.now())));
+        const dropped = nodes.map((node) => new Promise((resolve) => node.ws.addEventListener('close', resolve)));
+        await abortAllDurableObjects();
+        await Promise.all(dropped);
+        const received = nodes.map((node) => node.received);
+        nodes = await Promise.all(tokens.map((token) => TestNode.connect(token, { capacity: 1 })));
+        // The reconnected nodes still run the sessions they were given.
+        nodes.forEach((node, i) => node.received.unshift(...received[i]!.filter((m) => m.type === 'start_session')));
+      }
+
+      // Each session's stored listing moved on from its placement, the second node's too ...
+      const stored = await Promise.all(ids.map(storedListing));
+      stored.forEach((at, i) => expect(at).toBeGreaterThan(placedAt[i]!));
+      // ... so the sweep, past the timeout since the placements, finds neither silent.
+      await runDurableObjectAlarm(fleetOf(env, tenant));
+      const live = await coordinator().liveSessions();
+      expect(ids.map((id) => live.find((s) => s.id === id)?.state)).toEqual(['active', 'active']);
+    } finally {
+      nodes.forEach((node) => node.close());
+    }
+  });
+});
+
 describe("a pool's sweep for silent sessions", () => {
   it("ends a session its node stopped listing, by the Fleet's alarm: the coordinator does not wake for the deadline", async () => {
     const tenant = uniqueTenantId('sweep');

@@ -24,7 +24,10 @@ export interface ControlConfig {
 
 const DEFAULTS: ControlConfig = {
   heartbeatTimeoutMs: 90_000,
-  heartbeatIntervalMs: 5_000,
+  // A sixth of the timeout, as often as the Fleet's sweep looks: a healthy session is listed five times within
+  // its deadline. Each heartbeat is an event of its Fleet, so every 15 s costs less than every 5 s, though an
+  // idle Fleet then hibernates between bursts and wakes for each (docs/BENCHMARKS.md, "Idle cost ... fleetwake").
+  heartbeatIntervalMs: 15_000,
   alarmIntervalMs: 5_000,
   nodeRequestTimeoutMs: 2_500,
   quotaWarningMs: 5 * 60_000,

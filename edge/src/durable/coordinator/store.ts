@@ -44,6 +44,7 @@ export function pendingSession(fields: Pick<LiveSession, 'guildId' | 'channelId'
   };
 }
 
+/** A `usage` row as stored: a session's totals in one month, and how much of them Postgres has. */
 interface UsageRow {
   session_id: string;
   period: string;
@@ -52,6 +53,17 @@ interface UsageRow {
   stt_seconds: number;
   tts_chars: number;
   tool_calls: number;
+  flushed_session_seconds: number;
+  flushed_llm_tokens: number;
+  flushed_stt_seconds: number;
+  flushed_tts_chars: number;
+  flushed_tool_calls: number;
+}
+
+const usageKey = (sessionId: string, period: string) => `${sessionId} ${period}`;
+
+function unflushedRow(r: UsageRow): boolean {
+  return r.session_seconds !== r.flushed_session_seconds || r.llm_tokens !== r.flushed_llm_tokens || r.stt_seconds !== r.flushed_stt_seconds || r.tts_chars !== r.flushed_tts_chars || r.tool_calls !== r.flushed_tool_calls;
 }
 
 export interface UsageDelta {
@@ -124,10 +136,11 @@ export interface RecordedHours {
 
 /**
  * The coordinator's SQLite storage: its sessions and their usage, durable across evictions.
- * Every write goes through here, so the live sessions and `meta` are also kept in memory,
- * read by one statement each per wake-up: an idle coordinator wakes as a fresh object once a
- * flush period, and its alarm asks for the live sessions and the books' meta several times
- * (in a profile of 1,000 idle tenants, re-reading them was a sixth of workerd's CPU).
+ * Every write goes through here, so the live sessions, `meta`, the usage rows and the
+ * unwritten sessions are also kept in memory, read by one statement each per wake-up: an idle
+ * coordinator wakes as a fresh object once a flush period, and its flush asks for the live
+ * sessions, the books' meta and the unflushed totals several times (in a profile of 1,000 idle
+ * tenants, re-reading them was a sixth of workerd's CPU).
  */
 export class CoordinatorStore {
   private readonly sql: SqlStorage;
@@ -135,6 +148,10 @@ export class CoordinatorStore {
   private liveCache: Map<string, LiveSession> | undefined;
   /** `meta` as stored (loaded on first use, then kept in step). */
   private metaCache: Map<string, string> | undefined;
+  /** `usage` by session and period (loaded on first use, then kept in step). */
+  private usageCache: Map<string, UsageRow> | undefined;
+  /** `unwritten` by session (loaded on first use, then kept in step). */
+  private unwrittenCache: Map<string, { retryAt: number }> | undefined;
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -159,6 +176,8 @@ export class CoordinatorStore {
     }
     this.liveCache = undefined;
     this.metaCache = undefined;
+    this.usageCache = undefined;
+    this.unwrittenCache = undefined;
   }
 
   private schemaCurrent(): boolean {
@@ -182,6 +201,28 @@ export class CoordinatorStore {
       this.sql.exec(`delete from meta where key = 'recorded_hours'`);
       this.metaCache?.delete('recorded_hours');
     }
+  }
+
+  /**
+   * The usage rows and unwritten sessions are read again when next asked for: called as a wake-up
+   * begins, so each wake-up reads them once, as SQLite has them, whatever came before it.
+   */
+  readBooksAnew(): void {
+    this.usageCache = undefined;
+    this.unwrittenCache = undefined;
+  }
+
+  /** A periodic flush went to Postgres at `at`, which read back `hours` (null: the tenant is gone): both kept in one statement. */
+  flushed(at: number, hours: RecordedHours | null): void {
+    if (!hours) {
+      this.recordedHours = null;
+      this.lastFlushAt = at;
+      return;
+    }
+    const value = JSON.stringify(hours);
+    this.sql.exec(`insert or replace into meta (key, value) values ('recorded_hours', ?), ('last_flush_at', ?)`, value, String(at));
+    this.metaCache?.set('recorded_hours', value);
+    this.metaCache?.set('last_flush_at', String(at));
   }
 
   /** When usage last went to Postgres (0: never). */
@@ -261,32 +302,47 @@ export class CoordinatorStore {
    * on, the pause doubling with each time this is marked again, at most `maxMs`.
    */
   markUnwritten(sessionId: string, now: number, firstMs: number, maxMs: number): void {
-    this.sql.exec(
-      `insert into unwritten (session_id, attempts, retry_at) values (?, 0, ? + ?)
-       on conflict (session_id) do update set attempts = attempts + 1, retry_at = ? + min(?, ? << min(attempts + 1, 20))`,
-      sessionId, now, firstMs, now, maxMs, firstMs,
-    );
+    const [row] = this.sql
+      .exec<{ retry_at: number }>(
+        `insert into unwritten (session_id, attempts, retry_at) values (?, 0, ? + ?)
+         on conflict (session_id) do update set attempts = attempts + 1, retry_at = ? + min(?, ? << min(attempts + 1, 20))
+         returning retry_at`,
+        sessionId, now, firstMs, now, maxMs, firstMs,
+      )
+      .toArray();
+    this.unwrittenCache?.set(sessionId, { retryAt: row!.retry_at });
   }
 
   markWritten(sessionId: string): void {
+    if (!this.unwrittenRows().has(sessionId)) return;
     this.sql.exec(`delete from unwritten where session_id = ?`, sessionId);
+    this.unwrittenCache!.delete(sessionId);
   }
 
   isUnwritten(sessionId: string): boolean {
-    return this.sql.exec(`select 1 from unwritten where session_id = ?`, sessionId).toArray().length > 0;
+    return this.unwrittenRows().has(sessionId);
   }
 
   /** Sessions whose state Postgres may lack, with when each is next due for writing. */
   unwritten(): Array<{ session: LiveSession; retryAt: number }> {
-    return this.sql
-      .exec(`select s.*, u.retry_at as unwritten_retry_at from unwritten u join sessions s on s.id = u.session_id`)
-      .toArray()
-      .map((row) => ({ session: toSession(row), retryAt: row.unwritten_retry_at as number }));
+    return [...this.unwrittenRows()].flatMap(([id, { retryAt }]) => {
+      const session = this.get(id);
+      return session ? [{ session, retryAt }] : [];
+    });
   }
 
   /** When the next write of an unwritten session is due; null for none. */
   get unwrittenRetryAt(): number | null {
-    return this.sql.exec<{ at: number | null }>(`select min(retry_at) as at from unwritten`).toArray()[0]?.at ?? null;
+    let at: number | null = null;
+    for (const { retryAt } of this.unwrittenRows().values()) at = at === null ? retryAt : Math.min(at, retryAt);
+    return at;
+  }
+
+  private unwrittenRows(): Map<string, { retryAt: number }> {
+    this.unwrittenCache ??= new Map(
+      this.sql.exec<{ session_id: string; retry_at: number }>(`select session_id, retry_at from unwritten`).toArray().map((r) => [r.session_id, { retryAt: r.retry_at }]),
+    );
+    return this.unwrittenCache;
   }
 
   setNpcNames(sessionId: string, names: readonly string[]): void {
@@ -309,6 +365,8 @@ export class CoordinatorStore {
        on conflict (session_id, period) do update set session_seconds = session_seconds + excluded.session_seconds`,
       sessionId, period, seconds,
     );
+    const row = this.cachedUsage(sessionId, period);
+    if (row) row.session_seconds += seconds;
   }
 
   addUsage(sessionId: string, period: string, d: UsageDelta): void {
@@ -318,17 +376,43 @@ export class CoordinatorStore {
          stt_seconds = stt_seconds + excluded.stt_seconds, tts_chars = tts_chars + excluded.tts_chars, tool_calls = tool_calls + excluded.tool_calls`,
       sessionId, period, d.llmTokens, d.sttSeconds, d.ttsChars, d.toolCalls,
     );
+    const row = this.cachedUsage(sessionId, period);
+    if (!row) return;
+    row.llm_tokens += d.llmTokens;
+    row.stt_seconds += d.sttSeconds;
+    row.tts_chars += d.ttsChars;
+    row.tool_calls += d.toolCalls;
+  }
+
+  /** The usage rows by session and period, read on first use. */
+  private usageRows(): Map<string, UsageRow> {
+    this.usageCache ??= new Map(this.sql.exec<Record<string, SqlStorageValue> & UsageRow>(`select * from usage`).toArray().map((r) => [usageKey(r.session_id, r.period), { ...r }]));
+    return this.usageCache;
+  }
+
+  /** The cached row a write just changed in SQLite (made if new), to change alike; none while nothing is cached. */
+  private cachedUsage(sessionId: string, period: string): UsageRow | undefined {
+    if (!this.usageCache) return undefined;
+    const key = usageKey(sessionId, period);
+    let row = this.usageCache.get(key);
+    if (!row) {
+      row = { session_id: sessionId, period, session_seconds: 0, llm_tokens: 0, stt_seconds: 0, tts_chars: 0, tool_calls: 0, flushed_session_seconds: 0, flushed_llm_tokens: 0, flushed_stt_seconds: 0, flushed_tts_chars: 0, flushed_tool_calls: 0 };
+      this.usageCache.set(key, row);
+    }
+    return row;
   }
 
   /** A session's node-reported usage so far, over every month. */
   sessionUsage(sessionId: string): UsageDelta {
-    const row = this.sql
-      .exec<{ t: number | null; s: number | null; c: number | null; k: number | null }>(
-        `select sum(llm_tokens) as t, sum(stt_seconds) as s, sum(tts_chars) as c, sum(tool_calls) as k from usage where session_id = ?`,
-        sessionId,
-      )
-      .toArray()[0];
-    return { llmTokens: row?.t ?? 0, sttSeconds: row?.s ?? 0, ttsChars: row?.c ?? 0, toolCalls: row?.k ?? 0 };
+    const sum = { llmTokens: 0, sttSeconds: 0, ttsChars: 0, toolCalls: 0 };
+    for (const r of this.usageRows().values()) {
+      if (r.session_id !== sessionId) continue;
+      sum.llmTokens += r.llm_tokens;
+      sum.sttSeconds += r.stt_seconds;
+      sum.ttsChars += r.tts_chars;
+      sum.toolCalls += r.tool_calls;
+    }
+    return sum;
   }
 
   /**
@@ -352,6 +436,11 @@ export class CoordinatorStore {
        where session_id = ? and period = ?`,
       Number(withTime), sessionId, period,
     );
+    const row = this.usageCache?.get(usageKey(sessionId, period));
+    if (row) {
+      Object.assign(row, { llm_tokens: row.flushed_llm_tokens, stt_seconds: row.flushed_stt_seconds, tts_chars: row.flushed_tts_chars, tool_calls: row.flushed_tool_calls });
+      if (withTime) row.session_seconds = row.flushed_session_seconds;
+    }
     this.count('usage_set_aside');
   }
 
@@ -366,9 +455,8 @@ export class CoordinatorStore {
 
   /** Totals Postgres does not have yet, as absolute values to record. */
   unflushed(): SessionUsageTotals[] {
-    return this.sql
-      .exec<Record<string, SqlStorageValue> & UsageRow>(`select * from usage where ${UNFLUSHED}`)
-      .toArray()
+    return [...this.usageRows().values()]
+      .filter(unflushedRow)
       .map((r) => ({
         sessionId: r.session_id,
         period: r.period,
@@ -388,15 +476,16 @@ export class CoordinatorStore {
          where session_id = ? and period = ?`,
         t.sessionHours * 3600, t.llmTokens, t.sttSeconds, t.ttsChars, t.toolCalls, t.sessionId, t.period,
       );
+      const row = this.usageCache?.get(usageKey(t.sessionId, t.period));
+      if (row) Object.assign(row, { flushed_session_seconds: t.sessionHours * 3600, flushed_llm_tokens: t.llmTokens, flushed_stt_seconds: t.sttSeconds, flushed_tts_chars: t.ttsChars, flushed_tool_calls: t.toolCalls });
     }
   }
 
   /** Session hours of `period` that Postgres does not have yet. */
   unflushedHours(period: string): number {
-    const row = this.sql
-      .exec<{ s: number | null }>(`select sum(session_seconds - flushed_session_seconds) as s from usage where period = ?`, period)
-      .toArray()[0];
-    return (row?.s ?? 0) / 3600;
+    let seconds = 0;
+    for (const r of this.usageRows().values()) if (r.period === period) seconds += r.session_seconds - r.flushed_session_seconds;
+    return seconds / 3600;
   }
 
   /** Forgets ended sessions older than `before` whose usage Postgres has, unless that was done less than `everyMs` ago. */
@@ -414,6 +503,8 @@ export class CoordinatorStore {
     );
     this.sql.exec(`delete from session_npcs where session_id not in (select id from sessions)`);
     this.sql.exec(`delete from usage_set_aside where at < ?`, before);
+    // Read again when next asked for: an hourly purge costs that one statement.
+    this.usageCache = undefined;
   }
 }
 

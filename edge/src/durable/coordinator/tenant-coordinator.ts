@@ -372,6 +372,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   /** The alarm's work; `known`: one pool's listings, handed over by its sweep (the others are asked for). */
   private async wake(known?: { pool: string; listed: Record<string, Listing | null> }): Promise<void> {
     const now = Date.now();
+    this.store.readBooksAnew();
     try {
       const listings = await this.listings(this.store.live(), known);
       for (const s of this.store.live()) {
@@ -586,7 +587,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
    * by its Fleet's sweep, which also wakes the coordinator when its flush falls due (`swept`),
    * so the flush's alarm is only a backstop, and an idle tenant's coordinator wakes once a flush
    * period, by its Fleet. Moved earlier only, unless `fromSweep`: the sweep just did what the
-   * alarm set before it was waiting for.
+   * alarm set before it was waiting for, so it is set without asking when it was due.
    */
   private async armAlarm(fromSweep = false): Promise<void> {
     const now = Date.now();
@@ -607,7 +608,8 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       await this.ctx.storage.deleteAlarm();
       return;
     }
+    if (fromSweep) return this.ctx.storage.setAlarm(at);
     const existing = await this.ctx.storage.getAlarm();
-    if (existing === null || existing > at || (fromSweep && existing !== at)) await this.ctx.storage.setAlarm(at);
+    if (existing === null || existing > at) await this.ctx.storage.setAlarm(at);
   }
 }

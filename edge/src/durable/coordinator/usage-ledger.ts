@@ -3,7 +3,7 @@ import type { Logger } from '@glyphoxa/protocol';
 import { databaseUnavailable } from '../../errors.ts';
 import type { DurableDatabase } from '../database.ts';
 import type { FlushOutcome } from '../flush-writer/flush-writer.ts';
-import { lastSign, type CoordinatorStore, type LiveSession } from './store.ts';
+import { lastSign, type CoordinatorStore, type LiveSession, type RecordedHours } from './store.ts';
 
 /**
  * A coordinator's usage books. Session time accrues per UTC month in its SQLite; totals
@@ -63,15 +63,15 @@ export class UsageLedger {
     if (!found) return null;
     for (const s of this.store.live()) this.accrue(s, now);
     const limits = this.limitsOf(found, now);
-    this.record(period, found.sessionHours, limits.monthlySessionHours, now);
+    this.store.recordedHours = this.recorded(period, found.sessionHours, limits.monthlySessionHours, now);
     return { tenant: found.tenant, limits, hoursUsed: found.sessionHours + this.store.unflushedHours(period), monthSessions: found.monthSessions };
   }
 
-  /** Keeps the month's hours as read, with the limit the running sessions are held to (see the class). */
-  private record(period: string, hours: number, limit: number | null, now: number): void {
+  /** The month's hours as read, to keep, with the limit the running sessions are held to (see the class). */
+  private recorded(period: string, hours: number, limit: number | null, now: number): RecordedHours {
     const held = this.store.recordedHours;
     const running = this.store.live().length > 0 && held?.period === period;
-    this.store.recordedHours = { period, hours, limit: running ? moreGenerous(held.limit, limit) : limit, readAt: now };
+    return { period, hours, limit: running ? moreGenerous(held.limit, limit) : limit, readAt: now };
   }
 
   /** This month's hours used and the limit, re-read from Postgres when older than `maxAgeMs`. */
@@ -144,9 +144,7 @@ export class UsageLedger {
       this.store.markFlushed(alone.totals);
       found = alone.result;
     }
-    if (found) this.record(period, found.sessionHours, this.limitsOf(found, now).monthlySessionHours, now);
-    else this.store.recordedHours = null;
-    this.store.lastFlushAt = now;
+    this.store.flushed(now, found && this.recorded(period, found.sessionHours, this.limitsOf(found, now).monthlySessionHours, now));
   }
 
   /** Runs `write` once the usage writes begun before it settled: two in flight could both count a new row's totals. */

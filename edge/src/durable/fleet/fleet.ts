@@ -110,6 +110,8 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
   private readonly flushes = new FlushSchedule(this.config.usageFlushIntervalMs);
   /** Whether the sweep's alarm is known to be set (unknown after a restart: then it is looked up). */
   private sweepArmed = false;
+  /** Set while listings wait for storage (`storeListings`). */
+  private listingsTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -425,7 +427,22 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
       if (this.placementOn(node, id)) this.store.listed(id, now);
       else this.send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
     }
-    this.store.storeDueListings(now);
+    this.storeListings(now);
+  }
+
+  /**
+   * Stores the listings due; those the store's batching leaves for later, at a timer: nodes on
+   * one beat heartbeat in bursts, and a Fleet hibernated (or evicted) in the quiet after one loses
+   * what it did not store (without the timer, a burst's heartbeats after its first store, whose
+   * sessions then ended as `node_lost` while their nodes listed them). The timer keeps it awake.
+   */
+  private storeListings(now: number): void {
+    const wait = this.store.storeDueListings(now);
+    if (wait === null || this.listingsTimer) return;
+    this.listingsTimer = setTimeout(() => {
+      this.listingsTimer = undefined;
+      this.storeListings(Date.now());
+    }, wait);
   }
 
   /**

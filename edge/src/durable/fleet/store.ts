@@ -61,10 +61,14 @@ export class FleetStore {
   /**
    * Stores the listings due, in one statement, at most every tenth of `persistListedEveryMs`:
    * one write for the heartbeats of many nodes, not one for each heartbeat (each write is
-   * a commit of the object's storage).
+   * a commit of the object's storage). Returns how long until the listings it left due may
+   * be stored (null: none left): the caller stores them then, as no heartbeat may come before
+   * the object hibernates, and they would be lost with its memory.
    */
-  storeDueListings(now: number): void {
-    if (this.dueListings.size === 0 || now - this.listingsStoredAt < this.persistListedEveryMs / 10) return;
+  storeDueListings(now: number): number | null {
+    if (this.dueListings.size === 0) return null;
+    const wait = this.listingsStoredAt + this.persistListedEveryMs / 10 - now;
+    if (wait > 0) return wait;
     const rows: Record<string, number> = {};
     for (const id of this.dueListings) {
       const listing = this.listedCache.get(id);
@@ -75,6 +79,7 @@ export class FleetStore {
     this.sql.exec(`insert or replace into listed (session_id, at) select key, value from json_each(?)`, JSON.stringify(rows));
     this.dueListings.clear();
     this.listingsStoredAt = now;
+    return null;
   }
 
   /** When the session was last listed (or placed); after a restart, to within `persistListedEveryMs`. */
