@@ -36,6 +36,7 @@ describe('NPC tools over MCP at /mcp', () => {
   let halia: string;
   let campaignId: string;
   let client: Client;
+  let toolToken: string;
 
   const mint = (body: unknown, bearer = nodeToken) =>
     exports.default.fetch('http://edge.test/nodes/tool-tokens', { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -88,7 +89,8 @@ describe('NPC tools over MCP at /mcp', () => {
     ]);
     const minted = await mint({ session_id: sessionId, npc_id: npcId });
     expect(minted.status).toBe(201);
-    client = await mcpClient(((await minted.json()) as { token: string }).token);
+    toolToken = ((await minted.json()) as { token: string }).token;
+    client = await mcpClient(toolToken);
   });
   afterAll(async () => {
     await client?.close();
@@ -111,6 +113,17 @@ describe('NPC tools over MCP at /mcp', () => {
     expect(roll.notation).toBe('2d20kh1+5');
     expect(roll.terms[0]!.dice).toHaveLength(2);
     expect(roll.total).toBe(Math.max(...roll.terms[0]!.dice.map((d) => d.value)) + 5);
+  });
+
+  it("says in Server-Timing what a call's rate-limit check and its tool took", async () => {
+    const res = await exports.default.fetch('http://edge.test/mcp', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${toolToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'roll_dice', arguments: { notation: 'd6' } } }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('server-timing')).toMatch(/^ratelimit-mcp;dur=[\d.]+, tool-roll_dice;dur=[\d.]+$/);
+    expect(((await res.json()) as { result: { structuredContent: { total: number } } }).result.structuredContent.total).toBeGreaterThanOrEqual(1);
   });
 
   it('answers bad notation with a tool error the NPC can say aloud', async () => {

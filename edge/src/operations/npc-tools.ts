@@ -1,4 +1,4 @@
-import { addRelationship, findEntityByName, findSessionTenant, getNpc, npcNeighbourhood, recentSessionEntries, searchLore, type GraphEntity, type LorePassage, type NpcKnowledge, type Relationship } from '@glyphoxa/db';
+import { addRelationship, findEntityByName, findSessionTenant, getNpc, npcNeighbourhood, recentSessionEntries, searchLore, type KnownEntity, type KnownRelationship, type LorePassage, type NpcKnowledge } from '@glyphoxa/db';
 import { mayKnow, type ToolToken, type ToolTokenRequest } from '@glyphoxa/protocol';
 import { NPC_TOOL_TOKEN_TTL_S, signNpcToolToken, type NpcToolCaller } from '../auth/npc-tool-token.ts';
 import { coordinatorOf } from '../durable/stubs.ts';
@@ -78,7 +78,7 @@ export async function campaignKnowledge(ctx: OperationContext, caller: NpcToolCa
 }
 
 /** What is reachable from `startId` along edges between known entities, with its depth along those edges. */
-function knownPart(startId: string, known: GraphEntity[], edges: Relationship[]) {
+function knownPart(startId: string, known: KnownEntity[], edges: KnownRelationship[]) {
   const byId = new Map(known.map((e) => [e.id, e]));
   const usable = edges.filter((r) => byId.has(r.sourceId) && byId.has(r.targetId));
   const depth = new Map([[startId, 0]]);
@@ -140,10 +140,10 @@ export async function remember(ctx: OperationContext, caller: NpcToolCaller, inp
 }
 
 /** The calling NPC's `mayKnow`, from its current definition. */
-async function knowledgeOf(ctx: OperationContext, caller: NpcToolCaller): Promise<(e: GraphEntity) => boolean> {
+async function knowledgeOf(ctx: OperationContext, caller: NpcToolCaller): Promise<(e: KnownEntity) => boolean> {
   const npc = await getNpc(ctx.db(), caller.tenantId, caller.npcId);
   if (!npc) throw new ApiError(404, 'npc_not_found', 'This NPC no longer exists');
   return knowing(npc);
 }
 
-const knowing = (npc: NpcKnowledge) => (e: GraphEntity) => mayKnow({ gm_helper: npc.gmHelper, knowledge_scope: npc.knowledgeScope }, e);
+const knowing = (npc: NpcKnowledge) => (e: KnownEntity) => mayKnow({ gm_helper: npc.gmHelper, knowledge_scope: npc.knowledgeScope }, e);
