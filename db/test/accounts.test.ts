@@ -105,14 +105,17 @@ describe.each(backends())('accounts on $name', (backend) => {
     const { user } = await signIn(db, person(), uniqueId('rt'));
     const now = new Date();
     const later = new Date(now.getTime() + 3600_000);
-    await insertRefreshToken(db, user.id, { family: crypto.randomUUID(), tokenHash: 'h1', tenantId: null, expiresAt: later });
-    const rotated = await rotateRefreshToken(db, user.id, 'h1', { tokenHash: 'h2', tenantId: null, expiresAt: later }, now);
+    // Token hashes are unique across the table: this run's own, so leftovers of an earlier run do not collide.
+    const run = uniqueId('hash');
+    const hash = (n: number) => `${run}-${n}`;
+    await insertRefreshToken(db, user.id, { family: crypto.randomUUID(), tokenHash: hash(1), tenantId: null, expiresAt: later });
+    const rotated = await rotateRefreshToken(db, user.id, hash(1), { tokenHash: hash(2), tenantId: null, expiresAt: later }, now);
     expect(rotated.ok).toBe(true);
-    expect(await rotateRefreshToken(db, user.id, 'h1', { tokenHash: 'h3', tenantId: null, expiresAt: later }, now)).toEqual({ ok: false, reason: 'reused' });
-    expect(await rotateRefreshToken(db, user.id, 'h2', { tokenHash: 'h4', tenantId: null, expiresAt: later }, now)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await rotateRefreshToken(db, user.id, hash(1), { tokenHash: hash(3), tenantId: null, expiresAt: later }, now)).toEqual({ ok: false, reason: 'reused' });
+    expect(await rotateRefreshToken(db, user.id, hash(2), { tokenHash: hash(4), tenantId: null, expiresAt: later }, now)).toEqual({ ok: false, reason: 'revoked' });
     // Another user's scope cannot see the rows at all.
     const other = await signIn(db, person(), uniqueId('rt2'));
-    expect(await revokeRefreshFamily(db, other.user.id, 'h2', now)).toBe(false);
+    expect(await revokeRefreshFamily(db, other.user.id, hash(2), now)).toBe(false);
     const live = await db.execute(sql`select count(*)::int as n from ${refreshTokens} where user_id = ${user.id} and revoked_at is null`);
     expect((live as unknown as Array<{ n: number }>)[0]!.n).toBe(0);
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded/server.ts';
 import { migrate } from '../src/migrate.ts';
 
@@ -9,18 +11,24 @@ export interface Backend {
 }
 
 /**
- * The databases a data-layer test runs on: always a fresh embedded PGlite, and
+ * The databases a data-layer test runs on: always an embedded PGlite of its own, and
  * the real Postgres of DATABASE_URL when `npm test` was given one.
+ * The PGlite starts from the run's one migrated data directory (test/migrated-snapshot.ts),
+ * unless `fresh`: then it boots empty and runs every migration itself.
  */
-export function backends(): Backend[] {
+export function backends(options: { fresh?: boolean } = {}): Backend[] {
   let embedded: EmbeddedPostgres | undefined;
   const list: Backend[] = [
     {
       name: 'PGlite',
       url: () => embedded!.url,
       async setup() {
-        embedded = await startEmbeddedPostgres();
-        await migrate(embedded.url);
+        if (options.fresh) {
+          embedded = await startEmbeddedPostgres();
+          await migrate(embedded.url);
+        } else {
+          embedded = await startEmbeddedPostgres({ loadDataDir: new Blob([readFileSync(inject('migratedPglite'))]) });
+        }
       },
       teardown: async () => embedded?.stop(),
     },

@@ -157,6 +157,9 @@ describe.each(backends())('campaign knowledge on $name', (backend) => {
       ['Deepforge', 1],
       ['Lost Mine', 1],
     ]);
+    // Only what an NPC is told and its scope and the walk need: no timestamps, properties or provenance.
+    expect(Object.keys(found!.graph!.entities[0]!).sort()).toEqual(['depth', 'description', 'id', 'name', 'nameKey', 'tags', 'type']);
+    expect(Object.keys(found!.graph!.relationships[0]!).sort()).toEqual(['bidirectional', 'id', 'sourceId', 'targetId', 'type']);
     expect((await npcNeighbourhood(db, t, grimjaw!.id, campaignId, 'Nowhere', { depth: 1 }))!.graph).toBeNull();
     // A name is data, whatever it holds.
     for (const name of ["Ember Crown'; drop table entities; --", "$$ \\' ', é"]) {

@@ -1,11 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../src/client.ts';
 import { inlined } from '../src/inline-params.ts';
 import { createCampaign, listCampaigns } from '../src/repos/campaigns.ts';
 import { createTenant, deleteTenant } from '../src/repos/tenants.ts';
 import { campaigns } from '../src/schema/index.ts';
-import { readAllAsTenant, readAsTenant, selectAsTenant, textLiteral, withTenant } from '../src/tenant-isolation/transactions.ts';
+import { readAllAsTenant, readAsTenant, tenantRowsQuery, textLiteral, withTenant } from '../src/tenant-isolation/transactions.ts';
 import { backends, uniqueId } from './backends.ts';
 
 describe('inlined parameters', () => {
@@ -80,7 +80,7 @@ describe.each(backends())('inlined parameters and one-round-trip tenant reads on
     expect(second).toEqual([{ v: text }]);
   });
 
-  it("selectAsTenant reads a table's rows in one statement, as drizzle maps them in withTenant", async () => {
+  it("tenantRowsQuery reads a table's rows in one statement built once, as drizzle maps them in withTenant", async () => {
     const owner = uniqueId('select-as');
     const other = uniqueId('select-other');
     const sent: string[] = [];
@@ -98,7 +98,12 @@ describe.each(backends())('inlined parameters and one-round-trip tenant reads on
       expect(sent).toHaveLength(1);
       // A parameter that cannot be inlined (a pattern), or a transaction already open: withTenant's way.
       expect(await listCampaigns(counted.db, owner, { typed: 'keep of', limit: 10 })).toEqual(byDrizzle);
-      expect(await db.db.transaction((tx) => selectAsTenant(tx, owner, campaigns, (scoped) => scoped.select().from(campaigns)))).toEqual(byDrizzle);
+      const all = tenantRowsQuery(campaigns, (qb) => qb.select().from(campaigns).where(eq(campaigns.tenantId, sql.placeholder('tenantId'))));
+      expect(await db.db.transaction((tx) => all(tx, owner, { tenantId: owner }))).toEqual(byDrizzle);
+      // Built once, filled in each call: another tenant's call reads its own rows only.
+      expect((await all(counted.db, other, { tenantId: other })).map((c) => c.tenantId)).toEqual([other]);
+      // A value that would not inline is refused, never sent as text.
+      await expect(all(counted.db, owner, { tenantId: "x' or true --" })).rejects.toThrow(/cannot be inlined/);
     } finally {
       await counted.close();
       await deleteTenant(db.db, owner);

@@ -4,7 +4,8 @@ import { createDb } from '../src/client.ts';
 import { migrate } from '../src/migrate.ts';
 import { backends } from './backends.ts';
 
-describe.each(backends())('migrate on $name', (backend) => {
+// A fresh PGlite: the first migration of an empty database is part of what this proves.
+describe.each(backends({ fresh: true }))('migrate on $name', (backend) => {
   it('is idempotent and safe to run from several processes at once', async () => {
     await backend.setup();
     try {

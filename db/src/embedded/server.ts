@@ -9,6 +9,12 @@ import { SessionMultiplexer, type Client } from './multiplexer.ts';
 export interface EmbeddedPostgresOptions {
   /** Folder that keeps the data across restarts; omitted means in memory. */
   dataDir?: string;
+  /**
+   * A data directory to start from (a tarball of PGlite's `dumpDataDir`), so a start skips
+   * initdb and whatever built that state: the data-layer tests start each file from one
+   * migrated database this way.
+   */
+  loadDataDir?: Blob;
   host?: string;
   /** 0 lets the OS choose. */
   port?: number;
@@ -47,7 +53,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   let pglite: PGlite;
   try {
     // pgvector, so chunks get real vector search with an HNSW index (migrations enable it where it is offered).
-    pglite = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { vector } });
+    pglite = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { vector },
+    });
   } catch (error) {
     for (const socket of sockets) socket.destroy();
     server.close();

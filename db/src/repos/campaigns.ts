@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, isNull, sql } from 'drizzle-orm';
-import { asOperator, selectAsTenant, withTenant } from '../tenant-isolation/transactions.ts';
+import { asOperator, tenantRowsQuery, withTenant } from '../tenant-isolation/transactions.ts';
 import type { Db, Tx } from '../client.ts';
 import { campaigns, entities, npcs, tenants, type Campaign, type EntityKind, type NewCampaign, type Npc } from '../schema/index.ts';
 import { insertEntities, type EntityFields } from './entities.ts';
@@ -59,13 +59,28 @@ export function findCampaignByName(db: Db, tenantId: string, name: string): Prom
   });
 }
 
-/** The tenant's campaigns whose name contains `typed` (autocomplete), by name. */
+/** The tenant's live campaigns by name, up to `limit`: the statement built once (tenantRowsQuery). */
+const liveCampaigns = tenantRowsQuery(campaigns, (qb) =>
+  qb
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.tenantId, sql.placeholder('tenantId')), isNull(campaigns.deletedAt)))
+    .orderBy(asc(campaigns.nameKey))
+    .limit(sql.placeholder('limit')),
+);
+
+/**
+ * The tenant's campaigns whose name contains `typed` (autocomplete), by name. Without
+ * `typed`, the dashboard's list, in one round trip; with it (a pattern that is not inlined), in withTenant.
+ */
 export function listCampaigns(db: Db, tenantId: string, filter: { typed?: string; limit: number }): Promise<Campaign[]> {
-  return selectAsTenant(db, tenantId, campaigns, (scoped) =>
-    scoped
+  if (!filter.typed) return liveCampaigns(db, tenantId, { tenantId, limit: filter.limit });
+  const typed = filter.typed;
+  return withTenant(db, tenantId, (tx) =>
+    tx
       .select()
       .from(campaigns)
-      .where(and(live(tenantId), filter.typed ? ilike(campaigns.name, containsPattern(filter.typed)) : undefined))
+      .where(and(live(tenantId), ilike(campaigns.name, containsPattern(typed))))
       .orderBy(asc(campaigns.nameKey))
       .limit(filter.limit),
   );

@@ -1,7 +1,8 @@
-import { getTableColumns, sql, type Column, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type Column, type InferModelFromColumns, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { idLiteral, readAllAsTenant, readAsTenant, textLiteral } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
+import { rowFromDriver } from '../driver-rows.ts';
 import { entities, npcs, relationships, type Entity, type Npc, type Relationship } from '../schema/index.ts';
 
 /** The neighbourhood is bounded: three steps already span most of a campaign's graph. */
@@ -11,20 +12,22 @@ export const MAX_NEIGHBOURHOOD_DEPTH = 3;
 export type GraphEntity = Omit<Entity, 'search'>;
 const { search: _search, ...graphColumns } = getTableColumns(entities);
 const edgeColumns = getTableColumns(relationships);
-const entityList = sql.raw(Object.values(graphColumns).map((column) => `(w.entity)."${column.name}"`).join(', '));
 /** An edge's columns come back under this prefix, beside the (null) entity columns of its row. */
 const EDGE = 'edge_';
-const edgeList = sql.raw(Object.values(edgeColumns).map((column) => `(w.edge)."${column.name}" as "${EDGE}${column.name}"`).join(', '));
+/** The statement's column list: `entity`'s columns, then `edge`'s under EDGE. */
+const columnList = (entity: Record<string, Column>, edge: Record<string, Column>) =>
+  sql.raw([...Object.values(entity).map((c) => `(w.entity)."${c.name}"`), ...Object.values(edge).map((c) => `(w.edge)."${c.name}" as "${EDGE}${c.name}"`)].join(', '));
+const wholeColumns = columnList(graphColumns, edgeColumns);
 /** readAsTenant's statements carry no parameters: every value in them is a literal. */
 const literal = (id: string) => sql.raw(idLiteral(id));
 const dialect = new PgDialect();
 const statementText = (statement: SQL) => dialect.sqlToQuery(statement).sql;
 
-export interface Neighbourhood {
+export interface Neighbourhood<E = GraphEntity, R = Relationship> {
   /** The start first, then by distance from it (steps along edges, whichever way they point). */
-  entities: Array<GraphEntity & { depth: number }>;
+  entities: Array<E & { depth: number }>;
   /** The edges walked: each joins two of `entities`. */
-  relationships: Relationship[];
+  relationships: R[];
 }
 
 /**
@@ -44,8 +47,8 @@ export async function neighbourhood(
   entityId: string,
   options: { depth: number; confirmedOnly?: boolean },
 ): Promise<Neighbourhood | null> {
-  const rows = await readAsTenant<WalkRow>(db, tenantId, walkStatement(tenantId, campaignId, literal(entityId), options));
-  return graphOf(rows);
+  const rows = await readAsTenant<WalkRow>(db, tenantId, walkStatement(tenantId, campaignId, literal(entityId), options, wholeColumns));
+  return graphOf(rows, graphColumns, edgeColumns);
 }
 
 /** What an NPC's knowledge scope is made of (mayKnow's inputs). */
@@ -53,10 +56,20 @@ export type NpcKnowledge = Pick<Npc, 'gmHelper' | 'knowledgeScope'>;
 const knowledgeColumns = { gmHelper: npcs.gmHelper, knowledgeScope: npcs.knowledgeScope };
 
 /**
- * What an NPC tool call needs, in one round trip: the NPC's knowledge scope (null when the
- * tenant has no such NPC in a live campaign) and the neighbourhood of the campaign's entity
- * named `name` (any case; null when there is none), as `neighbourhood` walks it.
+ * What an NPC is told of an entity and an edge, and what its scope and the walk need: half the
+ * columns of whole rows, and none the driver maps at a cost (dates, JSON), so an NPC's tool call
+ * reads and maps only what it answers with (the rows were a fifth of its CPU, docs/BENCHMARKS.md).
  */
+const knownEntityColumns = pick(graphColumns, ['id', 'name', 'nameKey', 'type', 'description', 'tags']);
+const knownEdgeColumns = pick(edgeColumns, ['id', 'sourceId', 'targetId', 'type', 'bidirectional']);
+const knownColumns = columnList(knownEntityColumns, knownEdgeColumns);
+export type KnownEntity = InferModelFromColumns<typeof knownEntityColumns>;
+export type KnownRelationship = InferModelFromColumns<typeof knownEdgeColumns>;
+
+function pick<C extends Record<string, Column>, K extends keyof C>(columns: C, keys: K[]): Pick<C, K> {
+  return Object.fromEntries(keys.map((key) => [key, columns[key]])) as Pick<C, K>;
+}
+
 export async function npcNeighbourhood(
   db: Db,
   tenantId: string,
@@ -64,7 +77,7 @@ export async function npcNeighbourhood(
   campaignId: string,
   name: string,
   options: { depth: number; confirmedOnly?: boolean },
-): Promise<{ npc: NpcKnowledge; graph: Neighbourhood | null } | null> {
+): Promise<{ npc: NpcKnowledge; graph: Neighbourhood<KnownEntity, KnownRelationship> | null } | null> {
   const tenant = literal(tenantId);
   const npc = sql`select n.gm_helper, n.knowledge_scope from npcs n
     join campaigns c on c.id = n.campaign_id and c.tenant_id = ${tenant} and c.deleted_at is null
@@ -74,42 +87,38 @@ export async function npcNeighbourhood(
     campaignId,
     sql`(select e.id from entities e where e.tenant_id = ${tenant} and e.campaign_id = ${literal(campaignId)} and e.name_key = lower(${sql.raw(textLiteral(name))}))`,
     options,
+    knownColumns,
   );
   const [[found], rows] = await readAllAsTenant<[Record<string, unknown>[], WalkRow[]]>(db, tenantId, [statementText(npc), walk]);
   if (!found) return null;
-  return { npc: fromDriver<NpcKnowledge>(knowledgeColumns, found), graph: graphOf(rows) };
+  return { npc: rowFromDriver(knowledgeColumns, found), graph: graphOf(rows, knownEntityColumns, knownEdgeColumns) };
 }
 
 type WalkRow = Record<string, unknown> & { depth: number };
 
-/** The function's rows: an entity's (its edge columns null) or a walked edge's. */
-function graphOf(rows: WalkRow[]): Neighbourhood | null {
+/** The function's rows (`entity`'s and `edge`'s columns): an entity's (its edge columns null) or a walked edge's. */
+function graphOf<E extends Record<string, Column> & { nameKey: Column }, R extends Record<string, Column>>(
+  rows: WalkRow[],
+  entity: E,
+  edge: R,
+): Neighbourhood<InferModelFromColumns<E>, InferModelFromColumns<R>> | null {
   if (rows.length === 0) return null;
-  const placed: Array<GraphEntity & { depth: number }> = [];
-  const walked: Relationship[] = [];
+  const placed: Array<InferModelFromColumns<E> & { depth: number }> = [];
+  const walked: InferModelFromColumns<R>[] = [];
   for (const row of rows) {
-    if (row[`${EDGE}id`] === null) placed.push({ ...fromDriver<GraphEntity>(graphColumns, row), depth: row.depth });
-    else walked.push(fromDriver<Relationship>(edgeColumns, row, EDGE));
+    if (row[`${EDGE}id`] === null) placed.push({ ...rowFromDriver(entity, row), depth: row.depth });
+    else walked.push(rowFromDriver(edge, row, EDGE));
   }
-  const entities = placed.sort((a, b) => a.depth - b.depth || a.nameKey!.localeCompare(b.nameKey!));
+  const key = (e: InferModelFromColumns<E>) => (e as { nameKey: string }).nameKey;
+  const entities = placed.sort((a, b) => a.depth - b.depth || key(a).localeCompare(key(b)));
   return { entities, relationships: walked };
 }
 
-/** The walk from `start` (an expression giving the start entity's id, or null for none). */
-function walkStatement(tenantId: string, campaignId: string, start: SQL, options: { depth: number; confirmedOnly?: boolean }): string {
+/** The walk from `start` (an expression giving the start entity's id, or null for none), its rows as `columns`. */
+function walkStatement(tenantId: string, campaignId: string, start: SQL, options: { depth: number; confirmedOnly?: boolean }, columns: SQL): string {
   const depth = Math.min(Math.max(Math.trunc(options.depth), 0), MAX_NEIGHBOURHOOD_DEPTH);
   const flag = sql.raw(options.confirmedOnly ? 'true' : 'false');
   return statementText(
-    sql`select w.depth, ${entityList}, ${edgeList} from knowledge_neighbourhood(${literal(tenantId)}, ${literal(campaignId)}, ${start}, ${sql.raw(String(depth))}, ${flag}) w`,
+    sql`select w.depth, ${columns} from knowledge_neighbourhood(${literal(tenantId)}, ${literal(campaignId)}, ${start}, ${sql.raw(String(depth))}, ${flag}) w`,
   );
-}
-
-/** A row of raw columns (by SQL name, after `prefix`) as drizzle's select would map it. */
-function fromDriver<T>(columns: Record<string, Column>, raw: Record<string, unknown>, prefix = ''): T {
-  const row: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(columns)) {
-    const value = raw[`${prefix}${column.name}`];
-    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return row as T;
 }

@@ -1,7 +1,8 @@
-import { getTableColumns, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { fillPlaceholders, getTableColumns, sql } from 'drizzle-orm';
+import { QueryBuilder, type PgTable } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
 import type { Db, Tx } from '../client.ts';
+import { rowFromDriver } from '../driver-rows.ts';
 import { inlined } from '../inline-params.ts';
 import { TENANT_ID_PATTERN } from '../schema/tenants.ts';
 
@@ -78,25 +79,28 @@ export async function readAllAsTenant<Rows extends unknown[][]>(db: Db, tenantId
   return rows as Rows;
 }
 
+/** A built statement: SQL text with `$n` parameters, some of them `sql.placeholder`s. */
+type Built = { sql: string; params: unknown[] };
+
 /**
- * A select of `table`'s whole rows in `tenantId`'s scope, as readAsTenant runs a statement (one
- * round trip, not withTenant's three) when its parameters can all be inlined (inline-params.ts:
- * ids, roles, integers), mapped as drizzle maps them; otherwise, or on a transaction already
- * open, `select` runs in withTenant. `select` builds the query on the handle it is given.
+ * A select of `table`'s whole rows in a tenant's scope, built with drizzle once per isolate
+ * rather than on every call (building a query was ~10 % of a Worker request's CPU,
+ * docs/BENCHMARKS.md): `build` makes it with `sql.placeholder`s for the values of a call,
+ * which must all inline (inline-params.ts: ids, roles, integers). Each call fills them in and
+ * runs the statement as readAsTenant does (one round trip; on a transaction already open,
+ * there under withTenant), its rows mapped as drizzle maps them.
  */
-export async function selectAsTenant<T extends PgTable, Q extends Promise<T['$inferSelect'][]> & { toSQL(): { sql: string; params: unknown[] } }>(
-  db: Db,
-  tenantId: string,
-  table: T,
-  select: (db: Db) => Q,
-): Promise<T['$inferSelect'][]> {
-  if (!('$client' in db)) return withTenant(db, tenantId, (tx) => select(tx));
-  const query = select(db).toSQL();
-  const [statement, left] = inlined(query.sql, query.params);
-  if (left.length > 0) return withTenant(db, tenantId, (tx) => select(tx));
-  const columns = Object.entries(getTableColumns(table));
-  const rows = await readAsTenant<Record<string, unknown>>(db, tenantId, statement);
-  return rows.map((row) => Object.fromEntries(columns.map(([key, column]) => [key, row[column.name] === null ? null : column.mapFromDriverValue(row[column.name])])) as T['$inferSelect']);
+export function tenantRowsQuery<T extends PgTable>(table: T, build: (qb: QueryBuilder) => { toSQL(): Built }) {
+  let built: Built | undefined;
+  const columns = getTableColumns(table);
+  return async (db: Db, tenantId: string, values: Record<string, string | number>): Promise<T['$inferSelect'][]> => {
+    if (!TENANT_ID_PATTERN.test(tenantId)) throw new InvalidTenantIdError(tenantId);
+    built ??= build(new QueryBuilder()).toSQL();
+    const [statement, left] = inlined(built.sql, fillPlaceholders(built.params, values));
+    if (left.length > 0) throw new Error(`tenantRowsQuery: a value that cannot be inlined in ${JSON.stringify(values)}`);
+    const rows = await readAsTenant<Record<string, unknown>>(db, tenantId, statement);
+    return rows.map((row) => rowFromDriver(columns, row));
+  };
 }
 
 /**
