@@ -18,6 +18,11 @@ import { pool, type Row } from './lib/stats.ts';
 /** Sessions a simulated node runs at most; nodes are added so the pool has a fifth spare. */
 const NODE_CAPACITY = 25;
 const SESSIONS_PER_NODE = 20;
+/**
+ * Starts in flight at once: twice the sweep's 8, so 5,000 sessions start in minutes on a loaded
+ * machine too; each holds one Postgres connection at most, through the pooler (60 of the shared 100).
+ */
+const START_CONCURRENCY = 16;
 /** The default flush period (edge/src/durable/config.ts): each coordinator flushes once in a window this long. */
 const DEFAULT_WINDOW_S = 300;
 /**
@@ -32,8 +37,10 @@ const perSessionMinute = (total: number, sessions: number, seconds: number) => t
 /**
  * `profileSeconds`: after each window, a CPU profile of the Worker's isolate that long (not
  * in the window: the profiler costs CPU too), written to a `.cpuprofile` and summarised.
+ * `heartbeatIntervalMs`: the Worker's HEARTBEAT_INTERVAL_MS (the nodes beat as it tells them), to weigh another interval;
+ * `alarmIntervalMs` its ALARM_INTERVAL_MS (a rarer sweep leaves an idle Fleet longer quiet, to hibernate).
  */
-export async function idleCostBenchmarks(databaseUrl: string, options: { sessions: number[]; windowSeconds?: number; profileSeconds?: number }): Promise<Row[]> {
+export async function idleCostBenchmarks(databaseUrl: string, options: { sessions: number[]; windowSeconds?: number; profileSeconds?: number; heartbeatIntervalMs?: number; alarmIntervalMs?: number }): Promise<Row[]> {
   const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_S;
   const rows: Row[] = [];
   const record = (row: Row) => {
@@ -48,7 +55,11 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
     return Number(row!.n);
   };
   const inspectorPort = options.profileSeconds ? await freePort() : undefined;
-  const bench = await startBenchEdge(databaseUrl, { inspectorPort });
+  const vars = {
+    ...(options.heartbeatIntervalMs && { HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs) }),
+    ...(options.alarmIntervalMs && { ALARM_INTERVAL_MS: String(options.alarmIntervalMs) }),
+  };
+  const bench = await startBenchEdge(databaseUrl, { inspectorPort, vars });
   const nodes: SimulatedNode[] = [];
   try {
     const workerd = processesInGroup(bench.edge.pid, 'workerd');
@@ -57,7 +68,7 @@ export async function idleCostBenchmarks(databaseUrl: string, options: { session
       const tokens = await pool(Array.from({ length: Math.max(0, needed) }, (_, i) => i), 16, () => registerNode(bench.api));
       nodes.push(...(await pool(tokens, 16, (token) => connectRetrying(bench.edgeUrl, token))));
       const ids = Array.from({ length: count }, (_, i) => `idle-${count}-${i}`);
-      const sweep = await startOneSessionEach(bench.api, ids);
+      const sweep = await startOneSessionEach(bench.api, ids, START_CONCURRENCY);
       const live = await liveSessions(bench.api);
       console.error(`  ${live} live sessions on ${nodes.length} nodes (${sweep.errors} starts refused); measuring ${windowSeconds} s of idling after ${SETTLE_S} s`);
       await new Promise((r) => setTimeout(r, SETTLE_S * 1000));

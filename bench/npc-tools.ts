@@ -4,6 +4,8 @@
  * on workerd's own port, the tool running on Postgres, the result back at the node. The NPC
  * belongs to a campaign of 5,000 entities and 20,000 relationships; its session is live on a
  * simulated node, as a tool token needs. Calls go one after another, as one NPC makes them.
+ * After the timed calls, more of each under the CPU profiler of the Worker's isolate
+ * (bench/lib/cpu-profile.ts): where a call's CPU goes, by package.
  *
  * Then what a tool-using turn adds to mouth-to-ear: a real Bun voice node in the tenant's
  * pool, STT, LLM and TTS stand-ins at the voice bench's latencies (bench/lib/spoken-turns.ts),
@@ -16,6 +18,7 @@ import { createCampaign, createDb, listNpcs, type Database } from '../db/src/ind
 import { npcs } from '../db/src/schema/index.ts';
 import { startDeepgramStandIn, startOpenAiStandIn, type ReplyScript } from '../providers/test/stand-ins/index.ts';
 import { createLogger, type NpcDefinition, type NpcToolName } from '../protocol/src/index.ts';
+import { freePort } from '../scripts/lib/ports.ts';
 import type { Child } from '../scripts/lib/processes.ts';
 import { startVoiceNode } from '../scripts/lib/system.ts';
 import { NpcToolbelt } from '../voice-node/src/npc-tools/npc-toolbelt.ts';
@@ -24,6 +27,8 @@ import { connectAudioClient } from '../voice-node/src/transport/websocket-audio-
 import { spoken } from '../voice-node/test/helpers/spoken.ts';
 import { ROOT, startBenchEdge, snowflake, waitConnected, type BenchEdge } from './lib/bench-edge.ts';
 import { loadCampaignGraph, random } from './lib/campaign-graph.ts';
+import { CallTail, type TimedCall } from './lib/call-tail.ts';
+import { describeProfile, profileWorker } from './lib/cpu-profile.ts';
 import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
 import { SimulatedNode } from './lib/simulated-node.ts';
 import { LATENCY, QUESTION, REPLY, timeline, turns } from './lib/spoken-turns.ts';
@@ -35,14 +40,19 @@ const RELATIONSHIPS = 20_000;
 const WARM_UP = 30;
 const SAMPLES = 500;
 const TURNS = 20;
+/** Calls of each tool under the CPU profiler, after the timed ones (the profiler slows the isolate). */
+const PROFILED = 300;
 const voice = { provider: 'espeak', voice_id: 'en', pitch: 0, speed: 1 };
 
-export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
-  // One NPC calling a thousand times in a few minutes is far over the per-NPC limit; the limiter still runs on every call.
-  const bench = await startBenchEdge(databaseUrl, { vars: { RATE_LIMIT_MCP_PER_MINUTE: '1000000' } });
+/** `turns: false` (`--no-turns`) skips the mouth-to-ear part, most of the run, to iterate on the round trips. */
+export async function npcToolBenchmarks(databaseUrl: string, options: { turns?: boolean } = {}): Promise<Row[]> {
+  // One NPC calling a thousand times in a few minutes is far over the per-NPC limit; the limiter still counts every call (taken ahead in leases, docs/MCP.md).
+  const inspectorPort = await freePort();
+  const bench = await startBenchEdge(databaseUrl, { vars: { RATE_LIMIT_MCP_PER_MINUTE: '1000000' }, inspectorPort });
   const { db, close } = createDb(databaseUrl, { max: 2 });
   let node: SimulatedNode | undefined;
   let belt: NpcToolbelt | undefined;
+  const tail = new CallTail();
   try {
     const { api, edgeUrl } = bench;
     if ((await api('POST', '/tenants', { id: TENANT, license_tier: 'dedicated', tier: 'guild' })).status !== 201) throw new Error('could not create the tenant');
@@ -79,16 +89,27 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
     if ((await belt.offer(['roll_dice', 'campaign_knowledge'])).length !== 2) throw new Error('the edge did not list the NPC tools');
 
     const signal = new AbortController().signal;
-    const timed = async (label: string, call: (i: number) => { name: string; arguments: Record<string, unknown> }) => {
-      const times: number[] = [];
-      for (let i = 0; i < WARM_UP + SAMPLES; i++) {
+    // Each series' slowest calls are printed with when they came and what else happened then (call-tail.ts).
+    const showTail = (label: string, origin: number, calls: TimedCall[]) => console.log(tail.describe(label, origin, calls, node!.beatsAt));
+    // One series of calls one after another: the first `kept` not kept; the times of the rest, its slowest shown.
+    const series = async (label: string, count: number, kept: number, call: (i: number) => Promise<void>) => {
+      const calls: TimedCall[] = [];
+      if (kept > 0) tail.settle();
+      const origin = performance.now();
+      for (let i = 0; i < count; i++) {
         const begin = performance.now();
+        tail.takeTiming();
+        await call(i);
+        if (i >= kept) calls.push({ at: begin - origin, ms: performance.now() - begin, serverTiming: tail.takeTiming() });
+      }
+      if (kept > 0) showTail(label, origin, calls);
+      return calls.map((c) => c.ms);
+    };
+    const timed = (label: string, call: (i: number) => { name: string; arguments: Record<string, unknown> }, count = WARM_UP + SAMPLES, kept = WARM_UP) =>
+      series(label, count, kept, async (i) => {
         const outcome = await belt!.call({ id: `b${i}`, ...call(i) }, signal);
         if (outcome.isError) throw new Error(`${label} failed: ${outcome.content}`);
-        if (i >= WARM_UP) times.push(performance.now() - begin);
-      }
-      return times;
-    };
+      });
     // workerd's CPU a call (all its threads, /proc): the Worker, the RateLimiter object and the runtime's socket work.
     const workerd = processesInGroup(bench.edge.pid, 'workerd');
     const withWorkerdCpu = async (work: () => Promise<number[]>) => {
@@ -96,12 +117,12 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
       const times = await work();
       return { times, cpuMs: ((cpuSeconds(workerd) - before) * 1000) / (WARM_UP + SAMPLES) };
     };
-    const dice = await withWorkerdCpu(() => timed('roll_dice', () => ({ name: 'roll_dice', arguments: { notation: '2d20kh1+5' } })));
+    const diceCall = () => ({ name: 'roll_dice', arguments: { notation: '2d20kh1+5' } });
+    const knowledgeCall = (i: number) => ({ name: 'campaign_knowledge', arguments: { name: `Entity ${(i * 7919) % ENTITIES}`, depth: 1 } });
+    const dice = await withWorkerdCpu(() => timed('roll_dice', diceCall));
     // The same call as one bare JSON-RPC POST: what of the round trip is the edge's, not the SDK client's.
     const token = await new ToolToken(`${edgeUrl}/nodes/tool-tokens`, created.body.token, { session_id: session.body.session.id, npc_id: npcId }).value();
-    const bare: number[] = [];
-    for (let i = 0; i < WARM_UP + SAMPLES; i++) {
-      const begin = performance.now();
+    const bare = await series('bare roll_dice', WARM_UP + SAMPLES, WARM_UP, async (i) => {
       const res = await fetch(`${edgeUrl}/mcp`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -109,9 +130,16 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
       });
       if (res.status !== 200) throw new Error(`bare roll_dice: ${res.status}`);
       await res.text();
-      if (i >= WARM_UP) bare.push(performance.now() - begin);
-    }
-    const knowledge = await withWorkerdCpu(() => timed('campaign_knowledge', (i) => ({ name: 'campaign_knowledge', arguments: { name: `Entity ${(i * 7919) % ENTITIES}`, depth: 1 } })));
+    });
+    const knowledge = await withWorkerdCpu(() => timed('campaign_knowledge', knowledgeCall));
+    // Where the isolate's time goes (the Worker and its Durable Objects share it): its busy time a call and its parts.
+    const profiled = async (label: string, call: (i: number) => { name: string; arguments: Record<string, unknown> }) => {
+      const { summary } = await profileWorker(inspectorPort, () => timed(label, call, PROFILED, 0));
+      console.log(`npc-tools: CPU profile of ${PROFILED} ${label} calls, ${(summary.busyMs / PROFILED).toFixed(2)} ms busy a call: ${describeProfile(summary)}`);
+      return summary;
+    };
+    const diceProfile = await profiled('roll_dice', diceCall);
+    const knowledgeProfile = await profiled('campaign_knowledge', knowledgeCall);
     const rows: Row[] = [
       { benchmark: 'NPC tool round trip node -> edge /mcp -> roll_dice -> node, p50 / p99', result: `${ms(percentile(dice.times, 50))} / ${ms(percentile(dice.times, 99))}`, target: 'p99 < 15 ms', met: percentile(dice.times, 99) < 15 },
       { benchmark: 'the same roll_dice as a bare JSON-RPC POST (no MCP client), p50 / p99', result: `${ms(percentile(bare, 50))} / ${ms(percentile(bare, 99))}`, target: '-', met: null },
@@ -122,6 +150,9 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
         met: percentile(knowledge.times, 99) < 30,
       },
       { benchmark: 'workerd CPU a call (all its threads, /proc): roll_dice / campaign_knowledge', result: `${dice.cpuMs.toFixed(2)} / ${knowledge.cpuMs.toFixed(2)} ms`, target: '-', met: null },
+      { benchmark: `the isolate's profiled busy time a call (${PROFILED} calls each, 1 ms samples): roll_dice / campaign_knowledge`, result: `${(diceProfile.busyMs / PROFILED).toFixed(2)} / ${(knowledgeProfile.busyMs / PROFILED).toFixed(2)} ms`, target: '-', met: null },
+      { benchmark: "roll_dice: the isolate's CPU profile, self time by part", result: describeProfile(diceProfile, 6), target: '-', met: null },
+      { benchmark: "campaign_knowledge: the isolate's CPU profile, self time by part", result: describeProfile(knowledgeProfile, 6), target: '-', met: null },
     ];
     for (const row of rows) console.log(`npc-tools: ${row.benchmark}: ${row.result}`);
     belt.close();
@@ -131,8 +162,9 @@ export async function npcToolBenchmarks(databaseUrl: string): Promise<Row[]> {
     node.close();
     node = undefined;
     const grimjaw = cast.find((n) => n.name === 'Grimjaw')!.id;
-    return [...rows, ...(await toolTurnCost(bench, db, grimjaw))];
+    return options.turns === false ? rows : [...rows, ...(await toolTurnCost(bench, db, grimjaw))];
   } finally {
+    tail.close();
     belt?.close();
     node?.close();
     await close();

@@ -129,14 +129,21 @@ async function pgbench(databaseUrl: string, script: string, dir: string): Promis
   }
 }
 
-/** Verifying an access token, as the Worker's `authenticate` does (same code, WebCrypto Ed25519), in Node. */
-async function jwtVerifyMs(env: TokenKeys): Promise<number> {
-  const token = await signAccessToken(env, { userId: crypto.randomUUID(), superAdmin: false });
-  for (let i = 0; i < 200; i++) await verifyAccessToken(env, token);
-  const runs = 5000;
-  const started = performance.now();
-  for (let i = 0; i < runs; i++) await verifyAccessToken(env, token);
-  return (performance.now() - started) / runs;
+/**
+ * Verifying an access token, as the Worker's `authenticate` does (same code, WebCrypto Ed25519), in Node:
+ * a token's first verification (each token new) and a later one of the same token (the isolate's cache).
+ */
+async function jwtVerifyMs(env: TokenKeys): Promise<{ first: number; again: number }> {
+  const runs = 2000;
+  const tokens = await Promise.all(Array.from({ length: runs + 200 }, () => signAccessToken(env, { userId: crypto.randomUUID(), superAdmin: false })));
+  const timed = async (list: string[]) => {
+    const started = performance.now();
+    for (const token of list) await verifyAccessToken(env, token);
+    return (performance.now() - started) / list.length;
+  };
+  await timed(tokens.slice(0, 200));
+  const first = await timed(tokens.slice(200));
+  return { first, again: await timed(tokens.slice(200)) };
 }
 
 export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
@@ -159,14 +166,25 @@ export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
     edge = await startEdge({ root: ROOT, port, inspectorPort, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_API_PER_MINUTE: '1000000' } });
     // workerd's own port: wrangler's proxy in front of it is a development hop production does not have.
     const edgeUrl = `http://127.0.0.1:${await workerdPort(edge.pid, port)}`;
+    const runtimes = processesInGroup(edge.pid, 'workerd').join(',');
+    /**
+     * wrangler dev watches the Worker's sources and, when one changes (an edit, a checkout, a
+     * merge in the tree the bench runs from), starts a new workerd: requests to this one's port
+     * are then refused, and the new one wakes every Durable Object again. What was measured
+     * across that is not the Worker's, so the run stops saying so.
+     */
+    const sameRuntime = (phase: string) => {
+      if (processesInGroup(edge!.pid, 'workerd').join(',') !== runtimes) throw new Error(`wrangler dev restarted workerd during ${phase} (a source file of the Worker changed): run the bench from a tree nobody edits meanwhile`);
+    };
     progress(`signing in ${USERS} users`);
     const people = await users(edgeUrl);
     progress('warming up');
-    // Warm the Worker and every user's limiter object before timing.
+    // Warm the Worker and the limiter's objects before timing.
     await load(edgeUrl, people, { connections: 100, duration: 5 });
 
     progress(`(a) ${USERS} connections for ${OPEN_SECONDS} s`);
     const open = await load(edgeUrl, people, { connections: USERS, connectionRate: 1, duration: OPEN_SECONDS });
+    sameRuntime('(a)');
     progress(`(a) p50 ${f1(open.result.latency.p50)} ms, p99 ${f1(open.result.latency.p99)} ms, ${open.result.requests.total} requests, errors ${open.result.errors + open.result.non2xx + open.result.timeouts}`);
     progress(`(b) ${MAX_CONNECTIONS} connections for ${MAX_SECONDS} s`);
     // workerd's CPU over (b), a request: the Worker, its Durable Objects and the runtime's own socket and HTTP work.
@@ -189,6 +207,7 @@ export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
     progress(`one connection for ${QUIET_SECONDS} s`);
     const quiet = await load(edgeUrl, people, { connections: 1, duration: QUIET_SECONDS });
     const me = (await (await fetch(`${edgeUrl}/api/v1/me`, { headers: { authorization: `Bearer ${people[0]!.token}` } })).json()) as { user: { id: string } };
+    sameRuntime('(b), the profile and the quiet run');
     const sql = await requestSql(databaseUrl, people[0]!, me.user.id);
     // The Worker's pooler lets go of its connections first, so pgbench's pooler gets as many.
     await edge.stop();
@@ -208,7 +227,7 @@ export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
       { benchmark: 'web API (b): workerd CPU per request (all its threads, /proc), and workerd busy at (b)\'s rate', result: `${cpuMsPerRequest.toFixed(2)} ms; ${f1((cpuMsPerRequest * max.result.requests.average) / 10)} % of a core`, target: '-', met: null },
       { benchmark: "web API: the Worker isolate's CPU profile under (b), self time by part", result: describeProfile(profile, 6), target: '-', met: null },
       { benchmark: "web API (b): pgbench, the request's SQL through the same pooler: requests/s, and the API's share of it", result: tps === null ? 'pgbench not installed' : `${f1(tps)} /s; ${(max.result.requests.average / tps).toFixed(2)}x`, target: '-', met: null },
-      { benchmark: 'web API: access-token verification (Ed25519, the Worker\'s code in Node), per request', result: `${jwt.toFixed(3)} ms`, target: '< 0.5 ms', met: jwt < 0.5 },
+      { benchmark: 'web API: access-token verification (Ed25519, the Worker\'s code in Node): a token\'s first, then again (cached until its exp)', result: `${jwt.first.toFixed(3)} ms, then ${jwt.again.toFixed(4)} ms`, target: '< 0.5 ms', met: jwt.first < 0.5 },
       { benchmark: "web API (b): rate-limit check's CPU a request (the isolate's busy time a request x the share its middleware and Durable Object were on the stack)", result: `${limiterCpuMs.toFixed(3)} ms (${(limiterShare * 100).toFixed(1)} % of ${isolateMsPerRequest.toFixed(2)} ms)`, target: '< 1 ms', met: limiterCpuMs < 1 },
       { benchmark: `web API: rate-limit check (its Durable Object round trip, Server-Timing: wall time), p50 with nothing queued (1 connection, ${QUIET_SECONDS} s: ${quiet.result.requests.total} requests, p50 ${f1(quiet.result.latency.p50)} ms each)`, result: `${quietLimiterP50.toFixed(2)} ms`, target: '-', met: null },
       { benchmark: 'web API: rate-limit check, p50 under (a) (queued behind the thread\'s other requests)', result: `${limiterP50.toFixed(2)} ms`, target: '-', met: null },

@@ -51,11 +51,12 @@ export async function startBenchEdge(databaseUrl: string, options: { vars?: Reco
 }
 
 /**
- * Creates `ids` as tenants and starts one session in each (8 at a time), saying how far it
- * got every 1,000. A refusal or a dropped connection counts as an error; the sweep goes on.
+ * Creates `ids` as tenants and starts one session in each (`concurrency` at a time, 8 unless
+ * told), saying how far it got every 1,000. A refusal or a dropped connection counts as an
+ * error; the sweep goes on.
  */
-export async function startOneSessionEach(api: AdminApi, ids: string[]): Promise<{ perSecond: number; errors: number; refusals: Map<string, number> }> {
-  await pool(ids, 8, async (id) => {
+export async function startOneSessionEach(api: AdminApi, ids: string[], concurrency = 8): Promise<{ perSecond: number; errors: number; refusals: Map<string, number> }> {
+  await pool(ids, concurrency, async (id) => {
     const res = await api('POST', '/tenants', { id });
     if (res.status !== 201) throw new Error(`creating ${id}: ${JSON.stringify(res.body)}`);
   });
@@ -63,7 +64,7 @@ export async function startOneSessionEach(api: AdminApi, ids: string[]): Promise
   let done = 0;
   const refusals = new Map<string, number>();
   const started = performance.now();
-  await pool(ids, 8, async (id, i) => {
+  await pool(ids, concurrency, async (id, i) => {
     const res = await api('POST', `/tenants/${id}/sessions`, { guild_id: snowflake(i), channel_id: snowflake(i), started_by: snowflake(i) }).catch(
       (error: Error) => ({ status: 0, body: error.message }),
     );

@@ -103,6 +103,13 @@ export function guardRun(): RunGuard {
   process.env[RUN_MARK] = String(process.pid);
   const cleanups: Array<() => Promise<void>> = [];
   let ending = false;
+  // While a signal's cleanup runs, the work it interrupts fails (its database dropped under it, its
+  // children stopped): no reason to end before the cleanup has, nor with another exit code.
+  process.on('uncaughtException', (error) => {
+    if (ending) return;
+    console.error(error);
+    process.exit(1);
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (ending) return;

@@ -10,6 +10,8 @@ export class SimulatedNode {
   readonly sessions = new Set<string>();
   /** `transcript` batches the edge refused (over budget, or not stored). */
   transcriptRefusals = 0;
+  /** When each periodic heartbeat went out (performance.now()), to set call latencies beside them. */
+  readonly beatsAt: number[] = [];
   private errorWaiters: Array<() => void> = [];
   private beat: ReturnType<typeof setInterval> | undefined;
 
@@ -30,7 +32,10 @@ export class SimulatedNode {
         const msg = JSON.parse(String(event.data)) as EdgeMessage;
         if (msg.type === 'welcome') {
           // Like a real node: its sessions stay alive only while it heartbeats.
-          node.beat = setInterval(() => node.send({ type: 'heartbeat', sessions: [...node.sessions] }), msg.heartbeat_interval_ms);
+          node.beat = setInterval(() => {
+            node.beatsAt.push(performance.now());
+            node.send({ type: 'heartbeat', sessions: [...node.sessions] });
+          }, msg.heartbeat_interval_ms);
           resolve(node);
         }
         else if (msg.type === 'start_session') {

@@ -75,10 +75,11 @@ async function tenantWithNode(license: 'shared' | 'dedicated' = 'dedicated') {
   const created = await api('POST', '/nodes', { pool: tenant });
   const node = startVoiceNode({ root: ROOT, edgeUrl, token: created.body.token, stdio: 'ignore' });
   nodes.push(node);
+  // Several nodes start at once (the concurrent tests below): a Bun start may wait for a core.
   await until('the node to check in', async () => {
     const list = await api('GET', '/nodes');
     return list.body.nodes.find((n: { node_id: string; connected: boolean }) => n.node_id === created.body.node_id && n.connected) ? true : undefined;
-  });
+  }, 60_000);
   return { tenant, node, nodeId: created.body.node_id as string, token: created.body.token as string };
 }
 
@@ -136,7 +137,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('control plane with real voice nodes', () => {
+describe.concurrent('control plane with real voice nodes', () => {
   it('ends the session of a SIGKILLed node as node_lost within the timeout plus one alarm period', async () => {
     const { tenant, node } = await tenantWithNode();
     const id = await startActive(tenant);
@@ -149,35 +150,6 @@ describe('control plane with real voice nodes', () => {
     expect(ended.end_reason).toBe('node_lost');
     // The last heartbeat may have come up to one interval before the kill; allow for polling.
     expect(Date.now() - killedAt).toBeLessThan(TIMEOUT_MS + ALARM_MS + 1500);
-  });
-
-  it('keeps a session whose node reconnects within the timeout, and counts its hours once', async () => {
-    const { tenant } = await tenantWithNode();
-    const id = await startActive(tenant);
-    await sleep(1500);
-    // The edge goes away and comes back (its Durable Objects restart from storage); the node reconnects.
-    await edge.stop();
-    edge = await launchEdge();
-    await sleep(1500);
-    expect((await sessionIn(tenant, id)).state).toBe('active');
-    await sleep(TIMEOUT_MS);
-    const stillLive = await sessionIn(tenant, id);
-    expect(stillLive.state).toBe('active');
-    const stopped = await api('POST', `/sessions/${id}/stop`);
-    expect(stopped.body.session.state).toBe('ended');
-
-    const ended = await sessionIn(tenant, id);
-    const wallSeconds = (Date.parse(ended.ended_at) - Date.parse(ended.started_at)) / 1000;
-    const { db, close } = createDb(databaseUrl, { max: 1 });
-    try {
-      const rows = (await db.execute(sql`select coalesce(sum(session_hours), 0)::float8 as h from usage_records where tenant_id = ${tenant}`)) as unknown as Array<{ h: number }>;
-      const recorded = rows[0]!.h * 3600;
-      // Time from start to active is not billed; nothing is doubled, nothing lost beyond that.
-      expect(recorded).toBeLessThanOrEqual(wallSeconds + 0.01);
-      expect(recorded).toBeGreaterThan(wallSeconds - 2);
-    } finally {
-      await close();
-    }
   });
 
   it('proxies an npc command to the node and returns its answer', async () => {
@@ -221,17 +193,17 @@ async function endedSession(tenant: string, id: string, timeoutMs = 30_000) {
   }, timeoutMs);
 }
 
-describe('hours are what was used', () => {
-  /** A real node's session, its node SIGKILLed 3 s after it became active. */
-  async function killedMidSession() {
-    const { tenant, node } = await tenantWithNode();
-    const id = await startActive(tenant);
-    const activeAt = Date.now();
-    await sleep(3000);
-    process.kill(-node.pid, 'SIGKILL');
-    return { tenant, id, activeAt, alive: (Date.now() - activeAt) / 1000 };
-  }
+/** A real node's session, its node SIGKILLed 3 s after it became active. */
+async function killedMidSession() {
+  const { tenant, node } = await tenantWithNode();
+  const id = await startActive(tenant);
+  const activeAt = Date.now();
+  await sleep(3000);
+  process.kill(-node.pid, 'SIGKILL');
+  return { tenant, id, activeAt, alive: (Date.now() - activeAt) / 1000 };
+}
 
+describe.concurrent('hours are what was used', () => {
   it('bills a SIGKILLed node\'s session up to its last sign of life, not until it is found lost', async () => {
     const { tenant, id, activeAt, alive } = await killedMidSession();
     const ended = await endedSession(tenant, id);
@@ -242,19 +214,6 @@ describe('hours are what was used', () => {
     expect(billed).toBeLessThan(alive + 1);
     // Not the timeout the edge took to notice.
     expect((Date.parse(ended.ended_at) - activeAt) / 1000).toBeGreaterThan(alive + TIMEOUT_MS / 1000 - 1);
-  });
-
-  it('still bills up to the last sign of life when the edge went down too and came back', async () => {
-    const { tenant, id, alive } = await killedMidSession();
-    await edge.stop();
-    await sleep(2000);
-    edge = await launchEdge();
-    const ended = await endedSession(tenant, id, 60_000);
-    expect(ended.end_reason).toBe('node_lost');
-    const billed = await until('the hours flushed', async () => ((await billedSeconds(tenant)) > 0 ? billedSeconds(tenant) : undefined));
-    // What survived the restart is the last listing stored, to within a third of the timeout.
-    expect(billed).toBeGreaterThan(alive - TIMEOUT_MS / 3000 - 1);
-    expect(billed).toBeLessThan(alive + 1);
   });
 
   it('ends a session at its quota, set from the remaining hours when it became active', async () => {
@@ -274,7 +233,7 @@ describe('hours are what was used', () => {
   });
 });
 
-describe('a voice session through the real edge', () => {
+describe.concurrent('a voice session through the real edge', () => {
   it("carries a player's question and the NPC's spoken answer into Postgres, with the session's usage", async () => {
     const { tenant } = await tenantWithNode();
     const { db, close } = createDb(databaseUrl, { max: 1 });
@@ -328,7 +287,7 @@ describe('a voice session through the real edge', () => {
   });
 });
 
-describe('slash commands to a real voice node', () => {
+describe.concurrent('slash commands to a real voice node', () => {
   it('relays /npc list from a signed interaction to the node running the guild session, and edits in its answer', async () => {
     const { tenant } = await tenantWithNode();
     const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -373,5 +332,44 @@ describe('slash commands to a real voice node', () => {
     );
     const shown = JSON.stringify(edit.body);
     for (const name of ['Grimjaw', 'Elara', 'The Narrator']) expect(shown).toContain(name);
+  });
+});
+
+// Last, one at a time: they stop and restart the edge every test above shares.
+describe('across an edge restart', () => {
+  it('keeps a session whose node reconnects within the timeout, and counts its hours once', async () => {
+    const { tenant } = await tenantWithNode();
+    const id = await startActive(tenant);
+    await sleep(1500);
+    // The edge goes away and comes back (its Durable Objects restart from storage); the node reconnects.
+    await edge.stop();
+    edge = await launchEdge();
+    await sleep(1500);
+    expect((await sessionIn(tenant, id)).state).toBe('active');
+    await sleep(TIMEOUT_MS);
+    const stillLive = await sessionIn(tenant, id);
+    expect(stillLive.state).toBe('active');
+    const stopped = await api('POST', `/sessions/${id}/stop`);
+    expect(stopped.body.session.state).toBe('ended');
+
+    const ended = await sessionIn(tenant, id);
+    const wallSeconds = (Date.parse(ended.ended_at) - Date.parse(ended.started_at)) / 1000;
+    const recorded = await billedSeconds(tenant);
+    // Time from start to active is not billed; nothing is doubled, nothing lost beyond that.
+    expect(recorded).toBeLessThanOrEqual(wallSeconds + 0.01);
+    expect(recorded).toBeGreaterThan(wallSeconds - 2);
+  });
+
+  it('still bills up to the last sign of life when the edge went down too and came back', async () => {
+    const { tenant, id, alive } = await killedMidSession();
+    await edge.stop();
+    await sleep(2000);
+    edge = await launchEdge();
+    const ended = await endedSession(tenant, id, 60_000);
+    expect(ended.end_reason).toBe('node_lost');
+    const billed = await until('the hours flushed', async () => ((await billedSeconds(tenant)) > 0 ? billedSeconds(tenant) : undefined));
+    // What survived the restart is the last listing stored, to within a third of the timeout.
+    expect(billed).toBeGreaterThan(alive - TIMEOUT_MS / 3000 - 1);
+    expect(billed).toBeLessThan(alive + 1);
   });
 });

@@ -58,10 +58,11 @@ async function tenantWithNode(env: Record<string, string>, campaign = CAMPAIGN) 
   expect((await api('POST', '/tenants', { id: tenant, license_tier: 'dedicated', tier: 'guild' })).status).toBe(201);
   const created = await api('POST', '/nodes', { pool: tenant });
   children.push(startVoiceNode({ root: ROOT, edgeUrl, token: created.body.token, stdio: 'ignore', env }));
+  // The tests run at once, each with its node: a Bun start may wait for a core.
   await until('the node to check in', async () => {
     const list = await api('GET', '/nodes');
     return list.body.nodes.some((n: { node_id: string; connected: boolean }) => n.node_id === created.body.node_id && n.connected) || undefined;
-  });
+  }, 60_000);
   await createCampaign(db, tenant, campaign, { makeCurrent: true });
   return tenant;
 }
@@ -140,7 +141,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.each(['openai', 'anthropic', 'gemini'] as const)('an NPC calling tools through %s', (vendor) => {
+describe.concurrent.each(['openai', 'anthropic', 'gemini'] as const)('an NPC calling tools through %s', (vendor) => {
   it('rolls and looks up through the edge, answers from the results, and logs both calls as tool events the players never see', async () => {
     const tenant = await tenantWithNode({ TOOL_FILLER_MS: '60000' });
     const prompts = await llmOf(tenant, vendor, rollingSmith);
@@ -174,7 +175,7 @@ describe.each(['openai', 'anthropic', 'gemini'] as const)('an NPC calling tools 
   });
 });
 
-describe('tool rounds and fillers', () => {
+describe.concurrent('tool rounds and fillers', () => {
   it('stops calling tools after the configured rounds and makes the model answer in words', async () => {
     const tenant = await tenantWithNode({ TOOL_ROUNDS: '2', TOOL_FILLER_MS: '60000' });
     // A model that would roll forever if let.
@@ -226,7 +227,7 @@ describe('tool rounds and fillers', () => {
   });
 });
 
-describe("a team's own tool servers", () => {
+describe.concurrent("a team's own tool servers", () => {
   /** Grimjaw may use the lore archive's search (not its other tools) and everything the slow server is allowed. */
   const campaign = { ...DEMO_CAMPAIGN, npcs: DEMO_CAMPAIGN.npcs.map((n) => (n.name === 'Grimjaw' ? { ...n, tools: ['roll_dice', 'lorekeeper.search', 'slow.*'] } : n)) };
 
