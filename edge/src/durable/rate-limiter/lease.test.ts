@@ -66,7 +66,7 @@ describe("the rate limiter's leases", () => {
     expect(tokens()).toBeCloseTo(60 - 11 + 0.5, 5);
   });
 
-  it('lets concurrent calls of one caller share a take, and passes exactly the limit', async () => {
+  it('takes each of a caller\'s concurrent calls itself while a take is under way (no request waits on another\'s), and passes exactly the limit', async () => {
     const { takeFrom } = limiter(10);
     const address = `mcp:${crypto.randomUUID()}`;
     const ahead: Promise<unknown>[] = [];

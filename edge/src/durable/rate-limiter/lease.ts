@@ -28,7 +28,7 @@ interface Lease {
   until: number;
   /** How many the last take asked for. */
   size: number;
-  /** The take under way, which callers finding no call left wait for. */
+  /** The take under way (only the request that made it awaits it). */
   pending?: Promise<unknown>;
 }
 
@@ -40,26 +40,23 @@ const leases = new Map<string, Lease>();
 /**
  * Whether one call of the caller at `address` may pass, and if not when one would. A take
  * made ahead runs in `background` (the request's waitUntil). Throws what `take` throws when
- * the call had to wait for it.
+ * the call was taken from the limiter.
  */
 export async function leasedCall(address: string, take: Take, background: (work: Promise<unknown>) => void): Promise<Pick<RateVerdict, 'allowed' | 'retryAfterMs'>> {
-  for (;;) {
-    const lease = leases.get(address);
-    if (lease && lease.left > 0 && Date.now() < lease.until) {
-      lease.left--;
-      if (!lease.pending && lease.left <= lease.size / 2) {
-        const ahead = takeFor(address, lease, take, Math.min(MAX_LEASE, lease.size * 2), false).catch(() => undefined);
-        background(ahead);
-      }
-      return { allowed: true, retryAfterMs: 0 };
+  const lease = leases.get(address);
+  if (lease && lease.left > 0 && Date.now() < lease.until) {
+    lease.left--;
+    if (!lease.pending && lease.left <= lease.size / 2) {
+      const ahead = takeFor(address, lease, take, Math.min(MAX_LEASE, lease.size * 2), false).catch(() => undefined);
+      background(ahead);
     }
-    if (lease?.pending) {
-      await lease.pending.catch(() => undefined);
-      continue;
-    }
-    const valid = lease !== undefined && Date.now() < lease.until;
-    return takeFor(address, lease ?? newLease(address), take, valid ? Math.min(MAX_LEASE, lease.size * 2) : 1, true);
+    return { allowed: true, retryAfterMs: 0 };
   }
+  // Another request's take is under way. Its promise is that request's I/O, which Workers let
+  // no other request wait on, so this call is taken alone, exactly as without leases.
+  if (lease?.pending) return take(1, 0);
+  const valid = lease !== undefined && Date.now() < lease.until;
+  return takeFor(address, lease ?? newLease(address), take, valid ? Math.min(MAX_LEASE, lease.size * 2) : 1, true);
 }
 
 function newLease(address: string): Lease {
