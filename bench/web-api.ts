@@ -24,7 +24,7 @@ import { freePort } from '../scripts/lib/ports.ts';
 import type { Child } from '../scripts/lib/processes.ts';
 import { startEdge } from '../scripts/lib/system.ts';
 import { describeProfile, profileWorker } from './lib/cpu-profile.ts';
-import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
+import { cpuSeconds, processesInGroup, sameRuntimeAs } from './lib/process-cpu.ts';
 import { pool, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
 
@@ -166,16 +166,7 @@ export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
     edge = await startEdge({ root: ROOT, port, inspectorPort, databaseUrl, stateDir: join(dir, 'state'), envFile, stdio: 'ignore', vars: { RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_API_PER_MINUTE: '1000000' } });
     // workerd's own port: wrangler's proxy in front of it is a development hop production does not have.
     const edgeUrl = `http://127.0.0.1:${await workerdPort(edge.pid, port)}`;
-    const runtimes = processesInGroup(edge.pid, 'workerd').join(',');
-    /**
-     * wrangler dev watches the Worker's sources and, when one changes (an edit, a checkout, a
-     * merge in the tree the bench runs from), starts a new workerd: requests to this one's port
-     * are then refused, and the new one wakes every Durable Object again. What was measured
-     * across that is not the Worker's, so the run stops saying so.
-     */
-    const sameRuntime = (phase: string) => {
-      if (processesInGroup(edge!.pid, 'workerd').join(',') !== runtimes) throw new Error(`wrangler dev restarted workerd during ${phase} (a source file of the Worker changed): run the bench from a tree nobody edits meanwhile`);
-    };
+    const sameRuntime = sameRuntimeAs(edge.pid);
     progress(`signing in ${USERS} users`);
     const people = await users(edgeUrl);
     progress('warming up');
