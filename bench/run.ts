@@ -79,7 +79,7 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
-if (!only || !(only.startsWith('voice') || only === 'knowledge' || only === 'neighbourhood')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
+if (!only || !(only.startsWith('voice') || only === 'knowledge' || only === 'neighbourhood' || only === 'web-api-floor')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
 if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'knowledge', 'neighbourhood', 'knowledge-archive', 'web-api', 'web-api-floor', 'npc-tools'].includes(only)) {
   const database = await scratchDatabase();
   try {
