@@ -9,7 +9,8 @@
  * `--only=knowledge` campaign knowledge at the database (graph walks, similarity search);
  * `--only=neighbourhood` only its graph walks (no 50,000 chunks to load);
  * `--only=knowledge-archive` that campaign's export and import through the Worker, with workerd's memory;
- * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench;
+ * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench, after the floor under
+ * its CPU a request (bench/web-api-floor.ts; `--only=web-api-floor` the floor alone);
  * `--only=npc-tools` NPC tool round trips from the node's MCP client through `/mcp` (dice, campaign knowledge;
  * `--no-turns` without the mouth-to-ear part);
  * `--only=idle-cost` the workerd CPU and database transactions per idle live session per minute,
@@ -36,6 +37,7 @@ import { npcToolBenchmarks } from './npc-tools.ts';
 import { cleanLeftovers, guardRun } from './lib/run-guard.ts';
 import { printTable, type Row } from './lib/stats.ts';
 import { voiceBenchmarks } from './voice.ts';
+import { webApiFloorBenchmarks } from './web-api-floor.ts';
 import { webApiBenchmarks } from './web-api.ts';
 
 const quick = process.argv.includes('--quick');
@@ -77,8 +79,8 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
 
 const rows: Row[] = [];
 // wrangler dev serves the dashboard's build as the Worker's assets.
-if (!only || !(only.startsWith('voice') || only === 'knowledge' || only === 'neighbourhood')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
-if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'knowledge', 'neighbourhood', 'knowledge-archive', 'web-api', 'npc-tools'].includes(only)) {
+if (!only || !(only.startsWith('voice') || only === 'knowledge' || only === 'neighbourhood' || only === 'web-api-floor')) await ensureDashboardBuilt(resolve(import.meta.dirname, '..'));
+if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'knowledge', 'neighbourhood', 'knowledge-archive', 'web-api', 'web-api-floor', 'npc-tools'].includes(only)) {
   const database = await scratchDatabase();
   try {
     await migrate(database.url);
@@ -91,6 +93,7 @@ if (!only || ['control-plane', 'idle-cost', 'discord', 'flood', 'dashboard', 'kn
     if (!only || only === 'dashboard') rows.push(...(await dashboardBenchmarks(database.url)));
     if (!only || only === 'knowledge' || only === 'neighbourhood') rows.push(...(await knowledgeBenchmarks(database.url, { walksOnly: only === 'neighbourhood' })));
     if (!only || only === 'knowledge-archive') rows.push(...(await knowledgeArchiveBenchmarks(database.url)));
+    if (!only || only === 'web-api' || only === 'web-api-floor') rows.push(...(await webApiFloorBenchmarks(database.url)));
     if (!only || only === 'web-api') rows.push(...(await webApiBenchmarks(database.url)));
     if (!only || only === 'npc-tools') rows.push(...(await npcToolBenchmarks(database.url, { turns: !process.argv.includes('--no-turns') })));
   } finally {

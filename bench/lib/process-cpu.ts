@@ -25,3 +25,17 @@ export function cpuSeconds(pids: number[]): number {
   }
   return ticks / TICKS_PER_SECOND;
 }
+
+/**
+ * A check that `wrangler dev` (process group `group`) still runs the workerd it ran when
+ * made. It watches the Worker's sources and, when one changes (an edit, a checkout, a merge
+ * in the tree the bench runs from), starts a new workerd: requests to the old one's port are
+ * then refused, and the new one wakes every Durable Object again. What was measured across
+ * that is not the Worker's, so the check throws, naming the phase.
+ */
+export function sameRuntimeAs(group: number): (phase: string) => void {
+  const runtimes = processesInGroup(group, 'workerd').join(',');
+  return (phase) => {
+    if (processesInGroup(group, 'workerd').join(',') !== runtimes) throw new Error(`wrangler dev restarted workerd during ${phase} (a source file of the Worker changed): run the bench from a tree nobody edits meanwhile`);
+  };
+}

@@ -20,6 +20,8 @@ export interface EdgeOptions {
   stdio?: 'inherit' | 'ignore';
   /** What npm start shows of the Worker's log lines (edge-output.ts); default info. */
   logLevel?: LogLevel;
+  /** Another Worker's wrangler config, relative to `root` (a bench's own Worker); default the root's wrangler.toml. */
+  config?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function startEdge(options: EdgeOptions, isAlive: () => boolean = (
     join(options.root, 'node_modules', '.bin', 'wrangler'),
     [
       'dev',
+      ...(options.config ? ['--config', options.config] : []),
       '--ip', '127.0.0.1',
       '--port', String(options.port),
       '--inspector-port', String(options.inspectorPort ?? 0),
