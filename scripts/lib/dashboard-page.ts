@@ -40,6 +40,8 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 /** Saves the page at each width into docs/screenshots/<name>-<width>.png. */
 export async function screenshotEachWidth(page: Page, dir: string, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
+  // A page behind another draws a frame a second while it animates (DashboardSystem.newPage).
+  await page.bringToFront();
   for (const [width, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
     // Let layout settle after the resize (no animation is awaited: fonts are the system's).

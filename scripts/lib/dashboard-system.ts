@@ -113,7 +113,12 @@ export interface DashboardSystem {
   dir: string;
   /** The admin API, as the operator. */
   api(method: string, path: string, body?: unknown): ReturnType<typeof adminCall>;
-  /** A new tab, with the console errors it will collect. */
+  /**
+   * A new tab, in front, with the console errors it will collect. Headless Chromium draws a tab
+   * behind another only once a second while it animates (a live transcript's dot, a loading
+   * skeleton), and every action, wait and screenshot on it waits for those frames: a test going
+   * back to an earlier tab brings it to the front first (`page.bringToFront()`).
+   */
   newPage(): Promise<{ page: Page; errors: string[] }>;
   /** Signs in locally as a new user (leaving onboarding for later); their id. */
   signInLocally(page: Page, name: string): Promise<string>;

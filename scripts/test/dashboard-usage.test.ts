@@ -153,6 +153,7 @@ describe('sessions in Chromium', () => {
     await player.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     await player.page.getByLabel('Or type a line').fill(LINE);
     await player.page.getByRole('button', { name: 'Send line' }).click();
+    await page.bringToFront();
     const transcript = detail.getByRole('list', { name: 'Transcript' });
     await transcript.getByText(ANSWER).waitFor({ timeout: 30_000 });
     const lines = await transcript.getByRole('listitem').allInnerTexts();

@@ -230,6 +230,7 @@ describe('a browser session without Discord in Chromium', () => {
     await player.page.getByLabel('Or type a line').fill('Grimjaw, what do you sell?');
     await player.page.getByRole('button', { name: 'Send line' }).click();
     await player.page.getByRole('log', { name: 'Transcript' }).getByText(ANSWER).waitFor({ timeout: 30_000 });
+    await page.bringToFront();
     const transcript = detail.getByRole('list', { name: 'Transcript' });
     await transcript.getByText(ANSWER).waitFor({ timeout: 30_000 });
     expect((await transcript.getByRole('listitem').allInnerTexts()).map((l) => l.split('\n').at(-1))).toEqual(['Grimjaw, what do you sell?', ANSWER]);

@@ -401,6 +401,7 @@ describe('the dashboard in Chromium', () => {
     await dm.page.getByRole('link', { name: /^Ended session started/ }).waitFor();
 
     // Stopping the session ends the conversation, and the page says so.
+    await page.bringToFront();
     await page.getByText('The session has ended').waitFor();
     expect([...errors, ...dm.errors]).toEqual([]);
   });
