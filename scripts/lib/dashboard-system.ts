@@ -47,8 +47,12 @@ export interface DashboardSystemOptions {
   port?: number;
 }
 
-/** Worker variables every dashboard Worker has: the tool servers the settings screen adds are local stand-ins. */
-const WORKER_ENV = { LOCAL_SIGN_IN: 'on', MCP_ALLOW_PRIVATE_URLS: 'on' };
+/**
+ * Worker variables every dashboard Worker has: the tool servers the settings screen adds are
+ * local stand-ins; a node heartbeats every second, since a session's time is billed up to its
+ * last heartbeat and the tests' sessions last seconds (a 15 s default would bill them nothing).
+ */
+const WORKER_ENV = { LOCAL_SIGN_IN: 'on', MCP_ALLOW_PRIVATE_URLS: 'on', HEARTBEAT_INTERVAL_MS: '1000' };
 
 /** Where a running dashboard Worker answers, and the Discord stand-in its DISCORD_API_BASE points at. */
 export interface DashboardEdgeAddress {
