@@ -1,7 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -27,21 +26,6 @@ const SERVER_INFO = { name: 'glyphoxa-npc-tools', version: '1.0.0' };
  */
 let jsonSchemaValidator: AjvJsonSchemaValidator | undefined;
 
-/** What one request's tool handlers run with: they reach it through the transport's `authInfo`. */
-interface CallScope {
-  ctx: OperationContext;
-  caller: NpcToolCaller;
-  refusal: Promise<Response | null>;
-  ran: (tool: string, ms: number) => void;
-}
-
-/**
- * The isolate's idle servers. A `Server` serves one transport at a time, and building one (its
- * handlers, schemas and maps) was a part of every call's CPU: a request borrows an idle one and
- * gives it back once its answer is made; concurrent requests get servers of their own.
- */
-const idleServers: Server[] = [];
-
 /** The bearer token is an NPC tool token: every tool runs as that NPC in that session. */
 const npcToolToken = createMiddleware<AppEnv>(async (c, next) => {
   const caller = await verifyNpcToolToken(c.env, bearerToken(c.req.header('authorization')) ?? '');
@@ -52,8 +36,8 @@ const npcToolToken = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
- * `/mcp`: the NPC tools as an MCP server over Streamable HTTP, stateless (a server of the
- * isolate's per request, JSON answers), so any Worker isolate serves any call. The edge's own tools, and
+ * `/mcp`: the NPC tools as an MCP server over Streamable HTTP, stateless (one server per
+ * request, JSON answers), so any Worker isolate serves any call. The edge's own tools, and
  * the allowed tools of the tenant's MCP servers under their server's name.
  *
  * The rate limit's verdict is asked for at once and awaited only where it must be: before a
@@ -67,23 +51,10 @@ export function mcpRoutes() {
     const refusal = rateLimitRefusal(c, MCP_RATE_LIMIT);
     // What the tool itself took, beside the rate limit's part, for the benches and browsers' developer tools.
     const ran = (name: string, ms: number) => c.header('Server-Timing', `tool-${name};dur=${ms.toFixed(2)}`, { append: true });
-    const scope: CallScope = { ctx: httpContext(c), caller: c.var.toolCaller, refusal, ran };
-    const [request, parsedBody] = await transportInput(c);
-    // A POST is answered whole (JSON); a GET's event stream outlives the handler, its server with it.
-    const reused = c.req.method === 'POST';
-    const server = (reused && idleServers.pop()) || npcToolServer();
+    const server = npcToolServer(httpContext(c), c.var.toolCaller, refusal, ran);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    let answer: Response;
-    try {
-      await server.connect(transport);
-      answer = await transport.handleRequest(request, { parsedBody, authInfo: { token: '', clientId: scope.caller.npcId, scopes: [], extra: { scope } } });
-    } finally {
-      if (reused) {
-        // Closing drops the transport (and with it this request's scope): the server is as new.
-        await server.close();
-        idleServers.push(server);
-      }
-    }
+    await server.connect(transport);
+    const answer = await transport.handleRequest(...(await transportInput(c)));
     // The transport makes its own Response: the headers set on the context (Server-Timing) go on a copy of it.
     return (await refusal) ?? c.newResponse(answer.body, answer);
   });
@@ -96,34 +67,28 @@ export function mcpRoutes() {
  * (~9 % of a call's CPU, docs/BENCHMARKS.md). A body that is not JSON goes to the transport as
  * it came, for its own parse-error answer.
  */
-async function transportInput(c: Context<AppEnv>): Promise<[Request, unknown]> {
-  if (c.req.method !== 'POST') return [c.req.raw, undefined];
+async function transportInput(c: Context<AppEnv>): Promise<[Request, { parsedBody: unknown }?]> {
+  if (c.req.method !== 'POST') return [c.req.raw];
   const text = new TextDecoder().decode(await readBody(c, MAX_BODY_BYTES));
   try {
-    return [c.req.raw, JSON.parse(text)];
+    return [c.req.raw, { parsedBody: JSON.parse(text) }];
   } catch {
-    return [new Request(c.req.raw, { body: text }), undefined];
+    return [new Request(c.req.raw, { body: text })];
   }
 }
 
-/** The request's scope, as `/mcp` handed it to the transport. */
-const scopeOf = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => extra.authInfo!.extra!.scope as CallScope;
-
-/** A server of the NPC tools; each request's scope comes with it (scopeOf). */
-function npcToolServer(): Server {
+function npcToolServer(ctx: OperationContext, caller: NpcToolCaller, refusal: Promise<Response | null>, ran: (tool: string, ms: number) => void): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, jsonSchemaValidator: (jsonSchemaValidator ??= new AjvJsonSchemaValidator()) });
-  const limited = (refusal: Promise<Response | null>): Promise<boolean> => refusal.then((r) => r !== null);
-  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
-    const { ctx, caller, refusal } = scopeOf(extra);
+  const limited = (): Promise<boolean> => refusal.then((r) => r !== null);
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
     // Listing asks every tenant server: not before the verdict.
-    if (await limited(refusal)) return { tools: [] };
+    if (await limited()) return { tools: [] };
     return { tools: [...NPC_TOOL_LIST, ...(await proxiedTools(ctx, caller.tenantId))] };
   });
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const { ctx, caller, refusal, ran } = scopeOf(extra);
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const tool = NPC_TOOLS.find((t) => t.name === request.params.name);
     if (!tool || !tool.readOnly) {
-      if (await limited(refusal)) return toolError('Too many tool calls; try again shortly');
+      if (await limited()) return toolError('Too many tool calls; try again shortly');
     }
     if (!tool) return (await callProxiedTool(ctx, caller.tenantId, request.params.name, request.params.arguments ?? {})) ?? toolError(`There is no tool ${request.params.name}`);
     const input = v.safeParse(tool.input, request.params.arguments ?? {});
