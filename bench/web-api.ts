@@ -17,10 +17,10 @@ import autocannon from 'autocannon';
 import { createDb } from '../db/src/client.ts';
 import { listCampaigns } from '../db/src/repos/campaigns.ts';
 import { memberRoleOf } from '../db/src/repos/memberships.ts';
-import { startTransactionPooler } from '../db/src/pooler/transaction-pooler.ts';
 import { signAccessToken, verifyAccessToken, type TokenKeys } from '../edge/src/auth/access-token.ts';
 import { generateKeySpec } from '../edge/src/secrets/keyring.ts';
 import { loadOrCreateInstallSecrets, writeWorkerEnv } from '../scripts/lib/install-secrets.ts';
+import { startPoolerProcess } from '../scripts/lib/pooler-process.ts';
 import { freePort } from '../scripts/lib/ports.ts';
 import type { Child } from '../scripts/lib/processes.ts';
 import { startEdge } from '../scripts/lib/system.ts';
@@ -120,14 +120,13 @@ async function pgbench(databaseUrl: string, script: string, dir: string): Promis
   if (!binary) return null;
   const file = join(dir, 'request.sql');
   writeFileSync(file, script);
-  const pooler = await startTransactionPooler({ upstream: databaseUrl, size: POOL_SIZE });
+  const pooler = await startPoolerProcess(ROOT, { upstream: databaseUrl, size: POOL_SIZE });
   try {
-    // Asynchronously: the pooler answers pgbench from this very process.
     const { stdout: out } = await promisify(execFile)(binary, ['-n', '-f', file, '-c', String(MAX_CONNECTIONS), '-j', '2', '-T', String(MAX_SECONDS), pooler.url], { encoding: 'utf8' });
     // Each script run is one request's two transactions; pgbench counts script runs.
     return Number(out.match(/tps = ([\d.]+)/)![1]);
   } finally {
-    await pooler.close();
+    await pooler.stop();
   }
 }
 

@@ -116,7 +116,7 @@ async function main(): Promise<void> {
 
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
-// The embedded Postgres and the pooler run in this process: a bug there must not leave the children orphaned.
+// The embedded Postgres runs in this process: a bug there must not leave the children orphaned.
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (error: unknown) => {
     console.error(`npm start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nnpm start: stopping everything`);

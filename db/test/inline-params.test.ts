@@ -5,7 +5,8 @@ import { inlined } from '../src/inline-params.ts';
 import { createCampaign, listCampaigns } from '../src/repos/campaigns.ts';
 import { createTenant, deleteTenant } from '../src/repos/tenants.ts';
 import { campaigns } from '../src/schema/index.ts';
-import { readAllAsTenant, readAsTenant, tenantRowsQuery, textLiteral, withTenant } from '../src/tenant-isolation/transactions.ts';
+import { textLiteral } from '../src/sql-literal.ts';
+import { readAllAsTenant, readAsTenant, tenantRowsQuery, withTenant } from '../src/tenant-isolation/transactions.ts';
 import { backends, uniqueId } from './backends.ts';
 
 describe('inlined parameters', () => {
@@ -78,6 +79,16 @@ describe.each(backends())('inlined parameters and one-round-trip tenant reads on
     const [first, second] = await readAllAsTenant<[{ u: string }[], { v: string }[]]>(db.db, tenant, ['select current_user as u', `select ${textLiteral(text)} as v`]);
     expect(first).toEqual([{ u: 'app_user' }]);
     expect(second).toEqual([{ v: text }]);
+  });
+
+  it('textLiteral is a constant: a name looked up under RLS meets the index on it, not a scan of every entity', async () => {
+    const lookup = `select e.id from entities e where e.tenant_id = '${tenant}' and e.campaign_id = '${crypto.randomUUID()}' and e.name_key = lower(${textLiteral("Grimjaw's Keep")})`;
+    // No scan at all: the plan the index allows, whatever the (empty) table's statistics favour.
+    const [, plan] = await readAllAsTenant<[unknown[], { 'QUERY PLAN': unknown }[]]>(db.db, tenant, ["select set_config('enable_seqscan', 'off', true)", `explain (format json) ${lookup}`]);
+    const raw = plan[0]!['QUERY PLAN'];
+    const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    expect(text).toMatch(/"Index Cond":\s*"\(\(campaign_id = '[0-9a-f-]+'::uuid\) AND \(name_key = 'grimjaw''s keep'::text\)\)"/);
+    expect(() => textLiteral('a\0b')).toThrow(/NUL/);
   });
 
   it("tenantRowsQuery reads a table's rows in one statement built once, as drizzle maps them in withTenant", async () => {

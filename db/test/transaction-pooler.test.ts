@@ -89,6 +89,25 @@ for (const backend of backends()) {
       }
     });
 
+    it('reports a slow turn with its parts: the wait for a connection, the time on it, the statement', async () => {
+      const reports: string[] = [];
+      const timed = await startTransactionPooler({ upstream: backend.url(), size: 1, slowTurns: { boundMs: 40, report: (line) => reports.push(line) } });
+      const client = createDb(timed.url, { max: 1 });
+      try {
+        await client.db.execute(sql`select 1`);
+        await client.db.execute(sql`select pg_sleep(0.05)`);
+        await client.db.execute(sql`select 2`);
+      } finally {
+        await client.close();
+        await timed.close();
+      }
+      // Only the sleep was slow, on the one connection after `select 1`.
+      expect(reports).toHaveLength(1);
+      expect(reports[0]).toMatch(/^slow turn (\d+\.\d) ms: \d+\.\d ms to get a server connection \(its turn 2\), (\d+\.\d) ms on it: select pg_sleep\(0\.05\)$/);
+      const onIt = Number(/ms to get .*, (\d+\.\d) ms on it/.exec(reports[0]!)![1]);
+      expect(onIt).toBeGreaterThanOrEqual(49);
+    });
+
     it('fails to start with the server’s reason when the upstream refuses', async () => {
       const url = new URL(backend.url());
       url.pathname = '/no_such_database_here';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { hyperdriveConnectionString } from '../../db/src/connection-url.ts';
-import { startTransactionPooler } from '../../db/src/pooler/transaction-pooler.ts';
 import type { LogLevel } from '../../protocol/src/log.ts';
 import { edgeOutput } from './edge-output.ts';
+import { startPoolerProcess } from './pooler-process.ts';
 import { localToolsEnv, startChild, waitForHttp, type Child, type ChildOptions } from './processes.ts';
 
 /** The running pieces `npm start` and the whole-system tests share. */
@@ -36,14 +36,16 @@ const LOCAL_POOL_SIZE = 60;
  * Locally Hyperdrive is a plain connection string, so the Worker reaches Postgres
  * through a transaction pooler of ours, as it reaches Hyperdrive's pool in production:
  * every request and Durable Object may connect, Postgres sees at most LOCAL_POOL_SIZE.
+ * The pooler is a process of its own, stopped with the Worker; when it dies, the Worker
+ * is down too (its `down` says so).
  */
 export async function startEdge(options: EdgeOptions, isAlive: () => boolean = () => true): Promise<Child> {
-  const pooler = await startTransactionPooler({ upstream: options.databaseUrl, size: LOCAL_POOL_SIZE });
+  const shown = options.stdio !== 'ignore';
+  const pooler = await startPoolerProcess(options.root, { upstream: options.databaseUrl, size: LOCAL_POOL_SIZE, show: shown });
   // Idle Durable Objects still let go of their (pooler) connections: 10,000 of them would hold as many sockets.
   // RATE_LIMIT_* of this process's environment reach the Worker (`RATE_LIMIT_API_PER_MINUTE=600 npm start`; npm test raises them).
   const rateLimits = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('RATE_LIMIT_') && entry[1] !== undefined));
   const vars = Object.entries({ DB_IDLE_TIMEOUT_S: '0.5', ...rateLimits, ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  const shown = options.stdio !== 'ignore';
   const output = edgeOutput(options.logLevel ?? 'info');
   let crashed!: (why: string) => void;
   const runtimeCrash = new Promise<string>((resolve) => (crashed = resolve));
@@ -90,14 +92,20 @@ export async function startEdge(options: EdgeOptions, isAlive: () => boolean = (
   let exited = false;
   void edge.exited.then(() => {
     exited = true;
-    void pooler.close();
+    void pooler.stop();
   });
+  const stop = async (graceMs?: number) => {
+    const code = await edge.stop(graceMs);
+    await pooler.stop();
+    return code;
+  };
   const url = `http://127.0.0.1:${options.port}`;
   if (!(await waitForHttp(`${url}/healthz`, 120_000, () => !exited && isAlive()))) {
-    await edge.stop();
+    await stop();
     throw new Error(exited ? `the Worker (wrangler dev) ${await edge.down}` : `the Worker did not answer ${url}/healthz within 120 s`);
   }
-  return { ...edge, down: Promise.race([edge.down, runtimeCrash]) };
+  const lostDatabase = pooler.down.then((why) => `lost its database: the ${pooler.name} ${why}`);
+  return { ...edge, stop, down: Promise.race([edge.down, runtimeCrash, lostDatabase]) };
 }
 
 export interface VoiceNodeOptions {

@@ -87,8 +87,8 @@ function alive(pid: number): boolean {
 /** Signals the whole job, as a terminal's Ctrl-C does, and checks nothing it started lives on. */
 async function expectCleanStop(started: Started, signal: NodeJS.Signals): Promise<void> {
   const children = descendants(started.child.pid!);
-  // npm, the start script, wrangler and workerd at least.
-  expect(children.length).toBeGreaterThanOrEqual(3);
+  // npm, the start script, the pooler, wrangler and workerd at least.
+  expect(children.length).toBeGreaterThanOrEqual(4);
   process.kill(-started.child.pid!, signal);
   const outcome = await Promise.race([started.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
   expect(outcome).not.toBe('hung');
@@ -250,6 +250,13 @@ describe('npm start', () => {
     const children = descendants(started.child.pid!);
     process.kill(descendantRunning(started.child.pid!, `--socket-addr=entry=127.0.0.1:${port}`), 'SIGKILL');
     await expectStopsWhole(started, children, /^npm start: the Worker \(wrangler dev\) lost its runtime: workerd crashed/m);
+  });
+
+  it('stops whole when the database pooler dies', async () => {
+    const { started } = await startReady();
+    const children = descendants(started.child.pid!);
+    process.kill(descendantRunning(started.child.pid!, 'db/src/pooler/main.ts'), 'SIGKILL');
+    await expectStopsWhole(started, children, /^npm start: the Worker \(wrangler dev\) lost its database: the local transaction pooler was killed by SIGKILL/m);
   });
 
   it('stops whole when the embedded Postgres fails', async () => {

@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { textLiteral } from '../sql-literal.ts';
 import { readCString } from '../wire/messages.ts';
 
 /** Setting name → value, as `set_config(name, value, false)` takes them back. */
@@ -125,10 +126,10 @@ export async function applySessionSettings(pglite: PGlite, settings: SessionSett
   const order = (name: string) => (name === 'session_authorization' ? 1 : name === 'role' ? 2 : 0);
   const calls = [...settings]
     .sort(([a], [b]) => order(a) - order(b))
-    .map(([name, value]) => `pg_catalog.set_config(${literal(name)}, ${literal(value)}, false)`);
+    .map(([name, value]) => `pg_catalog.set_config(${textLiteral(name)}, ${textLiteral(value)}, false)`);
   await pglite.exec(
     // RESET SESSION AUTHORIZATION does nothing in PGlite: name the bootstrap user instead.
-    `select pg_catalog.set_config('session_authorization', ${literal(bootstrapUser)}, false); reset role; reset all;` +
+    `select pg_catalog.set_config('session_authorization', ${textLiteral(bootstrapUser)}, false); reset role; reset all;` +
       (calls.length > 0 ? ` select ${calls.join(', ')};` : ''),
   );
 }
@@ -139,7 +140,4 @@ export function sameSettings(a: SessionSettings, b: SessionSettings): boolean {
   return true;
 }
 
-/** An escape-string literal: read the same whatever `standard_conforming_strings` the last client left. */
-function literal(value: string): string {
-  return `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
-}
+

@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { FrameReader, type Frame } from '../wire/framing.ts';
 import { authenticationOk, backendKeyData, errorResponse, readyForQuery } from '../wire/messages.ts';
+import { SlowTurns } from './slow-turns.ts';
 import { Upstream, type Message, type ServerGreeting } from './upstream.ts';
 
 export interface TransactionPooler {
@@ -15,6 +16,8 @@ export interface PoolerOptions {
   /** Server connections at most. */
   size?: number;
   port?: number;
+  /** Each client turn on a server connection that took this long or more is reported, with its parts (slow-turns.ts). */
+  slowTurns?: { boundMs: number; report: (line: string) => void };
 }
 
 /**
@@ -39,7 +42,8 @@ export async function startTransactionPooler(options: PoolerOptions): Promise<Tr
   const server = createServer((socket) => {
     clients.add(socket);
     socket.on('close', () => clients.delete(socket));
-    new ClientSession(socket, pool, greeting, nextProcessId++);
+    const slow = options.slowTurns && new SlowTurns(options.slowTurns.boundMs, options.slowTurns.report);
+    new ClientSession(socket, pool, greeting, nextProcessId++, slow);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -47,17 +51,22 @@ export async function startTransactionPooler(options: PoolerOptions): Promise<Tr
   });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('the pooler has no TCP address');
-  const url = new URL(upstreamUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String(address.port);
   return {
-    url: url.toString(),
+    url: poolerUrl(options.upstream, address.port),
     close: async () => {
       for (const socket of clients) socket.destroy();
       pool.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The upstream URL (its user, password and database) at the pooler's address: what its clients connect to. */
+export function poolerUrl(upstream: string, port: number): string {
+  const url = new URL(upstream);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return url.toString();
 }
 
 /** One client connection: greeted by the pooler, its work carried on borrowed server connections. */
@@ -73,10 +82,12 @@ class ClientSession {
   private gone = false;
   private readonly socket: Socket;
   private readonly pool: UpstreamPool;
+  private readonly slow: SlowTurns | undefined;
 
-  constructor(socket: Socket, pool: UpstreamPool, greeting: ServerGreeting, processId: number) {
+  constructor(socket: Socket, pool: UpstreamPool, greeting: ServerGreeting, processId: number, slow?: SlowTurns) {
     this.socket = socket;
     this.pool = pool;
+    this.slow = slow;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       let frames: Frame[];
@@ -102,9 +113,11 @@ class ClientSession {
       return;
     }
     if (frame.type === 'X') return this.end();
+    this.slow?.sent(frame.type, frame.bytes);
     if (frame.type === 'S' || frame.type === 'Q') this.outstanding++;
     if (this.upstream) forward.push(frame.bytes);
     else {
+      if (this.waiting.length === 0 && !this.acquiring) this.slow?.asked();
       this.waiting.push(frame.bytes);
       void this.borrow();
     }
@@ -124,6 +137,7 @@ class ClientSession {
       this.acquiring = false;
     }
     if (this.gone) return this.pool.release(upstream);
+    this.slow?.got(upstream.turns);
     this.upstream = upstream;
     upstream.onMessages = (messages) => this.fromServer(messages);
     upstream.onClose = () => this.end();
@@ -146,6 +160,8 @@ class ClientSession {
     this.upstream = undefined;
     upstream.onMessages = undefined;
     upstream.onClose = undefined;
+    upstream.turns++;
+    this.slow?.done();
     this.pool.release(upstream);
   }
 

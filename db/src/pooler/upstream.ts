@@ -23,6 +23,8 @@ export class Upstream {
   onMessages: ((messages: Message[]) => void) | undefined;
   onClose: (() => void) | undefined;
   closed = false;
+  /** Client turns it has carried (transaction-pooler.ts): 0 while its server session is new. */
+  turns = 0;
   private readonly socket: Socket;
 
   private constructor(socket: Socket) {

@@ -1,6 +1,7 @@
 import { getTableColumns, sql, type Column, type InferModelFromColumns, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { idLiteral, readAllAsTenant, readAsTenant, textLiteral } from '../tenant-isolation/transactions.ts';
+import { textLiteral } from '../sql-literal.ts';
+import { idLiteral, readAllAsTenant, readAsTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
 import { rowFromDriver } from '../driver-rows.ts';
 import { entities, npcs, relationships, type Entity, type Npc, type Relationship } from '../schema/index.ts';

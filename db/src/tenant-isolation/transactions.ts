@@ -112,15 +112,6 @@ export function idLiteral(id: string): string {
   return `'${id}'`;
 }
 
-/**
- * Any text as an SQL expression for readAsTenant's statements: its UTF-8 bytes in hex,
- * decoded by the server, so what is inlined is only hex digits whatever the text holds.
- */
-export function textLiteral(text: string): string {
-  const hex = Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `convert_from(decode('${hex}', 'hex'), 'UTF8')`;
-}
-
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
