@@ -81,6 +81,17 @@ describe.each(backends())('inlined parameters and one-round-trip tenant reads on
     expect(second).toEqual([{ v: text }]);
   });
 
+  it('textLiteral carries back every character and every mix of quotes and backslashes, unchanged', async () => {
+    // Every character below 256 but NUL, then strings drawn (seeded, so a failure repeats) from what an escape string treats specially.
+    const special = ['\\', "'", '"', '$', '-', 'E', 'e', '\n', '\r', '\t', ';', '/', '*', 'x', '0', 'é', '🐉', '\u2028'];
+    let seed = 17;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16;
+    const texts = [Array.from({ length: 255 }, (_, i) => String.fromCharCode(i + 1)).join(''), "\\'", "'\\", "\\\\''", "E'\\'"];
+    for (let i = 0; i < 300; i++) texts.push(Array.from({ length: next() % 13 }, () => special[next() % special.length]).join(''));
+    const [rows] = await readAllAsTenant<[Record<string, string>[]]>(db.db, tenant, [`select ${texts.map((t, i) => `${textLiteral(t)} as v${i}`).join(', ')}`]);
+    expect(texts.map((_, i) => rows[0]![`v${i}`])).toEqual(texts);
+  });
+
   it('textLiteral is a constant: a name looked up under RLS meets the index on it, not a scan of every entity', async () => {
     const lookup = `select e.id from entities e where e.tenant_id = '${tenant}' and e.campaign_id = '${crypto.randomUUID()}' and e.name_key = lower(${textLiteral("Grimjaw's Keep")})`;
     // No scan at all: the plan the index allows, whatever the (empty) table's statistics favour.
