@@ -29,12 +29,9 @@ import { pacedLoad } from './lib/paced-load.ts';
 import { cpuSeconds, processesInGroup, sameRuntimeAs } from './lib/process-cpu.ts';
 import { pool, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
+import { MAX_CONNECTIONS, MAX_SECONDS, OPEN_SECONDS, USERS } from './lib/web-load.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const USERS = Number(process.env.BENCH_WEB_USERS ?? 1000);
-const OPEN_SECONDS = 30;
-const MAX_SECONDS = 15;
-const MAX_CONNECTIONS = 64;
 const PROFILE_SECONDS = 10;
 const QUIET_SECONDS = 10;
 /** The pooler's size under wrangler dev (scripts/lib/system.ts). */
