@@ -25,7 +25,7 @@ export interface ClientOptions {
  * are ids and integers are inlined (inline-params.ts), a round trip fewer each.
  */
 export function createDb(connectionString: string, options: ClientOptions = {}) {
-  const client = inliningParameters(postgres(connectionString, {
+  const client = inliningParameters(postgresClient(connectionString, {
     max: options.max ?? 10,
     prepare: false,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
@@ -41,6 +41,30 @@ export function createDb(connectionString: string, options: ClientOptions = {}) 
   // every table on each call, which a Worker makes per request (~10% of a request's CPU, profiled).
   const db = drizzle(client);
   return { db, client, close: () => client.end({ timeout: 5 }) };
+}
+
+/** Options as postgres.js has parsed them, by connection string and settings, for the isolate's life. */
+const parsedOptions = new Map<string, postgres.ParsedOptions>();
+
+/**
+ * `postgres(url, settings)`, with the options parsed once. postgres.js parses them on every call:
+ * it copies its whole table of type parsers and serializers, and builds a second client, for
+ * `subscribe` (logical replication), which nothing here uses. A Worker makes a client per
+ * request, and those were a quarter of an NPC knowledge call's allocations, which live until
+ * the request's socket closes and so reach V8's old generation: its collections were the calls'
+ * p99 (docs/BENCHMARKS.md). Parsed options are handed on as postgres.js hands its own subscribe
+ * client its options (`shared` set: not parsed again; `no_subscribe`), with the parts a client
+ * writes to (`shared`, `parameters`) its own. A `debug` callback is a closure: those parse anew.
+ */
+function postgresClient(connectionString: string, settings: postgres.Options<{}>) {
+  if (settings.debug) return postgres(connectionString, settings);
+  const key = JSON.stringify([connectionString, settings]);
+  let parsed = parsedOptions.get(key);
+  if (!parsed) {
+    parsed = postgres(connectionString, settings).options;
+    parsedOptions.set(key, parsed);
+  }
+  return postgres({ ...parsed, shared: { retries: 0, typeArrayMap: {} }, parameters: {}, no_subscribe: true } as unknown as postgres.Options<{}>);
 }
 
 export type Database = ReturnType<typeof createDb>['db'];
