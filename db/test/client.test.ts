@@ -15,7 +15,9 @@ describe.each(backends())('clients of one connection string on $name', (backend)
       const [a, b] = await Promise.all([first.db.execute(sql`select 1 as one`), second.db.execute(sql`select 2 as two`)]);
       expect([...a]).toEqual([{ one: 1 }]);
       expect([...b]).toEqual([{ two: 2 }]);
-      const [one, two] = [first.client.options, second.client.options];
+      // `shared` and `parameters` are in the parsed options, not in their types.
+      type Parsed = typeof first.client.options & { shared: object; parameters: Record<string, string> };
+      const [one, two] = [first.client.options as Parsed, second.client.options as Parsed];
       // Not copied per client: the tables postgres.js would copy on each parse.
       expect(one.serializers).toBe(two.serializers);
       expect(one.parsers).toBe(two.parsers);

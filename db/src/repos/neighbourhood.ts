@@ -1,5 +1,4 @@
-import { getTableColumns, sql, type Column, type InferModelFromColumns, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { getTableColumns, type Column, type InferModelFromColumns } from 'drizzle-orm';
 import { textLiteral } from '../sql-literal.ts';
 import { idLiteral, readAllAsTenant, readAsTenant } from '../tenant-isolation/transactions.ts';
 import type { Db } from '../client.ts';
@@ -17,12 +16,8 @@ const edgeColumns = getTableColumns(relationships);
 const EDGE = 'edge_';
 /** The statement's column list: `entity`'s columns, then `edge`'s under EDGE. */
 const columnList = (entity: Record<string, Column>, edge: Record<string, Column>) =>
-  sql.raw([...Object.values(entity).map((c) => `(w.entity)."${c.name}"`), ...Object.values(edge).map((c) => `(w.edge)."${c.name}" as "${EDGE}${c.name}"`)].join(', '));
+  [...Object.values(entity).map((c) => `(w.entity)."${c.name}"`), ...Object.values(edge).map((c) => `(w.edge)."${c.name}" as "${EDGE}${c.name}"`)].join(', ');
 const wholeColumns = columnList(graphColumns, edgeColumns);
-/** readAsTenant's statements carry no parameters: every value in them is a literal. */
-const literal = (id: string) => sql.raw(idLiteral(id));
-const dialect = new PgDialect();
-const statementText = (statement: SQL) => dialect.sqlToQuery(statement).sql;
 
 export interface Neighbourhood<E = GraphEntity, R = Relationship> {
   /** The start first, then by distance from it (steps along edges, whichever way they point). */
@@ -48,7 +43,7 @@ export async function neighbourhood(
   entityId: string,
   options: { depth: number; confirmedOnly?: boolean },
 ): Promise<Neighbourhood | null> {
-  const rows = await readAsTenant<WalkRow>(db, tenantId, walkStatement(tenantId, campaignId, literal(entityId), options, wholeColumns));
+  const rows = await readAsTenant<WalkRow>(db, tenantId, walkStatement(tenantId, campaignId, idLiteral(entityId), options, wholeColumns));
   return graphOf(rows, graphColumns, edgeColumns);
 }
 
@@ -79,18 +74,18 @@ export async function npcNeighbourhood(
   name: string,
   options: { depth: number; confirmedOnly?: boolean },
 ): Promise<{ npc: NpcKnowledge; graph: Neighbourhood<KnownEntity, KnownRelationship> | null } | null> {
-  const tenant = literal(tenantId);
-  const npc = sql`select n.gm_helper, n.knowledge_scope from npcs n
+  const tenant = idLiteral(tenantId);
+  const npc = `select n.gm_helper, n.knowledge_scope from npcs n
     join campaigns c on c.id = n.campaign_id and c.tenant_id = ${tenant} and c.deleted_at is null
-    where n.tenant_id = ${tenant} and n.id = ${literal(npcId)}`;
+    where n.tenant_id = ${tenant} and n.id = ${idLiteral(npcId)}`;
   const walk = walkStatement(
     tenantId,
     campaignId,
-    sql`(select e.id from entities e where e.tenant_id = ${tenant} and e.campaign_id = ${literal(campaignId)} and e.name_key = lower(${sql.raw(textLiteral(name))}))`,
+    `(select e.id from entities e where e.tenant_id = ${tenant} and e.campaign_id = ${idLiteral(campaignId)} and e.name_key = lower(${textLiteral(name)}))`,
     options,
     knownColumns,
   );
-  const [[found], rows] = await readAllAsTenant<[Record<string, unknown>[], WalkRow[]]>(db, tenantId, [statementText(npc), walk]);
+  const [[found], rows] = await readAllAsTenant<[Record<string, unknown>[], WalkRow[]]>(db, tenantId, [npc, walk]);
   if (!found) return null;
   return { npc: rowFromDriver(knowledgeColumns, found), graph: graphOf(rows, knownEntityColumns, knownEdgeColumns) };
 }
@@ -115,11 +110,12 @@ function graphOf<E extends Record<string, Column> & { nameKey: Column }, R exten
   return { entities, relationships: walked };
 }
 
-/** The walk from `start` (an expression giving the start entity's id, or null for none), its rows as `columns`. */
-function walkStatement(tenantId: string, campaignId: string, start: SQL, options: { depth: number; confirmedOnly?: boolean }, columns: SQL): string {
+/**
+ * The walk from `start` (an expression giving the start entity's id, or null for none), its rows
+ * as `columns`. Plain text, as readAsTenant's statements are (every value a literal, no parameters):
+ * drizzle's `sql` built and rendered it anew each call, most of an NPC knowledge call's allocations in drizzle.
+ */
+function walkStatement(tenantId: string, campaignId: string, start: string, options: { depth: number; confirmedOnly?: boolean }, columns: string): string {
   const depth = Math.min(Math.max(Math.trunc(options.depth), 0), MAX_NEIGHBOURHOOD_DEPTH);
-  const flag = sql.raw(options.confirmedOnly ? 'true' : 'false');
-  return statementText(
-    sql`select w.depth, ${columns} from knowledge_neighbourhood(${literal(tenantId)}, ${literal(campaignId)}, ${start}, ${sql.raw(String(depth))}, ${flag}) w`,
-  );
+  return `select w.depth, ${columns} from knowledge_neighbourhood(${idLiteral(tenantId)}, ${idLiteral(campaignId)}, ${start}, ${depth}, ${options.confirmedOnly ? 'true' : 'false'}) w`;
 }
