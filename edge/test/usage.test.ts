@@ -203,6 +203,22 @@ describe('billing a stopped session', () => {
     expect(billed).toBeLessThan(unlisted.listedFor + 0.15);
   });
 
+  it('bills a stop on a live node past the month\'s limit only up to the limit', async () => {
+    const limit = 1;
+    const tenant = uniqueTenantId('stoplimit');
+    await admin('POST', '/tenants', { id: tenant, monthly_session_hours: limit / 3600 });
+    // No alarm runs (the test Worker's is a minute off): the stop comes 0.4 s past the limit, before the quota's end.
+    const { ranFor } = await stoppedAfter(node, tenant, async (id) => {
+      await pause(600);
+      node.send({ type: 'heartbeat', sessions: [id] });
+      await pause(500);
+    });
+    expect(ranFor).toBeGreaterThan(limit + 0.3);
+    const billed = await billedSeconds(tenant);
+    expect(billed).toBeGreaterThan(limit - 0.05);
+    expect(billed).toBeLessThanOrEqual(limit + 0.001);
+  });
+
   it('ends a session at the quota on its live node billed to the limit, never past it', async () => {
     const limit = 1.5;
     const tenant = uniqueTenantId('stopquota');
