@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { createDb, recordSessionUsage } from '@glyphoxa/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,117 @@ describe('usage metering', () => {
   });
 });
 
+describe('billing a stopped session', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await TestNode.connect((await admin('POST', '/nodes', { pool: 'shared' })).body.token, { capacity: 20 });
+  });
+  afterAll(() => node.close());
+
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const billedSeconds = async (tenant: string) => (await usageRow(tenant))!.hours * 3600;
+
+  /** A session of a new tenant on `on` that the node lists ~0.3 s in; `then` runs next, and the DM's stop after it. */
+  async function stoppedAfter(on: TestNode, tenant: string, then: (id: string) => Promise<unknown>) {
+    const { id } = await startActiveSession(on, tenant);
+    const activeBy = Date.now();
+    await pause(300);
+    on.send({ type: 'heartbeat', sessions: [id] });
+    const listedBy = Date.now();
+    await then(id);
+    const stoppedFrom = Date.now();
+    const stop = await admin('POST', `/sessions/${id}/stop`);
+    expect(stop.body.session).toMatchObject({ state: 'ended', end_reason: 'stopped' });
+    return { listedFor: (listedBy - activeBy) / 1000, ranFor: (stoppedFrom - activeBy) / 1000, wall: (Date.parse(stop.body.session.ended_at) - Date.parse(stop.body.session.started_at)) / 1000 };
+  }
+
+  it('bills a session the DM stops while its node runs it up to the stop, not to its last heartbeat', async () => {
+    const tenant = uniqueTenantId('stopalive');
+    await admin('POST', '/tenants', { id: tenant });
+    // The node is connected and its last heartbeat (0.6 s before the stop) is within two intervals (1 s here).
+    const { listedFor, ranFor, wall } = await stoppedAfter(node, tenant, () => pause(600));
+    const billed = await billedSeconds(tenant);
+    expect(ranFor - listedFor).toBeGreaterThan(0.5);
+    expect(billed).toBeGreaterThan(ranFor - 0.05);
+    expect(billed).toBeLessThanOrEqual(wall + 0.01);
+  });
+
+  it('bills a session whose node dropped only to its last heartbeat when the DM stops it', async () => {
+    const tenant = uniqueTenantId('stopdropped');
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated', max_concurrent_sessions: 5 });
+    const own = await TestNode.connect((await admin('POST', '/nodes', { pool: tenant })).body.token, { capacity: 2 });
+    const { listedFor } = await stoppedAfter(own, tenant, async () => {
+      own.close();
+      await pause(500);
+    });
+    const billed = await billedSeconds(tenant);
+    expect(billed).toBeGreaterThan(listedFor - 0.1);
+    expect(billed).toBeLessThan(listedFor + 0.15);
+  });
+
+  it('bills only to the last heartbeat when the node holds its socket but stopped heartbeating, or left the session out', async () => {
+    const quiet = uniqueTenantId('stopquiet');
+    await admin('POST', '/tenants', { id: quiet });
+    // Silent for more than two intervals, less than the timeout: not known to run, not yet lost.
+    const silent = await stoppedAfter(node, quiet, () => pause(1400));
+    expect(await billedSeconds(quiet)).toBeLessThan(silent.listedFor + 0.15);
+
+    const left = uniqueTenantId('stopleft');
+    await admin('POST', '/tenants', { id: left });
+    const unlisted = await stoppedAfter(node, left, async () => {
+      await pause(300);
+      // The node's latest heartbeat no longer lists the session.
+      node.send({ type: 'heartbeat', sessions: [] });
+      await pause(300);
+    });
+    const billed = await billedSeconds(left);
+    expect(billed).toBeGreaterThan(unlisted.listedFor - 0.1);
+    expect(billed).toBeLessThan(unlisted.listedFor + 0.15);
+  });
+
+  it('bills a stop on a live node past the month\'s limit only up to the limit', async () => {
+    const limit = 1;
+    const tenant = uniqueTenantId('stoplimit');
+    await admin('POST', '/tenants', { id: tenant, monthly_session_hours: limit / 3600 });
+    // No alarm runs (the test Worker's is a minute off): the stop comes 0.4 s past the limit, before the quota's end.
+    const { ranFor } = await stoppedAfter(node, tenant, async (id) => {
+      await pause(600);
+      node.send({ type: 'heartbeat', sessions: [id] });
+      await pause(500);
+    });
+    expect(ranFor).toBeGreaterThan(limit + 0.3);
+    const billed = await billedSeconds(tenant);
+    expect(billed).toBeGreaterThan(limit - 0.05);
+    expect(billed).toBeLessThanOrEqual(limit + 0.001);
+  });
+
+  it('ends a session at the quota on its live node billed to the limit, never past it', async () => {
+    const limit = 1.5;
+    const tenant = uniqueTenantId('stopquota');
+    await admin('POST', '/tenants', { id: tenant, monthly_session_hours: limit / 3600 });
+    const { id, coordinator } = await startActiveSession(node, tenant);
+    // Heartbeats every 0.4 s, the alarm every 0.1 s: the hours run out between listings.
+    let beatAt = 0;
+    const stopped = await eventually(
+      'the session ended at the quota',
+      async () => {
+        if (Date.now() - beatAt >= 400) {
+          node.send({ type: 'heartbeat', sessions: [id] });
+          beatAt = Date.now();
+        }
+        await runDurableObjectAlarm(coordinator);
+        return node.received.find((m) => m.type === 'stop_session' && m.session_id === id);
+      },
+      { timeoutMs: 10_000, everyMs: 100 },
+    );
+    node.received.splice(node.received.indexOf(stopped), 1);
+    expect(stopped).toMatchObject({ reason: 'quota' });
+    const billed = await billedSeconds(tenant);
+    expect(billed).toBeGreaterThan(limit - 0.05);
+    expect(billed).toBeLessThanOrEqual(limit + 0.001);
+  });
+});
+
 describe("a node's usage numbers, taken as input", () => {
   let node: TestNode;
   beforeAll(async () => {
@@ -183,5 +294,53 @@ describe("a node's usage numbers, taken as input", () => {
     // The bad total was set aside whole; what came after it counts, and so does the time.
     expect(row.tokens).toBe(7);
     expect(row.hours * 3600).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('billing a session stopped after every object restarted (a deploy)', () => {
+  async function sessionSeconds(sessionId: string) {
+    const { db } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
+    const rows = (await db.execute(sql`select coalesce(sum(session_hours), 0)::float8 as hours from session_usage where session_id = ${sessionId}`)) as unknown as Array<{ hours: number }>;
+    return rows[0]!.hours * 3600;
+  }
+
+  it('bills to the last listing until the reconnected node heartbeats again, then to the stop', async () => {
+    const tenant = uniqueTenantId('stoprestart');
+    await admin('POST', '/tenants', { id: tenant, license_tier: 'dedicated', max_concurrent_sessions: 5 });
+    const token = (await admin('POST', '/nodes', { pool: tenant })).body.token as string;
+    let own = await TestNode.connect(token, { capacity: 2 });
+    try {
+      const before = (await startActiveSession(own, tenant)).id;
+      const after = (await startActiveSession(own, tenant)).id;
+      const activeBy = Date.now();
+      await new Promise((r) => setTimeout(r, 300));
+      own.send({ type: 'heartbeat', sessions: [before, after] });
+      await new Promise((r) => setTimeout(r, 50));
+      const dropped = new Promise((resolve) => own.ws.addEventListener('close', resolve));
+      await abortAllDurableObjects();
+      await dropped;
+      own = await TestNode.connect(token, { capacity: 2 });
+
+      // Greeted again but not heartbeating yet: the node may have lost its sessions, so the stop bills to the last listing
+      // the restarted Fleet knows (stored a third of the timeout apart: here the placement's).
+      const early = await admin('POST', `/sessions/${before}/stop`);
+      expect(early.body.session.state).toBe('ended');
+      const ranBefore = (Date.now() - activeBy) / 1000;
+      expect(ranBefore).toBeGreaterThan(0.35);
+      expect(await sessionSeconds(before)).toBeLessThan(0.1);
+
+      // Once it lists the session on its new connection, it ran all along: the stop bills to the stop.
+      own.send({ type: 'heartbeat', sessions: [after] });
+      await new Promise((r) => setTimeout(r, 300));
+      const stoppedFrom = Date.now();
+      const late = await admin('POST', `/sessions/${after}/stop`);
+      expect(late.body.session.state).toBe('ended');
+      const wall = (Date.parse(late.body.session.ended_at) - Date.parse(late.body.session.started_at)) / 1000;
+      const billed = await sessionSeconds(after);
+      expect(billed).toBeGreaterThan((stoppedFrom - activeBy) / 1000 - 0.05);
+      expect(billed).toBeLessThanOrEqual(wall + 0.01);
+    } finally {
+      own.close();
+    }
   });
 });

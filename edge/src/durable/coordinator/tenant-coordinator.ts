@@ -384,7 +384,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
         if (silentMs >= this.config.heartbeatTimeoutMs) {
           this.store.update(s.id, sign);
           this.log.warn('session lost its node', { session_id: s.id, node_id: s.nodeId, silent_ms: silentMs });
-          await this.end(s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true, signKnown: true });
+          await this.end(s.id, s.state === 'active' ? 'node_lost' : 'failed', { notifyNode: true, heard: null });
         } else {
           this.ledger.accrue(s, now, sign);
         }
@@ -394,7 +394,7 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
       // thousands of tenants would otherwise keep it busy with heartbeats.
       if (this.ledger.flushDue(now, this.config.usageFlushIntervalMs)) await this.ledger.flushAndRead(now);
       // After the flush, whose read-back of the month's hours it uses.
-      await this.enforceQuota(now);
+      await this.enforceQuota(now, listings);
       this.store.purgeEnded(now - ENDED_RETENTION_MS, now, PURGE_EVERY_MS);
     } catch (error) {
       this.log.error('coordinator alarm failed; retrying', { error: String(error) });
@@ -453,25 +453,33 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
   }
 
   /**
-   * Ends a session. Its time is billed up to its last sign of life, asked of its Fleet
-   * first unless the caller just did (`signKnown`): a session whose node died is not
-   * billed until someone noticed.
+   * Ends a session. Its listing is asked of its Fleet first unless the caller just did
+   * (`heard`; null: none, or not to be counted). A session its node is known to run (the
+   * listing's `alive`) is billed to its end, never past the month's hours; any other (its
+   * node lost, gone quiet, or not known alive) up to its last sign of life: a session whose
+   * node died is not billed until someone noticed.
    */
-  private async end(sessionId: string, reason: SessionEndReason, options: { notifyNode: boolean; writeThrough?: boolean | 'later'; signKnown?: boolean }): Promise<void> {
+  private async end(sessionId: string, reason: SessionEndReason, options: { notifyNode: boolean; writeThrough?: boolean | 'later'; heard?: Listing | null }): Promise<void> {
     const found = this.store.get(sessionId);
     if (!found || found.state === 'ended') return;
-    if (found.nodeId && !options.signKnown) {
+    let heard = options.heard;
+    if (found.nodeId && heard === undefined) {
       // Without an answer, the last sign known here stands: billing errs for the tenant.
-      const heard = await this.listings([found]).then(
-        (listings) => listings.get(sessionId),
-        (error: unknown) => this.log.warn('last sign of life not learned', { session_id: sessionId, error: String(error) }),
+      heard = await this.listings([found]).then(
+        (listings) => listings.get(sessionId) ?? null,
+        (error: unknown) => {
+          this.log.warn('last sign of life not learned', { session_id: sessionId, error: String(error) });
+          return null;
+        },
       );
-      if (heard && heard.listed > lastSign(found)) this.store.update(sessionId, { lastHeartbeatAt: heard.listed });
     }
+    if (heard && heard.listed > lastSign(found)) this.store.update(sessionId, { lastHeartbeatAt: heard.listed });
+    const alive = found.state === 'active' && reason !== 'node_lost' && heard?.alive === true;
+    if (alive) await this.ledger.knowHoursLeft(Date.now());
     const session = this.store.get(sessionId)!;
     if (session.state === 'ended') return;
     const now = Date.now();
-    this.ledger.accrue(session, now);
+    this.ledger.accrueEnded(session, now, alive);
     this.store.update(sessionId, { state: 'ended', endedAt: now, endReason: reason });
     this.settling.settle(sessionId);
     this.endListeners(sessionId, reason);
@@ -528,15 +536,30 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
     }
   }
 
-  /** Ends the running sessions once the month's hours are gone; warns each once when they are nearly gone. */
-  private async enforceQuota(now: number): Promise<void> {
+  /**
+   * Ends the running sessions once the month's hours are gone; warns each once when they are
+   * nearly gone. The hours count each session's time not yet accrued as its end would bill it
+   * (see `end`): to now if its node is known to run it, else to its last sign. Which are known
+   * to run is in the listings the caller has (`known`), else asked of the Fleets only when that
+   * time could reach the limit; the ends use the same answer.
+   */
+  private async enforceQuota(now: number, known?: Map<string, Listing>): Promise<void> {
     const active = this.store.live().filter((s) => s.state === 'active');
     if (active.length === 0) return;
     const hours = await this.ledger.hours(now, this.config.usageFlushIntervalMs);
     if (!hours) return;
-    const step = quotaStep({ ...hours, running: active.length, warningMs: this.config.quotaWarningMs });
+    const unaccruedHours = (until: (s: LiveSession) => number) => active.reduce((sum, s) => sum + Math.max(0, until(s) - (s.accruedUntil ?? s.activatedAt ?? now)), 0) / 3600_000;
+    let listings = known;
+    if (!listings && hours.limit !== null && hours.used + unaccruedHours(() => now) >= hours.limit) {
+      listings = await this.listings(active).catch((error: unknown) => {
+        this.log.warn('listings for the quota not learned', { error: String(error) });
+        return undefined;
+      });
+    }
+    const used = hours.used + unaccruedHours((s) => (listings?.get(s.id)?.alive ? now : Math.min(now, lastSign(s))));
+    const step = quotaStep({ ...hours, used, running: active.length, warningMs: this.config.quotaWarningMs });
     if (step.action === 'end') {
-      for (const s of active) await this.end(s.id, 'quota', { notifyNode: true });
+      for (const s of active) await this.end(s.id, 'quota', { notifyNode: true, heard: listings ? (listings.get(s.id) ?? null) : undefined });
     } else if (step.action === 'warn') {
       for (const s of active.filter((s) => !s.quotaWarned)) await this.warnQuota(s, step.remainingMs);
     }
@@ -565,7 +588,8 @@ export class TenantCoordinator extends ControlObject<LiveListener, LiveTranscrip
    * sign of life, which billing stops at, and its caller keeps it in SQLite, so billing stops
    * there even across a restart of the edge. `deadlineFrom` is what each session's heartbeat
    * timeout counts from (later than the listing while a restarted Fleet gives its nodes a
-   * moment to reconnect).
+   * moment to reconnect); `alive`, whether the Fleet knows its node runs it now (a stop then
+   * bills to the stop, see `end`).
    */
   private async listings(sessions: LiveSession[], known?: { pool: string; listed: Record<string, Listing | null> }): Promise<Map<string, Listing>> {
     const found = new Map<string, Listing>();

@@ -44,8 +44,42 @@ export class UsageLedger {
    * `also`: other changes of the session, stored in the same statement.
    */
   accrue(session: LiveSession, now: number, also: Partial<LiveSession> = {}): void {
-    const from = session.accruedUntil ?? session.activatedAt ?? now;
-    const until = Math.min(now, lastSign(session));
+    this.accrueUntil(session, Math.min(now, lastSign(session)), also);
+  }
+
+  /**
+   * Counts an ending session's time. One its node ran until the end (`alive`: a stop, the
+   * quota, on a node known to run it) is billed to the end, `now`, but never past the month's
+   * hours as counted here (`msLeft`); any other only to its last sign of life (`accrue`).
+   */
+  accrueEnded(session: LiveSession, now: number, alive: boolean): void {
+    if (!alive) return this.accrue(session, now);
+    // Every running session's time to its last sign is spent: counted before what is left.
+    for (const s of this.store.live()) if (s.state === 'active') this.accrue(s, now);
+    const counted = this.store.get(session.id) ?? session;
+    const from = counted.accruedUntil ?? counted.activatedAt ?? now;
+    this.accrueUntil(counted, Math.min(now, from + this.msLeft(now)));
+  }
+
+  /** The month's time left as counted here (what was read plus what accrued since), in ms; 0 when that is not known (billing errs for the tenant). */
+  private msLeft(now: number): number {
+    const recorded = this.store.recordedHours;
+    if (!recorded) return 0;
+    if (recorded.limit === null) return Number.POSITIVE_INFINITY;
+    if (recorded.stale || recorded.period !== periodOf(now)) return 0;
+    return Math.max(0, (recorded.limit - recorded.hours - this.store.unflushedHours(recorded.period)) * 3600_000);
+  }
+
+  /** Reads the month's hours anew when a limit holds and those kept are behind (a flush since, a new month), for `accrueEnded`; a failure leaves them unknown. */
+  async knowHoursLeft(now: number): Promise<void> {
+    const recorded = this.store.recordedHours;
+    if (recorded && (recorded.limit === null || (!recorded.stale && recorded.period === periodOf(now)))) return;
+    await this.read(now).catch((error: unknown) => this.log.warn('hours left not learned; the stop is billed to the last sign of life', { error: String(error) }));
+  }
+
+  /** Counts an active session's time from where it was counted to `until`, in the months it was spent. */
+  private accrueUntil(session: LiveSession, until: number, also: Partial<LiveSession> = {}): void {
+    const from = session.accruedUntil ?? session.activatedAt ?? until;
     if (session.state !== 'active' || until <= from) {
       this.store.update(session.id, also);
       return;

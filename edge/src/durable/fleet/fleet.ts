@@ -36,6 +36,16 @@ const PREVIEW_TIMEOUT_MS = 20_000;
 /** How long nodes may take to reconnect after a Fleet restart: a node's reconnect backoff is capped at 30 s. */
 const RECONNECT_GRACE_MS = 35_000;
 
+/**
+ * A node's sessions count as running while its latest heartbeat is at most this many
+ * heartbeat intervals old (never more than the timeout): one late beat is jitter; a node
+ * that missed more may be hung with its socket open, and its sessions are not billed on a guess.
+ */
+const ALIVE_BEATS = 2;
+
+/** At most this many sessions a heartbeat left out are named on the node's socket; more, and none of its sessions counts as running. */
+const MAX_UNLISTED_KEPT = 16;
+
 /** Where a session was placed. */
 export interface Placement {
   nodeId: string;
@@ -43,10 +53,11 @@ export interface Placement {
   audioUrl: string | null;
 }
 
-/** A placed session's last listing, and what its heartbeat timeout counts from (see `Fleet.lastListed`). */
+/** A placed session's last listing, what its heartbeat timeout counts from, and whether it is known to run now (see `Fleet.lastListed`). */
 export interface Listing {
   listed: number;
   deadlineFrom: number;
+  alive: boolean;
 }
 
 export interface NodeStatus {
@@ -217,7 +228,8 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
    * after the node dropped, so a node back within the timeout keeps its sessions, and after
    * this object restarted, to within a third of the timeout. `deadlineFrom` is what its
    * coordinator counts the heartbeat timeout from: the listing, or later while a node has
-   * a moment to reconnect after this object restarted. Null for one not placed here.
+   * a moment to reconnect after this object restarted. `alive`: the session is known to run
+   * now (see `runs`), so a stop now is billed to the stop. Null for one not placed here.
    */
   lastListed(sessionIds: string[]): Record<string, Listing | null> {
     // After this object restarted (a deploy, a crash), a node that has not said hello again
@@ -287,7 +299,21 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     if (listed === null) return null;
     const grace = Math.min(RECONNECT_GRACE_MS, this.config.heartbeatTimeoutMs);
     const reconnectFloor = this.wokeAt + grace - this.config.heartbeatTimeoutMs;
-    return { listed, deadlineFrom: this.greeted.has(nodeId) ? listed : Math.max(listed, reconnectFloor) };
+    return { listed, deadlineFrom: this.greeted.has(nodeId) ? listed : Math.max(listed, reconnectFloor), alive: this.runs(sessionId, nodeId) };
+  }
+
+  /**
+   * Whether the session is known to run now: its node holds its socket here, said hello, and
+   * heartbeat on this connection within `ALIVE_BEATS` intervals without leaving the session
+   * out. A node that dropped is not; nor one that reconnected (or whose Fleet restarted) until
+   * it heartbeats again: it may have lost its sessions. Where this cannot tell, billing stops
+   * at the last listing.
+   */
+  private runs(sessionId: string, nodeId: string): boolean {
+    const greeted = this.greeted.get(nodeId);
+    const beat = greeted && this.stateOf(greeted.ws)?.beat;
+    const within = Math.min(ALIVE_BEATS * this.config.heartbeatIntervalMs, this.config.heartbeatTimeoutMs);
+    return !!beat && Date.now() - beat.at <= within && !!beat.unlisted && !beat.unlisted.includes(sessionId);
   }
 
   /** Sends a request to a node and waits for its `reply`, at most the configured timeout. */
@@ -420,13 +446,22 @@ export class Fleet extends ControlObject<NodeAttachment, EdgeMessage> {
     await this.database.run((db) => updateNode(db, node.nodeId, { version: hello.version, region: hello.region, capacity: hello.capacity, lastSeenAt: new Date() }));
   }
 
-  /** Notes the sessions a node still runs; one it runs that is not placed there (any more) is stopped. */
+  /**
+   * Notes the sessions a node still runs; one it runs that is not placed there (any more) is
+   * stopped. The beat, with the placed sessions it left out, goes on the node's socket (`runs`).
+   */
   private heartbeat(ws: WebSocket, node: NodeAttachment, sessionIds: string[]): void {
     const now = Date.now();
+    const listed = new Set<string>();
     for (const id of sessionIds) {
-      if (this.placementOn(node, id)) this.store.listed(id, now);
-      else this.send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
+      if (this.placementOn(node, id)) {
+        this.store.listed(id, now);
+        listed.add(id);
+      } else this.send(ws, { type: 'stop_session', session_id: id, reason: 'node_lost' });
     }
+    // Usually the node lists all its placements, which the count shows without reading them.
+    const unlisted = listed.size < (this.store.loads().get(node.nodeId) ?? 0) ? this.store.sessionsOn(node.nodeId).filter((id) => !listed.has(id)) : [];
+    this.setState(ws, { ...node, beat: { at: now, unlisted: unlisted.length <= MAX_UNLISTED_KEPT ? unlisted : null } });
     this.storeListings(now);
   }
 

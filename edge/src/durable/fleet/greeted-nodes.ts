@@ -7,6 +7,12 @@ export interface NodeAttachment {
   region?: string;
   /** Where browsers reach this node's audio endpoint, if it serves one. */
   audioUrl?: string;
+  /**
+   * The node's latest heartbeat on this connection: when, and the sessions placed on it that
+   * the heartbeat did not list (usually none; null: too many to keep on the socket, whose
+   * attachment holds 2 KiB). On the socket, so it outlasts hibernation.
+   */
+  beat?: { at: number; unlisted: string[] | null };
 }
 
 export interface GreetedNode {
@@ -33,6 +39,10 @@ export class GreetedNodes {
 
   has(nodeId: string): boolean {
     return this.map().has(nodeId);
+  }
+
+  get(nodeId: string): GreetedNode | undefined {
+    return this.map().get(nodeId);
   }
 
   greet(node: GreetedNode['node'], ws: WebSocket): void {

@@ -149,6 +149,11 @@ export class FleetStore {
     return new Set([...rows].map((r) => r.node_id));
   }
 
+  /** The sessions placed on a node. */
+  sessionsOn(nodeId: string): string[] {
+    return [...this.sql.exec<{ session_id: string }>(`select session_id from placements where node_id = ?`, nodeId)].map((r) => r.session_id);
+  }
+
   /** Tenants with sessions placed on a node. */
   tenantsOn(nodeId: string): string[] {
     return [...this.sql.exec<{ tenant_id: string }>(`select distinct tenant_id from placements where node_id = ?`, nodeId)].map((r) => r.tenant_id);
