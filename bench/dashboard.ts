@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateKeySpec } from '../edge/src/secrets/keyring.ts';
 import { launchChromium } from '../scripts/lib/browser.ts';
@@ -11,6 +10,7 @@ import { startEdge } from '../scripts/lib/system.ts';
 import { signedInHomeVisits } from './dashboard-home.ts';
 import { firstContentfulPaint } from './lib/paint.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
+import { scratchDir } from './lib/scratch-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Fresh browser contexts (cold caches) per figure. */
@@ -23,7 +23,7 @@ const VISITS = 15;
  * screen's chunk, and the landing screen's JavaScript, gzipped.
  */
 export async function dashboardBenchmarks(databaseUrl: string): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'gx-bench-dashboard-'));
+  const dir = scratchDir('gx-bench-dashboard-');
   const envFile = join(dir, 'worker.env');
   const install = loadOrCreateInstallSecrets(join(dir, 'install'));
   // Signed in locally, as npm start runs it, for the home screen's visits.

@@ -3,8 +3,7 @@
  * command, against the real Worker under `wrangler dev`, signed like Discord signs:
  * once through wrangler's proxy, once straight to workerd's own port.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateKeySpec } from '../edge/src/secrets/keyring.ts';
 import { writeWorkerEnv } from '../scripts/lib/install-secrets.ts';
@@ -14,6 +13,7 @@ import { adminCall, startEdge } from '../scripts/lib/system.ts';
 import { HttpClient } from './lib/http-client.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
+import { scratchDir } from './lib/scratch-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ADMIN_KEY = 'bench-admin-key';
@@ -22,7 +22,7 @@ const SAMPLES = 2000;
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 export async function discordBenchmarks(databaseUrl: string): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'gx-bench-discord-'));
+  const dir = scratchDir('gx-bench-discord-');
   const envFile = join(dir, 'worker.env');
   writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1') });
   const port = await freePort();

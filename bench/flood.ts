@@ -3,8 +3,7 @@
  * batches of 100 lines (~6 MB) for one session as fast as its socket takes them, while
  * another tenant's admin API is timed, before and during the flood.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDb } from '../db/src/client.ts';
 import { generateKeySpec } from '../edge/src/secrets/keyring.ts';
@@ -17,6 +16,7 @@ import { HttpClient } from './lib/http-client.ts';
 import { SimulatedNode } from './lib/simulated-node.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
+import { scratchDir } from './lib/scratch-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ADMIN_KEY = 'bench-admin-key';
@@ -28,7 +28,7 @@ const SETTLED_MS = 2000;
 const MAX_FLOOD_MS = 120_000;
 
 export async function floodBenchmarks(databaseUrl: string): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'gx-bench-flood-'));
+  const dir = scratchDir('gx-bench-flood-');
   const envFile = join(dir, 'worker.env');
   writeWorkerEnv(envFile, { ADMIN_KEY, SECRET_KEYS: generateKeySpec('k1') });
   const port = await freePort();

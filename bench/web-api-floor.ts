@@ -12,8 +12,7 @@
  * over the second as users make it (lib/paced-load.ts): whether (a) can be met at all on one
  * workerd thread with a Postgres connection a request.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../scripts/lib/ports.ts';
@@ -24,6 +23,7 @@ import { cpuSeconds, processesInGroup, sameRuntimeAs } from './lib/process-cpu.t
 import type { Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
 import { MAX_CONNECTIONS, MAX_SECONDS, OPEN_SECONDS, USERS } from './lib/web-load.ts';
+import { scratchDir } from './lib/scratch-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WARM_SECONDS = 3;
@@ -45,7 +45,7 @@ function load(url: string, options: { connections: number; connectionRate?: numb
 }
 
 export async function webApiFloorBenchmarks(databaseUrl: string): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'gx-bench-floor-'));
+  const dir = scratchDir('gx-bench-floor-');
   const envFile = join(dir, 'worker.env');
   writeFileSync(envFile, '');
   let edge: Child | undefined;

@@ -10,8 +10,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { createDb } from '../db/src/client.ts';
@@ -30,6 +29,7 @@ import { cpuSeconds, processesInGroup, sameRuntimeAs } from './lib/process-cpu.t
 import { pool, type Row } from './lib/stats.ts';
 import { workerdPort } from './lib/workerd-port.ts';
 import { MAX_CONNECTIONS, MAX_SECONDS, OPEN_SECONDS, USERS } from './lib/web-load.ts';
+import { scratchDir } from './lib/scratch-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PROFILE_SECONDS = 10;
@@ -145,7 +145,7 @@ async function jwtVerifyMs(env: TokenKeys): Promise<{ first: number; again: numb
 }
 
 export async function webApiBenchmarks(databaseUrl: string): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'gx-bench-web-'));
+  const dir = scratchDir('gx-bench-web-');
   const envFile = join(dir, 'worker.env');
   const install = loadOrCreateInstallSecrets(join(dir, 'install'));
   const workerEnv = {

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateKeySpec } from '../../edge/src/secrets/keyring.ts';
 import { loadOrCreateInstallSecrets, writeWorkerEnv } from '../../scripts/lib/install-secrets.ts';
@@ -9,6 +8,7 @@ import { startEdge } from '../../scripts/lib/system.ts';
 import { HttpClient, type HttpReply } from './http-client.ts';
 import { pool } from './stats.ts';
 import { workerdPort } from './workerd-port.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const ADMIN_KEY = 'bench-admin-key';
@@ -26,7 +26,7 @@ export interface BenchEdge {
 
 /** The Worker under `wrangler dev` on a scratch state directory, with an admin client on workerd's own port; `vars` are the Worker's own variables, `inspectorPort` for CPU profiles (cpu-profile.ts). */
 export async function startBenchEdge(databaseUrl: string, options: { vars?: Record<string, string>; inspectorPort?: number } = {}): Promise<BenchEdge> {
-  const dir = mkdtempSync(join(tmpdir(), 'gx-bench-'));
+  const dir = scratchDir('gx-bench-');
   const envFile = join(dir, 'worker.env');
   // The access-token key also signs NPC tool tokens (bench/npc-tools.ts).
   const install = loadOrCreateInstallSecrets(join(dir, 'install'));
