@@ -216,7 +216,8 @@ describe('billing a stopped session', () => {
     expect(ranFor).toBeGreaterThan(limit + 0.3);
     const billed = await billedSeconds(tenant);
     expect(billed).toBeGreaterThan(limit - 0.05);
-    expect(billed).toBeLessThanOrEqual(limit + 0.001);
+    // The limit, up to the whole millisecond a capped accrual rounds to (usage-ledger.ts).
+    expect(billed).toBeLessThanOrEqual(limit + 0.0015);
   });
 
   it('ends a session at the quota on its live node billed to the limit, never past it', async () => {
@@ -242,7 +243,8 @@ describe('billing a stopped session', () => {
     expect(stopped).toMatchObject({ reason: 'quota' });
     const billed = await billedSeconds(tenant);
     expect(billed).toBeGreaterThan(limit - 0.05);
-    expect(billed).toBeLessThanOrEqual(limit + 0.001);
+    // The limit, up to the whole millisecond a capped accrual rounds to (usage-ledger.ts).
+    expect(billed).toBeLessThanOrEqual(limit + 0.0015);
   });
 });
 
@@ -317,17 +319,19 @@ describe('billing a session stopped after every object restarted (a deploy)', ()
       own.send({ type: 'heartbeat', sessions: [before, after] });
       await new Promise((r) => setTimeout(r, 50));
       const dropped = new Promise((resolve) => own.ws.addEventListener('close', resolve));
+      const abortedAt = Date.now();
       await abortAllDurableObjects();
       await dropped;
       own = await TestNode.connect(token, { capacity: 2 });
+      await new Promise((r) => setTimeout(r, 300));
 
       // Greeted again but not heartbeating yet: the node may have lost its sessions, so the stop bills to the last listing
-      // the restarted Fleet knows (stored a third of the timeout apart: here the placement's).
+      // the restarted Fleet knows (stored a third of the timeout apart: the placement's, or the heartbeat's), from before the restart.
       const early = await admin('POST', `/sessions/${before}/stop`);
       expect(early.body.session.state).toBe('ended');
       const ranBefore = (Date.now() - activeBy) / 1000;
-      expect(ranBefore).toBeGreaterThan(0.35);
-      expect(await sessionSeconds(before)).toBeLessThan(0.1);
+      expect(ranBefore).toBeGreaterThan(0.65);
+      expect(await sessionSeconds(before)).toBeLessThanOrEqual((abortedAt - Date.parse(early.body.session.started_at)) / 1000 + 0.01);
 
       // Once it lists the session on its new connection, it ran all along: the stop bills to the stop.
       own.send({ type: 'heartbeat', sessions: [after] });

@@ -40,11 +40,15 @@ export class UsageLedger {
 
   /**
    * Counts an active session's time, in the month it was spent, up to `now` but never past
-   * its last sign of life: a node that died is not billed until its death was noticed.
+   * its last sign of life: a node that died is not billed until its death was noticed. Nor past
+   * the month's hours where they are known: a listing that came after they ran out, before the
+   * quota's alarm ended the session, is not billed (the rest is counted if the limit is raised).
    * `also`: other changes of the session, stored in the same statement.
    */
   accrue(session: LiveSession, now: number, also: Partial<LiveSession> = {}): void {
-    this.accrueUntil(session, Math.min(now, lastSign(session)), also);
+    const from = session.accruedUntil ?? session.activatedAt ?? now;
+    const left = periodOf(from) === periodOf(now) ? this.msLeft(now) : null;
+    this.accrueUntil(session, Math.min(now, lastSign(session), from + (left ?? Number.POSITIVE_INFINITY)), also);
   }
 
   /**
@@ -58,16 +62,17 @@ export class UsageLedger {
     for (const s of this.store.live()) if (s.state === 'active') this.accrue(s, now);
     const counted = this.store.get(session.id) ?? session;
     const from = counted.accruedUntil ?? counted.activatedAt ?? now;
-    this.accrueUntil(counted, Math.min(now, from + this.msLeft(now)));
+    this.accrueUntil(counted, Math.min(now, from + (this.msLeft(now) ?? 0)));
   }
 
-  /** The month's time left as counted here (what was read plus what accrued since), in ms; 0 when that is not known (billing errs for the tenant). */
-  private msLeft(now: number): number {
+  /** The month's time left as counted here (what was read plus what accrued since), in ms; infinite with no limit, null when not known (the hours kept are behind, or another month's). */
+  private msLeft(now: number): number | null {
     const recorded = this.store.recordedHours;
-    if (!recorded) return 0;
+    if (!recorded) return null;
     if (recorded.limit === null) return Number.POSITIVE_INFINITY;
-    if (recorded.stale || recorded.period !== periodOf(now)) return 0;
-    return Math.max(0, (recorded.limit - recorded.hours - this.store.unflushedHours(recorded.period)) * 3600_000);
+    if (recorded.stale || recorded.period !== periodOf(now)) return null;
+    // Whole milliseconds, rounded up: time billed to the limit then reads as all of it used, not a float's breadth short.
+    return Math.max(0, Math.ceil((recorded.limit - recorded.hours - this.store.unflushedHours(recorded.period)) * 3600_000));
   }
 
   /** Reads the month's hours anew when a limit holds and those kept are behind (a flush since, a new month), for `accrueEnded`; a failure leaves them unknown. */
