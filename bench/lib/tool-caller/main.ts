@@ -9,9 +9,9 @@
  * where `ps` would show the token). Once the edge lists the NPC's tools, it says its loopback
  * port on stdout and serves POST /series (series.ts): the calls asked for, one after another,
  * each timed with the Server-Timing of the edge's answer, read off fetch as the SDK client hands
- * back no headers. Bun has no GC timeline (no perf_hooks `gc` entries): what it gives is the JSC
- * heap size, which moves when a collection ends. It exits on SIGTERM (Bun's default), or when
- * the bench that started it is gone.
+ * back no headers; its GC pauses are in its engine's log (gc-log.ts), its heap size before and
+ * after a series in the answer. It exits on SIGTERM (Bun's default), or when the bench that
+ * started it is gone.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import * as v from 'valibot';
@@ -72,12 +72,11 @@ async function series(request: SeriesRequest): Promise<SeriesResult> {
   const calls: TimedCall[] = [];
   const origin = performance.now();
   for (const [i, call] of request.calls.entries()) {
-    const heap = jsc.heapSize();
     serverTiming = '';
     const begin = performance.now();
     await make(call, i);
     const ms = performance.now() - begin;
-    if (i >= request.warmUp) calls.push({ at: begin - origin, ms, serverTiming, collected: jsc.heapSize() !== heap });
+    if (i >= request.warmUp) calls.push({ at: begin - origin, ms, serverTiming });
   }
   return { origin: performance.timeOrigin + origin, calls, heapBytes: { before, after: jsc.heapSize() } };
 }

@@ -25,8 +25,6 @@ const TimedCallSchema = v.object({
   ms: v.number(),
   /** The Server-Timing header of the edge's answer ('' if none). */
   serverTiming: v.string(),
-  /** The caller's JSC heap size moved while the call ran: a collection ended in it (Bun gives no pause times). */
-  collected: v.boolean(),
 });
 export type TimedCall = v.InferOutput<typeof TimedCallSchema>;
 
