@@ -1,11 +1,15 @@
 /**
- * NPC tool round trips as the voice node makes them: its own MCP client (the official SDK,
- * voice-node/src/npc-tools/npc-toolbelt.ts) calling the Worker's `/mcp` under `wrangler dev`
- * on workerd's own port, the tool running on Postgres, the result back at the node. The NPC
+ * NPC tool round trips as the voice node makes them: a Bun process like the node
+ * (bench/lib/tool-caller/main.ts, run with the project's Bun), with the node's own MCP client
+ * (the official SDK, voice-node/src/npc-tools/npc-toolbelt.ts) in an otherwise empty heap,
+ * calling the Worker's `/mcp` under `wrangler dev` on workerd's own port, the tool running on
+ * Postgres, the result back at the caller. Timed in this process, the calls' tail was its own
+ * garbage collection (the loaded graph's leftovers, the simulated node, the profiler). The NPC
  * belongs to a campaign of 5,000 entities and 20,000 relationships; its session is live on a
- * simulated node, as a tool token needs. Calls go one after another, as one NPC makes them.
- * After the timed calls, more of each under the CPU profiler of the Worker's isolate
- * (bench/lib/cpu-profile.ts): where a call's CPU goes, by package.
+ * simulated node, as a tool token needs. Calls go one after another, as one NPC makes them;
+ * the bare JSON-RPC POSTs are made from the same caller. After the timed calls, more of each
+ * under the CPU profiler of the Worker's isolate (bench/lib/cpu-profile.ts): where a call's
+ * CPU goes, by package.
  *
  * Then what a tool-using turn adds to mouth-to-ear: a real Bun voice node in the tenant's
  * pool, STT, LLM and TTS stand-ins at the voice bench's latencies (bench/lib/spoken-turns.ts),
@@ -17,22 +21,22 @@ import { eq } from 'drizzle-orm';
 import { createCampaign, createDb, listNpcs, type Database } from '../db/src/index.ts';
 import { npcs } from '../db/src/schema/index.ts';
 import { startDeepgramStandIn, startOpenAiStandIn, type ReplyScript } from '../providers/test/stand-ins/index.ts';
-import { createLogger, type NpcDefinition, type NpcToolName } from '../protocol/src/index.ts';
+import type { NpcToolName } from '../protocol/src/index.ts';
 import { freePort } from '../scripts/lib/ports.ts';
 import type { Child } from '../scripts/lib/processes.ts';
 import { startVoiceNode } from '../scripts/lib/system.ts';
-import { NpcToolbelt } from '../voice-node/src/npc-tools/npc-toolbelt.ts';
-import { ToolToken } from '../voice-node/src/npc-tools/tool-token.ts';
 import { connectAudioClient } from '../voice-node/src/transport/websocket-audio-client.ts';
 import { spoken } from '../voice-node/test/helpers/spoken.ts';
 import { ROOT, startBenchEdge, snowflake, waitConnected, type BenchEdge } from './lib/bench-edge.ts';
 import { loadCampaignGraph, random } from './lib/campaign-graph.ts';
-import { CallTail, type TimedCall } from './lib/call-tail.ts';
+import { describeTail } from './lib/call-tail.ts';
 import { describeProfile, profileWorker } from './lib/cpu-profile.ts';
 import { cpuSeconds, processesInGroup } from './lib/process-cpu.ts';
 import { SimulatedNode } from './lib/simulated-node.ts';
 import { LATENCY, QUESTION, REPLY, timeline, turns } from './lib/spoken-turns.ts';
 import { ms, percentile, type Row } from './lib/stats.ts';
+import { startToolCaller, type ToolCaller } from './lib/tool-caller/process.ts';
+import type { ToolCall } from './lib/tool-caller/series.ts';
 
 const TENANT = 'bench-npc-tools';
 const ENTITIES = 5000;
@@ -51,8 +55,7 @@ export async function npcToolBenchmarks(databaseUrl: string, options: { turns?: 
   const bench = await startBenchEdge(databaseUrl, { vars: { RATE_LIMIT_MCP_PER_MINUTE: '1000000' }, inspectorPort });
   const { db, close } = createDb(databaseUrl, { max: 2 });
   let node: SimulatedNode | undefined;
-  let belt: NpcToolbelt | undefined;
-  const tail = new CallTail();
+  let caller: ToolCaller | undefined;
   try {
     const { api, edgeUrl } = bench;
     if ((await api('POST', '/tenants', { id: TENANT, license_tier: 'dedicated', tier: 'guild' })).status !== 201) throw new Error('could not create the tenant');
@@ -79,37 +82,16 @@ export async function npcToolBenchmarks(databaseUrl: string, options: { turns?: 
     if (session.body?.session?.state !== 'active') throw new Error(`the session did not start: ${JSON.stringify(session.body)}`);
     const cast = (await listNpcs(db, TENANT, campaign!.id))!;
     const npcId = cast.find((n) => n.name === 'Sage')!.id;
-    belt = new NpcToolbelt({ id: npcId, name: 'Sage', tools: ['roll_dice', 'campaign_knowledge'] } as NpcDefinition, {
-      tokenUrl: `${edgeUrl}/nodes/tool-tokens`,
-      mcpUrl: `${edgeUrl}/mcp`,
-      nodeToken: created.body.token,
-      sessionId: session.body.session.id,
-      log: createLogger({}, { level: 'warn' }),
-    });
-    if ((await belt.offer(['roll_dice', 'campaign_knowledge'])).length !== 2) throw new Error('the edge did not list the NPC tools');
+    const tools = ['roll_dice', 'campaign_knowledge'];
+    caller = await startToolCaller({ edgeUrl, nodeToken: created.body.token, sessionId: session.body.session.id, npcId, tools });
 
-    const signal = new AbortController().signal;
-    // Each series' slowest calls are printed with when they came and what else happened then (call-tail.ts).
-    const showTail = (label: string, origin: number, calls: TimedCall[]) => console.log(tail.describe(label, origin, calls, node!.beatsAt));
-    // One series of calls one after another: the first `kept` not kept; the times of the rest, its slowest shown.
-    const series = async (label: string, count: number, kept: number, call: (i: number) => Promise<void>) => {
-      const calls: TimedCall[] = [];
-      if (kept > 0) tail.settle();
-      const origin = performance.now();
-      for (let i = 0; i < count; i++) {
-        const begin = performance.now();
-        tail.takeTiming();
-        await call(i);
-        if (i >= kept) calls.push({ at: begin - origin, ms: performance.now() - begin, serverTiming: tail.takeTiming() });
-      }
-      if (kept > 0) showTail(label, origin, calls);
-      return calls.map((c) => c.ms);
+    // One series of calls one after another in the caller: the first `warmUp` not kept; the times of the rest, its slowest shown (call-tail.ts).
+    const series = async (label: string, call: (i: number) => ToolCall, options: { count?: number; warmUp?: number; bare?: boolean } = {}) => {
+      const { count = WARM_UP + SAMPLES, warmUp = WARM_UP, bare = false } = options;
+      const result = await caller!.series({ calls: Array.from({ length: count }, (_, i) => call(i)), warmUp, bare });
+      if (warmUp > 0) console.log(describeTail(label, result, node!.beatsAt.map((t) => performance.timeOrigin + t)));
+      return result.calls.map((c) => c.ms);
     };
-    const timed = (label: string, call: (i: number) => { name: string; arguments: Record<string, unknown> }, count = WARM_UP + SAMPLES, kept = WARM_UP) =>
-      series(label, count, kept, async (i) => {
-        const outcome = await belt!.call({ id: `b${i}`, ...call(i) }, signal);
-        if (outcome.isError) throw new Error(`${label} failed: ${outcome.content}`);
-      });
     // workerd's CPU a call (all its threads, /proc): the Worker, the RateLimiter object and the runtime's socket work.
     const workerd = processesInGroup(bench.edge.pid, 'workerd');
     const withWorkerdCpu = async (work: () => Promise<number[]>) => {
@@ -119,32 +101,23 @@ export async function npcToolBenchmarks(databaseUrl: string, options: { turns?: 
     };
     const diceCall = () => ({ name: 'roll_dice', arguments: { notation: '2d20kh1+5' } });
     const knowledgeCall = (i: number) => ({ name: 'campaign_knowledge', arguments: { name: `Entity ${(i * 7919) % ENTITIES}`, depth: 1 } });
-    const dice = await withWorkerdCpu(() => timed('roll_dice', diceCall));
-    // The same call as one bare JSON-RPC POST: what of the round trip is the edge's, not the SDK client's.
-    const token = await new ToolToken(`${edgeUrl}/nodes/tool-tokens`, created.body.token, { session_id: session.body.session.id, npc_id: npcId }).value();
-    const bare = await series('bare roll_dice', WARM_UP + SAMPLES, WARM_UP, async (i) => {
-      const res = await fetch(`${edgeUrl}/mcp`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'roll_dice', arguments: { notation: '2d20kh1+5' } } }),
-      });
-      if (res.status !== 200) throw new Error(`bare roll_dice: ${res.status}`);
-      await res.text();
-    });
-    const knowledge = await withWorkerdCpu(() => timed('campaign_knowledge', knowledgeCall));
+    const dice = await withWorkerdCpu(() => series('roll_dice', diceCall));
+    // The same call as one bare JSON-RPC POST from the same caller: what of the round trip is the edge's, not the SDK client's.
+    const bare = await series('bare roll_dice', diceCall, { bare: true });
+    const knowledge = await withWorkerdCpu(() => series('campaign_knowledge', knowledgeCall));
     // Where the isolate's time goes (the Worker and its Durable Objects share it): its busy time a call and its parts.
-    const profiled = async (label: string, call: (i: number) => { name: string; arguments: Record<string, unknown> }) => {
-      const { summary } = await profileWorker(inspectorPort, () => timed(label, call, PROFILED, 0));
+    const profiled = async (label: string, call: (i: number) => ToolCall) => {
+      const { summary } = await profileWorker(inspectorPort, () => series(label, call, { count: PROFILED, warmUp: 0 }));
       console.log(`npc-tools: CPU profile of ${PROFILED} ${label} calls, ${(summary.busyMs / PROFILED).toFixed(2)} ms busy a call: ${describeProfile(summary)}`);
       return summary;
     };
     const diceProfile = await profiled('roll_dice', diceCall);
     const knowledgeProfile = await profiled('campaign_knowledge', knowledgeCall);
     const rows: Row[] = [
-      { benchmark: 'NPC tool round trip node -> edge /mcp -> roll_dice -> node, p50 / p99', result: `${ms(percentile(dice.times, 50))} / ${ms(percentile(dice.times, 99))}`, target: 'p99 < 15 ms', met: percentile(dice.times, 99) < 15 },
-      { benchmark: 'the same roll_dice as a bare JSON-RPC POST (no MCP client), p50 / p99', result: `${ms(percentile(bare, 50))} / ${ms(percentile(bare, 99))}`, target: '-', met: null },
+      { benchmark: 'NPC tool round trip node -> edge /mcp -> roll_dice -> node, timed in a Bun process like the voice node, p50 / p99', result: `${ms(percentile(dice.times, 50))} / ${ms(percentile(dice.times, 99))}`, target: 'p99 < 15 ms', met: percentile(dice.times, 99) < 15 },
+      { benchmark: 'the same roll_dice as a bare JSON-RPC POST (no MCP client), from the same Bun process, p50 / p99', result: `${ms(percentile(bare, 50))} / ${ms(percentile(bare, 99))}`, target: '-', met: null },
       {
-        benchmark: `NPC tool round trip, campaign_knowledge depth 1 on ${ENTITIES} entities / ${RELATIONSHIPS} relationships, p50 / p99`,
+        benchmark: `NPC tool round trip, campaign_knowledge depth 1 on ${ENTITIES} entities / ${RELATIONSHIPS} relationships, timed in a Bun process like the voice node, p50 / p99`,
         result: `${ms(percentile(knowledge.times, 50))} / ${ms(percentile(knowledge.times, 99))}`,
         target: 'p99 < 30 ms',
         met: percentile(knowledge.times, 99) < 30,
@@ -155,8 +128,8 @@ export async function npcToolBenchmarks(databaseUrl: string, options: { turns?: 
       { benchmark: "campaign_knowledge: the isolate's CPU profile, self time by part", result: describeProfile(knowledgeProfile, 6), target: '-', met: null },
     ];
     for (const row of rows) console.log(`npc-tools: ${row.benchmark}: ${row.result}`);
-    belt.close();
-    belt = undefined;
+    await caller.stop();
+    caller = undefined;
     // The simulated node makes way for a real one: its session ends, and the pool is the voice node's alone.
     await api('POST', `/sessions/${session.body.session.id}/stop`);
     node.close();
@@ -164,8 +137,7 @@ export async function npcToolBenchmarks(databaseUrl: string, options: { turns?: 
     const grimjaw = cast.find((n) => n.name === 'Grimjaw')!.id;
     return options.turns === false ? rows : [...rows, ...(await toolTurnCost(bench, db, grimjaw))];
   } finally {
-    tail.close();
-    belt?.close();
+    await caller?.stop();
     node?.close();
     await close();
     await bench.close();

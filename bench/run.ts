@@ -11,7 +11,7 @@
  * `--only=knowledge-archive` that campaign's export and import through the Worker, with workerd's memory;
  * `--only=web-api` the dashboard's API under 1,000 users and at its most, beside pgbench, after the floor under
  * its CPU a request (bench/web-api-floor.ts; `--only=web-api-floor` the floor alone);
- * `--only=npc-tools` NPC tool round trips from the node's MCP client through `/mcp` (dice, campaign knowledge;
+ * `--only=npc-tools` NPC tool round trips from the node's MCP client, in a Bun process like the node, through `/mcp` (dice, campaign knowledge;
  * `--no-turns` without the mouth-to-ear part);
  * `--only=idle-cost` the workerd CPU and database transactions per idle live session per minute,
  * at 1,000 and 5,000 live sessions (`--tenants=` picks them, `--idle-window=SECONDS` the window, default 300;
