@@ -44,14 +44,27 @@ function processesOf(runPid: number): number[] {
   return found;
 }
 
-function killAll(pids: number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
+/**
+ * SIGKILLs run `runPid`'s processes until none is left, and says how many there were: one may
+ * be starting another as the first are found (wrangler its workerd), and a killed one lingers a
+ * moment. Bounded: 50 rounds, 100 ms apart.
+ */
+async function stopAll(runPid: number): Promise<number> {
+  const stopped = new Set<number>();
+  for (let round = 0; round < 50; round++) {
+    const left = processesOf(runPid);
+    if (left.length === 0) break;
+    for (const pid of left) {
+      stopped.add(pid);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
     }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return stopped.size;
 }
 
 async function dropDatabase(server: string, database: string): Promise<void> {
@@ -76,10 +89,9 @@ export async function cleanLeftovers(log: (line: string) => void): Promise<void>
       continue;
     }
     if (alive(record.pid)) continue;
-    const orphans = processesOf(record.pid);
-    killAll(orphans);
+    const orphans = await stopAll(record.pid);
     if (record.server && record.database) await dropDatabase(record.server, record.database);
-    log(`bench: cleaned up after run ${record.pid}: ${orphans.length} process(es) stopped${record.database ? `, database ${record.database} dropped` : ''}`);
+    log(`bench: cleaned up after run ${record.pid}: ${orphans} process(es) stopped${record.database ? `, database ${record.database} dropped` : ''}`);
     rmSync(path, { force: true });
   }
 }
@@ -116,7 +128,7 @@ export function guardRun(): RunGuard {
       ending = true;
       console.error(`bench: ${signal}: stopping what it started and dropping its scratch database`);
       void (async () => {
-        killAll(processesOf(process.pid));
+        await stopAll(process.pid);
         for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(`bench: cleanup failed: ${String(error)}`));
         rmSync(path, { force: true });
         process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal]);
