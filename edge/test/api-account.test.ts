@@ -9,7 +9,8 @@ import { api, memberOf, signIn, type Person } from './helpers/web-api.ts';
 async function auditRows(target: string) {
   const { db, close } = createDb(env.HYPERDRIVE.connectionString, { max: 1 });
   try {
-    return await db.select().from(auditLog).where(eq(auditLog.target, target));
+    // In the order written: a select without one may return them in any.
+    return await db.select().from(auditLog).where(eq(auditLog.target, target)).orderBy(auditLog.id);
   } finally {
     await close();
   }
